@@ -1,0 +1,124 @@
+"""Writing a run's history as the book prints it, as CSV, or as JSON.
+
+Writers stream rows batch by batch, so the CLI can print as the run goes and a
+divergence still leaves every row before it written. The book format replays the
+recorded parameters through the problem's own objective, so what it prints
+(``grad_fn`` names included) is what torch prints for the book's script.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import TextIO
+
+import numpy as np
+import torch
+
+from solvers.history import Layout
+from solvers.problems import LinearRegression, Problem
+
+FORMATS = ("book", "csv", "json")
+
+
+def _number(value: float) -> str:
+    """Shortest text that reads back as the same float32 value."""
+    return repr(float(value)) if math.isfinite(value) else ("nan" if value != value else str(value))
+
+
+class RowWriter:
+    """Base for writers: ``begin``, then ``rows`` per batch, then ``end``."""
+
+    def __init__(self, stream: TextIO, problem: Problem, layout: Layout) -> None:
+        self.stream = stream
+        self.problem = problem
+        self.layout = layout
+
+    def begin(self) -> None:
+        """Write whatever precedes the first row."""
+
+    def rows(self, iterations: range, rows: np.ndarray) -> None:
+        """Write ``rows``, row i being iteration ``iterations[i]``."""
+        raise NotImplementedError
+
+    def end(self) -> None:
+        """Write whatever follows the last row."""
+
+
+class CsvWriter(RowWriter):
+    """One header line, then one line per iteration."""
+
+    def begin(self) -> None:
+        self.stream.write("iteration," + ",".join(self.layout.columns) + "\n")
+
+    def rows(self, iterations: range, rows: np.ndarray) -> None:
+        lines = (
+            f"{i}," + ",".join(_number(v) for v in row.tolist())
+            for i, row in zip(iterations, rows, strict=True)
+        )
+        self.stream.write("\n".join(lines) + "\n" if len(rows) else "")
+
+
+class JsonWriter(RowWriter):
+    """A JSON object: the chapter, the column names, and the rows (iteration first)."""
+
+    def begin(self) -> None:
+        spec = self.problem.spec
+        head = {"chapter": spec.key, "columns": ["iteration", *self.layout.columns]}
+        self.stream.write(json.dumps(head)[:-1] + ', "rows": [')
+        self._first = True
+
+    def rows(self, iterations: range, rows: np.ndarray) -> None:
+        for i, row in zip(iterations, rows, strict=True):
+            values = [i, *(v if math.isfinite(v) else None for v in row.tolist())]
+            self.stream.write(("\n" if self._first else ",\n") + json.dumps(values))
+            self._first = False
+
+    def end(self) -> None:
+        self.stream.write("\n]}\n")
+
+
+class BookWriter(RowWriter):
+    """Prints each iteration as the book's chapter script does."""
+
+    def rows(self, iterations: range, rows: np.ndarray) -> None:
+        self.stream.write("".join(self.block(row) for row in rows))
+
+    def params(self, row: np.ndarray) -> list[torch.Tensor]:
+        """The recorded parameters as leaf tensors shaped as in the book."""
+        values = tuple(row[self.layout.params].tolist())
+        return self.problem.make_params(values, torch.device("cpu"))
+
+    def block(self, row: np.ndarray) -> str:
+        """What the book's loop prints for one iteration."""
+        chapter = self.problem.spec.key
+        if chapter == 1:
+            return f"x= {_number(float(row[0]))}\n"
+        params = self.params(row)
+        if chapter == 2:
+            return f"x= {params[0]!s}\n"
+        objective = self.problem.objective
+        assert isinstance(objective, LinearRegression)
+        w, b = params
+        y = objective.predict(params)
+        loss = objective.sample_losses(y)
+        sum_err = torch.sum(loss)
+        grad = torch.from_numpy(row[self.layout.grads][: w.numel()].copy()).reshape(w.shape)
+        return (
+            f"{'-' * 20}\nw = {w!s}\nb = {b!s}\ny = {y!s}\nloss =  {loss!s}\n"
+            f"sum_err =  {sum_err!s}\nw.grad= {grad!s}\n"
+        )
+
+
+def make_writer(fmt: str, stream: TextIO, problem: Problem, layout: Layout) -> RowWriter:
+    """The writer for ``fmt`` (one of :data:`FORMATS`)."""
+    writers: dict[str, type[RowWriter]] = {"book": BookWriter, "csv": CsvWriter, "json": JsonWriter}
+    return writers[fmt](stream, problem, layout)
+
+
+def strided(first: int, rows: np.ndarray, every: int) -> tuple[range, np.ndarray]:
+    """The rows of a batch starting at iteration ``first`` whose iteration is a multiple of
+    ``every``, with their iteration numbers."""
+    offset = (-first) % every
+    picked = rows[offset::every]
+    return range(first + offset, first + offset + every * len(picked), every), picked

@@ -1,0 +1,140 @@
+"""Parsing of user-typed settings, shared by the CLI and the app.
+
+Every parser takes raw text and either returns a value or raises
+:class:`SettingError` naming the field and what it accepts, so the CLI and the
+app refuse bad input with the same words. Nothing here evaluates the text: it is
+only ever handed to ``float()`` or ``int()`` after a length and character check,
+which also keeps Python's slow path for huge integers out of reach.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+MAX_ITERATIONS = 10_000_000
+"""Largest iteration count a run accepts (its history is kept whole)."""
+MAX_ETA = 1000.0
+"""Largest learning rate accepted; far past every chapter's stable bound."""
+MAX_ABS_START = 1e6
+"""Largest magnitude of a start value."""
+MAX_SEED = 2**32 - 1
+"""numpy's legacy RandomState, which the book uses, takes seeds up to this."""
+MAX_TEXT = 64
+"""Longer text is refused before any parsing."""
+
+_ALLOWED = set("0123456789+-.eE_ ")
+
+
+class SettingError(ValueError):
+    """A setting the user typed cannot be used; the message says why."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+def _clean(field: str, text: str, accepted: str) -> str:
+    """Return stripped text, or refuse empty, over-long or non-ASCII-number text."""
+    stripped = text.strip()
+    if not stripped:
+        raise SettingError(field, f"is empty; expected {accepted}")
+    if len(stripped) > MAX_TEXT:
+        raise SettingError(field, f"is {len(stripped)} characters long; expected {accepted}")
+    if not set(stripped) <= _ALLOWED or "_" in stripped or " " in stripped:
+        raise SettingError(field, f"{_show(stripped)} is not a number; expected {accepted}")
+    return stripped
+
+
+def _show(text: str) -> str:
+    """Quote user text for a message, shortened so a message stays one line."""
+    return repr(text if len(text) <= 20 else text[:20] + "…")
+
+
+def parse_float(field: str, text: str, accepted: str) -> float:
+    """Parse a finite float written with ASCII digits."""
+    stripped = _clean(field, text, accepted)
+    try:
+        value = float(stripped)
+    except ValueError:
+        raise SettingError(
+            field, f"{_show(stripped)} is not a number; expected {accepted}"
+        ) from None
+    if not math.isfinite(value):
+        raise SettingError(field, f"{_show(stripped)} is not finite; expected {accepted}")
+    return value
+
+
+def parse_int(field: str, text: str, lo: int, hi: int) -> int:
+    """Parse an integer in [lo, hi]; accepts forms like ``30000`` and ``3e4``."""
+    accepted = f"a whole number from {lo:,} to {hi:,}"
+    stripped = _clean(field, text, accepted)
+    try:
+        value = int(stripped)
+    except ValueError:
+        number = parse_float(field, stripped, accepted)
+        if not number.is_integer():
+            raise SettingError(
+                field, f"{_show(stripped)} is not whole; expected {accepted}"
+            ) from None
+        if abs(number) > 2**63:
+            raise SettingError(
+                field, f"{_show(stripped)} is out of range; expected {accepted}"
+            ) from None
+        value = int(number)
+    if not lo <= value <= hi:
+        raise SettingError(field, f"{value:,} is out of range; expected {accepted}")
+    return value
+
+
+def parse_eta(text: str) -> float:
+    """Learning rate η: finite, > 0 and ≤ MAX_ETA."""
+    accepted = f"a number > 0 and ≤ {MAX_ETA:g}"
+    value = parse_float("eta", text, accepted)
+    if not 0.0 < value <= MAX_ETA:
+        raise SettingError("eta", f"{value:g} is out of range; expected {accepted}")
+    return value
+
+
+def parse_iterations(text: str) -> int:
+    """Iteration count: 1 to MAX_ITERATIONS."""
+    return parse_int("iterations", text, 1, MAX_ITERATIONS)
+
+
+def parse_every(text: str) -> int:
+    """Export stride: keep every K-th iteration, 1 to MAX_ITERATIONS."""
+    return parse_int("every", text, 1, MAX_ITERATIONS)
+
+
+def parse_seed(text: str) -> int:
+    """Random seed for the book's normal(0, 0.01) start."""
+    return parse_int("seed", text, 0, MAX_SEED)
+
+
+def parse_start(texts: list[str], names: tuple[str, ...]) -> tuple[float, ...]:
+    """Start values, one per parameter name, each finite with |v| ≤ MAX_ABS_START."""
+    if len(texts) != len(names):
+        raise SettingError(
+            "init",
+            f"got {len(texts)} value(s); expected {len(names)} ({', '.join(names)})",
+        )
+    accepted = f"a number with |value| ≤ {MAX_ABS_START:g}"
+    values = []
+    for name, text in zip(names, texts, strict=True):
+        value = parse_float(f"init {name}", text, accepted)
+        if abs(value) > MAX_ABS_START:
+            raise SettingError(f"init {name}", f"{value:g} is out of range; expected {accepted}")
+        values.append(value)
+    return tuple(values)
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """Everything a run needs from the user, already validated."""
+
+    eta: float
+    iterations: int
+    device: str = "auto"
+    seed: int | None = None
+    start: tuple[float, ...] | None = None

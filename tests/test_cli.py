@@ -1,0 +1,168 @@
+"""`gdlab run`: formats, output files, exit codes, and refusals of bad input."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+GDLAB = str(Path(sys.executable).with_name("gdlab"))
+"""The console script installed beside this interpreter (PATH may not hold it)."""
+
+BAD_INPUTS = [
+    (["run", "4"], "chapter"),
+    (["run", "x"], "chapter"),
+    (["run", "1", "--eta", "abc"], "eta"),
+    (["run", "1", "--eta", "0"], "eta"),
+    (["run", "1", "--eta", "-0.1"], "eta"),
+    (["run", "1", "--eta", "-0"], "eta"),
+    (["run", "1", "--eta", "nan"], "eta"),
+    (["run", "1", "--eta", "inf"], "eta"),
+    (["run", "1", "--eta", "1e999"], "eta"),
+    (["run", "1", "--eta", ""], "eta"),
+    (["run", "1", "--iterations", "0"], "iterations"),
+    (["run", "1", "--iterations", "10000001"], "iterations"),
+    (["run", "1", "--iterations", "2.5"], "iterations"),
+    (["run", "1", "--iterations", "9" * 5000], "iterations"),
+    (["run", "1", "--init", "1", "2"], "init"),
+    (["run", "2", "--init", "1"], "init"),
+    (["run", "3", "--init", "1", "2", "abc"], "init"),
+    (["run", "1", "--device", "tpu"], "device"),
+    (["run", "1", "--device", "cuda:7"], "device"),
+    (["run", "1", "--device", "mps"], "device"),
+    (["run", "1", "--seed", "-1"], "seed"),
+    (["run", "1", "--every", "0"], "every"),
+    (["run", "1", "--format", "xml"], "format"),
+    (["run", "1", "--bogus"], "unrecognized"),
+]
+
+
+@pytest.mark.parametrize(("args", "field"), BAD_INPUTS)
+def test_bad_input_is_one_line_naming_the_field_and_exit_code_2(gdlab, args, field):
+    result = gdlab(*args)
+    assert result.code == 2
+    assert result.out == ""
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1, result.err
+    assert lines[0].startswith("gdlab: ")
+    assert field in lines[0]
+
+
+def test_bad_input_writes_no_file(gdlab, tmp_path):
+    target = tmp_path / "out.csv"
+    result = gdlab("run", "3", "--eta", "abc", "--output", str(target))
+    assert result.code == 2
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_csv_carries_every_iteration_with_a_header(gdlab):
+    result = gdlab("run", "3", "--iterations", "25", "--format", "csv")
+    rows = list(csv.reader(io.StringIO(result.out)))
+    assert rows[0] == [
+        "iteration",
+        "w0",
+        "w1",
+        "b",
+        "objective",
+        "grad_w0",
+        "grad_w1",
+        "grad_b",
+        "y0",
+        "y1",
+        "y2",
+    ]
+    assert [int(r[0]) for r in rows[1:]] == list(range(25))
+    assert float(rows[1][4]) == pytest.approx(3322.4231, rel=1e-6)
+
+
+def test_json_with_every_keeps_every_kth_iteration(gdlab):
+    result = gdlab(
+        "run", "1", "--iterations", "10", "--format", "json", "--every", "3", "--seed", "0"
+    )
+    data = json.loads(result.out)
+    assert data["chapter"] == 1
+    assert data["columns"][:2] == ["iteration", "x"]
+    assert [row[0] for row in data["rows"]] == [0, 3, 6, 9]
+
+
+def test_output_file_is_written_whole(gdlab, tmp_path):
+    target = tmp_path / "ch2.csv"
+    result = gdlab("run", "2", "--seed", "1", "--format", "csv", "--output", str(target))
+    assert result.code == 0 and result.out == ""
+    assert len(target.read_text().splitlines()) == 11
+    assert [p.name for p in tmp_path.iterdir()] == ["ch2.csv"]
+
+
+def test_output_into_a_missing_folder_is_refused(gdlab, tmp_path):
+    result = gdlab("run", "1", "--output", str(tmp_path / "nope" / "x.csv"))
+    assert result.code == 2 and "output" in result.err
+
+
+def test_divergence_exits_3_names_the_iteration_and_bound_and_keeps_rows(gdlab, tmp_path):
+    target = tmp_path / "div.csv"
+    result = gdlab(
+        "run", "1", "--eta", "3", "--init", "1", "--format", "csv", "--output", str(target)
+    )
+    assert result.code == 3
+    assert "diverged at iteration 11" in result.err
+    assert "η < 2" in result.err
+    assert len(target.read_text().splitlines()) == 1 + 11
+
+
+def test_unseeded_summary_gives_the_seed_that_reproduces_the_run(gdlab):
+    first = gdlab("run", "2")
+    seed = first.err.split("seed ")[1].split()[0].strip(",")
+    again = gdlab("run", "2", "--seed", seed)
+    assert again.out == first.out
+
+
+def test_console_script_and_python_m_tui_work():
+    for command in ([GDLAB], [sys.executable, "-m", "tui"]):
+        done = subprocess.run(
+            [*command, "run", "1", "--init", "0.5", "--iterations", "2"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.splitlines() == ["x= 0.5", "x= 1.100000023841858"]
+
+
+def test_gdlab_without_a_terminal_explains_gdlab_run():
+    done = subprocess.run(
+        [GDLAB], capture_output=True, text=True, timeout=60, check=False, stdin=subprocess.DEVNULL
+    )
+    assert done.returncode == 2
+    assert "gdlab run" in done.stderr
+    assert "\x1b" not in done.stdout + done.stderr
+
+
+def test_run_help_lists_the_options():
+    done = subprocess.run(
+        [sys.executable, "-m", "tui", "run", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    for option in (
+        "--eta",
+        "--iterations",
+        "--device",
+        "--seed",
+        "--init",
+        "--every",
+        "--format",
+        "--output",
+    ):
+        assert option in done.stdout
+
+
+def test_package_files_include_the_styles():
+    assert any(Path(__file__).parents[1].joinpath("tui").rglob("*.tcss"))

@@ -1,0 +1,64 @@
+"""solvers/ never imports the UI, and the CLI does not import torch to refuse input."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).parents[1]
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_no_solver_module_imports_textual_or_tui():
+    files = list((ROOT / "solvers").rglob("*.py"))
+    assert files
+    for path in files:
+        assert not imported_modules(path) & {"textual", "tui", "rich"}, path
+
+
+def test_importing_every_solver_module_loads_no_textual():
+    modules = [f"solvers.{p.stem}" for p in (ROOT / "solvers").glob("*.py") if p.stem != "__init__"]
+    code = (
+        "import importlib, sys\n"
+        f"for m in {modules!r}: importlib.import_module(m)\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'tui')]\n"
+        "print(bad)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=True,
+    )
+    assert done.stdout.strip() == "[]"
+
+
+def test_refusing_bad_cli_input_does_not_import_torch():
+    code = (
+        "import sys\nfrom tui.cli import main\n"
+        "code = main(['run', '1', '--eta', 'abc'])\n"
+        "print(code, 'torch' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=True,
+    )
+    assert done.stdout.strip() == "2 False"

@@ -1,0 +1,221 @@
+"""The ``gdlab`` command: the app with no arguments, ``gdlab run`` headless.
+
+Nothing heavy is imported at module level: ``gdlab`` must draw its first frame
+before torch has loaded, and ``gdlab run --eta abc`` must refuse at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn, TextIO
+
+from solvers.chapters import CHAPTERS
+from solvers.validation import (
+    RunSettings,
+    SettingError,
+    parse_eta,
+    parse_every,
+    parse_iterations,
+    parse_seed,
+    parse_start,
+)
+
+if TYPE_CHECKING:
+    from solvers.descent import Descent
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_DIVERGED = 3
+EXIT_INTERRUPTED = 130
+
+
+class UsageError(Exception):
+    """Bad command-line input: printed as one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error in one line instead of exiting with usage text."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``gdlab`` argument parser; values stay text so our validators can explain them."""
+    parser = _Parser(prog="gdlab", description="Learn gradient descent with PyTorch autograd.")
+    sub = parser.add_subparsers(dest="command")
+    run = sub.add_parser("run", help="run a chapter headless and print its iterations")
+    run.add_argument("chapter", help="1, 2 or 3")
+    run.add_argument("--eta", help="learning rate (default: the book's)")
+    run.add_argument("--iterations", help="iterations to run (default: the book's)")
+    run.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
+    run.add_argument("--seed", help="seed of the normal(0, 0.01) start draw")
+    run.add_argument(
+        "--init", nargs="+", metavar="V", help="explicit start, one value per parameter"
+    )
+    run.add_argument("--every", default="1", help="keep every K-th iteration in csv/json")
+    run.add_argument("--format", default="book", help="book (default), csv or json")
+    run.add_argument("--output", help="write rows to FILE instead of standard output")
+    bench = sub.add_parser("bench", help="measure gdlab against the book's loop")
+    bench.add_argument("--json", action="store_true", help="print the figures as JSON")
+    bench.add_argument("--only", help="comma-separated subset, e.g. B1,B4")
+    serve = sub.add_parser("serve", help="serve the app to a browser (textual-serve)")
+    serve.add_argument("--host", default="localhost")
+    serve.add_argument("--port", default="8000")
+    return parser
+
+
+def _chapter(text: str) -> int:
+    choices = ", ".join(str(k) for k in CHAPTERS)
+    if text.strip() not in {str(k) for k in CHAPTERS}:
+        shown = text if len(text) <= 20 else text[:20] + "…"
+        raise SettingError("chapter", f"{shown!r} is not a chapter; expected one of {choices}")
+    return int(text)
+
+
+def settings_from_args(args: argparse.Namespace) -> tuple[int, RunSettings, int, str]:
+    """Validate ``gdlab run``'s options; raises SettingError naming the bad one."""
+    chapter = _chapter(args.chapter)
+    spec = CHAPTERS[chapter]
+    eta = spec.eta if args.eta is None else parse_eta(args.eta)
+    iterations = spec.iterations if args.iterations is None else parse_iterations(args.iterations)
+    seed = None if args.seed is None else parse_seed(args.seed)
+    start = None if args.init is None else parse_start(args.init, spec.param_names)
+    every = parse_every(args.every)
+    fmt = args.format.strip().lower()
+    if fmt not in ("book", "csv", "json"):
+        raise SettingError(
+            "format", f"{args.format[:20]!r} is not a format; expected book, csv or json"
+        )
+    device = args.device
+    if len(device) > 64:
+        raise SettingError("device", "is too long; expected auto, cpu, cuda, cuda:N or mps")
+    return chapter, RunSettings(eta, iterations, device, seed, start), every, fmt
+
+
+@contextlib.contextmanager
+def _output(path: str | None) -> Iterator[TextIO]:
+    """Standard output, or a temporary file renamed onto ``path`` only when writing ends.
+
+    A crash or bad input never leaves a half-written file at ``path``.
+    """
+    if path is None:
+        yield sys.stdout
+        return
+    target = Path(path)
+    if target.is_dir():
+        raise SettingError("output", f"{path!r} is a folder; expected a file path")
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise SettingError("output", f"folder {str(folder)!r} does not exist")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+    except OSError as error:
+        raise SettingError("output", f"cannot write in {str(folder)!r}: {error.strerror}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
+            yield stream
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _import_solver() -> tuple[type[Descent], object]:
+    """Import torch and the solver, turning a failed import into a clear message."""
+    try:
+        from solvers.descent import Descent
+        from solvers.problems import make_problem
+    except ImportError as error:  # pragma: no cover - depends on the environment
+        raise RuntimeError(
+            f"cannot import torch ({error}); install it with: pip install torch"
+        ) from None
+    return Descent, make_problem
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """``gdlab run``: stream one chapter's iterations, then a summary on stderr."""
+    chapter, settings, every, fmt = settings_from_args(args)
+    descent_cls, make_problem = _import_solver()
+    from solvers.export import make_writer, strided
+
+    problem = make_problem(chapter)  # type: ignore[operator]
+    descent = descent_cls(problem, settings)
+    status = EXIT_OK
+    started = time.perf_counter()
+    with _output(args.output) as stream:
+        writer = make_writer(fmt, stream, problem, descent.layout)
+        writer.begin()
+        try:
+            for batch in descent.run():
+                rows = descent.history.rows[batch.start : batch.stop]
+                writer.rows(*strided(batch.start, rows, every))
+        except KeyboardInterrupt:
+            descent.control.cancel()
+            status = EXIT_INTERRUPTED
+        writer.end()
+        stream.flush()
+    report = descent.report
+    seconds = time.perf_counter() - started
+    done = descent.history.count
+    last = descent.history.last()
+    summary = [f"chapter {chapter}: {done:,} iterations"]
+    if last is not None:
+        params = last[descent.layout.params]
+        distance = float(problem.distance_to_optimum(params))
+        summary.append(f"objective {float(last[descent.layout.objective]):.6g}")
+        summary.append(f"distance to optimum {distance:.3g}")
+    summary.append(f"{seconds:.2f} s on {descent.device}")
+    if settings.seed is None and problem.spec.book_start is None and settings.start is None:
+        summary.append(f"seed {descent.seed}")
+    print(", ".join(summary), file=sys.stderr)
+    if report is not None and report.divergence is not None:
+        print(f"gdlab: {report.divergence.message}", file=sys.stderr)
+        return EXIT_DIVERGED
+    if status == EXIT_INTERRUPTED:
+        print("gdlab: interrupted; the rows so far were written", file=sys.stderr)
+    return status
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``gdlab`` console script."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(arguments)
+        if args.command == "run":
+            return run_command(args)
+        if args.command == "bench":
+            from tui.bench import bench_command
+
+            return bench_command(args)
+        if args.command == "serve":
+            from tui.serve import serve_command
+
+            return serve_command(args)
+        from tui.launch import launch_app
+
+        return launch_app()
+    except (UsageError, SettingError) as error:
+        print(f"gdlab: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the exit-time flush
+        return EXIT_OK
+    except RuntimeError as error:
+        print(f"gdlab: {error}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

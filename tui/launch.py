@@ -1,0 +1,24 @@
+"""Opening the app, or explaining why not when there is no terminal."""
+
+from __future__ import annotations
+
+import sys
+
+NOT_A_TERMINAL = (
+    "gdlab: standard output is not a terminal, so the app would fill it with escape codes.\n"
+    "Run a chapter headless instead, for example:\n"
+    "  gdlab run 3 --format csv --output ch3.csv\n"
+    "  gdlab run 1 --seed 0\n"
+    "See `gdlab run --help`."
+)
+
+
+def launch_app() -> int:
+    """Run the Textual app; refuse politely when stdout is not a TTY."""
+    if not sys.stdout.isatty():
+        print(NOT_A_TERMINAL, file=sys.stderr)
+        return 2
+    from tui.app import GdlabApp
+
+    GdlabApp().run()
+    return 0
