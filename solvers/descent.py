@@ -145,8 +145,8 @@ class Divergence:
     @property
     def message(self) -> str:
         return (
-            f"diverged at iteration {self.iteration}: {self.reason}; plain gradient "
-            f"descent is stable here for η < {self.stable_eta:.6g}"
+            f"diverged at iteration {self.iteration}; plain gradient descent is stable "
+            f"here for η < {self.stable_eta:.6g} ({self.reason})"
         )
 
 
@@ -253,8 +253,8 @@ class Descent:
         """Number of leading rows that are sound; records a divergence at the first bad one."""
         if len(rows) == 0:
             return 0
-        value = rows[:, self.layout.objective].astype(np.float64)
-        gap = np.abs(value - self.problem.optimum.value)
+        value = rows[:, self.layout.objective]
+        gap = self.problem.gap(value)
         if self._start_gap is None:
             self._start_gap = float(gap[0]) if math.isfinite(gap[0]) else 1.0
         limit = EXPLODE_FACTOR * max(1.0, self._start_gap)

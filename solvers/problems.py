@@ -182,6 +182,10 @@ class Problem:
             value = float(objective(self._unflatten(solution))[0].sum())
         return Optimum(tuple(float(v) for v in solution), value)
 
+    def gap(self, values: np.ndarray) -> np.ndarray:
+        """How far objective values are above the minimum, |f - f*|, in float64."""
+        return np.abs(np.asarray(values, dtype=np.float64) - self.optimum.value)
+
     def distance_to_optimum(self, params: np.ndarray) -> np.ndarray:
         """Euclidean distance of each parameter row (..., n_params) to the optimum."""
         target = np.asarray(self.optimum.params, dtype=np.float64)

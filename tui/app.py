@@ -1,0 +1,122 @@
+"""The gdlab App: one mode per chapter, torch loaded after the first frame."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from solvers.chapters import CHAPTERS
+from tui.messages import SolverFailed, SolverReady
+from tui.screens.chapter import ChapterScreen
+from tui.screens.help import HelpScreen
+
+
+def _mode(chapter: int) -> str:
+    return f"chapter{chapter}"
+
+
+class GdlabApp(App[None]):
+    """Teaches gradient descent with PyTorch autograd, a screen per chapter of the book."""
+
+    TITLE = "gdlab"
+    SUB_TITLE = "gradient descent with PyTorch autograd"
+    CSS_PATH = "app.tcss"
+    MODES: ClassVar[dict[str, str | Screen | type[Screen] | object]] = {
+        _mode(k): partial(ChapterScreen, k) for k in CHAPTERS
+    }
+    DEFAULT_MODE = _mode(1)
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(
+            Binding(str(k), f"chapter({k})", f"Ch {k}", show=True, key_display=str(k))
+            for k in CHAPTERS
+        ),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, start_chapter: int = 1) -> None:
+        super().__init__()
+        self.start_chapter = start_chapter
+        self.problems: dict[int, object] | None = None
+        """Chapter -> Problem once torch has loaded."""
+        self.devices: list[str] = ["auto", "cpu"]
+        """Devices this machine has; only auto and cpu until torch has loaded."""
+        self.solver_error: str | None = None
+        self.chapter_screens: dict[int, ChapterScreen] = {}
+        """Screens that exist so far, by chapter (modes build them on first visit)."""
+
+    def on_mount(self) -> None:
+        if self.start_chapter != 1:
+            self.switch_mode(_mode(self.start_chapter))
+
+    def on_ready(self) -> None:
+        """The first frame is on screen: now pay for importing torch, off the UI thread."""
+        self._load_solver()
+
+    @work(thread=True, group="solver", exit_on_error=False)
+    def _load_solver(self) -> None:
+        try:
+            from solvers.devices import available_devices
+            from solvers.problems import make_problem
+
+            problems = {k: make_problem(k) for k in CHAPTERS}
+            for problem in problems.values():
+                _ = problem.optimum, problem.stable_eta  # compute once, here
+            devices = available_devices()
+        except Exception as error:  # torch missing or broken: say so, keep the app up
+            self.post_message(SolverFailed(f"{type(error).__name__}: {error}"))
+            return
+        self.post_message(SolverReady(problems, devices))
+
+    @on(SolverReady)
+    def _solver_ready(self, message: SolverReady) -> None:
+        self.problems = dict(message.problems)
+        self.devices = message.devices
+        for screen in self._chapter_screens():
+            screen.solver_ready()
+
+    @on(SolverFailed)
+    def _solver_failed(self, message: SolverFailed) -> None:
+        self.solver_error = message.reason
+        for screen in self._chapter_screens():
+            screen.solver_failed(message.reason)
+
+    def _chapter_screens(self) -> Iterable[ChapterScreen]:
+        return list(self.chapter_screens.values())
+
+    def action_chapter(self, chapter: int) -> None:
+        """Show chapter ``chapter``'s screen (a run elsewhere goes on)."""
+        if chapter in CHAPTERS and self.current_mode != _mode(chapter):
+            self.switch_mode(_mode(chapter))
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    async def action_quit(self) -> None:
+        """Stop every run at its next iteration, then leave."""
+        self.stop_all_runs()
+        self.exit()
+
+    def stop_all_runs(self) -> None:
+        for screen in self._chapter_screens():
+            screen.stop_run()
+
+    def on_unmount(self) -> None:
+        self.stop_all_runs()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for key, spec in CHAPTERS.items():
+            yield SystemCommand(
+                f"Chapter {key}: {spec.title}",
+                spec.formula,
+                partial(self.action_chapter, key),
+            )
+        yield SystemCommand("Keys", "Every key gdlab knows", self.action_help)

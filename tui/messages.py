@@ -1,0 +1,67 @@
+"""Messages the run worker and the torch loader post to the UI.
+
+Posting never blocks the worker (``call_from_thread`` would); progress messages
+replace each other in the queue, so a slow UI sees the newest state, never a
+backlog.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from textual.message import Message
+
+if TYPE_CHECKING:
+    from solvers.descent import Descent, RunReport
+
+
+@dataclass
+class SolverReady(Message):
+    """torch has loaded; ``problems`` maps chapter to Problem, ``devices`` lists names."""
+
+    problems: dict[int, Any]
+    devices: list[str]
+
+
+@dataclass
+class SolverFailed(Message):
+    """torch (or the solver) could not be imported; ``reason`` says why."""
+
+    reason: str
+
+
+@dataclass
+class RunStarted(Message):
+    """Run ``run_id`` has its Descent (built in the worker, where torch is imported)."""
+
+    run_id: int
+    descent: Descent
+
+
+@dataclass
+class RunProgress(Message):
+    """Run ``run_id`` has written more rows to its history."""
+
+    run_id: int
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, RunProgress) and message.run_id == self.run_id
+
+
+@dataclass
+class RunEnded(Message):
+    """Run ``run_id`` stopped: finished, cancelled or diverged (see ``report``)."""
+
+    run_id: int
+    report: RunReport | None
+    after: tuple[float, ...] = field(default_factory=tuple)
+    """Parameters after the last update (shown by the single-step explanation)."""
+
+
+@dataclass
+class RunFailed(Message):
+    """Run ``run_id`` raised; ``reason`` is the error's text."""
+
+    run_id: int
+    reason: str

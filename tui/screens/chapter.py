@@ -1,0 +1,549 @@
+"""One chapter of the book as a screen: its controls, and its run shown live.
+
+Data flows one way. The screen reads its fields into RunSettings, starts a
+thread worker, and the worker drives the solver's generator, which writes every
+iteration into the run's history. The worker posts a RunProgress message at most
+ten times a second (never blocking on the UI); the screen then redraws from the
+history what changed. Nothing here computes an objective, a gradient or an
+optimum: the problem does.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.validation import ValidationResult, Validator
+from textual.widgets import (
+    Button,
+    Footer,
+    Header,
+    Input,
+    Label,
+    ProgressBar,
+    Select,
+    Sparkline,
+    Static,
+)
+
+from solvers.chapters import CHAPTERS, ChapterSpec
+from solvers.validation import (
+    RunSettings,
+    SettingError,
+    parse_eta,
+    parse_iterations,
+    parse_seed,
+    parse_start,
+)
+from tui.messages import RunEnded, RunFailed, RunProgress, RunStarted
+from tui.widgets.iteration_table import IterationTable
+from tui.widgets.plots import ObjectivePlot, PathPlot
+from tui.widgets.series import log_gap
+
+if TYPE_CHECKING:
+    from solvers.descent import Descent
+    from solvers.problems import Problem
+
+REFRESH_SECONDS = 0.1
+"""The worker posts progress at most this often: about ten redraws a second."""
+PLOT_POINTS = 20_000
+"""Longer histories are strided to this many rows before the plots bucket them."""
+
+
+def split_start(text: str) -> list[str]:
+    """Start values as typed: separated by commas and/or spaces."""
+    return [part for part in text.replace(",", " ").split() if part]
+
+
+class SettingValidator(Validator):
+    """Adapts one of solvers.validation's parsers to a Textual Input."""
+
+    def __init__(self, parse: Any) -> None:
+        super().__init__()
+        self.parse = parse
+
+    def validate(self, value: str) -> ValidationResult:
+        try:
+            self.parse(value)
+        except SettingError as error:
+            return self.failure(error.reason)
+        return self.success()
+
+
+def _vector(values: np.ndarray | tuple[float, ...]) -> str:
+    return "[" + ", ".join(f"{float(v):.6g}" for v in values) + "]"
+
+
+class ChapterScreen(Screen[None]):
+    """A chapter: formula, optimum, controls, and the live table and plots of a run."""
+
+    AUTO_FOCUS = "IterationTable"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "run", "Run"),
+        Binding("s", "stop", "Stop"),
+        Binding("space", "pause", "Pause"),
+        Binding("n", "step", "Step"),
+        Binding("ctrl+r", "reset", "Reset"),
+        Binding("escape", "leave_field", "Leave field", show=False),
+    ]
+
+    def __init__(self, chapter: int) -> None:
+        super().__init__(id=f"chapter{chapter}")
+        self.chapter = chapter
+        self.spec: ChapterSpec = CHAPTERS[chapter]
+        self.descent: Descent | None = None
+        self.run_id = 0
+        self.running = False
+        self.state = "ready"
+        self._stop_requested = False
+        self._stepping = False
+        self._rate_mark: tuple[float, int] = (time.monotonic(), 0)
+        self._rate = 0.0
+
+    # ----------------------------------------------------------------- layout
+    def compose(self) -> ComposeResult:
+        spec = self.spec
+        yield Header()
+        with Horizontal(id="body"):
+            with VerticalScroll(id="controls"):
+                yield Static(f"Chapter {spec.key}: {spec.title}", id="title")
+                yield Static(spec.formula, id="formula")
+                yield Static("optimum: computing… (loading torch)", id="facts")
+                yield from self._field("eta", "η", str(spec.eta), parse_eta)
+                yield from self._field(
+                    "iterations", "iterations", str(spec.iterations), parse_iterations
+                )
+                with Horizontal(classes="field"):
+                    yield Label("device", classes="field-label")
+                    yield Select(
+                        [(name, name) for name in self.app_devices()],
+                        value="auto",
+                        allow_blank=False,
+                        compact=True,
+                        id="device",
+                    )
+                if spec.book_start is None:
+                    yield from self._field(
+                        "seed", "seed", "", parse_seed, placeholder="random", optional=True
+                    )
+                yield from self._field(
+                    "start",
+                    "start",
+                    "",
+                    self._parse_start_text,
+                    placeholder=self._start_placeholder(),
+                    optional=True,
+                )
+                with Horizontal(id="buttons"):
+                    yield Button("Run (r)", id="run", variant="success", compact=True)
+                    yield Button("Stop (s)", id="stop", variant="error", compact=True)
+                yield Static("", id="step-detail")
+            with Vertical(id="live"):
+                yield Static("", id="status")
+                yield ProgressBar(id="progress", show_eta=True)
+                yield Sparkline([], id="sparkline")
+                with Horizontal(id="plots"):
+                    yield ObjectivePlot(id="objective-plot")
+                    if spec.n_params <= 2:
+                        yield PathPlot(spec.param_names, id="path-plot")
+                yield IterationTable(self._columns(), id="table")
+        yield Footer()
+
+    def _field(
+        self,
+        name: str,
+        label: str,
+        value: str,
+        parse: Any,
+        *,
+        placeholder: str = "",
+        optional: bool = False,
+    ) -> ComposeResult:
+        validator = SettingValidator(
+            lambda text: None if optional and not text.strip() else parse(text)
+        )
+        with Horizontal(classes="field"):
+            yield Label(label, classes="field-label")
+            yield Input(
+                value,
+                placeholder=placeholder,
+                id=name,
+                compact=True,
+                validators=[validator],
+                validate_on=["changed", "submitted"],
+                max_length=200,
+            )
+        yield Static("", id=f"{name}-error", classes="field-error -empty")
+
+    def _columns(self) -> tuple[str, ...]:
+        spec = self.spec
+        grads = tuple(f"∂f/∂{n}" for n in spec.param_names)
+        return (*spec.param_names, "f", *grads, *spec.prediction_names)
+
+    def _start_placeholder(self) -> str:
+        if self.spec.book_start is None:
+            return "drawn from the seed"
+        return ", ".join(f"{v:g}" for v in self.spec.book_start)
+
+    def _parse_start_text(self, text: str) -> tuple[float, ...]:
+        return parse_start(split_start(text), self.spec.param_names)
+
+    def app_devices(self) -> list[str]:
+        return list(getattr(self.app, "devices", ["auto", "cpu"]))
+
+    # ------------------------------------------------------------ life cycle
+    def on_mount(self) -> None:
+        register = getattr(self.app, "chapter_screens", None)
+        if register is not None:
+            register[self.chapter] = self
+        if getattr(self.app, "problems", None) is not None:
+            self.solver_ready()
+        elif getattr(self.app, "solver_error", None):
+            self.solver_failed(str(self.app.solver_error))  # type: ignore[attr-defined]
+        self._show_status()
+
+    def on_screen_resume(self) -> None:
+        if isinstance(self.focused, Input):
+            self.set_focus(self.query_one(IterationTable))
+
+    def solver_ready(self) -> None:
+        """torch has loaded: show the computed optimum and the real device list."""
+        problem = self._problem()
+        if problem is None:
+            return
+        optimum = problem.optimum
+        names = self.spec.param_names
+        where = ", ".join(f"{n}* = {v:.6g}" for n, v in zip(names, optimum.params, strict=True))
+        self.query_one("#facts", Static).update(
+            f"optimum: {where}\nf* = {optimum.value:.6g}\n"
+            f"stable for η < {problem.stable_eta:.6g}\nstart: {self.spec.start_rule}"
+        )
+        select = self.query_one("#device", Select)
+        current = select.value
+        devices = self.app_devices()
+        select.set_options([(name, name) for name in devices])
+        select.value = current if current in devices else "auto"
+        for plot in self.query(PathPlot):
+            plot.optimum = optimum.params
+
+    def solver_failed(self, reason: str) -> None:
+        self.query_one("#facts", Static).update(
+            f"torch could not be loaded: {reason}\nRuns are off; install torch and restart."
+        )
+
+    def _problem(self) -> Problem | None:
+        problems = getattr(self.app, "problems", None)
+        return None if problems is None else problems.get(self.chapter)
+
+    # ------------------------------------------------------------- settings
+    @on(Input.Changed)
+    @on(Input.Submitted)
+    def _show_field_error(self, event: Input.Changed | Input.Submitted) -> None:
+        result = event.validation_result
+        reason = "" if result is None or result.is_valid else result.failure_descriptions[0]
+        self._flag(str(event.input.id), reason)
+        if isinstance(event, Input.Submitted) and (result is None or result.is_valid):
+            self.action_leave_field()
+
+    def _flag(self, name: str, reason: str) -> None:
+        """Show ``reason`` under field ``name`` (an empty reason clears the flag)."""
+        error = self.query_one(f"#{name}-error", Static)
+        error.update(reason)
+        error.set_class(not reason, "-empty")
+        self.query_one(f"#{name}", Input).set_class(bool(reason), "-invalid")
+
+    def read_settings(self) -> RunSettings | None:
+        """The fields as RunSettings, or None after flagging every bad one."""
+        values: dict[str, Any] = {}
+        parsers: dict[str, Any] = {
+            "eta": parse_eta,
+            "iterations": parse_iterations,
+            "seed": lambda t: None if not t.strip() else parse_seed(t),
+            "start": lambda t: None if not t.strip() else self._parse_start_text(t),
+        }
+        first_bad: Input | None = None
+        for name, parse in parsers.items():
+            found = self.query(f"#{name}")
+            if not found:
+                continue
+            field = found.first(Input)
+            try:
+                values[name] = parse(field.value)
+                self._flag(name, "")
+            except SettingError as problem:
+                self._flag(name, problem.reason)
+                first_bad = first_bad or field
+        if first_bad is not None:
+            return None
+        device = self.query_one("#device", Select).value
+        return RunSettings(
+            eta=values["eta"],
+            iterations=values["iterations"],
+            device=str(device),
+            seed=values.get("seed"),
+            start=values.get("start"),
+        )
+
+    # --------------------------------------------------------------- actions
+    def action_leave_field(self) -> None:
+        """Escape: leave the text field so single-letter keys work again."""
+        self.set_focus(self.query_one(IterationTable))
+
+    def action_run(self) -> None:
+        """Run (or, after single steps, continue) up to the iterations field."""
+        if self.running:
+            self.notify("A run is going: s stops it, space pauses it.", severity="warning")
+            return
+        settings = self._checked_settings()
+        if settings is None:
+            return
+        descent = self.descent
+        if (
+            self._stepping
+            and descent is not None
+            and descent.settings == settings
+            and descent.diverged is None
+            and descent.history.count < settings.iterations
+        ):
+            self._launch(descent, settings, settings.iterations - descent.history.count)
+        else:
+            self._launch(None, settings, None)
+        self._stepping = False
+
+    def action_step(self) -> None:
+        """One iteration, explained: forward value, gradient and update."""
+        if self.running:
+            self.notify("Pause or stop the run before stepping.", severity="warning")
+            return
+        settings = self._checked_settings()
+        if settings is None:
+            return
+        descent = self.descent
+        fresh = (
+            not self._stepping
+            or descent is None
+            or descent.settings != settings
+            or descent.diverged is not None
+        )
+        self._stepping = True
+        self._launch(None if fresh else descent, settings, 1)
+
+    def action_stop(self) -> None:
+        if self.running:
+            self.stop_run()
+            self.state = "stopping"
+            self._show_status()
+
+    def action_pause(self) -> None:
+        """Pause or resume the run (takes effect within one chunk, ~50 ms)."""
+        descent = self.descent
+        if not self.running or descent is None:
+            return
+        if descent.control.paused:
+            descent.control.resume()
+            self.state = "running"
+            self._rate_mark = (time.monotonic(), descent.history.count)
+        else:
+            descent.control.pause()
+            self.state = "paused"
+        self._show_status()
+
+    def action_reset(self) -> None:
+        """Stop any run and clear its rows; the fields keep their values."""
+        self.stop_run()
+        self.run_id += 1  # messages from the old run are ignored from now on
+        self.descent = None
+        self.running = False
+        self._stepping = False
+        self.state = "ready"
+        self.query_one("#step-detail", Static).update("")
+        self._refresh_live()
+        self.action_leave_field()
+
+    def stop_run(self) -> None:
+        """Ask the current run to stop at its next iteration (any thread may call)."""
+        self._stop_requested = True
+        if self.descent is not None:
+            self.descent.control.cancel()
+
+    @on(Button.Pressed, "#run")
+    def _run_pressed(self) -> None:
+        self.action_run()
+
+    @on(Button.Pressed, "#stop")
+    def _stop_pressed(self) -> None:
+        self.action_stop()
+
+    def _checked_settings(self) -> RunSettings | None:
+        if getattr(self.app, "solver_error", None):
+            self.notify("torch could not be loaded; runs are off.", severity="error")
+            return None
+        settings = self.read_settings()
+        if settings is None:
+            self.notify("Fix the flagged field first.", severity="error")
+            self.bell()
+        return settings
+
+    # ------------------------------------------------------------------- runs
+    def _launch(self, descent: Descent | None, settings: RunSettings, count: int | None) -> None:
+        self.run_id += 1
+        self.running = True
+        self._stop_requested = False
+        if descent is None:
+            self.descent = None
+            self.query_one("#step-detail", Static).update("")
+        self.state = "running" if self._problem() is not None else "loading torch…"
+        self._rate_mark = (time.monotonic(), 0 if descent is None else descent.history.count)
+        self._rate = 0.0
+        self._refresh_live()
+        self.action_leave_field()
+        self._drive(self.run_id, descent, settings, count)
+
+    @work(thread=True, group="run", exit_on_error=False)
+    def _drive(
+        self, run_id: int, descent: Descent | None, settings: RunSettings, count: int | None
+    ) -> None:
+        """The worker: build the run if needed (importing torch here), then drive it."""
+        try:
+            if descent is None:
+                from solvers.descent import Descent
+                from solvers.problems import make_problem
+
+                problem = self._problem() or make_problem(self.chapter)
+                descent = Descent(problem, settings)
+                if self._stop_requested and run_id == self.run_id:
+                    descent.control.cancel()
+                self.post_message(RunStarted(run_id, descent))
+            last = 0.0
+            for _ in descent.run(count):
+                now = time.monotonic()
+                if now - last >= REFRESH_SECONDS:
+                    self.post_message(RunProgress(run_id))
+                    last = now
+            after = tuple(float(v) for p in descent.params for v in p.detach().reshape(-1).tolist())
+            self.post_message(RunEnded(run_id, descent.report, after))
+        except Exception as error:  # shown on screen; the app stays up
+            self.post_message(RunFailed(run_id, f"{type(error).__name__}: {error}"))
+
+    @on(RunStarted)
+    def _run_started(self, message: RunStarted) -> None:
+        if message.run_id == self.run_id:
+            self.descent = message.descent
+            self.state = "running"
+            self._refresh_live()
+
+    @on(RunProgress)
+    def _run_progress(self, message: RunProgress) -> None:
+        if message.run_id == self.run_id:
+            self._refresh_live()
+
+    @on(RunEnded)
+    def _run_ended(self, message: RunEnded) -> None:
+        if message.run_id != self.run_id:
+            return
+        self.running = False
+        report = message.report
+        if report is None:
+            self.state = "ready"
+        elif report.divergence is not None:
+            self.state = report.divergence.message
+            self._stepping = False
+        elif report.outcome.value == "stopped":
+            self.state = "stopped"
+            self._stepping = False
+        else:
+            self.state = "stepped" if self._stepping else "finished"
+        if self._stepping:
+            self._explain_step(message.after)
+        self._refresh_live()
+        focused = self.focused
+        if focused is None or isinstance(focused, (Input, Button)):
+            self.action_leave_field()
+
+    @on(RunFailed)
+    def _run_failed(self, message: RunFailed) -> None:
+        if message.run_id != self.run_id:
+            return
+        self.running = False
+        self.state = f"failed: {message.reason}"
+        self._show_status()
+        self.notify(message.reason, title="Run failed", severity="error")
+
+    # ---------------------------------------------------------------- drawing
+    def _explain_step(self, after: tuple[float, ...]) -> None:
+        descent = self.descent
+        if descent is None or descent.history.count == 0 or not after:
+            return
+        layout = descent.layout
+        row = descent.history.rows[-1]
+        before = row[layout.params].astype(np.float64)
+        moved = np.asarray(after) - before
+        self.query_one("#step-detail", Static).update(
+            f"step {descent.history.count - 1}:\n"
+            f" forward  f(θ) = {float(row[layout.objective]):.6g}\n"
+            f" backward ∇f   = {_vector(row[layout.grads])}\n"
+            f" update  −η∇f  = {_vector(moved)}\n"
+            f" θ {_vector(before)}\n → {_vector(after)}"
+        )
+
+    def _refresh_live(self) -> None:
+        """Redraw the table, progress, status and plots from the history."""
+        descent = self.descent
+        table = self.query_one(IterationTable)
+        rows = descent.history.rows if descent is not None else np.empty((0, 0), np.float32)
+        table.show(rows)
+        count = len(rows)
+        progress = self.query_one(ProgressBar)
+        total = descent.settings.iterations if descent is not None else None
+        if total is not None:
+            progress.update(total=max(total, count), progress=count)
+        else:
+            progress.update(total=None, progress=0)
+        now = time.monotonic()
+        mark_time, mark_count = self._rate_mark
+        if self.running and now > mark_time and count > mark_count:
+            self._rate = (count - mark_count) / (now - mark_time)
+        self._show_status()
+        self._draw_plots(rows)
+
+    def _draw_plots(self, rows: np.ndarray) -> None:
+        descent = self.descent
+        if descent is None or len(rows) == 0:
+            self.query_one(Sparkline).data = []
+            self.query_one(ObjectivePlot).show(np.empty(0))
+            for plot in self.query(PathPlot):
+                plot.show(np.empty((0, self.spec.n_params)))
+            return
+        stride = max(1, len(rows) // PLOT_POINTS)
+        sample = rows[::stride]
+        logs = log_gap(descent.problem.gap(sample[:, descent.layout.objective]))
+        finite = logs[np.isfinite(logs)]
+        sparkline = self.query_one(Sparkline)
+        buckets = max(1, sparkline.size.width or 60)
+        step = max(1, len(finite) // buckets)
+        sparkline.data = finite[::step].tolist()
+        self.query_one(ObjectivePlot).show(logs)
+        for plot in self.query(PathPlot):
+            plot.show(sample[:, descent.layout.params])
+
+    def _show_status(self) -> None:
+        descent = self.descent
+        parts = [self.state]
+        if descent is not None and descent.history.count:
+            layout = descent.layout
+            last = descent.history.rows[-1]
+            total = descent.settings.iterations
+            parts.append(f"iteration {descent.history.count - 1:,} of {total:,}")
+            parts.append(f"f = {float(last[layout.objective]):.6g}")
+            distance = float(descent.problem.distance_to_optimum(last[layout.params]))
+            parts.append(f"‖θ−θ*‖ = {distance:.3g}")
+            if self._rate:
+                parts.append(f"{self._rate:,.0f} it/s")
+        self.query_one("#status", Static).update("  ·  ".join(parts))
+        self.set_class(self.state.startswith("diverged"), "-diverged")

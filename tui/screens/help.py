@@ -1,0 +1,46 @@
+"""The keys, on a screen of their own (also listed in the footer)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Markdown
+
+KEYS = """\
+# gdlab keys
+
+| key | what it does |
+|---|---|
+| `1` `2` `3` | show chapter 1, 2 or 3 (a run on another chapter goes on) |
+| `r` | run with the fields' settings (after single steps: run the rest) |
+| `s` | stop the run at its next iteration |
+| `space` | pause / resume the run |
+| `n` | one step, explained: forward value, gradient, update |
+| `ctrl+r` | reset: stop and clear the rows |
+| `tab` / `shift+tab` | move between fields, the table and the buttons |
+| `escape` | leave a text field, so the letter keys work again |
+| `↑ ↓ pgup pgdn home end` | scroll the iteration table |
+| `f` | (in the table) follow the newest row on/off |
+| `ctrl+p` | command palette: chapters, keys, theme |
+| `?` | this help |
+| `q` | quit (any run stops first) |
+
+Inside a text field letters and digits type; `enter` accepts the field.
+Press `escape`, `?` or `q` to close this help.
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key gdlab knows."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,question_mark,q", "dismiss", "Close"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help"):
+            yield Markdown(KEYS)

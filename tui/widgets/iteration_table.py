@@ -1,0 +1,130 @@
+"""A virtual table of iterations, drawn with the Line API from the run's history.
+
+Textual's DataTable copies every row into widgets' state and slows to seconds at
+tens of thousands of rows. This table keeps no rows at all: it reads the numpy
+history that the solver writes, formats only the lines on screen, and so costs
+the same at 30 rows or 10,000,000.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+from rich.segment import Segment
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+CELL = 12
+"""Width of one numeric column, enough for ``-1.23457e+06``."""
+
+
+def format_value(value: float) -> str:
+    """A number in at most CELL-1 characters, aligned right."""
+    if not np.isfinite(value):
+        text = str(value)
+    elif value == 0 or 1e-3 <= abs(value) < 1e5:
+        text = f"{value:.6g}"
+    else:
+        text = f"{value:.4e}"
+    return text.rjust(CELL - 1)
+
+
+class IterationTable(ScrollView, can_focus=True):
+    """Rows of a history, newest at the bottom, with a fixed header line.
+
+    Call :meth:`show` with a history (any object with ``rows``, a 2-D array) and
+    :meth:`refresh_rows` whenever it grows; ``follow`` keeps the newest row in view.
+    """
+
+    DEFAULT_CSS = """
+    IterationTable {
+        height: 1fr;
+        background: $surface;
+    }
+    IterationTable > .iteration-table--header {
+        text-style: bold;
+        background: $panel;
+    }
+    IterationTable > .iteration-table--index {
+        color: $text-muted;
+    }
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "iteration-table--header",
+        "iteration-table--index",
+    }
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f", "toggle_follow", "Follow", show=False),
+    ]
+
+    follow: reactive[bool] = reactive(True)
+    """Keep the newest row in view as rows arrive."""
+
+    def __init__(self, columns: tuple[str, ...] = (), **kwargs: str) -> None:
+        super().__init__(**kwargs)
+        self._columns = columns
+        self._rows: np.ndarray = np.empty((0, len(columns)), np.float32)
+        self._index_width = 9
+
+    @property
+    def row_count(self) -> int:
+        """Rows currently shown (the header not counted)."""
+        return len(self._rows)
+
+    def set_columns(self, columns: tuple[str, ...]) -> None:
+        """Change the column names (empties the table)."""
+        self._columns = columns
+        self.show(np.empty((0, len(columns)), np.float32))
+
+    def show(self, rows: np.ndarray) -> None:
+        """Show these rows (a view of the history; nothing is copied)."""
+        self._rows = rows
+        self._index_width = max(9, len(f"{len(rows):,}") + 1)
+        width = self._index_width + CELL * len(self._columns)
+        self.virtual_size = Size(width, len(rows) + 1)
+        if self.follow:
+            self.scroll_end(animate=False, immediate=True, x_axis=False)
+        self.refresh()
+
+    def action_toggle_follow(self) -> None:
+        self.follow = not self.follow
+
+    def _header(self) -> str:
+        names = "".join(name[: CELL - 1].rjust(CELL) for name in self._columns)
+        return "iteration".rjust(self._index_width - 1) + " " + names
+
+    def render_line(self, y: int) -> Strip:
+        """Line ``y`` of the viewport: the header, or the row under it."""
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.scrollable_content_region.width
+        if y == 0:
+            style = self.get_component_rich_style("iteration-table--header")
+            text = self._header()
+            return Strip([Segment(text, style)]).crop_extend(scroll_x, scroll_x + width, style)
+        index = scroll_y + y - 1
+        if index >= len(self._rows):
+            return Strip.blank(width, self.rich_style)
+        row = self._rows[index]
+        cells = "".join(format_value(float(v)).rjust(CELL) for v in row)
+        index_style = self.get_component_rich_style("iteration-table--index")
+        strip = Strip(
+            [
+                Segment(f"{index:,}".rjust(self._index_width - 1) + " ", index_style),
+                Segment(cells, self.rich_style),
+            ]
+        )
+        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        at_end = new_value >= self.max_scroll_y
+        if not at_end and self.follow and old_value > new_value:
+            self.follow = False  # the user scrolled up: stop pulling them down
+        elif at_end:
+            self.follow = True
