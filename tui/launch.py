@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 NOT_A_TERMINAL = (
@@ -15,7 +16,8 @@ NOT_A_TERMINAL = (
 
 def launch_app() -> int:
     """Run the Textual app; refuse politely when stdout is not a TTY."""
-    if not sys.stdout.isatty():
+    served = "TEXTUAL_DRIVER" in os.environ  # textual-serve and other drivers bring their own I/O
+    if not served and not sys.stdout.isatty():
         print(NOT_A_TERMINAL, file=sys.stderr)
         return 2
     from tui.app import GdlabApp

@@ -13,7 +13,6 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any, ClassVar
 
-import numpy as np
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -28,7 +27,6 @@ from textual.widgets import (
     Label,
     ProgressBar,
     Select,
-    Sparkline,
     Static,
 )
 
@@ -42,18 +40,14 @@ from solvers.validation import (
     parse_start,
 )
 from tui.messages import RunEnded, RunFailed, RunProgress, RunStarted
-from tui.widgets.iteration_table import IterationTable
-from tui.widgets.plots import ObjectivePlot, PathPlot
-from tui.widgets.series import log_gap
 
 if TYPE_CHECKING:
     from solvers.descent import Descent
     from solvers.problems import Problem
+    from tui.widgets.live_view import LiveView
 
 REFRESH_SECONDS = 0.1
 """The worker posts progress at most this often: about ten redraws a second."""
-PLOT_POINTS = 20_000
-"""Longer histories are strided to this many rows before the plots bucket them."""
 
 
 def split_start(text: str) -> list[str]:
@@ -76,14 +70,14 @@ class SettingValidator(Validator):
         return self.success()
 
 
-def _vector(values: np.ndarray | tuple[float, ...]) -> str:
+def _vector(values: Any) -> str:
     return "[" + ", ".join(f"{float(v):.6g}" for v in values) + "]"
 
 
 class ChapterScreen(Screen[None]):
     """A chapter: formula, optimum, controls, and the live table and plots of a run."""
 
-    AUTO_FOCUS = "IterationTable"
+    AUTO_FOCUS = None
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "run", "Run"),
         Binding("s", "stop", "Stop"),
@@ -105,6 +99,8 @@ class ChapterScreen(Screen[None]):
         self._stepping = False
         self._rate_mark: tuple[float, int] = (time.monotonic(), 0)
         self._rate = 0.0
+        self.live: LiveView | None = None
+        """Plots and table; mounted after the first frame (they import numpy)."""
 
     # ----------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
@@ -147,12 +143,7 @@ class ChapterScreen(Screen[None]):
             with Vertical(id="live"):
                 yield Static("", id="status")
                 yield ProgressBar(id="progress", show_eta=True)
-                yield Sparkline([], id="sparkline")
-                with Horizontal(id="plots"):
-                    yield ObjectivePlot(id="objective-plot")
-                    if spec.n_params <= 2:
-                        yield PathPlot(spec.param_names, id="path-plot")
-                yield IterationTable(self._columns(), id="table")
+                yield Static("loading torch…", id="live-placeholder")
         yield Footer()
 
     def _field(
@@ -181,11 +172,6 @@ class ChapterScreen(Screen[None]):
             )
         yield Static("", id=f"{name}-error", classes="field-error -empty")
 
-    def _columns(self) -> tuple[str, ...]:
-        spec = self.spec
-        grads = tuple(f"∂f/∂{n}" for n in spec.param_names)
-        return (*spec.param_names, "f", *grads, *spec.prediction_names)
-
     def _start_placeholder(self) -> str:
         if self.spec.book_start is None:
             return "drawn from the seed"
@@ -210,7 +196,26 @@ class ChapterScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         if isinstance(self.focused, Input):
-            self.set_focus(self.query_one(IterationTable))
+            self.action_leave_field()
+
+    def mount_live(self) -> None:
+        """Mount the plots and the table (numpy, textual-plot) once the first frame is out."""
+        if self.live is not None:
+            return
+        from tui.widgets.live_view import LiveView
+
+        self.live = LiveView(self.spec, id="live-view")
+        self.query_one("#live-placeholder").remove()
+        self.query_one("#live").mount(self.live)
+        self.call_after_refresh(self._live_mounted)
+
+    def _live_mounted(self) -> None:
+        problem = self._problem()
+        if problem is not None and self.live is not None:
+            self.live.set_optimum(problem.optimum.params)
+        self._refresh_live()
+        if self.focused is None:
+            self.action_leave_field()
 
     def solver_ready(self) -> None:
         """torch has loaded: show the computed optimum and the real device list."""
@@ -229,8 +234,9 @@ class ChapterScreen(Screen[None]):
         devices = self.app_devices()
         select.set_options([(name, name) for name in devices])
         select.value = current if current in devices else "auto"
-        for plot in self.query(PathPlot):
-            plot.optimum = optimum.params
+        if self.live is not None:
+            self.live.set_optimum(optimum.params)
+        self.mount_live()
 
     def solver_failed(self, reason: str) -> None:
         self.query_one("#facts", Static).update(
@@ -293,7 +299,7 @@ class ChapterScreen(Screen[None]):
     # --------------------------------------------------------------- actions
     def action_leave_field(self) -> None:
         """Escape: leave the text field so single-letter keys work again."""
-        self.set_focus(self.query_one(IterationTable))
+        self.set_focus(self.live.table if self.live is not None else None)
 
     def action_run(self) -> None:
         """Run (or, after single steps, continue) up to the iterations field."""
@@ -482,8 +488,8 @@ class ChapterScreen(Screen[None]):
             return
         layout = descent.layout
         row = descent.history.rows[-1]
-        before = row[layout.params].astype(np.float64)
-        moved = np.asarray(after) - before
+        before = [float(v) for v in row[layout.params]]
+        moved = [a - b for a, b in zip(after, before, strict=True)]
         self.query_one("#step-detail", Static).update(
             f"step {descent.history.count - 1}:\n"
             f" forward  f(θ) = {float(row[layout.objective]):.6g}\n"
@@ -493,16 +499,12 @@ class ChapterScreen(Screen[None]):
         )
 
     def _refresh_live(self) -> None:
-        """Redraw the table, progress, status and plots from the history."""
+        """Redraw the progress, the status, and the table and plots from the history."""
         descent = self.descent
-        table = self.query_one(IterationTable)
-        rows = descent.history.rows if descent is not None else np.empty((0, 0), np.float32)
-        table.show(rows)
-        count = len(rows)
+        count = descent.history.count if descent is not None else 0
         progress = self.query_one(ProgressBar)
-        total = descent.settings.iterations if descent is not None else None
-        if total is not None:
-            progress.update(total=max(total, count), progress=count)
+        if descent is not None:
+            progress.update(total=max(descent.settings.iterations, count), progress=count)
         else:
             progress.update(total=None, progress=0)
         now = time.monotonic()
@@ -510,27 +512,8 @@ class ChapterScreen(Screen[None]):
         if self.running and now > mark_time and count > mark_count:
             self._rate = (count - mark_count) / (now - mark_time)
         self._show_status()
-        self._draw_plots(rows)
-
-    def _draw_plots(self, rows: np.ndarray) -> None:
-        descent = self.descent
-        if descent is None or len(rows) == 0:
-            self.query_one(Sparkline).data = []
-            self.query_one(ObjectivePlot).show(np.empty(0))
-            for plot in self.query(PathPlot):
-                plot.show(np.empty((0, self.spec.n_params)))
-            return
-        stride = max(1, len(rows) // PLOT_POINTS)
-        sample = rows[::stride]
-        logs = log_gap(descent.problem.gap(sample[:, descent.layout.objective]))
-        finite = logs[np.isfinite(logs)]
-        sparkline = self.query_one(Sparkline)
-        buckets = max(1, sparkline.size.width or 60)
-        step = max(1, len(finite) // buckets)
-        sparkline.data = finite[::step].tolist()
-        self.query_one(ObjectivePlot).show(logs)
-        for plot in self.query(PathPlot):
-            plot.show(sample[:, descent.layout.params])
+        if self.live is not None:
+            self.live.show(descent)
 
     def _show_status(self) -> None:
         descent = self.descent

@@ -8,7 +8,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Markdown
 
 KEYS = """\
 # gdlab keys
@@ -42,5 +41,7 @@ class HelpScreen(ModalScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
+        from textual.widgets import Markdown  # markdown-it is slow to import: not at start-up
+
         with VerticalScroll(id="help"):
             yield Markdown(KEYS)

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import numpy as np
 
-FLOOR = 1e-30
-"""log10 of a gap is taken above this, so an exact optimum stays plottable."""
+FLOAT32_EPS = float(np.finfo(np.float32).eps)
 
 
-def log_gap(gap: np.ndarray) -> np.ndarray:
-    """log10 of a non-negative gap, floored at FLOOR (NaN where not finite)."""
+def resolution(optimum_value: float) -> float:
+    """The smallest gap f - f* that float32 can resolve near f*: plotting below it shows
+    rounding, not descent (ch2's f reaches -7.25 exactly, a gap of 0)."""
+    return max(1e-30, FLOAT32_EPS * abs(optimum_value))
+
+
+def log_gap(gap: np.ndarray, floor: float = 1e-30) -> np.ndarray:
+    """log10 of a non-negative gap, floored at ``floor`` (NaN stays NaN)."""
     values = np.asarray(gap, dtype=np.float64)
     with np.errstate(invalid="ignore"):
-        return np.log10(np.maximum(values, FLOOR))
+        return np.log10(np.maximum(values, floor))
 
 
 def min_max_buckets(values: np.ndarray, buckets: int) -> tuple[np.ndarray, np.ndarray]:

@@ -1,0 +1,58 @@
+"""Write SVG screenshots of each chapter screen after a run into screenshots/.
+
+    python scripts/screenshots.py
+
+Each chapter runs with the book's defaults and a fixed start, at 120x40, and
+the help screen is captured too. The README shows these files.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from textual.widgets import Input
+
+from tui.app import GdlabApp
+from tui.screens.chapter import ChapterScreen
+
+OUT = Path(__file__).resolve().parents[1] / "screenshots"
+STARTS = {1: "0.007588282693177462", 2: "-0.004, 0.0005", 3: ""}
+SIZE = (120, 40)
+
+
+async def capture() -> list[Path]:
+    written = []
+    app = GdlabApp()
+    async with app.run_test(size=SIZE) as pilot:
+        while app.problems is None:
+            await pilot.pause(0.05)
+        for chapter, start in STARTS.items():
+            await pilot.press(str(chapter))
+            await pilot.pause(0.3)
+            screen = app.screen
+            assert isinstance(screen, ChapterScreen)
+            screen.query_one("#start", Input).value = start
+            await pilot.press("r")
+            while screen.running:
+                await pilot.pause(0.05)
+            await pilot.pause(0.3)
+            path = OUT / f"chapter{chapter}.svg"
+            app.save_screenshot(str(path))
+            written.append(path)
+        await pilot.press("question_mark")
+        await pilot.pause(0.3)
+        path = OUT / "help.svg"
+        app.save_screenshot(str(path))
+        written.append(path)
+    return written
+
+
+def main() -> None:
+    OUT.mkdir(exist_ok=True)
+    for path in asyncio.run(capture()):
+        print(path.relative_to(OUT.parent))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,246 @@
+"""The figures of ``gdlab bench``, each measured side by side on this machine.
+
+Timings on a shared machine drift from run to run, so ratios come from
+alternating the two sides (book, gdlab, book, gdlab, ...) in one process and
+taking the median of the pairs' ratios.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from tui.bench.pty_session import PtySession
+
+CH3_ITERATIONS = 30_000
+
+
+@dataclass
+class Figure:
+    """One benchmark line: the measured value, its target, and how it was measured."""
+
+    key: str
+    name: str
+    value: float
+    unit: str
+    target: str
+    met: bool
+    detail: str = ""
+    samples: list[float] = field(default_factory=list)
+
+
+def book_loop(iterations: int = CH3_ITERATIONS) -> float:
+    """The book's chapter-3 loop without its prints; returns seconds."""
+    import torch
+
+    x = torch.tensor([[1.1, 4.6, 8.9], [2.3, 5.7, 10.1]], dtype=torch.float32)
+    y_target = torch.tensor([13.5700, 38.7000, 70.5100], dtype=torch.float32)
+    w = torch.tensor([0.001, 0.003], dtype=torch.float32).unsqueeze(dim=0)
+    w.requires_grad_(requires_grad=True)
+    b = torch.tensor([0.005], dtype=torch.float32)
+    b.requires_grad_(requires_grad=True)
+    eta = 0.0001
+    started = time.perf_counter()
+    for _ in range(iterations):
+        y = torch.mm(w, x) + b
+        loss = (y - y_target) ** 2 / 2
+        sum_err = torch.sum(loss)
+        sum_err.backward()
+        w.data -= eta * w.grad  # type: ignore[operator]
+        b.data -= eta * b.grad  # type: ignore[operator]
+        w.grad.data.zero_()  # type: ignore[union-attr]
+        b.grad.data.zero_()  # type: ignore[union-attr]
+    return time.perf_counter() - started
+
+
+def solver_run(iterations: int = CH3_ITERATIONS) -> float:
+    """gdlab's solver on chapter 3, recording every iteration's full state; seconds."""
+    from solvers.descent import Descent
+    from solvers.problems import make_problem
+    from solvers.validation import RunSettings
+
+    descent = Descent(make_problem(3), RunSettings(1e-4, iterations))
+    started = time.perf_counter()
+    for _ in descent.run():
+        pass
+    elapsed = time.perf_counter() - started
+    assert descent.history.count == iterations
+    return elapsed
+
+
+def app_run(iterations: int = CH3_ITERATIONS) -> float:
+    """The app headless at 120x40 running chapter 3 to the end; seconds from r to done."""
+    from textual.widgets import Input
+
+    from tui.app import GdlabApp
+    from tui.screens.chapter import ChapterScreen
+
+    async def measure() -> float:
+        app = GdlabApp(start_chapter=3)
+        async with app.run_test(size=(120, 40)) as pilot:
+            while app.problems is None:
+                await pilot.pause(0.05)
+            screen = app.screen
+            assert isinstance(screen, ChapterScreen)
+            screen.query_one("#iterations", Input).value = str(iterations)
+            await pilot.pause()
+            started = time.perf_counter()
+            await pilot.press("r")
+            while screen.running:
+                await pilot.pause(0.01)
+            elapsed = time.perf_counter() - started
+            assert screen.descent is not None and screen.descent.history.count == iterations
+            return elapsed
+
+    return asyncio.run(measure())
+
+
+def paired_ratio(gdlab: Callable[[], float], pairs: int) -> tuple[float, list[float], list[float]]:
+    """Median of gdlab/book ratios over ``pairs`` alternating runs (book first)."""
+    books: list[float] = []
+    ours: list[float] = []
+    for _ in range(pairs):
+        books.append(book_loop())
+        ours.append(gdlab())
+    ratios = [o / b for o, b in zip(ours, books, strict=True)]
+    return statistics.median(ratios), books, ours
+
+
+def b1_solver(pairs: int = 3) -> Figure:
+    solver_run(2000)  # warm up TorchScript once, as any long run has
+    ratio, books, ours = paired_ratio(solver_run, pairs)
+    return Figure(
+        "B1",
+        "solver vs book loop (ch3, 30k, every state recorded)",
+        ratio,
+        "x",
+        "≤ 0.7",
+        ratio <= 0.7,
+        f"book {statistics.median(books) / CH3_ITERATIONS * 1e6:.0f} µs/it, "
+        f"gdlab {statistics.median(ours) / CH3_ITERATIONS * 1e6:.0f} µs/it",
+    )
+
+
+def b2_live(pairs: int = 2) -> Figure:
+    ratio, books, ours = paired_ratio(app_run, pairs)
+    return Figure(
+        "B2",
+        "live app vs book loop (headless 120x40, ch3 30k)",
+        ratio,
+        "x",
+        "≤ 1.0",
+        ratio <= 1.0,
+        f"book {statistics.median(books):.2f} s, app {statistics.median(ours):.2f} s",
+    )
+
+
+def _start_app(columns: int = 120, rows: int = 40) -> tuple[PtySession, float]:
+    session = PtySession(columns, rows)
+    painted = session.wait_for(b"Chapter 1", session.started, timeout=20)
+    if painted is None:
+        session.close()
+        raise RuntimeError("the app drew no first frame within 20 s")
+    # wait until torch has loaded (the facts line changes from 'computing')
+    session.wait_for(b"stable for", session.started, timeout=60)
+    return session, painted - session.started
+
+
+def b4_first_paint(samples: int = 3) -> Figure:
+    times = []
+    for _ in range(samples):
+        session, first = _start_app()
+        session.close()
+        times.append(first)
+    value = statistics.median(times)
+    return Figure(
+        "B4",
+        "gdlab start to first frame (pty 120x40)",
+        value,
+        "s",
+        "≤ 0.4",
+        value <= 0.4,
+        f"samples {', '.join(f'{t:.2f}' for t in times)}",
+        times,
+    )
+
+
+def b3_b6_pty() -> tuple[Figure, Figure]:
+    """B6: bytes to the pty during a full ch3 run; B3: key to screen update during another."""
+    session, _ = _start_app()
+    try:
+        session.send("3")
+        time.sleep(0.5)
+        begin = session.send("r")
+        done = session.wait_for(b"finished", begin, timeout=600)
+        if done is None:
+            raise RuntimeError("the chapter 3 run did not finish in the pty")
+        sent = session.bytes_between(begin, done)
+        rate = sent / 1024 / (done - begin)
+        b6 = Figure(
+            "B6",
+            "bytes to the terminal during the ch3 run",
+            rate,
+            "KiB/s",
+            "≤ 32",
+            rate <= 32,
+            f"{sent / 1024:.0f} KiB in {done - begin:.1f} s",
+        )
+        latencies = []
+        session.send("\x12")  # ctrl+r: reset
+        time.sleep(0.3)
+        begin = session.send("r")
+        session.wait_for(b"running", begin, timeout=30)
+        time.sleep(1.0)
+        for i in range(20):
+            word = b"paused" if i % 2 == 0 else b"running"
+            pressed = session.send(" ")
+            shown = session.wait_for(word, pressed, timeout=5)
+            latencies.append((shown - pressed) if shown is not None else 5.0)
+            time.sleep(0.2)
+        session.send("s")
+        p95 = statistics.quantiles(latencies, n=20)[-1]
+        b3 = Figure(
+            "B3",
+            "key press to screen update during a run (p95)",
+            p95 * 1000,
+            "ms",
+            "≤ 50",
+            p95 <= 0.05,
+            f"median {statistics.median(latencies) * 1000:.0f} ms over {len(latencies)} "
+            "presses of space (pause/resume)",
+            [v * 1000 for v in latencies],
+        )
+        return b3, b6
+    finally:
+        session.close()
+
+
+def b5_memory(iterations: int = 1_000_000) -> Figure:
+    """Peak RSS growth of the headless app over its idle self during a long ch3 run."""
+    done = subprocess.run(
+        [sys.executable, "-c", f"from tui.bench.memory_child import main; main({iterations})"],
+        capture_output=True,
+        text=True,
+        timeout=3600,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"memory run failed: {done.stderr.strip()[-400:]}")
+    data = json.loads(done.stdout.strip().splitlines()[-1])
+    growth = (data["peak_kib"] - data["idle_kib"]) / 1024
+    return Figure(
+        "B5",
+        f"peak RSS growth, {iterations:,}-iteration ch3 run",
+        growth,
+        "MB",
+        "≤ 64",
+        growth <= 64,
+        f"idle {data['idle_kib'] / 1024:.0f} MB, peak {data['peak_kib'] / 1024:.0f} MB, "
+        f"{data['rows']:,} rows kept, {data['seconds']:.0f} s",
+    )

@@ -1,0 +1,54 @@
+"""Child process of the B5 memory figure: the headless app running one long ch3 run.
+
+Run in its own process so that the peak RSS it reports belongs to this run alone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import json
+import time
+from pathlib import Path
+
+
+def _status_kib(key: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1])
+    raise RuntimeError(f"{key} not in /proc/self/status")
+
+
+def main(iterations: int) -> None:
+    """Print JSON: idle RSS, peak RSS during the run, rows kept, seconds."""
+    from textual.widgets import Input
+
+    from tui.app import GdlabApp
+    from tui.screens.chapter import ChapterScreen
+
+    async def measure() -> dict[str, float]:
+        app = GdlabApp(start_chapter=3)
+        async with app.run_test(size=(120, 40)) as pilot:
+            while app.problems is None:
+                await pilot.pause(0.05)
+            screen = app.screen
+            assert isinstance(screen, ChapterScreen)
+            screen.query_one("#iterations", Input).value = str(iterations)
+            await pilot.pause(0.2)
+            gc.collect()
+            idle = _status_kib("VmRSS")
+            Path("/proc/self/clear_refs").write_text("5")  # restart the peak (VmHWM) here
+            started = time.perf_counter()
+            await pilot.press("r")
+            while screen.running:
+                await pilot.pause(0.1)
+            seconds = time.perf_counter() - started
+            assert screen.descent is not None
+            return {
+                "idle_kib": idle,
+                "peak_kib": _status_kib("VmHWM"),
+                "rows": screen.descent.history.count,
+                "seconds": seconds,
+            }
+
+    print(json.dumps(asyncio.run(measure())))

@@ -1,0 +1,78 @@
+"""The live half of a chapter screen: loss sparkline, plots and the iteration table.
+
+It imports numpy and textual-plot, so the screen mounts it only after the first
+frame is on the terminal (see ChapterScreen.mount_live).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Sparkline
+
+from solvers.chapters import ChapterSpec
+from tui.widgets.iteration_table import IterationTable
+from tui.widgets.plots import ObjectivePlot, PathPlot
+from tui.widgets.series import log_gap, resolution
+
+if TYPE_CHECKING:
+    from solvers.descent import Descent
+
+PLOT_POINTS = 20_000
+"""Longer histories are strided to this many rows before the plots bucket them."""
+
+
+def table_columns(spec: ChapterSpec) -> tuple[str, ...]:
+    """Column names of a chapter's table: parameters, f, gradient, predictions."""
+    grads = tuple(f"∂f/∂{n}" for n in spec.param_names)
+    return (*spec.param_names, "f", *grads, *spec.prediction_names)
+
+
+class LiveView(Vertical):
+    """Sparkline of log10(f - f*), the objective and path plots, and the table."""
+
+    def __init__(self, spec: ChapterSpec, **kwargs: str) -> None:
+        super().__init__(**kwargs)
+        self.spec = spec
+
+    def compose(self) -> ComposeResult:
+        yield Sparkline([], id="sparkline")
+        with Horizontal(id="plots"):
+            yield ObjectivePlot(id="objective-plot")
+            if self.spec.n_params <= 2:
+                yield PathPlot(self.spec.param_names, id="path-plot")
+        yield IterationTable(table_columns(self.spec), id="table")
+
+    @property
+    def table(self) -> IterationTable:
+        return self.query_one(IterationTable)
+
+    def set_optimum(self, params: tuple[float, ...]) -> None:
+        """Mark the optimum on the path plot."""
+        for plot in self.query(PathPlot):
+            plot.optimum = params
+
+    def show(self, descent: Descent | None) -> None:
+        """Redraw from the run's history (all of it: the table is virtual)."""
+        rows = descent.history.rows if descent is not None else np.empty((0, 0), np.float32)
+        self.table.show(rows)
+        if descent is None or len(rows) == 0:
+            self.query_one(Sparkline).data = []
+            self.query_one(ObjectivePlot).show(np.empty(0))
+            for plot in self.query(PathPlot):
+                plot.show(np.empty((0, self.spec.n_params)))
+            return
+        sample = rows[:: max(1, len(rows) // PLOT_POINTS)]
+        problem = descent.problem
+        floor = resolution(problem.optimum.value)
+        logs = log_gap(problem.gap(sample[:, descent.layout.objective]), floor)
+        finite = logs[np.isfinite(logs)]
+        sparkline = self.query_one(Sparkline)
+        step = max(1, len(finite) // max(1, sparkline.size.width or 60))
+        sparkline.data = finite[::step].tolist()
+        self.query_one(ObjectivePlot).show(logs)
+        for plot in self.query(PathPlot):
+            plot.show(sample[:, descent.layout.params])
