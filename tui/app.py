@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import App, SystemCommand
@@ -27,7 +27,7 @@ class GdlabApp(App[None]):
     TITLE = "gdlab"
     SUB_TITLE = "gradient descent with PyTorch autograd"
     CSS_PATH = "app.tcss"
-    MODES: ClassVar[dict[str, str | Screen | type[Screen] | object]] = {
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
         _mode(k): partial(ChapterScreen, k) for k in CHAPTERS
     }
     DEFAULT_MODE = _mode(1)
@@ -111,7 +111,7 @@ class GdlabApp(App[None]):
     def on_unmount(self) -> None:
         self.stop_all_runs()
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for key, spec in CHAPTERS.items():
             yield SystemCommand(

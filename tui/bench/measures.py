@@ -42,16 +42,16 @@ def book_loop(iterations: int = CH3_ITERATIONS) -> float:
     x = torch.tensor([[1.1, 4.6, 8.9], [2.3, 5.7, 10.1]], dtype=torch.float32)
     y_target = torch.tensor([13.5700, 38.7000, 70.5100], dtype=torch.float32)
     w = torch.tensor([0.001, 0.003], dtype=torch.float32).unsqueeze(dim=0)
-    w.requires_grad_(requires_grad=True)
+    w.requires_grad_(True)
     b = torch.tensor([0.005], dtype=torch.float32)
-    b.requires_grad_(requires_grad=True)
+    b.requires_grad_(True)
     eta = 0.0001
     started = time.perf_counter()
     for _ in range(iterations):
         y = torch.mm(w, x) + b
         loss = (y - y_target) ** 2 / 2
         sum_err = torch.sum(loss)
-        sum_err.backward()
+        sum_err.backward()  # type: ignore[no-untyped-call]
         w.data -= eta * w.grad  # type: ignore[operator]
         b.data -= eta * b.grad  # type: ignore[operator]
         w.grad.data.zero_()  # type: ignore[union-attr]

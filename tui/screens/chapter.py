@@ -393,7 +393,7 @@ class ChapterScreen(Screen[None]):
         settings = self.read_settings()
         if settings is None:
             self.notify("Fix the flagged field first.", severity="error")
-            self.bell()
+            self.app.bell()
         return settings
 
     # ------------------------------------------------------------------- runs
@@ -513,7 +513,7 @@ class ChapterScreen(Screen[None]):
             self._rate = (count - mark_count) / (now - mark_time)
         self._show_status()
         if self.live is not None:
-            self.live.show(descent)
+            self.live.show(descent, plots=not self.running)
 
     def _show_status(self) -> None:
         descent = self.descent

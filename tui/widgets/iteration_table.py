@@ -8,7 +8,7 @@ the same at 30 rows or 10,000,000.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 from rich.segment import Segment
@@ -66,7 +66,7 @@ class IterationTable(ScrollView, can_focus=True):
     follow: reactive[bool] = reactive(True)
     """Keep the newest row in view as rows arrive."""
 
-    def __init__(self, columns: tuple[str, ...] = (), **kwargs: str) -> None:
+    def __init__(self, columns: tuple[str, ...] = (), **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._columns = columns
         self._rows: np.ndarray = np.empty((0, len(columns)), np.float32)

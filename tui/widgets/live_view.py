@@ -6,7 +6,8 @@ frame is on the terminal (see ChapterScreen.mount_live).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import time
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from textual.app import ComposeResult
@@ -23,6 +24,10 @@ if TYPE_CHECKING:
 
 PLOT_POINTS = 20_000
 """Longer histories are strided to this many rows before the plots bucket them."""
+PLOT_SECONDS = 1.0
+"""During a run the plots redraw at most this often; the table and status at 10 Hz.
+A plot repaint rewrites hundreds of cells: at 10 Hz it alone would cost an SSH
+user tens of KiB/s and the UI thread tens of ms a frame."""
 
 
 def table_columns(spec: ChapterSpec) -> tuple[str, ...]:
@@ -34,9 +39,10 @@ def table_columns(spec: ChapterSpec) -> tuple[str, ...]:
 class LiveView(Vertical):
     """Sparkline of log10(f - f*), the objective and path plots, and the table."""
 
-    def __init__(self, spec: ChapterSpec, **kwargs: str) -> None:
+    def __init__(self, spec: ChapterSpec, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.spec = spec
+        self._plotted_at = 0.0
 
     def compose(self) -> ComposeResult:
         yield Sparkline([], id="sparkline")
@@ -55,10 +61,17 @@ class LiveView(Vertical):
         for plot in self.query(PathPlot):
             plot.optimum = params
 
-    def show(self, descent: Descent | None) -> None:
-        """Redraw from the run's history (all of it: the table is virtual)."""
+    def show(self, descent: Descent | None, *, plots: bool = True) -> None:
+        """Redraw from the run's history (all of it: the table is virtual).
+
+        With ``plots=False`` the plots are redrawn only if PLOT_SECONDS have passed.
+        """
         rows = descent.history.rows if descent is not None else np.empty((0, 0), np.float32)
         self.table.show(rows)
+        now = time.monotonic()
+        if not plots and now - self._plotted_at < PLOT_SECONDS:
+            return
+        self._plotted_at = now
         if descent is None or len(rows) == 0:
             self.query_one(Sparkline).data = []
             self.query_one(ObjectivePlot).show(np.empty(0))

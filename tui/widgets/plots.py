@@ -8,6 +8,7 @@ hundred points whatever the run's length): drawing 30,000 points costs about
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from textual_hires_canvas import HiResMode
@@ -36,7 +37,7 @@ class ObjectivePlot(PlotWidget):
     ObjectivePlot { height: 1fr; min-height: 6; }
     """
 
-    def __init__(self, **kwargs: str) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(allow_pan_and_zoom=False, **kwargs)
 
     def on_mount(self) -> None:
@@ -60,7 +61,7 @@ class PathPlot(PlotWidget):
     PathPlot { height: 1fr; min-height: 6; }
     """
 
-    def __init__(self, names: tuple[str, ...], **kwargs: str) -> None:
+    def __init__(self, names: tuple[str, ...], **kwargs: Any) -> None:
         super().__init__(allow_pan_and_zoom=False, **kwargs)
         self.names = names
         self.optimum: tuple[float, ...] | None = None
