@@ -16,6 +16,9 @@ from tui.messages import SolverFailed, SolverReady
 from tui.screens.chapter import ChapterScreen
 from tui.screens.help import HelpScreen
 
+CHAPTER_KEYS = Binding.Group("Chapter", compact=True)
+"""The footer shows 1 2 3 once, as "123 Chapter"."""
+
 
 def _mode(chapter: int) -> str:
     return f"chapter{chapter}"
@@ -32,10 +35,7 @@ class GdlabApp(App[None]):
     }
     DEFAULT_MODE = _mode(1)
     BINDINGS: ClassVar[list[BindingType]] = [
-        *(
-            Binding(str(k), f"chapter({k})", f"Ch {k}", show=True, key_display=str(k))
-            for k in CHAPTERS
-        ),
+        *(Binding(str(k), f"chapter({k})", f"Chapter {k}", group=CHAPTER_KEYS) for k in CHAPTERS),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]

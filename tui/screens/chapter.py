@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -84,7 +84,7 @@ class ChapterScreen(Screen[None]):
         Binding("space", "pause", "Pause"),
         Binding("n", "step", "Step"),
         Binding("ctrl+r", "reset", "Reset"),
-        Binding("escape", "leave_field", "Leave field", show=False),
+        Binding("escape", "leave_field", "Leave field"),
     ]
 
     def __init__(self, chapter: int) -> None:
@@ -144,7 +144,7 @@ class ChapterScreen(Screen[None]):
                 yield Static("", id="status")
                 yield ProgressBar(id="progress", show_eta=True)
                 yield Static("loading torch…", id="live-placeholder")
-        yield Footer()
+        yield Footer(compact=True)
 
     def _field(
         self,
@@ -184,6 +184,23 @@ class ChapterScreen(Screen[None]):
         return list(getattr(self.app, "devices", ["auto", "cpu"]))
 
     # ------------------------------------------------------------ life cycle
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Escape is offered (and shown in the footer) only while a text field has focus."""
+        if action == "leave_field":
+            return isinstance(self.focused, Input)
+        return True
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+
+    def on_descendant_blur(self) -> None:
+        self.refresh_bindings()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Small terminals (80x24) drop the plots and narrow the controls."""
+        self.set_class(event.size.width < 110, "-narrow")
+        self.set_class(event.size.height < 32, "-short")
+
     def on_mount(self) -> None:
         register = getattr(self.app, "chapter_screens", None)
         if register is not None:

@@ -1,0 +1,82 @@
+"""Long runs: memory stays bounded, and a 10,000,000-iteration run can be watched and stopped.
+
+The soak test runs 1,000,000 chapter-3 iterations in the headless app (about two
+to four minutes here) and checks the performance issue's bound: peak RSS growth
+over the idle app ≤ 64 MB with the whole history kept.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from textual.widgets import Input
+
+from tui.app import GdlabApp
+from tui.screens.chapter import ChapterScreen
+
+ROOT = Path(__file__).parents[1]
+
+
+def test_history_memory_is_paid_per_row_written_not_per_row_reserved():
+    from solvers.history import History, Layout
+
+    def rss_kib() -> int:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+        raise AssertionError("no VmRSS")
+
+    before = rss_kib()
+    history = History(Layout(("w0", "w1", "b"), ("y0", "y1", "y2")), 10_000_000)  # 400 MB reserved
+    assert rss_kib() - before < 20_000
+    block = history.reserve(100_000)
+    block[:] = 1.0
+    history.commit(100_000)
+    assert history.count == 100_000
+    assert rss_kib() - before < 40_000
+
+
+async def test_a_ten_million_iteration_run_can_be_watched_and_stopped():
+    app = GdlabApp(start_chapter=3)
+    async with app.run_test(size=(120, 40)) as pilot:
+        while app.problems is None:
+            await pilot.pause(0.05)
+        screen = app.screen
+        assert isinstance(screen, ChapterScreen)
+        screen.query_one("#iterations", Input).value = "10000000"
+        await pilot.press("r")
+        counts = []
+        for _ in range(3):
+            await pilot.pause(0.7)
+            assert screen.descent is not None
+            counts.append(screen.descent.history.count)
+        assert counts[0] < counts[1] < counts[2] < 10_000_000  # it is running, and watched
+        assert screen.live is not None
+        assert screen.live.table.row_count >= counts[1]
+        await pilot.press("s")
+        for _ in range(100):
+            if not screen.running:
+                break
+            await pilot.pause(0.05)
+        assert not screen.running
+        assert screen.state == "stopped"
+        assert screen.live.table.row_count == screen.descent.history.count
+
+
+def test_soak_one_million_iterations_stay_under_64_mb_of_growth():
+    done = subprocess.run(
+        [sys.executable, "-c", "from tui.bench.memory_child import main; main(1_000_000)"],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        cwd=ROOT,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    data = json.loads(done.stdout.strip().splitlines()[-1])
+    assert data["rows"] == 1_000_000
+    growth_mb = (data["peak_kib"] - data["idle_kib"]) / 1024
+    assert growth_mb <= 64, data
