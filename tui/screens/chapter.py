@@ -10,6 +10,7 @@ optimum: the problem does.
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -99,6 +100,9 @@ class ChapterScreen(Screen[None]):
         self._stepping = False
         self._rate_mark: tuple[float, int] = (time.monotonic(), 0)
         self._rate = 0.0
+        self._device_options: list[str] = []
+        self._one_run = threading.Lock()
+        """Held by the worker driving a run: two runs of one screen never overlap."""
         self.live: LiveView | None = None
         """Plots and table; mounted after the first frame (they import numpy)."""
 
@@ -117,8 +121,9 @@ class ChapterScreen(Screen[None]):
                 )
                 with Horizontal(classes="field"):
                     yield Label("device", classes="field-label")
+                    self._device_options = self.app_devices()
                     yield Select(
-                        [(name, name) for name in self.app_devices()],
+                        [(name, name) for name in self._device_options],
                         value="auto",
                         allow_blank=False,
                         compact=True,
@@ -246,14 +251,19 @@ class ChapterScreen(Screen[None]):
             f"optimum: {where}\nf* = {optimum.value:.6g}\n"
             f"stable for η < {problem.stable_eta:.6g}\nstart: {self.spec.start_rule}"
         )
-        select = self.query_one("#device", Select)
-        current = select.value
-        devices = self.app_devices()
-        select.set_options([(name, name) for name in devices])
-        select.value = current if current in devices else "auto"
+        if self.app_devices() != self._device_options:
+            self.call_after_refresh(self._update_devices)
         if self.live is not None:
             self.live.set_optimum(optimum.params)
         self.mount_live()
+
+    def _update_devices(self) -> None:
+        """Offer the devices torch found (the Select was composed with auto and cpu)."""
+        select = self.query_one("#device", Select)
+        current = select.value
+        self._device_options = self.app_devices()
+        select.set_options([(name, name) for name in self._device_options])
+        select.value = current if current in self._device_options else "auto"
 
     def solver_failed(self, reason: str) -> None:
         self.query_one("#facts", Static).update(
@@ -440,19 +450,29 @@ class ChapterScreen(Screen[None]):
 
                 problem = self._problem() or make_problem(self.chapter)
                 descent = Descent(problem, settings)
-                if self._stop_requested and run_id == self.run_id:
-                    descent.control.cancel()
                 self.post_message(RunStarted(run_id, descent))
-            last = 0.0
-            for _ in descent.run(count):
-                now = time.monotonic()
-                if now - last >= REFRESH_SECONDS:
-                    self.post_message(RunProgress(run_id))
-                    last = now
-            after = tuple(float(v) for p in descent.params for v in p.detach().reshape(-1).tolist())
-            self.post_message(RunEnded(run_id, descent.report, after))
+            with self._one_run:  # a superseded run still ending holds it for one iteration
+                self._drive_locked(run_id, descent, count)
         except Exception as error:  # shown on screen; the app stays up
             self.post_message(RunFailed(run_id, f"{type(error).__name__}: {error}"))
+
+    def _drive_locked(self, run_id: int, descent: Descent, count: int | None) -> None:
+        if self._superseded(run_id):
+            descent.control.cancel()
+        last = 0.0
+        for _ in descent.run(count):
+            if self._superseded(run_id):
+                descent.control.cancel()
+            now = time.monotonic()
+            if now - last >= REFRESH_SECONDS:
+                self.post_message(RunProgress(run_id))
+                last = now
+        after = tuple(float(v) for p in descent.params for v in p.detach().reshape(-1).tolist())
+        self.post_message(RunEnded(run_id, descent.report, after))
+
+    def _superseded(self, run_id: int) -> bool:
+        """A reset, a newer run or a stop request has replaced run ``run_id``."""
+        return run_id != self.run_id or self._stop_requested
 
     @on(RunStarted)
     def _run_started(self, message: RunStarted) -> None:

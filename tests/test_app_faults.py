@@ -1,0 +1,151 @@
+"""Faults during runs: keys mashed at 50 per second, resizes, field edits, quitting.
+
+After the storm the app must still answer, hold at most one run per screen, and
+show in each table exactly the rows its history holds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import threading
+import time
+
+from textual import events
+from textual.widgets import Input
+
+from tui.app import GdlabApp
+from tui.screens.chapter import ChapterScreen
+
+KEYS = [
+    "r",
+    "s",
+    "space",
+    "n",
+    "ctrl+r",
+    "1",
+    "2",
+    "3",
+    "escape",
+    "tab",
+    "question_mark",
+    "escape",
+    "down",
+    "up",
+    "pageup",
+    "end",
+    "0",
+    "x",
+    "backspace",
+]
+
+
+def send_key(app: GdlabApp, key: str) -> None:
+    """Deliver a key as a terminal would, without Pilot's wait for an idle process
+    (which, with a run burning CPU, waits about a second per key)."""
+    char = {"space": " "}.get(key, key if len(key) == 1 else None)
+    event = events.Key(key, char)
+    event.set_sender(app)
+    app._driver.send_message(event)
+
+
+def run_threads() -> list[threading.Thread]:
+    """Live threads other than the main one."""
+    return [t for t in threading.enumerate() if t is not threading.main_thread() and t.is_alive()]
+
+
+async def settle(pilot, app: GdlabApp, timeout: float = 30.0) -> None:
+    """Wait until no chapter screen is running and the messages are handled."""
+    deadline = time.monotonic() + timeout
+    while any(s.running for s in app.chapter_screens.values()):
+        assert time.monotonic() < deadline, "a run did not end"
+        await pilot.pause(0.05)
+    await pilot.pause(0.2)
+
+
+async def test_keys_mashed_at_50_per_second_leave_the_app_consistent():
+    rng = random.Random(1234)
+    app = GdlabApp(start_chapter=3)
+    async with app.run_test(size=(120, 40)) as pilot:
+        while app.problems is None:
+            await pilot.pause(0.05)
+        await pilot.press("r")
+        started = time.monotonic()
+        for pressed in range(300):  # 50 keys a second for 6 s, on a wall-clock schedule
+            key = rng.choice(KEYS)
+            if key == "question_mark" and rng.random() < 0.5:
+                key = "r"
+            send_key(app, key)
+            if pressed % 40 == 39:
+                await pilot.resize_terminal(rng.choice([80, 120, 200]), rng.choice([24, 40, 60]))
+            await asyncio.sleep(max(0.0, started + (pressed + 1) * 0.02 - time.monotonic()))
+        # leave any modal, stop everything, then check every screen
+        while not isinstance(app.screen, ChapterScreen):
+            await pilot.press("escape")
+        for screen in list(app.chapter_screens.values()):
+            screen.stop_run()
+        await settle(pilot, app)
+        for screen in app.chapter_screens.values():
+            workers = [w for w in screen.workers if w.group == "run" and w.is_running]
+            assert len(workers) <= 1
+            if screen.live is not None:
+                history = 0 if screen.descent is None else screen.descent.history.count
+                screen._refresh_live()
+                assert screen.live.table.row_count == history
+        # the app still answers: a fresh, valid run on chapter 1 completes
+        await pilot.press("1")
+        await pilot.pause(0.2)
+        screen = app.screen
+        assert isinstance(screen, ChapterScreen)
+        await pilot.press("ctrl+r")
+        for name, value in (("eta", "0.4"), ("iterations", "15"), ("start", "0.5")):
+            screen.query_one(f"#{name}", Input).value = value
+        screen.action_leave_field()
+        await pilot.press("r")
+        await settle(pilot, app)
+        assert screen.descent is not None and screen.descent.history.count == 15
+
+
+async def test_changing_a_field_during_a_run_does_not_change_the_run():
+    app = GdlabApp(start_chapter=3)
+    async with app.run_test(size=(120, 40)) as pilot:
+        while app.problems is None:
+            await pilot.pause(0.05)
+        screen = app.screen
+        assert isinstance(screen, ChapterScreen)
+        screen.query_one("#iterations", Input).value = "3000"
+        await pilot.press("r")
+        await pilot.pause(0.2)
+        screen.query_one("#iterations", Input).value = "abc"
+        screen.query_one("#eta", Input).value = "5"
+        await settle(pilot, app)
+        assert screen.descent is not None
+        assert screen.descent.history.count == 3000
+        assert screen.descent.diverged is None
+        assert "not a number" in str(screen.query_one("#iterations-error").render())
+
+
+async def test_quitting_during_a_paused_run_ends_within_half_a_second():
+    app = GdlabApp(start_chapter=3)
+    async with app.run_test(size=(120, 40)) as pilot:
+        while app.problems is None:
+            await pilot.pause(0.05)
+        screen = app.screen
+        assert isinstance(screen, ChapterScreen)
+        screen.query_one("#iterations", Input).value = "10000000"
+        await pilot.press("r")
+        await pilot.pause(0.5)
+        await pilot.press("space")
+        await pilot.pause(0.2)
+        assert screen.state == "paused"
+        descent = screen.descent
+        assert descent is not None
+        started = time.monotonic()
+        await pilot.press("q")
+    # the run's loop has returned (its report is written when the generator ends)
+    # and no worker of the app is still running its function
+    deadline = started + 0.5
+    while time.monotonic() < deadline and descent.report is None:
+        await asyncio.sleep(0.01)
+    assert descent.report is not None, "the run was still going 0.5 s after q"
+    assert not [w for w in app.workers if w.is_running]
