@@ -550,7 +550,11 @@ class ChapterScreen(Screen[None]):
             self._rate = (count - mark_count) / (now - mark_time)
         self._show_status()
         if self.live is not None:
-            self.live.show(descent, plots=not self.running)
+            # while rows stream in, the table hides its scrollbars: redrawing them
+            # each frame cost more than the rows themselves
+            self.live.table.set_class(self.running, "-live")
+            capacity = descent.settings.iterations if descent is not None and self.running else 0
+            self.live.show(descent, plots=not self.running, capacity=capacity)
 
     def _show_status(self) -> None:
         descent = self.descent
@@ -565,5 +569,6 @@ class ChapterScreen(Screen[None]):
             parts.append(f"‖θ−θ*‖ = {distance:.3g}")
             if self._rate:
                 parts.append(f"{self._rate:,.0f} it/s")
-        self.query_one("#status", Static).update("  ·  ".join(parts))
+        # a fixed-height line: no layout pass for a text change, ten times a second
+        self.query_one("#status", Static).update("  ·  ".join(parts), layout=False)
         self.set_class(self.state.startswith("diverged"), "-diverged")

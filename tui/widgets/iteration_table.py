@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 from rich.segment import Segment
+from rich.style import Style
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.reactive import reactive
@@ -45,6 +46,9 @@ class IterationTable(ScrollView, can_focus=True):
         height: 1fr;
         background: $surface;
     }
+    IterationTable.-live {
+        scrollbar-size: 0 0;
+    }
     IterationTable > .iteration-table--header {
         text-style: bold;
         background: $panel;
@@ -71,6 +75,7 @@ class IterationTable(ScrollView, can_focus=True):
         self._columns = columns
         self._rows: np.ndarray = np.empty((0, len(columns)), np.float32)
         self._index_width = 9
+        self._styles: tuple[Style, Style, Style] | None = None
 
     @property
     def row_count(self) -> int:
@@ -82,15 +87,27 @@ class IterationTable(ScrollView, can_focus=True):
         self._columns = columns
         self.show(np.empty((0, len(columns)), np.float32))
 
-    def show(self, rows: np.ndarray) -> None:
-        """Show these rows (a view of the history; nothing is copied)."""
+    def show(self, rows: np.ndarray, capacity: int = 0) -> None:
+        """Show these rows (a view of the history; nothing is copied).
+
+        ``capacity`` is the number of rows the run will reach. The scroll range is
+        set to it once, not grown row by row: a changed virtual size costs Textual a
+        layout pass that repaints the whole screen, ten times a second.
+        """
         self._rows = rows
-        self._index_width = max(9, len(f"{len(rows):,}") + 1)
-        width = self._index_width + CELL * len(self._columns)
-        self.virtual_size = Size(width, len(rows) + 1)
+        rows_total = max(len(rows), capacity)
+        self._index_width = max(9, len(f"{rows_total:,}") + 1)
+        size = Size(self._index_width + CELL * len(self._columns), rows_total + 1)
+        if size != self.virtual_size:
+            self.virtual_size = size
         if self.follow:
-            self.scroll_end(animate=False, immediate=True, x_axis=False)
+            self.scroll_to(y=self._end_y, animate=False, immediate=True)
         self.refresh()
+
+    @property
+    def _end_y(self) -> int:
+        """Scroll position that puts the newest row on the last line."""
+        return max(0, len(self._rows) + 1 - self.scrollable_content_region.height)
 
     def action_toggle_follow(self) -> None:
         self.follow = not self.follow
@@ -99,31 +116,43 @@ class IterationTable(ScrollView, can_focus=True):
         names = "".join(name[: CELL - 1].rjust(CELL) for name in self._columns)
         return "iteration".rjust(self._index_width - 1) + " " + names
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles = None
+
+    def _line_styles(self) -> tuple[Style, Style, Style]:
+        """Header, index and cell styles; looked up once, not once per line (it is slow)."""
+        if self._styles is None:
+            self._styles = (
+                self.get_component_rich_style("iteration-table--header"),
+                self.get_component_rich_style("iteration-table--index"),
+                self.rich_style,
+            )
+        return self._styles
+
     def render_line(self, y: int) -> Strip:
         """Line ``y`` of the viewport: the header, or the row under it."""
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
+        header_style, index_style, cell_style = self._line_styles()
         if y == 0:
-            style = self.get_component_rich_style("iteration-table--header")
-            text = self._header()
-            return Strip([Segment(text, style)]).crop_extend(scroll_x, scroll_x + width, style)
+            strip = Strip([Segment(self._header(), header_style)])
+            return strip.crop_extend(scroll_x, scroll_x + width, header_style)
         index = scroll_y + y - 1
         if index >= len(self._rows):
-            return Strip.blank(width, self.rich_style)
-        row = self._rows[index]
-        cells = "".join(format_value(float(v)).rjust(CELL) for v in row)
-        index_style = self.get_component_rich_style("iteration-table--index")
+            return Strip.blank(width, cell_style)
+        cells = "".join(format_value(v).rjust(CELL) for v in self._rows[index].tolist())
         strip = Strip(
             [
                 Segment(f"{index:,}".rjust(self._index_width - 1) + " ", index_style),
-                Segment(cells, self.rich_style),
+                Segment(cells, cell_style),
             ]
         )
-        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+        return strip.crop_extend(scroll_x, scroll_x + width, cell_style)
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
-        at_end = new_value >= self.max_scroll_y
+        at_end = new_value >= min(self._end_y, self.max_scroll_y)
         if not at_end and self.follow and old_value > new_value:
             self.follow = False  # the user scrolled up: stop pulling them down
         elif at_end:

@@ -61,13 +61,14 @@ class LiveView(Vertical):
         for plot in self.query(PathPlot):
             plot.optimum = params
 
-    def show(self, descent: Descent | None, *, plots: bool = True) -> None:
+    def show(self, descent: Descent | None, *, plots: bool = True, capacity: int = 0) -> None:
         """Redraw from the run's history (all of it: the table is virtual).
 
-        With ``plots=False`` the plots are redrawn only if PLOT_SECONDS have passed.
+        With ``plots=False`` the plots are redrawn only if PLOT_SECONDS have passed;
+        ``capacity`` is the row count the run is heading for.
         """
         rows = descent.history.rows if descent is not None else np.empty((0, 0), np.float32)
-        self.table.show(rows)
+        self.table.show(rows, capacity)
         now = time.monotonic()
         if not plots and now - self._plotted_at < PLOT_SECONDS:
             return
