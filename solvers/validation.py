@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 MAX_ITERATIONS = 10_000_000
 """Largest iteration count a run accepts (its history is kept whole)."""
@@ -67,25 +68,26 @@ def parse_float(field: str, text: str, accepted: str) -> float:
 
 
 def parse_int(field: str, text: str, lo: int, hi: int) -> int:
-    """Parse an integer in [lo, hi]; accepts forms like ``30000`` and ``3e4``."""
+    """Parse an integer in [lo, hi]; accepts forms like ``30000`` and ``3e4``.
+
+    Decimal, not float, reads the text: ``2.0000000000000001`` is not whole and is
+    refused rather than rounded to 2.
+    """
     accepted = f"a whole number from {lo:,} to {hi:,}"
     stripped = _clean(field, text, accepted)
     try:
-        value = int(stripped)
-    except ValueError:
-        number = parse_float(field, stripped, accepted)
-        if not number.is_integer():
-            raise SettingError(
-                field, f"{_show(stripped)} is not whole; expected {accepted}"
-            ) from None
-        if abs(number) > 2**63:
-            raise SettingError(
-                field, f"{_show(stripped)} is out of range; expected {accepted}"
-            ) from None
-        value = int(number)
-    if not lo <= value <= hi:
-        raise SettingError(field, f"{value:,} is out of range; expected {accepted}")
-    return value
+        number = Decimal(stripped)
+    except InvalidOperation:
+        raise SettingError(
+            field, f"{_show(stripped)} is not a number; expected {accepted}"
+        ) from None
+    if not number.is_finite():
+        raise SettingError(field, f"{_show(stripped)} is not finite; expected {accepted}")
+    if not lo <= number <= hi:
+        raise SettingError(field, f"{_show(stripped)} is out of range; expected {accepted}")
+    if number != number.to_integral_value():
+        raise SettingError(field, f"{_show(stripped)} is not whole; expected {accepted}")
+    return int(number)
 
 
 def parse_eta(text: str) -> float:
@@ -93,7 +95,7 @@ def parse_eta(text: str) -> float:
     accepted = f"a number > 0 and ≤ {MAX_ETA:g}"
     value = parse_float("eta", text, accepted)
     if not 0.0 < value <= MAX_ETA:
-        raise SettingError("eta", f"{value:g} is out of range; expected {accepted}")
+        raise SettingError("eta", f"{_show(text.strip())} is out of range; expected {accepted}")
     return value
 
 
@@ -124,7 +126,8 @@ def parse_start(texts: list[str], names: tuple[str, ...]) -> tuple[float, ...]:
     for name, text in zip(names, texts, strict=True):
         value = parse_float(f"init {name}", text, accepted)
         if abs(value) > MAX_ABS_START:
-            raise SettingError(f"init {name}", f"{value:g} is out of range; expected {accepted}")
+            shown = _show(text.strip())
+            raise SettingError(f"init {name}", f"{shown} is out of range; expected {accepted}")
         values.append(value)
     return tuple(values)
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import sys
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from solvers.chapters import CHAPTERS
 from solvers.validation import (
@@ -41,11 +42,22 @@ class UsageError(Exception):
     """Bad command-line input: printed as one line, exit code 2."""
 
 
+NEGATIVE_VALUE = re.compile(r"^-(\d|\.\d|inf|nan)", re.IGNORECASE)
+"""Words that are values, not options: -1e3, -.5, -inf. argparse's own pattern
+(-1, -1.5 only) would read ``--init -1e3`` as a missing value."""
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse that reports a usage error in one line instead of exiting with usage text."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # argparse has no public hook for this; the attribute exists since Python 3.2
+        self._negative_number_matcher = NEGATIVE_VALUE
+
     def error(self, message: str) -> NoReturn:
-        raise UsageError(message)
+        one_line = " ".join(message.split())
+        raise UsageError(one_line if len(one_line) <= 200 else one_line[:200] + "…")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -98,7 +110,37 @@ def settings_from_args(args: argparse.Namespace) -> tuple[int, RunSettings, int,
     device = args.device
     if len(device) > 64:
         raise SettingError("device", "is too long; expected auto, cpu, cuda, cuda:N or mps")
+    if args.output is not None:
+        check_output(args.output)
     return chapter, RunSettings(eta, iterations, device, seed, start), every, fmt
+
+
+def _shown(path: str) -> str:
+    """A path for a one-line message: its end, where the name that matters is."""
+    return repr(path if len(path) <= 60 else "…" + path[-60:])
+
+
+def check_output(path: str) -> Path:
+    """Refuse an --output path that cannot be written, before any work is done."""
+    target = Path(path)
+    try:
+        if target.is_dir() or path.endswith(("/", os.sep)):
+            raise SettingError("output", f"{_shown(path)} is a folder; expected a file path")
+        folder = target.parent
+        if not folder.is_dir():
+            raise SettingError("output", f"folder {_shown(str(folder))} does not exist")
+    except OSError as error:
+        raise SettingError("output", f"cannot use {_shown(path)}: {error.strerror}") from None
+    return target
+
+
+def _file_mode(target: Path) -> int:
+    """The mode the written file gets: the replaced file's, else 0666 less the umask."""
+    with contextlib.suppress(OSError):
+        return target.stat().st_mode & 0o7777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 @contextlib.contextmanager
@@ -110,16 +152,15 @@ def _output(path: str | None) -> Iterator[TextIO]:
     if path is None:
         yield sys.stdout
         return
-    target = Path(path)
-    if target.is_dir():
-        raise SettingError("output", f"{path!r} is a folder; expected a file path")
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise SettingError("output", f"folder {str(folder)!r} does not exist")
+    target = check_output(path)
+    folder = target.parent
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+        os.fchmod(fd, _file_mode(target))  # mkstemp makes 0600; keep the usual mode
     except OSError as error:
-        raise SettingError("output", f"cannot write in {str(folder)!r}: {error.strerror}") from None
+        raise SettingError(
+            "output", f"cannot write in {_shown(str(folder))}: {error.strerror}"
+        ) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
             yield stream
@@ -135,7 +176,7 @@ def _import_solver() -> tuple[type[Descent], object]:
     try:
         from solvers.descent import Descent
         from solvers.problems import make_problem
-    except ImportError as error:  # pragma: no cover - depends on the environment
+    except (ImportError, OSError) as error:  # a missing torch, or one whose libraries fail
         raise RuntimeError(
             f"cannot import torch ({error}); install it with: pip install torch"
         ) from None
