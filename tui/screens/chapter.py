@@ -554,7 +554,7 @@ class ChapterScreen(Screen[None]):
             # each frame cost more than the rows themselves
             self.live.table.set_class(self.running, "-live")
             capacity = descent.settings.iterations if descent is not None and self.running else 0
-            self.live.show(descent, plots=not self.running, capacity=capacity)
+            self.live.show(descent, streaming=self.running, capacity=capacity)
 
     def _show_status(self) -> None:
         descent = self.descent

@@ -24,10 +24,13 @@ if TYPE_CHECKING:
 
 PLOT_POINTS = 20_000
 """Longer histories are strided to this many rows before the plots bucket them."""
-PLOT_SECONDS = 1.0
-"""During a run the plots redraw at most this often; the table and status at 10 Hz.
-A plot repaint rewrites hundreds of cells: at 10 Hz it alone would cost an SSH
-user tens of KiB/s and the UI thread tens of ms a frame."""
+PLOT_SECONDS = 2.0
+"""While rows stream in, the plots redraw at most this often..."""
+TABLE_SECONDS = 0.2
+"""...and the table this often; the status line and progress bar follow every
+progress message (10 Hz). Each table frame rewrites every visible row and each
+plot frame hundreds of braille cells: at 10 Hz both would cost an SSH user about
+40 KiB/s (the bench's B6 figure) for no more information."""
 
 
 def table_columns(spec: ChapterSpec) -> tuple[str, ...]:
@@ -43,6 +46,7 @@ class LiveView(Vertical):
         super().__init__(**kwargs)
         self.spec = spec
         self._plotted_at = 0.0
+        self._tabled_at = 0.0
 
     def compose(self) -> ComposeResult:
         yield Sparkline([], id="sparkline")
@@ -61,16 +65,18 @@ class LiveView(Vertical):
         for plot in self.query(PathPlot):
             plot.optimum = params
 
-    def show(self, descent: Descent | None, *, plots: bool = True, capacity: int = 0) -> None:
+    def show(self, descent: Descent | None, *, streaming: bool = False, capacity: int = 0) -> None:
         """Redraw from the run's history (all of it: the table is virtual).
 
-        With ``plots=False`` the plots are redrawn only if PLOT_SECONDS have passed;
-        ``capacity`` is the row count the run is heading for.
+        While ``streaming``, the table and the plots redraw only when TABLE_SECONDS
+        and PLOT_SECONDS have passed; ``capacity`` is the row count the run heads for.
         """
         rows = descent.history.rows if descent is not None else np.empty((0, 0), np.float32)
-        self.table.show(rows, capacity)
         now = time.monotonic()
-        if not plots and now - self._plotted_at < PLOT_SECONDS:
+        if not streaming or now - self._tabled_at >= TABLE_SECONDS:
+            self._tabled_at = now
+            self.table.show(rows, capacity)
+        if streaming and now - self._plotted_at < PLOT_SECONDS:
             return
         self._plotted_at = now
         if descent is None or len(rows) == 0:

@@ -30,7 +30,19 @@ class PowerOfTenFormatter(NumericAxisFormatter):
         return [f"1e{int(t)}" for t in ticks]
 
 
-class ObjectivePlot(PlotWidget):
+class _Plot(PlotWidget):
+    """A PlotWidget that ignores data until its own children exist.
+
+    PlotWidget.clear() looks up its legend, which is only there once the widget
+    has composed; a run started right after the screen opens can get here first.
+    """
+
+    @property
+    def composed(self) -> bool:
+        return bool(self.query("#legend"))
+
+
+class ObjectivePlot(_Plot):
     """Gap to the optimum, f - f*, against iteration, log10 y axis."""
 
     DEFAULT_CSS = """
@@ -47,6 +59,8 @@ class ObjectivePlot(PlotWidget):
 
     def show(self, log_values: np.ndarray) -> None:
         """Plot log10 gaps (one per iteration), downsampled to the widget's width."""
+        if not self.composed:
+            return
         self.clear()
         if len(log_values) == 0:
             return
@@ -54,7 +68,7 @@ class ObjectivePlot(PlotWidget):
         self.plot(xs, ys, line_style="bold green", hires_mode=HiResMode.BRAILLE)
 
 
-class PathPlot(PlotWidget):
+class PathPlot(_Plot):
     """Where the parameters went: x against iteration (one parameter) or x1 against x0."""
 
     DEFAULT_CSS = """
@@ -77,6 +91,8 @@ class PathPlot(PlotWidget):
 
     def show(self, params: np.ndarray) -> None:
         """Plot the path of rows of parameters (n, 1) or (n, 2)."""
+        if not self.composed:
+            return
         self.clear()
         if len(params) == 0:
             return
