@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import threading
 import time
 
 from textual import events
@@ -47,11 +46,6 @@ def send_key(app: GdlabApp, key: str) -> None:
     event = events.Key(key, char)
     event.set_sender(app)
     app._driver.send_message(event)
-
-
-def run_threads() -> list[threading.Thread]:
-    """Live threads other than the main one."""
-    return [t for t in threading.enumerate() if t is not threading.main_thread() and t.is_alive()]
 
 
 async def settle(pilot, app: GdlabApp, timeout: float = 30.0) -> None:
@@ -149,3 +143,20 @@ async def test_quitting_during_a_paused_run_ends_within_half_a_second():
         await asyncio.sleep(0.01)
     assert descent.report is not None, "the run was still going 0.5 s after q"
     assert not [w for w in app.workers if w.is_running]
+
+
+async def test_a_run_started_the_moment_a_chapter_opens_draws_without_error():
+    app = GdlabApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        while app.problems is None:
+            await pilot.pause(0.05)
+        for chapter in ("2", "3"):
+            send_key(app, chapter)
+            send_key(app, "r")  # before the new screen's plots have composed
+            await pilot.pause(0.5)
+            screen = app.screen
+            assert isinstance(screen, ChapterScreen)
+            assert screen.chapter == int(chapter)
+            screen.stop_run()
+            await settle(pilot, app)
+            assert screen.descent is not None and screen.descent.history.count > 0
