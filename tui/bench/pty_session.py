@@ -23,7 +23,11 @@ class PtySession:
     """``python -m tui`` on a pty of a given size; output is recorded with timestamps."""
 
     def __init__(
-        self, columns: int = 120, rows: int = 40, env: dict[str, str] | None = None
+        self,
+        columns: int = 120,
+        rows: int = 40,
+        env: dict[str, str] | None = None,
+        command: list[str] | None = None,
     ) -> None:
         master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
@@ -32,7 +36,7 @@ class PtySession:
         environment.update(env or {})
         self.started = time.perf_counter()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tui"],
+            command or [sys.executable, "-m", "tui"],
             stdin=slave,
             stdout=slave,
             stderr=slave,
