@@ -62,13 +62,18 @@ class GdlabApp(App[None]):
     @work(thread=True, group="solver", exit_on_error=False)
     def _load_solver(self) -> None:
         try:
-            from solvers.devices import available_devices
+            from solvers.descent import SCRIPT_FROM, compiled_chunk
+            from solvers.devices import available_devices, resolve_device
             from solvers.problems import make_problem
 
             problems = {k: make_problem(k) for k in CHAPTERS}
             for problem in problems.values():
                 _ = problem.optimum, problem.stable_eta  # compute once, here
             devices = available_devices()
+            for key, problem in problems.items():
+                # compile now, off the UI thread, what a default run would compile
+                if CHAPTERS[key].iterations >= SCRIPT_FROM:
+                    compiled_chunk(problem, resolve_device("auto"))
         except Exception as error:  # torch missing or broken: say so, keep the app up
             self.post_message(SolverFailed(f"{type(error).__name__}: {error}"))
             return
