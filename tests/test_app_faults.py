@@ -153,8 +153,13 @@ async def test_a_run_started_the_moment_a_chapter_opens_draws_without_error():
         for chapter in ("2", "3"):
             send_key(app, chapter)
             send_key(app, "r")  # before the new screen's plots have composed
-            await pilot.pause(0.5)
-            screen = app.screen
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline:
+                screen = app.screen
+                opened = isinstance(screen, ChapterScreen) and screen.chapter == int(chapter)
+                if opened and screen.descent is not None and screen.descent.history.count:
+                    break
+                await pilot.pause(0.05)
             assert isinstance(screen, ChapterScreen)
             assert screen.chapter == int(chapter)
             screen.stop_run()

@@ -326,7 +326,7 @@ class ChapterScreen(Screen[None]):
     # --------------------------------------------------------------- actions
     def action_leave_field(self) -> None:
         """Escape: leave the text field so single-letter keys work again."""
-        self.set_focus(self.live.table if self.live is not None else None)
+        self.set_focus(self.live.table if self.live is not None else None)  # None: no focus
 
     def action_run(self) -> None:
         """Run (or, after single steps, continue) up to the iterations field."""
@@ -550,9 +550,6 @@ class ChapterScreen(Screen[None]):
             self._rate = (count - mark_count) / (now - mark_time)
         self._show_status()
         if self.live is not None:
-            # while rows stream in, the table hides its scrollbars: redrawing them
-            # each frame cost more than the rows themselves
-            self.live.table.set_class(self.running, "-live")
             capacity = descent.settings.iterations if descent is not None and self.running else 0
             self.live.show(descent, streaming=self.running, capacity=capacity)
 

@@ -45,6 +45,7 @@ class LiveView(Vertical):
     def __init__(self, spec: ChapterSpec, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.spec = spec
+        self._composed = False
         self._plotted_at = 0.0
         self._tabled_at = 0.0
 
@@ -56,9 +57,13 @@ class LiveView(Vertical):
                 yield PathPlot(self.spec.param_names, id="path-plot")
         yield IterationTable(table_columns(self.spec), id="table")
 
+    def on_mount(self) -> None:
+        self._composed = True  # the children exist from here on
+
     @property
-    def table(self) -> IterationTable:
-        return self.query_one(IterationTable)
+    def table(self) -> IterationTable | None:
+        """The iteration table, once this view has composed."""
+        return self.query_one(IterationTable) if self._composed else None
 
     def set_optimum(self, params: tuple[float, ...]) -> None:
         """Mark the optimum on the path plot."""
@@ -71,11 +76,17 @@ class LiveView(Vertical):
         While ``streaming``, the table and the plots redraw only when TABLE_SECONDS
         and PLOT_SECONDS have passed; ``capacity`` is the row count the run heads for.
         """
+        table = self.table
+        if table is None:
+            return  # the screen redraws once this view is mounted
         rows = descent.history.rows if descent is not None else np.empty((0, 0), np.float32)
         now = time.monotonic()
+        # while rows stream in, the table hides its scrollbars: redrawing them
+        # each frame cost more than the rows themselves
+        table.set_class(streaming, "-live")
         if not streaming or now - self._tabled_at >= TABLE_SECONDS:
             self._tabled_at = now
-            self.table.show(rows, capacity)
+            table.show(rows, capacity)
         if streaming and now - self._plotted_at < PLOT_SECONDS:
             return
         self._plotted_at = now
