@@ -14,6 +14,7 @@ from textual import events
 from textual.widgets import Input
 
 from tui.app import GdlabApp
+from tui.bench.headless import ready_screen
 from tui.screens.chapter import ChapterScreen
 
 KEYS = [
@@ -61,8 +62,7 @@ async def test_keys_mashed_at_50_per_second_leave_the_app_consistent():
     rng = random.Random(1234)
     app = GdlabApp(start_chapter=3)
     async with app.run_test(size=(120, 40)) as pilot:
-        while app.problems is None:
-            await pilot.pause(0.05)
+        await ready_screen(app, pilot)
         await pilot.press("r")
         started = time.monotonic()
         for pressed in range(300):  # 50 keys a second for 6 s, on a wall-clock schedule
@@ -103,10 +103,7 @@ async def test_keys_mashed_at_50_per_second_leave_the_app_consistent():
 async def test_changing_a_field_during_a_run_does_not_change_the_run():
     app = GdlabApp(start_chapter=3)
     async with app.run_test(size=(120, 40)) as pilot:
-        while app.problems is None:
-            await pilot.pause(0.05)
-        screen = app.screen
-        assert isinstance(screen, ChapterScreen)
+        screen = await ready_screen(app, pilot)
         screen.query_one("#iterations", Input).value = "3000"
         await pilot.press("r")
         await pilot.pause(0.2)
@@ -122,10 +119,7 @@ async def test_changing_a_field_during_a_run_does_not_change_the_run():
 async def test_quitting_during_a_paused_run_ends_within_half_a_second():
     app = GdlabApp(start_chapter=3)
     async with app.run_test(size=(120, 40)) as pilot:
-        while app.problems is None:
-            await pilot.pause(0.05)
-        screen = app.screen
-        assert isinstance(screen, ChapterScreen)
+        screen = await ready_screen(app, pilot)
         screen.query_one("#iterations", Input).value = "10000000"
         await pilot.press("r")
         await pilot.pause(0.5)
@@ -148,8 +142,7 @@ async def test_quitting_during_a_paused_run_ends_within_half_a_second():
 async def test_a_run_started_the_moment_a_chapter_opens_draws_without_error():
     app = GdlabApp()
     async with app.run_test(size=(120, 40)) as pilot:
-        while app.problems is None:
-            await pilot.pause(0.05)
+        await ready_screen(app, pilot)
         for chapter in ("2", "3"):
             send_key(app, chapter)
             send_key(app, "r")  # before the new screen's plots have composed

@@ -15,7 +15,7 @@ from pathlib import Path
 from textual.widgets import Input
 
 from tui.app import GdlabApp
-from tui.screens.chapter import ChapterScreen
+from tui.bench.headless import ready_screen
 
 ROOT = Path(__file__).parents[1]
 
@@ -42,10 +42,7 @@ def test_history_memory_is_paid_per_row_written_not_per_row_reserved():
 async def test_a_ten_million_iteration_run_can_be_watched_and_stopped():
     app = GdlabApp(start_chapter=3)
     async with app.run_test(size=(120, 40)) as pilot:
-        while app.problems is None:
-            await pilot.pause(0.05)
-        screen = app.screen
-        assert isinstance(screen, ChapterScreen)
+        screen = await ready_screen(app, pilot)
         screen.query_one("#iterations", Input).value = "10000000"
         await pilot.press("r")
         counts = []

@@ -84,25 +84,15 @@ def solver_run(iterations: int = CH3_ITERATIONS) -> float:
 
 def app_run(iterations: int = CH3_ITERATIONS) -> float:
     """The app headless at 120x40 running chapter 3 to the end; seconds from r to done."""
-    from textual.widgets import Input
-
     from tui.app import GdlabApp
-    from tui.screens.chapter import ChapterScreen
+    from tui.bench.headless import ready_screen, run_to_end, set_iterations
 
     async def measure() -> float:
         app = GdlabApp(start_chapter=3)
         async with app.run_test(size=(120, 40)) as pilot:
-            while app.problems is None:
-                await pilot.pause(0.05)
-            screen = app.screen
-            assert isinstance(screen, ChapterScreen)
-            screen.query_one("#iterations", Input).value = str(iterations)
-            await pilot.pause()
-            started = time.perf_counter()
-            await pilot.press("r")
-            while screen.running:
-                await pilot.pause(0.01)
-            elapsed = time.perf_counter() - started
+            screen = await ready_screen(app, pilot)
+            await set_iterations(pilot, screen, iterations)
+            elapsed = await run_to_end(pilot, screen)
             assert screen.descent is not None and screen.descent.history.count == iterations
             return elapsed
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
-import time
 from pathlib import Path
 
 
@@ -21,28 +20,18 @@ def _status_kib(key: str) -> int:
 
 def main(iterations: int) -> None:
     """Print JSON: idle RSS, peak RSS during the run, rows kept, seconds."""
-    from textual.widgets import Input
-
     from tui.app import GdlabApp
-    from tui.screens.chapter import ChapterScreen
+    from tui.bench.headless import ready_screen, run_to_end, set_iterations
 
     async def measure() -> dict[str, float]:
         app = GdlabApp(start_chapter=3)
         async with app.run_test(size=(120, 40)) as pilot:
-            while app.problems is None:
-                await pilot.pause(0.05)
-            screen = app.screen
-            assert isinstance(screen, ChapterScreen)
-            screen.query_one("#iterations", Input).value = str(iterations)
-            await pilot.pause(0.2)
+            screen = await ready_screen(app, pilot)
+            await set_iterations(pilot, screen, iterations)
             gc.collect()
             idle = _status_kib("VmRSS")
             Path("/proc/self/clear_refs").write_text("5")  # restart the peak (VmHWM) here
-            started = time.perf_counter()
-            await pilot.press("r")
-            while screen.running:
-                await pilot.pause(0.1)
-            seconds = time.perf_counter() - started
+            seconds = await run_to_end(pilot, screen, poll=0.1)
             assert screen.descent is not None
             return {
                 "idle_kib": idle,
