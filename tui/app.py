@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import partial
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import App, SystemCommand
@@ -12,6 +12,9 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from solvers.chapters import CHAPTERS
+
+if TYPE_CHECKING:
+    from solvers.problems import Problem
 from tui.messages import SolverFailed, SolverReady
 from tui.screens.chapter import ChapterScreen
 from tui.screens.help import HelpScreen
@@ -43,7 +46,7 @@ class GdlabApp(App[None]):
     def __init__(self, start_chapter: int = 1) -> None:
         super().__init__()
         self.start_chapter = start_chapter
-        self.problems: dict[int, object] | None = None
+        self.problems: dict[int, Problem] | None = None
         """Chapter -> Problem once torch has loaded."""
         self.devices: list[str] = ["auto", "cpu"]
         """Devices this machine has; only auto and cpu until torch has loaded."""

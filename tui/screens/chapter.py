@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -45,6 +45,7 @@ from tui.messages import RunEnded, RunFailed, RunProgress, RunStarted
 if TYPE_CHECKING:
     from solvers.descent import Descent
     from solvers.problems import Problem
+    from tui.app import GdlabApp
     from tui.widgets.live_view import LiveView
 
 REFRESH_SECONDS = 0.1
@@ -185,8 +186,13 @@ class ChapterScreen(Screen[None]):
     def _parse_start_text(self, text: str) -> tuple[float, ...]:
         return parse_start(split_start(text), self.spec.param_names)
 
+    @property
+    def gdlab(self) -> GdlabApp:
+        """The app, typed (this module cannot import tui.app at run time: it imports us)."""
+        return cast("GdlabApp", self.app)
+
     def app_devices(self) -> list[str]:
-        return list(getattr(self.app, "devices", ["auto", "cpu"]))
+        return list(self.gdlab.devices)
 
     # ------------------------------------------------------------ life cycle
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -207,13 +213,11 @@ class ChapterScreen(Screen[None]):
         self.set_class(event.size.height < 32, "-short")
 
     def on_mount(self) -> None:
-        register = getattr(self.app, "chapter_screens", None)
-        if register is not None:
-            register[self.chapter] = self
-        if getattr(self.app, "problems", None) is not None:
+        self.gdlab.chapter_screens[self.chapter] = self
+        if self.gdlab.problems is not None:
             self.solver_ready()
-        elif getattr(self.app, "solver_error", None):
-            self.solver_failed(str(self.app.solver_error))  # type: ignore[attr-defined]
+        elif self.gdlab.solver_error:
+            self.solver_failed(self.gdlab.solver_error)
         self._show_status()
 
     def on_screen_resume(self) -> None:
@@ -271,7 +275,7 @@ class ChapterScreen(Screen[None]):
         )
 
     def _problem(self) -> Problem | None:
-        problems = getattr(self.app, "problems", None)
+        problems = self.gdlab.problems
         return None if problems is None else problems.get(self.chapter)
 
     # ------------------------------------------------------------- settings
@@ -414,7 +418,7 @@ class ChapterScreen(Screen[None]):
         self.action_stop()
 
     def _checked_settings(self) -> RunSettings | None:
-        if getattr(self.app, "solver_error", None):
+        if self.gdlab.solver_error:
             self.notify("torch could not be loaded; runs are off.", severity="error")
             return None
         settings = self.read_settings()
