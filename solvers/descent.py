@@ -129,8 +129,9 @@ class Control:
         return bool(self.cancel_flag[0])
 
     def pause(self) -> None:
-        """Hold the run after its current chunk."""
-        self._running.clear()
+        """Hold the run after its current chunk (a cancelled run is not held)."""
+        if not self.cancelled:
+            self._running.clear()
 
     def resume(self) -> None:
         self._running.set()
@@ -140,8 +141,10 @@ class Control:
         return not self._running.is_set()
 
     def wait_while_paused(self) -> None:
-        """Block the run's thread while paused (returns at once when cancelled)."""
-        self._running.wait()
+        """Block the run's thread while paused; a cancel always releases it."""
+        while not self._running.wait(0.05):
+            if self.cancelled:
+                return
 
 
 class Outcome(Enum):

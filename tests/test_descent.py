@@ -122,3 +122,27 @@ def test_overflow_to_inf_in_float32_is_caught_where_it_happens():
     assert descent.diverged is not None
     assert np.isfinite(descent.history.rows).all()
     assert descent.history.count == descent.diverged.iteration
+
+
+def test_a_pause_after_a_cancel_does_not_hold_the_run():
+    descent = Descent(make_problem(3), RunSettings(1e-4, 10_000_000))
+    descent.control.cancel()
+    descent.control.pause()  # space pressed while the stopped run was ending
+    thread = threading.Thread(target=finish, args=(descent,))
+    thread.start()
+    thread.join(timeout=10)
+    assert not thread.is_alive()
+    assert descent.report is not None and descent.report.outcome is Outcome.CANCELLED
+
+
+def test_a_cancel_releases_a_paused_run():
+    descent = Descent(make_problem(3), RunSettings(1e-4, 10_000_000))
+    thread = threading.Thread(target=finish, args=(descent,))
+    thread.start()
+    time.sleep(0.3)
+    descent.control.pause()
+    time.sleep(0.2)
+    descent.control.cancel()
+    thread.join(timeout=10)
+    assert not thread.is_alive()
+    assert descent.report is not None and descent.report.outcome is Outcome.CANCELLED
