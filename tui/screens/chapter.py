@@ -233,9 +233,9 @@ class ChapterScreen(Screen[None]):
         self.live = LiveView(self.spec, id="live-view")
         self.query_one("#live-placeholder").remove()
         self.query_one("#live").mount(self.live)
-        self.call_after_refresh(self._live_mounted)
 
-    def _live_mounted(self) -> None:
+    def on_live_view_ready(self) -> None:
+        """Draw into the new live view what the run (if any) has done so far."""
         problem = self._problem()
         if problem is not None and self.live is not None:
             self.live.set_optimum(problem.optimum.params)

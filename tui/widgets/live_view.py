@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import Sparkline
 
 from solvers.chapters import ChapterSpec
@@ -57,8 +58,12 @@ class LiveView(Vertical):
                 yield PathPlot(self.spec.param_names, id="path-plot")
         yield IterationTable(table_columns(self.spec), id="table")
 
+    class Ready(Message):
+        """The view's children exist: whatever happened before can be drawn now."""
+
     def on_mount(self) -> None:
         self._composed = True  # the children exist from here on
+        self.post_message(self.Ready())
 
     @property
     def table(self) -> IterationTable | None:
