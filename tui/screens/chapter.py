@@ -72,6 +72,15 @@ class SettingValidator(Validator):
         return self.success()
 
 
+ROUND_OFF = 1e-12
+"""An optimum value this close to 0 is float64 round-off of an exact 0 (chapter 3's
+three samples fit exactly; lstsq's residual prints as 4e-28, varying run to run)."""
+
+
+def _shown_value(value: float) -> float:
+    return 0.0 if abs(value) < ROUND_OFF else value
+
+
 def _vector(values: Any) -> str:
     return "[" + ", ".join(f"{float(v):.6g}" for v in values) + "]"
 
@@ -79,7 +88,7 @@ def _vector(values: Any) -> str:
 class ChapterScreen(Screen[None]):
     """A chapter: formula, optimum, controls, and the live table and plots of a run."""
 
-    AUTO_FOCUS = None
+    AUTO_FOCUS = ""  # none: the table takes focus once it is mounted (on_live_view_ready)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "run", "Run"),
         Binding("s", "stop", "Stop"),
@@ -240,8 +249,8 @@ class ChapterScreen(Screen[None]):
         if problem is not None and self.live is not None:
             self.live.set_optimum(problem.optimum.params)
         self._refresh_live()
-        if self.focused is None:
-            self.action_leave_field()
+        if not isinstance(self.focused, Input):
+            self.action_leave_field()  # focus the table, unless the user is typing
 
     def solver_ready(self) -> None:
         """torch has loaded: show the computed optimum and the real device list."""
@@ -252,7 +261,7 @@ class ChapterScreen(Screen[None]):
         names = self.spec.param_names
         where = ", ".join(f"{n}* = {v:.6g}" for n, v in zip(names, optimum.params, strict=True))
         self.query_one("#facts", Static).update(
-            f"optimum: {where}\nf* = {optimum.value:.6g}\n"
+            f"optimum: {where}\nf* = {_shown_value(optimum.value):.6g}\n"
             f"stable for η < {problem.stable_eta:.6g}\nstart: {self.spec.start_rule}"
         )
         if self.app_devices() != self._device_options:
@@ -547,7 +556,7 @@ class ChapterScreen(Screen[None]):
         if descent is not None:
             progress.update(total=max(descent.settings.iterations, count), progress=count)
         else:
-            progress.update(total=None, progress=0)
+            progress.update(total=1, progress=0)  # total=None would animate, 15 frames/s
         now = time.monotonic()
         mark_time, mark_count = self._rate_mark
         if self.running and now > mark_time and count > mark_count:
