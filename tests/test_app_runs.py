@@ -3,20 +3,26 @@
 Runs happen on a worker thread, so every test polls ``screen.running`` with
 short pauses (bounded by a generous timeout) and then asserts on what the
 screen shows: its history, its table and its status line.
+
+The table and plots mount once torch has loaded; most tests wait for that before
+pressing r (a run that ends before it is a bug of its own, tested below).
 """
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 
 import numpy as np
 import pytest
 from book_outputs import CH1_START
+from textual.message import Message
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from tui.app import GdlabApp
+from tui.messages import SolverReady
 from tui.screens.chapter import ChapterScreen
 from tui.widgets.iteration_table import IterationTable
 
@@ -35,32 +41,45 @@ async def wait_until(
         await pilot.pause(0.05)
 
 
+def live_ready(screen: ChapterScreen) -> bool:
+    """The screen's table and plots are mounted (they mount after torch loads)."""
+    return (
+        screen.live is not None
+        and screen.live.table is not None  # None until the view has composed
+        and bool(screen.query("#objective-plot"))
+    )
+
+
+async def first_screen(pilot: Pilot[None]) -> ChapterScreen:
+    """The screen the app opened on (chapter 1), once its table and plots are mounted."""
+    screen = pilot.app.screen
+    assert isinstance(screen, ChapterScreen)
+    assert screen.chapter == 1
+    await wait_until(pilot, lambda: live_ready(screen), "chapter 1's table", 30)
+    return screen
+
+
 async def chapter(pilot: Pilot[None], key: int) -> ChapterScreen:
-    """Press the chapter's key and return its screen once it is showing."""
+    """Press the chapter's key and return its screen once it shows, table and plots too."""
     app = pilot.app
     await pilot.press(str(key))
 
     def showing() -> bool:
         screen = app.screen
-        return isinstance(screen, ChapterScreen) and screen.chapter == key
+        return isinstance(screen, ChapterScreen) and screen.chapter == key and live_ready(screen)
 
-    await wait_until(pilot, showing, f"chapter {key}'s screen", timeout=10)
+    await wait_until(pilot, showing, f"chapter {key}'s screen", timeout=30)
     screen = app.screen
     assert isinstance(screen, ChapterScreen)
     return screen
 
 
-def current(pilot: Pilot[None]) -> ChapterScreen:
-    screen = pilot.app.screen
-    assert isinstance(screen, ChapterScreen)
-    return screen
-
-
-async def set_field(pilot: Pilot[None], screen: ChapterScreen, name: str, text: str) -> None:
-    """Type ``text`` into field ``name`` and leave it with escape."""
-    field = screen.query_one(f"#{name}", Input)
-    field.focus()
-    field.value = text
+async def set_fields(pilot: Pilot[None], screen: ChapterScreen, **values: str) -> None:
+    """Type each value into its field (focused, as a user would), then leave with escape."""
+    for name, text in values.items():
+        field = screen.query_one(f"#{name}", Input)
+        field.focus()
+        field.value = text
     await pilot.press("escape")
     assert not isinstance(pilot.app.focused, Input)
 
@@ -81,10 +100,16 @@ def rows(screen: ChapterScreen) -> np.ndarray:
     return screen.descent.history.rows
 
 
-def table_matches_history(screen: ChapterScreen) -> None:
+def table_of(screen: ChapterScreen) -> IterationTable:
     table = screen.query_one("#table", IterationTable)
+    assert screen.live is not None and screen.live.table is table
+    return table
+
+
+def assert_table_matches_history(screen: ChapterScreen) -> None:
+    """The table shows exactly the history's rows."""
     assert screen.descent is not None
-    assert table.row_count == screen.descent.history.count
+    assert table_of(screen).row_count == screen.descent.history.count
 
 
 # ---------------------------------------------------------------- chapter 1
@@ -93,10 +118,9 @@ def table_matches_history(screen: ChapterScreen) -> None:
 async def test_chapter1_runs_the_books_fifteen_iterations() -> None:
     app = GdlabApp()
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = current(pilot)
-        assert screen.chapter == 1
+        screen = await first_screen(pilot)
         assert screen.state == "ready"
-        await set_field(pilot, screen, "start", CH1_START)
+        await set_fields(pilot, screen, start=CH1_START)
         await run_to_end(pilot, screen)
 
         history = rows(screen)
@@ -107,22 +131,42 @@ async def test_chapter1_runs_the_books_fifteen_iterations() -> None:
         text = status(screen)
         assert "finished" in text
         assert "iteration 14 of 15" in text
-        table_matches_history(screen)
+        assert_table_matches_history(screen)
 
 
-async def test_chapter1_random_start_ends_near_the_books_value() -> None:
-    """Without a start the book draws x from normal(0, 0.01): x ends at about 1.99844."""
+async def test_a_run_that_ends_before_torch_has_loaded_still_fills_the_table() -> None:
+    """r pressed as the app opens: the run (which imports torch itself) ends first.
+
+    Regression: the screen's redraw on mounting the table came before the table
+    existed and was dropped, so the table stayed empty.
+
+    SolverReady is held back until the run has ended, as a cold torch import
+    (seconds) does; the test is then independent of the machine's speed.
+    """
     app = GdlabApp()
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = current(pilot)
-        await run_to_end(pilot, screen)
+    held: list[Message] = []
+    post = app.post_message
 
-        history = rows(screen)
-        assert len(history) == 15
-        assert abs(float(history[0, 0])) < 0.1  # a normal(0, 0.01) draw
-        assert float(history[-1, 0]) == pytest.approx(1.99844, abs=1e-4)
-        assert "iteration 14 of 15" in status(screen)
-        table_matches_history(screen)
+    def holding(message: Message) -> bool:
+        if isinstance(message, SolverReady):
+            held.append(message)
+            return True
+        return post(message)
+
+    app.post_message = holding  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = pilot.app.screen
+        assert isinstance(screen, ChapterScreen)
+        screen.query_one("#start", Input).value = CH1_START
+        await pilot.press("r")
+        await wait_until(pilot, lambda: screen.state == "finished", "the run")
+        await wait_until(pilot, lambda: bool(held), "torch to load")
+        del app.post_message
+        app.post_message(held[0])
+        await wait_until(pilot, lambda: live_ready(screen), "the table", 30)
+        await pilot.pause(0.3)
+        assert len(rows(screen)) == 15
+        assert_table_matches_history(screen)
 
 
 # ---------------------------------------------------------------- chapter 2
@@ -131,8 +175,9 @@ async def test_chapter1_random_start_ends_near_the_books_value() -> None:
 async def test_chapter2_runs_the_books_ten_iterations() -> None:
     app = GdlabApp()
     async with app.run_test(size=(120, 40)) as pilot:
+        await first_screen(pilot)
         screen = await chapter(pilot, 2)
-        await set_field(pilot, screen, "start", "-0.004, 0.0005")
+        await set_fields(pilot, screen, start="-0.004, 0.0005")
         await run_to_end(pilot, screen)
 
         history = rows(screen)
@@ -141,7 +186,7 @@ async def test_chapter2_runs_the_books_ten_iterations() -> None:
         assert history[-1, :2].tolist() == pytest.approx([-2.0, -2.5], abs=5e-5)
         assert screen.state == "finished"
         assert "iteration 9 of 10" in status(screen)
-        table_matches_history(screen)
+        assert_table_matches_history(screen)
 
 
 # ---------------------------------------------------------------- chapter 3
@@ -150,6 +195,7 @@ async def test_chapter2_runs_the_books_ten_iterations() -> None:
 async def test_chapter3_runs_the_books_thirty_thousand_iterations() -> None:
     app = GdlabApp()
     async with app.run_test(size=(120, 40)) as pilot:
+        await first_screen(pilot)
         screen = await chapter(pilot, 3)
         await run_to_end(pilot, screen)
 
@@ -160,9 +206,25 @@ async def test_chapter3_runs_the_books_thirty_thousand_iterations() -> None:
         assert b == pytest.approx(0.6755, abs=1e-4)
         assert screen.state == "finished"
         assert "iteration 29,999 of 30,000" in status(screen)
-        table = screen.query_one("#table", IterationTable)
-        assert table.row_count == 30_000
-        table_matches_history(screen)
+        assert table_of(screen).row_count == 30_000
+        assert_table_matches_history(screen)
+
+
+async def test_chapter3_shows_its_exact_minimum_as_zero() -> None:
+    """Three samples, three parameters: the fit is exact and f* = 0.
+
+    Regression: f* showed lstsq's float64 round-off (4.35451e-28, 1.00974e-28, ...,
+    varying run to run with memory layout)."""
+    app = GdlabApp(start_chapter=3)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = pilot.app.screen
+        assert isinstance(screen, ChapterScreen) and screen.chapter == 3
+        await wait_until(pilot, lambda: app.problems is not None, "torch to load", 30)
+        await pilot.pause()
+        facts = str(screen.query_one("#facts", Static).render())
+        shown = re.search(r"f\* = ≈?\s*(\S+)", facts)
+        assert shown is not None, facts
+        assert float(shown.group(1)) == 0.0, facts
 
 
 # ---------------------------------------------------------------- divergence
@@ -172,9 +234,8 @@ async def test_chapter1_divergence_is_reported_with_the_stable_bound() -> None:
     """η = 3 doubles |x - 2| each step; the gap passes 1e6 × the start's at iteration 11."""
     app = GdlabApp()
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = current(pilot)
-        await set_field(pilot, screen, "eta", "3")
-        await set_field(pilot, screen, "start", "1")
+        screen = await first_screen(pilot)
+        await set_fields(pilot, screen, eta="3", start="1")
         await run_to_end(pilot, screen)
 
         assert "diverged at iteration 11" in screen.state
@@ -184,25 +245,32 @@ async def test_chapter1_divergence_is_reported_with_the_stable_bound() -> None:
         assert "stable here for η < 2" in text
         assert len(rows(screen)) == 11
         assert screen.has_class("-diverged")
-        table_matches_history(screen)
+        assert_table_matches_history(screen)
 
 
 # ---------------------------------------------------------------- sizes
 
 
-@pytest.mark.parametrize("size", [(80, 24), (200, 60)])
-async def test_a_run_completes_at_small_and_large_sizes(size: tuple[int, int]) -> None:
+@pytest.mark.parametrize(("size", "small"), [((80, 24), True), ((200, 60), False)])
+async def test_a_run_completes_at_small_and_large_sizes(size: tuple[int, int], small: bool) -> None:
+    """At 80x24 with the book's start; at 200x60 from the random normal(0, 0.01) start."""
     app = GdlabApp()
     async with app.run_test(size=size) as pilot:
-        screen = current(pilot)
-        await set_field(pilot, screen, "start", CH1_START)
+        screen = await first_screen(pilot)
+        if small:
+            await set_fields(pilot, screen, start=CH1_START)
         await run_to_end(pilot, screen)
         assert screen.state == "finished"
-        assert len(rows(screen)) == 15
-        table_matches_history(screen)
-        screen2 = await chapter(pilot, 2)
-        await run_to_end(pilot, screen2)
-        assert screen2.state == "finished"
-        assert len(rows(screen2)) == 10
-        await pilot.pause()
+        history = rows(screen)
+        assert len(history) == 15
+        if small:
+            assert float(history[-1, 0]) == 1.9984387159347534
+        else:  # without a start the book draws x from normal(0, 0.01): x ends near 1.99844
+            assert abs(float(history[0, 0])) < 0.1
+            assert float(history[-1, 0]) == pytest.approx(1.99844, abs=1e-4)
+        assert_table_matches_history(screen)
+        assert "iteration 14 of 15" in status(screen)
+        assert screen.has_class("-narrow") is small
+        assert screen.has_class("-short") is small
+        assert app.screen is screen
     assert app.return_code in (None, 0)

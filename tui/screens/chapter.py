@@ -124,7 +124,11 @@ class ChapterScreen(Screen[None]):
             with VerticalScroll(id="controls"):
                 yield Static(f"Chapter {spec.key}: {spec.title}", id="title")
                 yield Static(spec.formula, id="formula")
-                yield Static("optimum: computing… (loading torch)", id="facts")
+                yield Static(
+                    "optimum: computing… (loading torch)\nf* = …\nstable for η < …\n"
+                    f"start: {spec.start_rule}",
+                    id="facts",
+                )
                 yield from self._field("eta", "η", str(spec.eta), parse_eta)
                 yield from self._field(
                     "iterations", "iterations", str(spec.iterations), parse_iterations
@@ -559,7 +563,7 @@ class ChapterScreen(Screen[None]):
             progress.update(total=1, progress=0)  # total=None would animate, 15 frames/s
         now = time.monotonic()
         mark_time, mark_count = self._rate_mark
-        if self.running and now > mark_time and count > mark_count:
+        if self.running and not self._stepping and now > mark_time and count > mark_count:
             self._rate = (count - mark_count) / (now - mark_time)
         self._show_status()
         if self.live is not None:
@@ -572,7 +576,7 @@ class ChapterScreen(Screen[None]):
         if descent is not None and descent.history.count:
             layout = descent.layout
             last = descent.history.rows[-1]
-            total = descent.settings.iterations
+            total = max(descent.settings.iterations, descent.history.count)  # steps may pass it
             parts.append(f"iteration {descent.history.count - 1:,} of {total:,}")
             parts.append(f"f = {float(last[layout.objective]):.6g}")
             distance = float(descent.problem.distance_to_optimum(last[layout.params]))

@@ -1,0 +1,721 @@
+"""The app's keys, driven with Textual's Pilot: stop, pause, step, reset, bad input, quit.
+
+Long runs have 10,000,000 iterations (most of an hour's work), so a test only
+ends if stop, reset or quit really reach the worker. Every check polls in short
+pauses with a bounded timeout; no sleep is a check on its own.
+
+``pilot.press`` waits until the process looks idle, which takes up to a second or
+two while a run keeps a core busy. Keys sent during runs therefore go through
+``App.simulate_key`` (the same binding dispatch) and the test polls for the effect.
+Polls sleep with asyncio (the app runs on the same loop) rather than
+``pilot.pause``, which first waits for every widget's queue to drain: 0.1-0.4 s
+a poll here, too coarse to time a stop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import sys
+import threading
+import time
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+from textual.app import App
+from textual.command import CommandPalette
+from textual.message import Message
+from textual.pilot import Pilot
+from textual.widgets import Input, Markdown, ProgressBar, Static
+
+from tui.app import GdlabApp
+from tui.messages import RunEnded, RunFailed, RunProgress, RunStarted, SolverReady
+from tui.screens.chapter import ChapterScreen
+from tui.screens.help import HelpScreen
+from tui.widgets.iteration_table import IterationTable
+
+RUN_TIMEOUT = 60.0
+LONG = "10000000"
+"""Iterations of a run that never ends by itself within a test."""
+CHAPTER_PY = str(Path("tui", "screens", "chapter.py"))
+
+
+# ---------------------------------------------------------------- helpers
+
+
+async def wait_until(
+    pilot: Pilot[None], predicate: Callable[[], bool], what: str, timeout: float = RUN_TIMEOUT
+) -> None:
+    """Let the app work in short pauses until ``predicate()`` holds; fail after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
+        await asyncio.sleep(0.02)
+
+
+async def tap(pilot: Pilot[None], key: str) -> None:
+    """Send a key through the app's bindings without waiting for an idle CPU."""
+    pilot.app.simulate_key(key)
+    await asyncio.sleep(0)
+
+
+async def quit_with_q(pilot: Pilot[None]) -> None:
+    """Press q and wait (without touching the screen stack) until the app exits."""
+    app = pilot.app
+    app.simulate_key("q")
+    deadline = time.monotonic() + 5
+    while app.return_code is None and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)
+    assert app.return_code == 0, "q did not quit the app"
+
+
+def live_ready(screen: ChapterScreen) -> bool:
+    """The screen's table and plots are mounted (they mount after torch loads)."""
+    return (
+        screen.live is not None
+        and screen.live.table is not None  # None until the view has composed
+        and bool(screen.query("#objective-plot"))
+    )
+
+
+async def chapter(pilot: Pilot[None], key: int) -> ChapterScreen:
+    """Press the chapter's key; return its screen once showing, with table and plots."""
+    app = pilot.app
+    await tap(pilot, str(key))
+
+    def showing() -> bool:
+        screen = app.screen
+        return isinstance(screen, ChapterScreen) and screen.chapter == key and live_ready(screen)
+
+    await wait_until(pilot, showing, f"chapter {key}'s screen", timeout=30)
+    screen = app.screen
+    assert isinstance(screen, ChapterScreen)
+    return screen
+
+
+async def first_screen(pilot: Pilot[None]) -> ChapterScreen:
+    """The screen the app opened on, once torch has loaded and its table is mounted."""
+    screen = pilot.app.screen
+    assert isinstance(screen, ChapterScreen)
+    await wait_until(pilot, lambda: live_ready(screen), "the first screen's table", 30)
+    await pilot.pause(0.1)  # the controls move down when torch's facts arrive
+    return screen
+
+
+async def set_field(pilot: Pilot[None], screen: ChapterScreen, name: str, text: str) -> None:
+    """Put ``text`` in field ``name`` (focused, as a user would) and leave it with escape."""
+    field = screen.query_one(f"#{name}", Input)
+    field.focus()
+    field.value = text
+    await pilot.press("escape")
+    assert not isinstance(pilot.app.focused, Input)
+
+
+async def wait_for_end(pilot: Pilot[None], screen: ChapterScreen, timeout: float = RUN_TIMEOUT):
+    await wait_until(pilot, lambda: not screen.running, "the run to end", timeout)
+
+
+async def start_long_run(pilot: Pilot[None]) -> ChapterScreen:
+    """The current chapter with 10,000,000 iterations, running, with rows coming in."""
+    screen = await first_screen(pilot)
+    screen.query_one("#iterations", Input).value = LONG
+    await tap(pilot, "r")
+    await wait_until(
+        pilot,
+        lambda: screen.descent is not None and screen.descent.history.count > 0,
+        "the first rows of the long run",
+    )
+    assert screen.running
+    return screen
+
+
+def count(screen: ChapterScreen) -> int:
+    assert screen.descent is not None
+    return screen.descent.history.count
+
+
+def text_of(screen: ChapterScreen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+def table_rows(screen: ChapterScreen) -> int:
+    assert screen.live is not None, "the table is not mounted"
+    table = screen.query_one("#table", IterationTable)
+    assert table is screen.live.table
+    return table.row_count
+
+
+def notices(app: App[None], words: str) -> set[str]:
+    """Identities of the notifications now shown that contain ``words``.
+
+    (Notifications expire after a few seconds, so counting them would not do.)
+    """
+    return {n.identity for n in app._notifications if words in str(n.message)}
+
+
+def threads_driving_runs() -> list[str]:
+    """Names of the threads now executing ChapterScreen._drive (the run worker).
+
+    Thread workers run on the event loop's executor, whose threads outlive the
+    work (idle in the pool), so a thread's existence says nothing: its stack does.
+    """
+    names = {thread.ident: thread.name for thread in threading.enumerate()}
+    busy = []
+    for ident, frame in sys._current_frames().items():
+        walk = frame
+        while walk is not None:
+            code = walk.f_code
+            if code.co_name == "_drive" and code.co_filename.endswith(CHAPTER_PY):
+                busy.append(names.get(ident, str(ident)))
+                break
+            walk = walk.f_back
+    return busy
+
+
+async def wait_for_no_run_threads(timeout: float) -> list[str]:
+    """Poll (outside the app) until no thread drives a run; return those left."""
+    deadline = time.monotonic() + timeout
+    while (busy := threads_driving_runs()) and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)
+    return busy
+
+
+def cancel_every_run() -> None:
+    """Cancel every Descent still alive (found through the garbage collector)."""
+    from solvers.descent import Descent
+
+    for thing in gc.get_objects():
+        if isinstance(thing, Descent):
+            thing.control.cancel()
+
+
+@pytest.fixture(autouse=True)
+async def no_leftover_runs() -> AsyncIterator[None]:
+    """After each test, cancel any run still going, so one failure cannot hang the rest.
+
+    Async so that it is torn down before the event loop, whose executor would
+    otherwise wait forever for a worker thread that was never stopped.
+    """
+    yield
+    if threads_driving_runs():
+        cancel_every_run()
+        await wait_for_no_run_threads(5.0)
+
+
+# ---------------------------------------------------------------- stop / pause
+
+
+async def test_stop_ends_a_long_run_within_a_second() -> None:
+    app = GdlabApp(start_chapter=3)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await start_long_run(pilot)
+        assert screen.chapter == 3
+        pressed = time.monotonic()
+        await tap(pilot, "s")
+        await wait_until(pilot, lambda: not screen.running, "the run to stop", timeout=10)
+        took = time.monotonic() - pressed
+
+        assert took < 1.0, f"stop took {took:.2f} s"
+        assert screen.state == "stopped"
+        assert "stopped" in text_of(screen, "#status")
+        rows = count(screen)
+        assert 0 < rows < 10_000_000
+        assert table_rows(screen) == rows
+        await pilot.pause(0.2)
+        assert count(screen) == rows, "rows kept coming after the stop"
+        assert table_rows(screen) == rows
+
+
+async def test_pause_holds_the_count_resume_continues_and_stop_while_paused() -> None:
+    app = GdlabApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await start_long_run(pilot)
+        await tap(pilot, "space")
+        await wait_until(pilot, lambda: screen.state == "paused", "paused", 5)
+        assert "paused" in text_of(screen, "#status")
+        assert screen.descent is not None and screen.descent.control.paused
+        await pilot.pause(0.3)  # the chunk in flight when space was pressed finishes
+        held = count(screen)
+        await pilot.pause(0.3)
+        assert count(screen) == held, "rows kept coming while paused"
+        assert screen.running
+
+        # r and n are refused while a run goes, paused or not
+        descent, run_id = screen.descent, screen.run_id
+        await tap(pilot, "r")
+        await tap(pilot, "n")
+        await wait_until(
+            pilot,
+            lambda: (
+                len(notices(app, "A run is going")) == 1 and len(notices(app, "Pause or stop")) == 1
+            ),
+            "the refusals",
+            5,
+        )
+        assert screen.descent is descent and screen.run_id == run_id
+        assert count(screen) == held
+
+        await tap(pilot, "space")
+        await wait_until(pilot, lambda: screen.state == "running", "resumed", 5)
+        await wait_until(pilot, lambda: count(screen) > held, "rows after resuming", 10)
+
+        await tap(pilot, "space")
+        await wait_until(pilot, lambda: screen.state == "paused", "paused again", 5)
+        pressed = time.monotonic()
+        await tap(pilot, "s")
+        await wait_until(pilot, lambda: not screen.running, "the paused run to stop", 10)
+        assert time.monotonic() - pressed < 1.0
+        assert screen.state == "stopped"
+        assert table_rows(screen) == count(screen)
+
+
+def hold_run_messages(screen: ChapterScreen) -> list[Message]:
+    """From RunStarted on, keep the run's messages to ``screen`` back, as a busy UI would.
+
+    Keys are dispatched by the app and the run's messages by the screen's own queue,
+    so a key can be handled while RunStarted still waits. ``release`` delivers them.
+    """
+    held: list[Message] = []
+    post = screen.post_message
+
+    def holding(message: Message) -> bool:
+        if isinstance(message, RunStarted) or (
+            held and isinstance(message, (RunProgress, RunEnded, RunFailed))
+        ):
+            held.append(message)
+            return True
+        return post(message)
+
+    screen.post_message = holding  # type: ignore[method-assign]
+    return held
+
+
+def release(screen: ChapterScreen, held: list[Message]) -> None:
+    del screen.post_message  # back to the class's method
+    for message in held:
+        screen.post_message(message)
+
+
+async def test_stop_before_the_run_started_message_is_handled() -> None:
+    app = GdlabApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await first_screen(pilot)
+        screen.query_one("#iterations", Input).value = LONG
+        held = hold_run_messages(screen)
+        await tap(pilot, "r")
+        await wait_until(pilot, lambda: bool(held), "the worker to post RunStarted", 10)
+        assert screen.descent is None  # the screen has not adopted the run yet
+        await tap(pilot, "s")
+        await wait_until(pilot, lambda: screen._stop_requested, "the stop", 5)
+        # the worker must see the stop although the screen never gave it the Descent
+        await wait_until(pilot, lambda: isinstance(held[-1], RunEnded), "RunEnded", 3)
+        release(screen, held)
+        await wait_until(pilot, lambda: not screen.running, "the run to end", timeout=3)
+        assert screen.state == "stopped"
+        assert count(screen) < 10_000_000
+        assert table_rows(screen) == count(screen)
+
+
+async def test_quit_before_the_run_started_message_is_handled() -> None:
+    app = GdlabApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await first_screen(pilot)
+        screen.query_one("#iterations", Input).value = LONG
+        held = hold_run_messages(screen)
+        await tap(pilot, "r")
+        await wait_until(pilot, lambda: bool(held), "the worker to post RunStarted", 10)
+        await quit_with_q(pilot)
+    busy = await wait_for_no_run_threads(0.5)
+    assert busy == [], f"threads still running the worker 0.5 s after q: {busy}"
+
+
+# ---------------------------------------------------------------- step / reset
+
+
+async def test_three_steps_then_run_continues_the_same_run() -> None:
+    app = GdlabApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await first_screen(pilot)
+        await set_field(pilot, screen, "start", "0.5")
+        for expected in (1, 2, 3):
+            await tap(pilot, "n")
+            await wait_until(
+                pilot,
+                lambda n=expected: (
+                    screen.descent is not None and count(screen) == n and not screen.running
+                ),
+                f"step {expected}",
+            )
+            assert screen.state == "stepped"
+        detail = text_of(screen, "#step-detail")
+        for word in ("forward", "backward", "update"):
+            assert word in detail
+        assert "step 2" in detail
+        descent = screen.descent
+        assert descent is not None
+        first_three = descent.history.rows[:3].copy()
+        assert float(first_three[0, 0]) == 0.5
+        # x ← x − 0.4 (x − 2): the book's update
+        assert float(first_three[1, 0]) == pytest.approx(0.5 - 0.4 * (0.5 - 2), abs=1e-6)
+        assert table_rows(screen) == 3
+
+        await tap(pilot, "r")
+        await wait_until(pilot, lambda: count(screen) == 15 and not screen.running, "the rest")
+        assert screen.descent is descent, "r after steps started a new run"
+        assert (descent.history.rows[:3] == first_three).all()
+        assert screen.state == "finished"
+        assert "iteration 14 of 15" in text_of(screen, "#status")
+        assert table_rows(screen) == 15
+
+
+async def test_reset_clears_a_finished_run_and_stops_a_going_one() -> None:
+    app = GdlabApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await first_screen(pilot)
+        await tap(pilot, "r")
+        await wait_until(pilot, lambda: screen.state == "finished", "the run")
+        assert table_rows(screen) == 15
+        await tap(pilot, "ctrl+r")
+        await wait_until(pilot, lambda: screen.descent is None, "the reset", 5)
+        assert table_rows(screen) == 0
+        assert screen.state == "ready"
+        assert text_of(screen, "#status") == "ready"
+        assert not screen.running
+
+        screen = await start_long_run(pilot)
+        old = screen.descent
+        assert old is not None
+        await tap(pilot, "ctrl+r")
+        await wait_until(pilot, lambda: screen.descent is None, "the reset", 5)
+        assert not screen.running
+        assert table_rows(screen) == 0
+        assert screen.state == "ready"
+        assert old.control.cancelled
+        assert await wait_for_no_run_threads(1.0) == []
+        await pilot.pause(0.3)  # a late message of the old run must not bring it back
+        assert screen.descent is None
+        assert table_rows(screen) == 0
+        assert screen.state == "ready"
+
+
+# ---------------------------------------------------------------- bad input
+
+BAD_INPUT = [
+    ("eta", "abc", "is not a number", "a number > 0"),
+    ("eta", "0", "out of range", "a number > 0"),
+    ("eta", "-1", "out of range", "a number > 0"),
+    ("eta", "nan", "is not a number", "a number > 0"),
+    ("eta", "1e999", "is not finite", "a number > 0"),
+    ("eta", "", "is empty", "a number > 0"),
+    ("iterations", "0", "out of range", "a whole number from 1 to 10,000,000"),
+    ("iterations", "10000001", "out of range", "a whole number from 1 to 10,000,000"),
+    ("iterations", "2.5", "is not whole", "a whole number from 1 to 10,000,000"),
+    ("seed", "-1", "out of range", "a whole number from 0 to 4,294,967,295"),
+    ("start", "1, 2", "got 2 value(s)", "expected 1 (x)"),
+]
+
+
+async def test_bad_input_is_refused_with_a_reason() -> None:
+    """Each bad value in turn, in one app: no run starts, the field says what it accepts."""
+    app = GdlabApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await first_screen(pilot)
+        defaults = {n: screen.query_one(f"#{n}", Input).value for n in ("eta", "iterations")}
+        for number, (field, text, why, accepted) in enumerate(BAD_INPUT):
+            case = f"{field}={text!r}"
+            error = screen.query_one(f"#{field}-error", Static)
+            box = screen.query_one(f"#{field}", Input)
+            assert not error.display, case
+            if number == 0:  # the first by mouse and keyboard, the rest faster
+                await pilot.click(box)
+                await pilot.press("end", *["backspace"] * len(box.value), *text)
+            else:
+                box.focus()
+                box.value = text
+                await wait_until(pilot, lambda b=box: app.focused is b, f"{case}: focus", 5)
+            assert app.focused is box, case
+            assert box.value == text, case
+            refusals = notices(app, "flagged field")
+            await tap(pilot, "escape")
+            await wait_until(pilot, lambda b=box: app.focused is not b, f"{case}: escape", 5)
+            await tap(pilot, "r")
+            await wait_until(
+                pilot,
+                lambda before=refusals: bool(notices(app, "flagged field") - before),
+                f"{case}: refusal",
+                5,
+            )
+            assert box.value == text, case
+
+            assert not screen.running, case
+            assert screen.descent is None, case
+            assert screen.state == "ready", case
+            assert error.display, f"{case}: the reason is hidden"
+            message = str(error.render())
+            assert why in message, f"{case}: {message}"
+            assert "expected" in message, f"{case}: {message}"
+            assert accepted in message, f"{case}: {message}"
+            assert box.has_class("-invalid"), case
+            box.value = defaults.get(field, "")  # put it right for the next case
+            await wait_until(pilot, lambda e=error: not e.display, f"{case}: cleared", 5)
+            assert not box.has_class("-invalid"), case
+        assert app.is_running
+
+        # all fields good again: the run goes
+        await tap(pilot, "r")
+        await wait_until(pilot, lambda: screen.state == "finished", "the run")
+        assert count(screen) == 15
+    assert app.return_code in (None, 0)
+
+
+# ---------------------------------------------------------------- focus
+
+
+async def test_keys_in_a_text_field_type_into_it() -> None:
+    app = GdlabApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await first_screen(pilot)
+        eta = screen.query_one("#eta", Input)
+        await pilot.click(eta)
+        assert app.focused is eta
+        await pilot.press("end", "r")  # end: a click selects the whole value
+        assert eta.value == "0.4r"
+        assert not screen.running and screen.descent is None
+        assert "not a number" in text_of(screen, "#eta-error")
+        await pilot.press("backspace", "2", "q", "s", "n", "question_mark")
+        assert eta.value == "0.42qsn?"
+        assert app.current_mode == "chapter1", "a digit in a field switched the chapter"
+        assert app.screen is screen, "? in a field opened the help"
+        assert app.is_running, "q in a field quit the app"
+        assert not screen.running and screen.descent is None
+        await pilot.press("backspace", "backspace", "backspace", "backspace", "backspace")
+        assert eta.value == "0.4"
+
+        await pilot.press("escape")
+        assert not isinstance(app.focused, Input)
+        await pilot.press("r")
+        await wait_until(pilot, lambda: screen.state == "finished", "the run")
+        assert count(screen) == 15
+
+
+async def test_focus_is_not_left_in_a_text_field() -> None:
+    app = GdlabApp(start_chapter=2)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen2 = await first_screen(pilot)
+        assert screen2.chapter == 2
+        assert not isinstance(app.focused, Input), "chapter 2 opened with a field focused"
+        screen1 = await chapter(pilot, 1)
+        assert not isinstance(app.focused, Input), "chapter 1 opened with a field focused"
+        screen2 = await chapter(pilot, 2)
+
+        # a run started with the mouse, from the Run button
+        await pilot.click("#run")
+        await wait_for_end(pilot, screen2)
+        assert screen2.state == "finished"
+        assert not isinstance(app.focused, Input)
+
+        # a field focused when the screen is left is not focused on return
+        screen2.query_one("#eta", Input).focus()
+        await pilot.pause()
+        await tap(pilot, "escape")  # escape, then 1: the digit would type otherwise
+        await wait_until(pilot, lambda: not isinstance(app.focused, Input), "escape", 5)
+        await chapter(pilot, 1)
+        assert app.screen is screen1
+        assert not isinstance(app.focused, Input)
+        screen2.query_one("#eta", Input).focus()  # focused while hidden
+        await chapter(pilot, 2)
+        await pilot.pause()
+        assert not isinstance(app.focused, Input)
+
+        # a field submitted with enter is left
+        await pilot.click("#iterations")
+        assert isinstance(app.focused, Input)
+        await pilot.press("enter")
+        assert not isinstance(app.focused, Input)
+
+
+async def test_the_fields_stay_put_when_torch_has_loaded() -> None:
+    """SolverReady is held back so that the layout before it can be measured."""
+    app = GdlabApp()
+    held: list[Message] = []
+    post = app.post_message
+
+    def holding(message: Message) -> bool:
+        if isinstance(message, SolverReady):
+            held.append(message)
+            return True
+        return post(message)
+
+    app.post_message = holding  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: bool(held), "torch to load", 30)
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ChapterScreen)
+        before = {n: screen.query_one(f"#{n}").region for n in ("eta", "start", "run")}
+        del app.post_message
+        app.post_message(held[0])
+        await first_screen(pilot)
+        await pilot.pause()
+        after = {n: screen.query_one(f"#{n}").region for n in ("eta", "start", "run")}
+        assert after == before
+
+
+async def test_the_table_has_focus_once_mounted() -> None:
+    """Regression: AUTO_FOCUS = None inherited the App's "*", which focused the controls'
+    VerticalScroll, so the arrows, pgup/end and f scrolled the controls, not the table."""
+    app = GdlabApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await first_screen(pilot)
+        await pilot.pause()
+        table = screen.query_one("#table", IterationTable)
+        assert app.focused is table
+        assert table.follow
+        await pilot.press("f")  # the table's own key: follow off
+        assert not table.follow
+
+
+# ---------------------------------------------------------------- chapters, quitting
+
+
+async def test_a_run_goes_on_while_another_chapter_shows_and_quit_stops_it() -> None:
+    app = GdlabApp(start_chapter=3)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen3 = await start_long_run(pilot)
+        screen1 = await chapter(pilot, 1)
+        assert screen1 is not screen3
+        assert app.current_mode == "chapter1"
+        before = count(screen3)
+        await wait_until(pilot, lambda: count(screen3) > before, "chapter 3 to go on", 10)
+        assert screen3.running
+        await tap(pilot, "r")  # chapter 1 runs at the same time
+        await wait_until(pilot, lambda: screen1.state == "finished", "chapter 1's run", 30)
+        assert count(screen1) == 15
+        assert screen3.running
+        assert threads_driving_runs(), "no thread drives the chapter 3 run"
+        await quit_with_q(pilot)
+    busy = await wait_for_no_run_threads(0.5)
+    assert busy == [], f"a run's thread outlived the app by 0.5 s: {busy}"
+    assert screen3.descent is not None and screen3.descent.control.cancelled
+    assert screen3.descent.history.count < 10_000_000
+
+
+async def test_opening_a_chapter_after_torch_loaded_does_not_crash() -> None:
+    """Regression: the screen redrew its LiveView before the view's children had mounted
+    (NoMatches ObjectivePlot or IterationTable), on every first visit after torch loaded."""
+    app = GdlabApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await first_screen(pilot)
+        await tap(pilot, "2")  # chapter 2's screen is built now, torch already loaded
+        await wait_until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, ChapterScreen)
+                and app.screen.chapter == 2
+                and live_ready(app.screen)
+            ),
+            "chapter 2 with its table",
+            10,
+        )
+        await pilot.pause(0.3)
+        assert app.is_running and app.return_code is None
+        # a chapter key and r at once: the run starts before the new screen's table mounts
+        app.simulate_key("3")
+        app.simulate_key("r")
+        await wait_until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, ChapterScreen)
+                and app.screen.chapter == 3
+                and app.screen.descent is not None
+            ),
+            "chapter 3's run",
+            10,
+        )
+        screen = app.screen
+        assert isinstance(screen, ChapterScreen)
+        await tap(pilot, "s")
+        await wait_until(pilot, lambda: not screen.running, "the stop", 10)
+        assert app.is_running and app.return_code is None
+    assert app.return_code in (None, 0)
+
+
+# ---------------------------------------------------------------- help, palette
+
+
+def _key_names(app: App[None]) -> list[str]:
+    """Every key a binding of the app, the chapter screen or the table answers to."""
+    shown = []
+    for owner in (type(app), ChapterScreen, IterationTable):
+        for binding in owner.BINDINGS:
+            assert not isinstance(binding, tuple)
+            keys = binding if isinstance(binding, str) else binding.key
+            for key in keys.split(","):
+                shown.append({"question_mark": "?"}.get(key, key))
+    shown.append(app.COMMAND_PALETTE_BINDING)
+    return shown
+
+
+async def test_help_lists_every_key_and_escape_closes_it() -> None:
+    app = GdlabApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        chapter_screen = await first_screen(pilot)
+        await pilot.pause()
+        focused = app.focused
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        source = app.screen.query_one(Markdown).source
+        missing = [key for key in _key_names(app) if f"`{key}`" not in source]
+        assert missing == [], f"keys missing from the help: {missing}"
+        await pilot.press("escape")
+        assert app.screen is chapter_screen
+        assert app.focused is focused
+
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("q")  # closes the help, does not quit
+        assert app.screen is chapter_screen
+        assert app.is_running
+
+
+async def test_system_commands_switch_chapters() -> None:
+    app = GdlabApp(start_chapter=2)  # chapters 1 and 2 are built at start
+    async with app.run_test(size=(120, 40)) as pilot:
+        await first_screen(pilot)
+        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        assert "Chapter 1: A scalar minimum" in commands
+        assert "Chapter 2: A vector minimum" in commands
+        assert "Chapter 3: Linear regression on three samples" in commands
+        assert "Keys" in commands
+        commands["Chapter 1: A scalar minimum"].callback()
+        await wait_until(pilot, lambda: app.current_mode == "chapter1", "chapter 1", 10)
+        app.action_chapter(9)  # no such chapter: nothing happens
+        await pilot.pause()
+        assert app.current_mode == "chapter1"
+
+        # and through the palette itself
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), "palette", 5)
+        app.screen.query_one(Input).value = "Chapter 2"
+        await pilot.pause(0.3)  # the palette searches in a worker
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.current_mode == "chapter2", "chapter 2", 10)
+        screen = app.screen
+        assert isinstance(screen, ChapterScreen) and screen.chapter == 2
+
+
+async def test_an_idle_screen_shows_no_busy_animation() -> None:
+    """Regression: with no run the bar had total=None, Textual's indeterminate animation
+    (a bouncing bar in the error colour, 15 redraws a second, ~8% of a core here)."""
+    app = GdlabApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await first_screen(pilot)
+        assert screen.state == "ready"
+        assert screen.query_one(ProgressBar).percentage is not None
+        await tap(pilot, "r")
+        await wait_until(pilot, lambda: screen.state == "finished", "the run")
+        await tap(pilot, "ctrl+r")
+        await wait_until(pilot, lambda: screen.descent is None, "the reset", 5)
+        assert screen.query_one(ProgressBar).percentage is not None, "animates after a reset"

@@ -1,0 +1,93 @@
+"""Snapshots (pytest-textual-snapshot) of each chapter after the book's run.
+
+Update with ``pytest tests/test_app_snapshots.py --snapshot-update`` and look at
+the report before committing the SVGs under tests/__snapshots__/.
+
+Two things on a finished run's screen depend on the clock, not on the run:
+
+* the status line's ``N it/s`` rate: set to 0 here (``_rate``), which hides it;
+* the progress bar's ETA: ``--:--:--`` when the run's progress samples span under a
+  second and ``00:00:00`` otherwise (Textual's ETA needs a second of samples), so
+  a short run on a loaded machine could flip it. The bar is given its final
+  count again with a fresh ETA (``update(total=None)`` then the count), which
+  always reads ``--:--:--``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+
+from book_outputs import CH1_START
+from textual.pilot import Pilot
+from textual.widgets import Input, ProgressBar
+
+from tui.app import GdlabApp
+from tui.screens.chapter import ChapterScreen
+
+SIZE = (120, 40)
+RUN_TIMEOUT = 60.0
+
+SnapCompare = Callable[..., bool]
+
+
+async def wait_until(predicate: Callable[[], bool], what: str, timeout: float = RUN_TIMEOUT):
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
+        await asyncio.sleep(0.02)
+
+
+def live_ready(screen: ChapterScreen) -> bool:
+    return (
+        screen.live is not None
+        and screen.live.table is not None  # None until the view has composed
+        and bool(screen.query("#objective-plot"))
+    )
+
+
+def settle_clock_text(screen: ChapterScreen) -> None:
+    """Make the rate and the ETA, which depend on timing, the same on every run."""
+    screen._rate = 0.0
+    screen._show_status()
+    assert " it/s" not in str(screen.query_one("#status").render())
+    bar = screen.query_one(ProgressBar)
+    total, progress = bar.total, bar.progress
+    bar.update(total=None)
+    bar.update(total=total, progress=progress)
+
+
+def after_a_run(chapter: int, **fields: str) -> Callable[[Pilot[None]], Awaitable[None]]:
+    """A run_before: wait for torch, fill ``fields``, press r, wait for the end."""
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        app = pilot.app
+        screen = app.screen
+        assert isinstance(screen, ChapterScreen) and screen.chapter == chapter
+        await wait_until(lambda: live_ready(screen), "the table", 30)
+        for name, text in fields.items():
+            screen.query_one(f"#{name}", Input).value = text
+        await pilot.press("r")
+        await wait_until(lambda: not screen.running, "the run")
+        assert screen.state == "finished"
+        settle_clock_text(screen)
+        await pilot.pause()
+
+    return run_before
+
+
+def test_chapter1_after_the_books_run(snap_compare: SnapCompare) -> None:
+    app = GdlabApp()
+    assert snap_compare(app, terminal_size=SIZE, run_before=after_a_run(1, start=CH1_START))
+
+
+def test_chapter2_after_the_books_run(snap_compare: SnapCompare) -> None:
+    app = GdlabApp(start_chapter=2)
+    assert snap_compare(app, terminal_size=SIZE, run_before=after_a_run(2, start="-0.004, 0.0005"))
+
+
+def test_chapter3_after_the_books_run(snap_compare: SnapCompare) -> None:
+    app = GdlabApp(start_chapter=3)
+    assert snap_compare(app, terminal_size=SIZE, run_before=after_a_run(3))
