@@ -144,8 +144,8 @@ def _start_app(columns: int = 120, rows: int = 40) -> tuple[PtySession, float]:
     if painted is None:
         session.close()
         raise RuntimeError("the app drew no first frame within 20 s")
-    # wait until torch has loaded (the facts line changes from 'computing')
-    session.wait_for(b"stable for", session.started, timeout=60)
+    # wait until torch has loaded: the facts show the computed bound
+    session.wait_for(b"stable for \xce\xb7 < 2", session.started, timeout=60)
     return session, painted - session.started
 
 

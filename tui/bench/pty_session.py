@@ -103,7 +103,9 @@ class PtySession:
                 if stamp < since:
                     continue
                 seen += data
-                if test(bytes(seen[-4096:])):
+                # the whole new chunk and what came just before it: a frame can be
+                # many KiB with the word sought at its start
+                if test(bytes(seen[-(len(data) + 4096) :])):
                     return stamp
             if self.process.poll() is not None:
                 return None
