@@ -23,6 +23,7 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
+from app_helpers import hold_solver_ready
 from textual.app import App
 from textual.command import CommandPalette
 from textual.message import Message
@@ -30,7 +31,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Markdown, ProgressBar, Static
 
 from tui.app import GdlabApp
-from tui.messages import RunEnded, RunFailed, RunProgress, RunStarted, SolverReady
+from tui.messages import RunEnded, RunFailed, RunProgress, RunStarted
 from tui.screens.chapter import ChapterScreen
 from tui.screens.help import HelpScreen
 from tui.widgets.iteration_table import IterationTable
@@ -539,16 +540,7 @@ async def test_focus_is_not_left_in_a_text_field() -> None:
 async def test_the_fields_stay_put_when_torch_has_loaded() -> None:
     """SolverReady is held back so that the layout before it can be measured."""
     app = GdlabApp()
-    held: list[Message] = []
-    post = app.post_message
-
-    def holding(message: Message) -> bool:
-        if isinstance(message, SolverReady):
-            held.append(message)
-            return True
-        return post(message)
-
-    app.post_message = holding  # type: ignore[method-assign]
+    held = hold_solver_ready(app)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: bool(held), "torch to load", 30)
         await pilot.pause()

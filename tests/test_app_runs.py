@@ -16,13 +16,12 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
+from app_helpers import hold_solver_ready
 from book_outputs import CH1_START
-from textual.message import Message
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from tui.app import GdlabApp
-from tui.messages import SolverReady
 from tui.screens.chapter import ChapterScreen
 from tui.widgets.iteration_table import IterationTable
 
@@ -144,16 +143,7 @@ async def test_a_run_that_ends_before_torch_has_loaded_still_fills_the_table() -
     (seconds) does; the test is then independent of the machine's speed.
     """
     app = GdlabApp()
-    held: list[Message] = []
-    post = app.post_message
-
-    def holding(message: Message) -> bool:
-        if isinstance(message, SolverReady):
-            held.append(message)
-            return True
-        return post(message)
-
-    app.post_message = holding  # type: ignore[method-assign]
+    held = hold_solver_ready(app)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = pilot.app.screen
         assert isinstance(screen, ChapterScreen)
