@@ -146,3 +146,14 @@ def test_a_cancel_releases_a_paused_run():
     thread.join(timeout=10)
     assert not thread.is_alive()
     assert descent.report is not None and descent.report.outcome is Outcome.CANCELLED
+
+
+def test_a_run_falls_back_to_the_eager_loop_when_torchscript_fails(monkeypatch):
+    def broken(module):
+        raise RuntimeError("TorchScript is gone")
+
+    monkeypatch.setattr(descent_module.torch.jit, "script", broken)
+    problem = make_problem(3)
+    descent = finish(Descent(problem, RunSettings(1e-4, 2500)))
+    assert descent.history.count == 2500
+    assert isinstance(descent._scripted, descent_module.PlainStepChunk)
