@@ -1,0 +1,1 @@
+"""gdlab's Textual app and the gdlab command."""

@@ -75,11 +75,6 @@ class PtySession:
         os.write(self.master, data)
         return sent
 
-    def output_since(self, since: float) -> bytes:
-        """Every byte written at or after time ``since``."""
-        with self._lock:
-            return b"".join(data for stamp, data in self.chunks if stamp >= since)
-
     def bytes_between(self, start: float, end: float) -> int:
         with self._lock:
             return sum(len(data) for stamp, data in self.chunks if start <= stamp <= end)

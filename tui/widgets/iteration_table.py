@@ -82,11 +82,6 @@ class IterationTable(ScrollView, can_focus=True):
         """Rows currently shown (the header not counted)."""
         return len(self._rows)
 
-    def set_columns(self, columns: tuple[str, ...]) -> None:
-        """Change the column names (empties the table)."""
-        self._columns = columns
-        self.show(np.empty((0, len(columns)), np.float32))
-
     def show(self, rows: np.ndarray, capacity: int = 0) -> None:
         """Show these rows (a view of the history; nothing is copied).
 
