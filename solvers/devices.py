@@ -8,7 +8,7 @@ import torch
 
 from solvers.validation import SettingError
 
-_CUDA = re.compile(r"cuda(?::(\d{1,3}))?")
+_CUDA = re.compile(r"cuda(?::([0-9]{1,3}))?")  # ASCII digits only: "cuda:١" is no index
 
 
 def available_devices() -> list[str]:

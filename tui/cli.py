@@ -209,7 +209,7 @@ def run_command(args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - started
     done = descent.history.count
     last = descent.history.last()
-    summary = [f"chapter {chapter}: {done:,} iterations"]
+    summary = [f"chapter {chapter}: {done:,} iteration{'' if done == 1 else 's'}"]
     if last is not None:
         params = last[descent.layout.params]
         distance = float(problem.distance_to_optimum(params))
