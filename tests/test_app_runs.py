@@ -147,6 +147,7 @@ async def test_a_run_that_ends_before_torch_has_loaded_still_fills_the_table() -
     async with app.run_test(size=(120, 40)) as pilot:
         screen = pilot.app.screen
         assert isinstance(screen, ChapterScreen)
+        await wait_until(pilot, lambda: screen.controls_mounted, "the fields")
         screen.query_one("#start", Input).value = CH1_START
         await pilot.press("r")
         await wait_until(pilot, lambda: screen.state == "finished", "the run")

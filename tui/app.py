@@ -53,13 +53,24 @@ class GdlabApp(App[None]):
         self.solver_error: str | None = None
         self.chapter_screens: dict[int, ChapterScreen] = {}
         """Screens that exist so far, by chapter (modes build them on first visit)."""
+        self.first_frame_shown = False
+        """The first frame has reached the terminal; screens composed from now on are whole."""
 
     def on_mount(self) -> None:
         if self.start_chapter != 1:
             self.switch_mode(_mode(self.start_chapter))
 
     def on_ready(self) -> None:
-        """The first frame is on screen: now pay for importing torch, off the UI thread."""
+        """Textual sends Ready from the first refresh, but that refresh falls inside
+        its start-up batch and draws nothing: the first frame goes out at the next
+        one. What can wait, waits for it."""
+        self.call_after_refresh(self._after_first_frame)
+
+    async def _after_first_frame(self) -> None:
+        """Mount the screens' fields, then pay for importing torch, off the UI thread."""
+        self.first_frame_shown = True
+        for screen in self._chapter_screens():
+            await screen.mount_controls()
         self._load_solver()
 
     @work(thread=True, group="solver", exit_on_error=False)

@@ -115,10 +115,13 @@ class ChapterScreen(Screen[None]):
         """Held by the worker driving a run: two runs of one screen never overlap."""
         self.live: LiveView | None = None
         """Plots and table; mounted after the first frame (they import numpy)."""
+        self.controls_mounted = False
+        """Fields, buttons and progress bar are mounted (see mount_controls)."""
 
     # ----------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
         spec = self.spec
+        controls_now = self.gdlab.first_frame_shown
         yield Header()
         with Horizontal(id="body"):
             with VerticalScroll(id="controls"):
@@ -129,41 +132,66 @@ class ChapterScreen(Screen[None]):
                     f"start: {spec.start_rule}",
                     id="facts",
                 )
-                yield from self._field("eta", "η", str(spec.eta), parse_eta)
-                yield from self._field(
-                    "iterations", "iterations", str(spec.iterations), parse_iterations
-                )
-                with Horizontal(classes="field"):
-                    yield Label("device", classes="field-label")
-                    self._device_options = self.app_devices()
-                    yield Select(
-                        [(name, name) for name in self._device_options],
-                        value="auto",
-                        allow_blank=False,
-                        compact=True,
-                        id="device",
-                    )
-                if spec.book_start is None:
-                    yield from self._field(
-                        "seed", "seed", "", parse_seed, placeholder="random", optional=True
-                    )
-                yield from self._field(
-                    "start",
-                    "start",
-                    "",
-                    self._parse_start_text,
-                    placeholder=self._start_placeholder(),
-                    optional=True,
-                )
-                with Horizontal(id="buttons"):
-                    yield Button("Run (r)", id="run", variant="success", compact=True)
-                    yield Button("Stop (s)", id="stop", variant="error", compact=True)
-                yield Static("", id="step-detail")
+                with Vertical(id="fields"):
+                    if controls_now:
+                        yield from self._fields()
             with Vertical(id="live"):
                 yield Static("", id="status")
-                yield ProgressBar(id="progress", show_eta=True)
+                with Vertical(id="progress-row"):
+                    if controls_now:
+                        yield self._progress_bar()
                 yield Static("loading torch…", id="live-placeholder")
         yield Footer(compact=True)
+        self.controls_mounted = controls_now
+
+    async def mount_controls(self) -> None:
+        """Mount the fields, buttons and progress bar (the app calls this after its first frame).
+
+        The app's first screen composes without them: their styles and layout
+        cost about as much as the rest of the frame, and the frame comes first.
+        Screens opened later compose them at once.
+        """
+        if self.controls_mounted:
+            return
+        await self.query_one("#fields").mount_compose(self._fields())
+        await self.query_one("#progress-row").mount(self._progress_bar())
+        self.controls_mounted = True
+        self._refresh_live()
+
+    def _progress_bar(self) -> ProgressBar:
+        return ProgressBar(id="progress", show_eta=True)
+
+    def _fields(self) -> ComposeResult:
+        """η, iterations, device, seed (chapters with a random start), start, buttons."""
+        spec = self.spec
+        yield from self._field("eta", "η", str(spec.eta), parse_eta)
+        yield from self._field("iterations", "iterations", str(spec.iterations), parse_iterations)
+        with Horizontal(classes="field"):
+            yield Label("device", classes="field-label")
+            self._device_options = self.app_devices()
+            yield Select(
+                [(name, name) for name in self._device_options],
+                value="auto",
+                allow_blank=False,
+                compact=True,
+                id="device",
+            )
+        if spec.book_start is None:
+            yield from self._field(
+                "seed", "seed", "", parse_seed, placeholder="random", optional=True
+            )
+        yield from self._field(
+            "start",
+            "start",
+            "",
+            self._parse_start_text,
+            placeholder=self._start_placeholder(),
+            optional=True,
+        )
+        with Horizontal(id="buttons"):
+            yield Button("Run (r)", id="run", variant="success", compact=True)
+            yield Button("Stop (s)", id="stop", variant="error", compact=True)
+        yield Static("", id="step-detail")
 
     def _field(
         self,
@@ -276,6 +304,8 @@ class ChapterScreen(Screen[None]):
 
     def _update_devices(self) -> None:
         """Offer the devices torch found (the Select was composed with auto and cpu)."""
+        if not self.controls_mounted:
+            return  # mount_controls composes the Select with the devices found
         select = self.query_one("#device", Select)
         current = select.value
         self._device_options = self.app_devices()
@@ -412,7 +442,8 @@ class ChapterScreen(Screen[None]):
         self.running = False
         self._stepping = False
         self.state = "ready"
-        self.query_one("#step-detail", Static).update("")
+        if self.controls_mounted:
+            self.query_one("#step-detail", Static).update("")
         self._refresh_live()
         self.action_leave_field()
 
@@ -431,6 +462,8 @@ class ChapterScreen(Screen[None]):
         self.action_stop()
 
     def _checked_settings(self) -> RunSettings | None:
+        if not self.controls_mounted:
+            return None  # the first ~0.1 s after start: no fields to read yet
         if self.gdlab.solver_error:
             self.notify("torch could not be loaded; runs are off.", severity="error")
             return None
@@ -556,11 +589,12 @@ class ChapterScreen(Screen[None]):
         """Redraw the progress, the status, and the table and plots from the history."""
         descent = self.descent
         count = descent.history.count if descent is not None else 0
-        progress = self.query_one(ProgressBar)
-        if descent is not None:
-            progress.update(total=max(descent.settings.iterations, count), progress=count)
-        else:
-            progress.update(total=1, progress=0)  # total=None would animate, 15 frames/s
+        if self.controls_mounted:
+            progress = self.query_one(ProgressBar)
+            if descent is not None:
+                progress.update(total=max(descent.settings.iterations, count), progress=count)
+            else:
+                progress.update(total=1, progress=0)  # total=None would animate, 15 frames/s
         now = time.monotonic()
         mark_time, mark_count = self._rate_mark
         if self.running and not self._stepping and now > mark_time and count > mark_count:

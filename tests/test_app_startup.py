@@ -1,0 +1,99 @@
+"""Start-up order: the first frame, then the fields, then torch.
+
+The first screen composes only its title, formula, facts, status and footer;
+the fields, buttons and progress bar are mounted once the first frame is out,
+and torch is imported after that (the bench's B4 measures the first frame).
+These tests pin the order and what a key does in the short gap before the
+fields exist.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Input, ProgressBar, Select
+
+import tui.app
+from tui.app import GdlabApp
+from tui.screens.chapter import ChapterScreen
+
+
+async def wait_until(pilot: Pilot[None], predicate: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + 30
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.02)
+
+
+class NoControlsYet(GdlabApp):
+    """The app frozen in the gap between its first frame and its fields."""
+
+    CSS_PATH = str(Path(tui.app.__file__).with_name("app.tcss"))
+
+    async def _after_first_frame(self) -> None:
+        self.first_frame_shown = True  # later screens compose whole; this one stays bare
+
+
+async def test_the_first_screen_starts_bare_and_gets_its_fields_before_torch_loads() -> None:
+    app = GdlabApp()
+    seen_at_load: list[bool] = []
+    load = app._load_solver
+
+    def recording_load() -> None:
+        screen = app.screen
+        assert isinstance(screen, ChapterScreen)
+        seen_at_load.append(screen.controls_mounted and bool(screen.query("#eta")))
+        load()
+
+    app._load_solver = recording_load  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ChapterScreen)
+        await wait_until(pilot, lambda: bool(seen_at_load), "torch's import to start")
+        assert seen_at_load == [True]
+        assert screen.query_one("#eta", Input).value == "0.4"
+        assert screen.query_one("#iterations", Input).value == "15"
+        assert screen.query_one("#device", Select).value == "auto"
+        assert len(screen.query(ProgressBar)) == 1
+
+
+async def test_keys_before_the_fields_exist_do_nothing_and_break_nothing() -> None:
+    app = NoControlsYet()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ChapterScreen)
+        for key in ("r", "n", "space", "s", "ctrl+r", "escape"):
+            await pilot.press(key)
+        await pilot.pause()
+        assert not screen.controls_mounted
+        assert not screen.query("#eta")
+        assert screen.descent is None and not screen.running
+        assert screen.state == "ready"
+        # the fields come when asked, with the book's values
+        await screen.mount_controls()
+        await pilot.pause()
+        assert screen.query_one("#eta", Input).value == "0.4"
+        await pilot.press("r")
+        await wait_until(pilot, lambda: screen.state == "finished", "the run")
+        assert screen.descent is not None and screen.descent.history.count == 15
+
+
+async def test_a_chapter_opened_after_the_first_frame_has_its_fields_at_once() -> None:
+    app = NoControlsYet()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.first_frame_shown, "the first frame")
+        await pilot.press("2")
+        await wait_until(
+            pilot,
+            lambda: isinstance(app.screen, ChapterScreen) and app.screen.chapter == 2,
+            "chapter 2",
+        )
+        screen = app.screen
+        assert isinstance(screen, ChapterScreen)
+        assert screen.controls_mounted
+        assert screen.query_one("#iterations", Input).value == "10"
