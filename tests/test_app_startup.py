@@ -1,7 +1,7 @@
 """Start-up order: the first frame, then the fields, then torch.
 
-The first screen composes only its title, formula, facts, status and footer;
-the fields, buttons and progress bar are mounted once the first frame is out,
+The first screen composes only its header, title, formula, facts and status;
+the fields, buttons, progress bar and footer are mounted once the first frame is out,
 and torch is imported after that (the bench's B4 measures the first frame).
 These tests pin the order and what a key does in the short gap before the
 fields exist.
@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import Input, ProgressBar, Select
+from textual.widgets import Footer, Input, ProgressBar, Select
 
 import tui.app
 from tui.app import GdlabApp
@@ -60,6 +60,7 @@ async def test_the_first_screen_starts_bare_and_gets_its_fields_before_torch_loa
         assert screen.query_one("#iterations", Input).value == "15"
         assert screen.query_one("#device", Select).value == "auto"
         assert len(screen.query(ProgressBar)) == 1
+        assert len(screen.query(Footer)) == 1
 
 
 async def test_keys_before_the_fields_exist_do_nothing_and_break_nothing() -> None:
@@ -72,6 +73,7 @@ async def test_keys_before_the_fields_exist_do_nothing_and_break_nothing() -> No
         await pilot.pause()
         assert not screen.controls_mounted
         assert not screen.query("#eta")
+        assert not screen.query(Footer)
         assert screen.descent is None and not screen.running
         assert screen.state == "ready"
         # the fields come when asked, with the book's values

@@ -116,7 +116,7 @@ class ChapterScreen(Screen[None]):
         self.live: LiveView | None = None
         """Plots and table; mounted after the first frame (they import numpy)."""
         self.controls_mounted = False
-        """Fields, buttons and progress bar are mounted (see mount_controls)."""
+        """Fields, buttons, progress bar and footer are mounted (see mount_controls)."""
 
     # ----------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
@@ -141,20 +141,24 @@ class ChapterScreen(Screen[None]):
                     if controls_now:
                         yield self._progress_bar()
                 yield Static("loading torch…", id="live-placeholder")
-        yield Footer(compact=True)
+        if controls_now:
+            yield Footer(compact=True)
         self.controls_mounted = controls_now
 
     async def mount_controls(self) -> None:
-        """Mount the fields, buttons and progress bar (the app calls this after its first frame).
+        """Mount the fields, buttons, progress bar and footer (the app calls this after its
+        first frame).
 
         The app's first screen composes without them: their styles and layout
-        cost about as much as the rest of the frame, and the frame comes first.
-        Screens opened later compose them at once.
+        cost more than the rest of the frame (the footer alone is a dozen
+        widgets), and the frame comes first. Screens opened later compose them
+        at once.
         """
         if self.controls_mounted:
             return
         await self.query_one("#fields").mount_compose(self._fields())
         await self.query_one("#progress-row").mount(self._progress_bar())
+        await self.mount(Footer(compact=True))
         self.controls_mounted = True
         self._refresh_live()
 
