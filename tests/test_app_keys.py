@@ -19,11 +19,19 @@ import gc
 import sys
 import threading
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from app_helpers import hold_solver_ready
+from app_helpers import (
+    RUN_TIMEOUT,
+    chapter,
+    first_screen,
+    hold_solver_ready,
+    live_ready,
+    tap,
+    wait_until,
+)
 from textual.app import App
 from textual.command import CommandPalette
 from textual.message import Message
@@ -36,30 +44,12 @@ from tui.screens.chapter import ChapterScreen
 from tui.screens.help import HelpScreen
 from tui.widgets.iteration_table import IterationTable
 
-RUN_TIMEOUT = 60.0
 LONG = "10000000"
 """Iterations of a run that never ends by itself within a test."""
 CHAPTER_PY = str(Path("tui", "screens", "chapter.py"))
 
 
 # ---------------------------------------------------------------- helpers
-
-
-async def wait_until(
-    pilot: Pilot[None], predicate: Callable[[], bool], what: str, timeout: float = RUN_TIMEOUT
-) -> None:
-    """Let the app work in short pauses until ``predicate()`` holds; fail after ``timeout``."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
-        await asyncio.sleep(0.02)
-
-
-async def tap(pilot: Pilot[None], key: str) -> None:
-    """Send a key through the app's bindings without waiting for an idle CPU."""
-    pilot.app.simulate_key(key)
-    await asyncio.sleep(0)
 
 
 async def quit_with_q(pilot: Pilot[None]) -> None:
@@ -70,39 +60,6 @@ async def quit_with_q(pilot: Pilot[None]) -> None:
     while app.return_code is None and time.monotonic() < deadline:
         await asyncio.sleep(0.01)
     assert app.return_code == 0, "q did not quit the app"
-
-
-def live_ready(screen: ChapterScreen) -> bool:
-    """The screen's table and plots are mounted (they mount after torch loads)."""
-    return (
-        screen.live is not None
-        and screen.live.table is not None  # None until the view has composed
-        and bool(screen.query("#objective-plot"))
-    )
-
-
-async def chapter(pilot: Pilot[None], key: int) -> ChapterScreen:
-    """Press the chapter's key; return its screen once showing, with table and plots."""
-    app = pilot.app
-    await tap(pilot, str(key))
-
-    def showing() -> bool:
-        screen = app.screen
-        return isinstance(screen, ChapterScreen) and screen.chapter == key and live_ready(screen)
-
-    await wait_until(pilot, showing, f"chapter {key}'s screen", timeout=30)
-    screen = app.screen
-    assert isinstance(screen, ChapterScreen)
-    return screen
-
-
-async def first_screen(pilot: Pilot[None]) -> ChapterScreen:
-    """The screen the app opened on, once torch has loaded and its table is mounted."""
-    screen = pilot.app.screen
-    assert isinstance(screen, ChapterScreen)
-    await wait_until(pilot, lambda: live_ready(screen), "the first screen's table", 30)
-    await pilot.pause(0.1)  # the controls move down when torch's facts arrive
-    return screen
 
 
 async def set_field(pilot: Pilot[None], screen: ChapterScreen, name: str, text: str) -> None:

@@ -11,12 +11,12 @@ pressing r (a run that ends before it is a bug of its own, tested below).
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 import pytest
-from app_helpers import hold_solver_ready
+from app_helpers import chapter, first_screen, hold_solver_ready, live_ready
+from app_helpers import wait_until as poll_until
 from book_outputs import CH1_START
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
@@ -25,52 +25,8 @@ from tui.app import GdlabApp
 from tui.screens.chapter import ChapterScreen
 from tui.widgets.iteration_table import IterationTable
 
-RUN_TIMEOUT = 60.0
-"""Seconds a run may take before a test gives up (chapter 3 takes ~5-15 s here)."""
-
-
-async def wait_until(
-    pilot: Pilot[None], predicate: Callable[[], bool], what: str, timeout: float = RUN_TIMEOUT
-) -> None:
-    """Let the app work in short pauses until ``predicate()`` holds; fail after ``timeout``."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
-        await pilot.pause(0.05)
-
-
-def live_ready(screen: ChapterScreen) -> bool:
-    """The screen's table and plots are mounted (they mount after torch loads)."""
-    return (
-        screen.live is not None
-        and screen.live.table is not None  # None until the view has composed
-        and bool(screen.query("#objective-plot"))
-    )
-
-
-async def first_screen(pilot: Pilot[None]) -> ChapterScreen:
-    """The screen the app opened on (chapter 1), once its table and plots are mounted."""
-    screen = pilot.app.screen
-    assert isinstance(screen, ChapterScreen)
-    assert screen.chapter == 1
-    await wait_until(pilot, lambda: live_ready(screen), "chapter 1's table", 30)
-    return screen
-
-
-async def chapter(pilot: Pilot[None], key: int) -> ChapterScreen:
-    """Press the chapter's key and return its screen once it shows, table and plots too."""
-    app = pilot.app
-    await pilot.press(str(key))
-
-    def showing() -> bool:
-        screen = app.screen
-        return isinstance(screen, ChapterScreen) and screen.chapter == key and live_ready(screen)
-
-    await wait_until(pilot, showing, f"chapter {key}'s screen", timeout=30)
-    screen = app.screen
-    assert isinstance(screen, ChapterScreen)
-    return screen
+wait_until = partial(poll_until, drain=True)
+"""Polls here let every widget handle its messages: the checks read the table right after."""
 
 
 async def set_fields(pilot: Pilot[None], screen: ChapterScreen, **values: str) -> None:

@@ -15,10 +15,9 @@ Two things on a finished run's screen depend on the clock, not on the run:
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import Awaitable, Callable
 
+from app_helpers import live_ready, wait_until
 from book_outputs import CH1_START
 from textual.pilot import Pilot
 from textual.widgets import Input, ProgressBar
@@ -27,25 +26,8 @@ from tui.app import GdlabApp
 from tui.screens.chapter import ChapterScreen
 
 SIZE = (120, 40)
-RUN_TIMEOUT = 60.0
 
 SnapCompare = Callable[..., bool]
-
-
-async def wait_until(predicate: Callable[[], bool], what: str, timeout: float = RUN_TIMEOUT):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
-        await asyncio.sleep(0.02)
-
-
-def live_ready(screen: ChapterScreen) -> bool:
-    return (
-        screen.live is not None
-        and screen.live.table is not None  # None until the view has composed
-        and bool(screen.query("#objective-plot"))
-    )
 
 
 def settle_clock_text(screen: ChapterScreen) -> None:
@@ -66,11 +48,11 @@ def after_a_run(chapter: int, **fields: str) -> Callable[[Pilot[None]], Awaitabl
         app = pilot.app
         screen = app.screen
         assert isinstance(screen, ChapterScreen) and screen.chapter == chapter
-        await wait_until(lambda: live_ready(screen), "the table", 30)
+        await wait_until(pilot, lambda: live_ready(screen), "the table", 30)
         for name, text in fields.items():
             screen.query_one(f"#{name}", Input).value = text
         await pilot.press("r")
-        await wait_until(lambda: not screen.running, "the run")
+        await wait_until(pilot, lambda: not screen.running, "the run")
         assert screen.state == "finished"
         settle_clock_text(screen)
         await pilot.pause()

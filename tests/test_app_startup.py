@@ -9,25 +9,14 @@ fields exist.
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import Callable
 from pathlib import Path
 
-from textual.pilot import Pilot
+from app_helpers import wait_until
 from textual.widgets import Footer, Input, ProgressBar, Select
 
 import tui.app
 from tui.app import GdlabApp
 from tui.screens.chapter import ChapterScreen
-
-
-async def wait_until(pilot: Pilot[None], predicate: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + 30
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.02)
 
 
 class NoControlsYet(GdlabApp):
