@@ -159,6 +159,7 @@ class ChapterScreen(Screen[None]):
         await self.query_one("#fields").mount_compose(self._fields())
         await self.query_one("#progress-row").mount(self._progress_bar())
         await self.mount(Footer(compact=True))
+        self.refresh_bindings()  # the footer lists the keys when bindings change: now
         self.controls_mounted = True
         self._refresh_live()
 
