@@ -250,6 +250,17 @@ def hold_run_messages(screen: ChapterScreen) -> list[Message]:
     return held
 
 
+async def start_held_long_run(pilot: Pilot[None]) -> tuple[ChapterScreen, list[Message]]:
+    """A 10,000,000-iteration run whose worker has posted RunStarted, held back from
+    the screen; returns the screen and the held messages."""
+    screen = await first_screen(pilot)
+    screen.query_one("#iterations", Input).value = LONG
+    held = hold_run_messages(screen)
+    await tap(pilot, "r")
+    await wait_until(pilot, lambda: bool(held), "the worker to post RunStarted", 10)
+    return screen, held
+
+
 def release(screen: ChapterScreen, held: list[Message]) -> None:
     del screen.post_message  # back to the class's method
     for message in held:
@@ -259,11 +270,7 @@ def release(screen: ChapterScreen, held: list[Message]) -> None:
 async def test_stop_before_the_run_started_message_is_handled() -> None:
     app = GdlabApp()
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await first_screen(pilot)
-        screen.query_one("#iterations", Input).value = LONG
-        held = hold_run_messages(screen)
-        await tap(pilot, "r")
-        await wait_until(pilot, lambda: bool(held), "the worker to post RunStarted", 10)
+        screen, held = await start_held_long_run(pilot)
         assert screen.descent is None  # the screen has not adopted the run yet
         await tap(pilot, "s")
         await wait_until(pilot, lambda: screen._stop_requested, "the stop", 5)
@@ -279,11 +286,7 @@ async def test_stop_before_the_run_started_message_is_handled() -> None:
 async def test_quit_before_the_run_started_message_is_handled() -> None:
     app = GdlabApp()
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await first_screen(pilot)
-        screen.query_one("#iterations", Input).value = LONG
-        held = hold_run_messages(screen)
-        await tap(pilot, "r")
-        await wait_until(pilot, lambda: bool(held), "the worker to post RunStarted", 10)
+        await start_held_long_run(pilot)
         await quit_with_q(pilot)
     busy = await wait_for_no_run_threads(0.5)
     assert busy == [], f"threads still running the worker 0.5 s after q: {busy}"
