@@ -15,6 +15,7 @@ from textual.widgets import Input
 
 from tui.app import GdlabApp
 from tui.screens.chapter import ChapterScreen
+from tui.solver_state import SolverStatus
 
 OUT = Path(__file__).resolve().parents[1] / "screenshots"
 STARTS = {1: "0.007588282693177462", 2: "-0.004, 0.0005", 3: ""}
@@ -25,7 +26,7 @@ async def capture() -> list[Path]:
     written = []
     app = GdlabApp()
     async with app.run_test(size=SIZE) as pilot:
-        while app.problems is None:
+        while app.solver.status is SolverStatus.LOADING:
             await pilot.pause(0.05)
         for chapter, start in STARTS.items():
             await pilot.press(str(chapter))
@@ -34,7 +35,7 @@ async def capture() -> list[Path]:
             assert isinstance(screen, ChapterScreen)
             screen.query_one("#start", Input).value = start
             await pilot.press("r")
-            while screen.running:
+            while screen.controller.phase.live:
                 await pilot.pause(0.05)
             await pilot.pause(0.3)
             path = OUT / f"chapter{chapter}.svg"

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from typing import TextIO
 
 import numpy as np
 import torch
 
 from solvers.history import Layout
-from solvers.problems import LinearRegression, Problem
-
-FORMATS = ("book", "csv", "json")
+from solvers.objectives.book import LinearRegression
+from solvers.problems import Problem
 
 
 def _number(value: float) -> str:
@@ -64,7 +64,7 @@ class JsonWriter(RowWriter):
 
     def begin(self) -> None:
         spec = self.problem.spec
-        head = {"chapter": spec.key, "columns": ["iteration", *self.layout.columns]}
+        head = {"chapter": spec.id, "columns": ["iteration", *self.layout.columns]}
         self.stream.write(json.dumps(head)[:-1] + ', "rows": [')
         self._first = True
 
@@ -79,35 +79,58 @@ class JsonWriter(RowWriter):
 
 
 class BookWriter(RowWriter):
-    """Prints each iteration as the book's chapter script does."""
+    """Prints each iteration as the book's script for the problem does (its spec's
+    ``book_style`` names how, in :data:`BOOK_STYLES`)."""
+
+    def __init__(self, stream: TextIO, problem: Problem, layout: Layout) -> None:
+        super().__init__(stream, problem, layout)
+        style = problem.spec.book_style
+        if style is None:
+            raise ValueError(f"the book prints nothing for {problem.spec.title!r}")
+        self._block = BOOK_STYLES[style]
 
     def rows(self, iterations: range, rows: np.ndarray) -> None:
-        self.stream.write("".join(self.block(row) for row in rows))
+        self.stream.write("".join(self._block(self, row) for row in rows))
 
     def params(self, row: np.ndarray) -> list[torch.Tensor]:
         """The recorded parameters as leaf tensors shaped as in the book."""
         values = tuple(row[self.layout.params].tolist())
         return self.problem.make_params(values, torch.device("cpu"))
 
-    def block(self, row: np.ndarray) -> str:
-        """What the book's loop prints for one iteration."""
-        chapter = self.problem.spec.key
-        if chapter == 1:
-            return f"x= {_number(float(row[0]))}\n"
-        params = self.params(row)
-        if chapter == 2:
-            return f"x= {params[0]!s}\n"
-        objective = self.problem.objective
-        assert isinstance(objective, LinearRegression)
-        w, b = params
-        y = objective.predict(params)
-        loss = objective.sample_losses(y)
-        sum_err = torch.sum(loss)
-        grad = torch.from_numpy(row[self.layout.grads][: w.numel()].copy()).reshape(w.shape)
-        return (
-            f"{'-' * 20}\nw = {w!s}\nb = {b!s}\ny = {y!s}\nloss =  {loss!s}\n"
-            f"sum_err =  {sum_err!s}\nw.grad= {grad!s}\n"
-        )
+
+def _scalar_block(writer: BookWriter, row: np.ndarray) -> str:
+    """Chapter 1 prints ``x.item()``."""
+    return f"x= {_number(float(row[0]))}\n"
+
+
+def _tensor_block(writer: BookWriter, row: np.ndarray) -> str:
+    """Chapter 2 prints the parameter tensor."""
+    return f"x= {writer.params(row)[0]!s}\n"
+
+
+def _regression_block(writer: BookWriter, row: np.ndarray) -> str:
+    """Chapter 3 prints w, b, the predictions, the losses, their sum and w.grad."""
+    params = writer.params(row)
+    objective = writer.problem.objective
+    assert isinstance(objective, LinearRegression)
+    w, b = params
+    y = objective.predict(params)
+    loss = objective.sample_losses(y)
+    sum_err = torch.sum(loss)
+    grads = row[writer.layout.grads][: w.numel()].copy()
+    grad = torch.from_numpy(grads).reshape(w.shape)
+    return (
+        f"{'-' * 20}\nw = {w!s}\nb = {b!s}\ny = {y!s}\nloss =  {loss!s}\n"
+        f"sum_err =  {sum_err!s}\nw.grad= {grad!s}\n"
+    )
+
+
+BOOK_STYLES: dict[str, Callable[[BookWriter, np.ndarray], str]] = {
+    "scalar": _scalar_block,
+    "tensor": _tensor_block,
+    "regression": _regression_block,
+}
+"""How the book prints one iteration, by the name a spec's ``book_style`` gives."""
 
 
 def make_writer(fmt: str, stream: TextIO, problem: Problem, layout: Layout) -> RowWriter:

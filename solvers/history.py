@@ -1,8 +1,9 @@
 """Every iteration of a run, kept in one compact preallocated float32 array.
 
-One row per iteration: ``[params..., objective, gradient..., predictions...]``,
-the parameters being those *before* that iteration's update (what the book
-prints). A 1,000,000-iteration chapter-3 run is 40 MB. Rows are written beyond
+One row per iteration: ``[params..., objective, gradient..., predictions...,
+extras...]``, the parameters being those *before* that iteration's update (what
+the book prints); the extras are what the update rule records (none for the
+book's plain descent). A 1,000,000-iteration chapter-3 run is 40 MB. Rows are written beyond
 ``count`` first and ``count`` moves after, so a reader on another thread never
 sees a half-written row.
 """
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from solvers.chapters import ChapterSpec
+from solvers.specs import ProblemSpec
 
 
 @dataclass(frozen=True)
@@ -22,19 +23,26 @@ class Layout:
 
     param_names: tuple[str, ...]
     prediction_names: tuple[str, ...]
+    extra_names: tuple[str, ...] = ()
+    """Columns the update rule records after the update (step taken, its state)."""
 
     @classmethod
-    def of(cls, spec: ChapterSpec) -> Layout:
-        """The layout of a chapter's rows."""
-        return cls(spec.param_names, spec.prediction_names)
+    def of(cls, spec: ProblemSpec, extra_names: tuple[str, ...] = ()) -> Layout:
+        """The layout of a problem's rows under an update rule recording ``extra_names``."""
+        return cls(spec.param_names, spec.prediction_names, extra_names)
 
     @property
     def n_params(self) -> int:
         return len(self.param_names)
 
     @property
-    def width(self) -> int:
+    def base_width(self) -> int:
+        """Columns written before the update: parameters, objective, gradient, predictions."""
         return 2 * self.n_params + 1 + len(self.prediction_names)
+
+    @property
+    def width(self) -> int:
+        return self.base_width + len(self.extra_names)
 
     @property
     def params(self) -> slice:
@@ -50,13 +58,19 @@ class Layout:
 
     @property
     def predictions(self) -> slice:
-        return slice(2 * self.n_params + 1, self.width)
+        return slice(2 * self.n_params + 1, self.base_width)
+
+    @property
+    def extras(self) -> slice:
+        return slice(self.base_width, self.width)
 
     @property
     def columns(self) -> tuple[str, ...]:
         """Column names of a row, in order."""
         grads = tuple(f"grad_{n}" for n in self.param_names)
-        return (*self.param_names, "objective", *grads, *self.prediction_names)
+        return (
+            *self.param_names, "objective", *grads, *self.prediction_names, *self.extra_names
+        )
 
 
 class History:

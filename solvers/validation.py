@@ -10,7 +10,6 @@ which also keeps Python's slow path for huge integers out of reach.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 MAX_ITERATIONS = 10_000_000
@@ -90,13 +89,42 @@ def parse_int(field: str, text: str, lo: int, hi: int) -> int:
     return int(number)
 
 
+ETA_ACCEPTED = f"a number > 0 and ≤ {MAX_ETA:g}"
+START_ACCEPTED = f"a number with |value| ≤ {MAX_ABS_START:g}"
+
+
+def check_eta(value: float, shown: str | None = None) -> float:
+    """η must be finite, > 0 and ≤ MAX_ETA (``shown`` is the text the user typed)."""
+    if not (math.isfinite(value) and 0.0 < value <= MAX_ETA):
+        raise SettingError(
+            "eta", f"{_show(shown or repr(value))} is out of range; expected {ETA_ACCEPTED}"
+        )
+    return value
+
+
+def check_whole(field: str, value: int, lo: int, hi: int) -> int:
+    """A whole number in [lo, hi], as the parsers accept it."""
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise SettingError(
+            field,
+            f"{_show(repr(value))} is out of range; expected a whole number from {lo:,} to {hi:,}",
+        )
+    return value
+
+
+def check_start_value(name: str, value: float, shown: str | None = None) -> float:
+    """One start value: finite with |v| ≤ MAX_ABS_START."""
+    if not (math.isfinite(value) and abs(value) <= MAX_ABS_START):
+        raise SettingError(
+            f"init {name}",
+            f"{_show(shown or repr(value))} is out of range; expected {START_ACCEPTED}",
+        )
+    return value
+
+
 def parse_eta(text: str) -> float:
     """Learning rate η: finite, > 0 and ≤ MAX_ETA."""
-    accepted = f"a number > 0 and ≤ {MAX_ETA:g}"
-    value = parse_float("eta", text, accepted)
-    if not 0.0 < value <= MAX_ETA:
-        raise SettingError("eta", f"{_show(text.strip())} is out of range; expected {accepted}")
-    return value
+    return check_eta(parse_float("eta", text, ETA_ACCEPTED), text.strip())
 
 
 def parse_iterations(text: str) -> int:
@@ -121,23 +149,7 @@ def parse_start(texts: list[str], names: tuple[str, ...]) -> tuple[float, ...]:
             "init",
             f"got {len(texts)} value(s); expected {len(names)} ({', '.join(names)})",
         )
-    accepted = f"a number with |value| ≤ {MAX_ABS_START:g}"
-    values = []
-    for name, text in zip(names, texts, strict=True):
-        value = parse_float(f"init {name}", text, accepted)
-        if abs(value) > MAX_ABS_START:
-            shown = _show(text.strip())
-            raise SettingError(f"init {name}", f"{shown} is out of range; expected {accepted}")
-        values.append(value)
-    return tuple(values)
-
-
-@dataclass(frozen=True)
-class RunSettings:
-    """Everything a run needs from the user, already validated."""
-
-    eta: float
-    iterations: int
-    device: str = "auto"
-    seed: int | None = None
-    start: tuple[float, ...] | None = None
+    return tuple(
+        check_start_value(name, parse_float(f"init {name}", text, START_ACCEPTED), text.strip())
+        for name, text in zip(names, texts, strict=True)
+    )

@@ -79,12 +79,22 @@ async def chapter(pilot: Pilot[None], key: int) -> ChapterScreen:
 
     def showing() -> bool:
         screen = app.screen
-        return isinstance(screen, ChapterScreen) and screen.chapter == key and live_ready(screen)
+        return (
+            isinstance(screen, ChapterScreen)
+            and screen.problem_id == str(key)
+            and live_ready(screen)
+        )
 
     await wait_until(pilot, showing, f"chapter {key}'s screen", timeout=30)
     screen = app.screen
     assert isinstance(screen, ChapterScreen)
     return screen
+
+
+def chapter_screens(app: GdlabApp) -> list[ChapterScreen]:
+    """Every chapter screen the app has built so far (modes build them on first visit)."""
+    stacks = app._screen_stacks.values()  # Textual keeps a screen stack per mode
+    return [screen for stack in stacks for screen in stack if isinstance(screen, ChapterScreen)]
 
 
 def hold_solver_ready(app: GdlabApp) -> list[Message]:

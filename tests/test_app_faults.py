@@ -10,11 +10,13 @@ import asyncio
 import random
 import time
 
+from app_helpers import chapter_screens
 from textual import events
 from textual.widgets import Input
 
 from tui.app import GdlabApp
 from tui.bench.headless import ready_screen
+from tui.run_controller import Phase, driving
 from tui.screens.chapter import ChapterScreen
 
 KEYS = [
@@ -52,7 +54,7 @@ def send_key(app: GdlabApp, key: str) -> None:
 async def settle(pilot, app: GdlabApp, timeout: float = 30.0) -> None:
     """Wait until no chapter screen is running and the messages are handled."""
     deadline = time.monotonic() + timeout
-    while any(s.running for s in app.chapter_screens.values()):
+    while any(s.controller.phase.live for s in chapter_screens(app)):
         assert time.monotonic() < deadline, "a run did not end"
         await pilot.pause(0.05)
     await pilot.pause(0.2)
@@ -60,7 +62,7 @@ async def settle(pilot, app: GdlabApp, timeout: float = 30.0) -> None:
 
 async def test_keys_mashed_at_50_per_second_leave_the_app_consistent():
     rng = random.Random(1234)
-    app = GdlabApp(start_chapter=3)
+    app = GdlabApp(start_chapter="3")
     async with app.run_test(size=(120, 40)) as pilot:
         await ready_screen(app, pilot)
         await pilot.press("r")
@@ -76,16 +78,16 @@ async def test_keys_mashed_at_50_per_second_leave_the_app_consistent():
         # leave any modal, stop everything, then check every screen
         while not isinstance(app.screen, ChapterScreen):
             await pilot.press("escape")
-        for screen in list(app.chapter_screens.values()):
-            screen.stop_run()
+        for screen in chapter_screens(app):
+            screen.controller.cancel()
         await settle(pilot, app)
-        for screen in app.chapter_screens.values():
+        assert chapter_screens(app), "no chapter screen found"
+        for screen in chapter_screens(app):
             workers = [w for w in screen.workers if w.group == "run" and w.is_running]
             assert len(workers) <= 1
             if screen.live is not None:
-                history = 0 if screen.descent is None else screen.descent.history.count
-                screen._refresh_live()
-                assert screen.live.table.row_count == history
+                # no redraw here: the screen must have drawn the final rows by itself
+                assert screen.live.table.row_count == screen.controller.count
         # the app still answers: a fresh, valid run on chapter 1 completes
         await pilot.press("1")
         await pilot.pause(0.2)
@@ -97,11 +99,11 @@ async def test_keys_mashed_at_50_per_second_leave_the_app_consistent():
         screen.action_leave_field()
         await pilot.press("r")
         await settle(pilot, app)
-        assert screen.descent is not None and screen.descent.history.count == 15
+        assert screen.controller.count == 15
 
 
 async def test_changing_a_field_during_a_run_does_not_change_the_run():
-    app = GdlabApp(start_chapter=3)
+    app = GdlabApp(start_chapter="3")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready_screen(app, pilot)
         screen.query_one("#iterations", Input).value = "3000"
@@ -110,14 +112,14 @@ async def test_changing_a_field_during_a_run_does_not_change_the_run():
         screen.query_one("#iterations", Input).value = "abc"
         screen.query_one("#eta", Input).value = "5"
         await settle(pilot, app)
-        assert screen.descent is not None
-        assert screen.descent.history.count == 3000
-        assert screen.descent.diverged is None
+        assert screen.controller.view is not None
+        assert screen.controller.count == 3000
+        assert screen.controller.phase is Phase.FINISHED
         assert "not a number" in str(screen.query_one("#iterations-error").render())
 
 
 async def test_quitting_during_a_paused_run_ends_within_half_a_second():
-    app = GdlabApp(start_chapter=3)
+    app = GdlabApp(start_chapter="3")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready_screen(app, pilot)
         screen.query_one("#iterations", Input).value = "10000000"
@@ -125,17 +127,15 @@ async def test_quitting_during_a_paused_run_ends_within_half_a_second():
         await pilot.pause(0.5)
         await pilot.press("space")
         await pilot.pause(0.2)
-        assert screen.state == "paused"
-        descent = screen.descent
-        assert descent is not None
+        assert screen.controller.phase is Phase.PAUSED
+        assert driving(), "no thread drives the run"
         started = time.monotonic()
         await pilot.press("q")
-    # the run's loop has returned (its report is written when the generator ends)
-    # and no worker of the app is still running its function
+    # the run's worker has returned, and no worker of the app is still running
     deadline = started + 0.5
-    while time.monotonic() < deadline and descent.report is None:
+    while time.monotonic() < deadline and driving():
         await asyncio.sleep(0.01)
-    assert descent.report is not None, "the run was still going 0.5 s after q"
+    assert not driving(), "the run was still going 0.5 s after q"
     assert not [w for w in app.workers if w.is_running]
 
 
@@ -149,12 +149,12 @@ async def test_a_run_started_the_moment_a_chapter_opens_draws_without_error():
             deadline = time.monotonic() + 20
             while time.monotonic() < deadline:
                 screen = app.screen
-                opened = isinstance(screen, ChapterScreen) and screen.chapter == int(chapter)
-                if opened and screen.descent is not None and screen.descent.history.count:
+                opened = isinstance(screen, ChapterScreen) and screen.problem_id == chapter
+                if opened and screen.controller.count:
                     break
                 await pilot.pause(0.05)
             assert isinstance(screen, ChapterScreen)
-            assert screen.chapter == int(chapter)
-            screen.stop_run()
+            assert screen.problem_id == chapter
+            screen.controller.cancel()
             await settle(pilot, app)
-            assert screen.descent is not None and screen.descent.history.count > 0
+            assert screen.controller.count > 0

@@ -15,12 +15,8 @@ a poll here, too coarse to time a stop.
 from __future__ import annotations
 
 import asyncio
-import gc
-import sys
-import threading
 import time
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from app_helpers import (
@@ -40,13 +36,13 @@ from textual.widgets import Input, Markdown, ProgressBar, Static
 
 from tui.app import GdlabApp
 from tui.messages import RunEnded, RunFailed, RunProgress, RunStarted
+from tui.run_controller import Phase, cancel_all, driving
 from tui.screens.chapter import ChapterScreen
 from tui.screens.help import HelpScreen
 from tui.widgets.iteration_table import IterationTable
 
 LONG = "10000000"
 """Iterations of a run that never ends by itself within a test."""
-CHAPTER_PY = str(Path("tui", "screens", "chapter.py"))
 
 
 # ---------------------------------------------------------------- helpers
@@ -72,7 +68,7 @@ async def set_field(pilot: Pilot[None], screen: ChapterScreen, name: str, text: 
 
 
 async def wait_for_end(pilot: Pilot[None], screen: ChapterScreen, timeout: float = RUN_TIMEOUT):
-    await wait_until(pilot, lambda: not screen.running, "the run to end", timeout)
+    await wait_until(pilot, lambda: not screen.controller.phase.live, "the run to end", timeout)
 
 
 async def start_long_run(pilot: Pilot[None]) -> ChapterScreen:
@@ -82,16 +78,16 @@ async def start_long_run(pilot: Pilot[None]) -> ChapterScreen:
     await tap(pilot, "r")
     await wait_until(
         pilot,
-        lambda: screen.descent is not None and screen.descent.history.count > 0,
+        lambda: screen.controller.count > 0,
         "the first rows of the long run",
     )
-    assert screen.running
+    assert screen.controller.phase.live
     return screen
 
 
 def count(screen: ChapterScreen) -> int:
-    assert screen.descent is not None
-    return screen.descent.history.count
+    assert screen.controller.view is not None
+    return screen.controller.count
 
 
 def text_of(screen: ChapterScreen, selector: str) -> str:
@@ -114,22 +110,8 @@ def notices(app: App[None], words: str) -> set[str]:
 
 
 def threads_driving_runs() -> list[str]:
-    """Names of the threads now executing ChapterScreen._drive (the run worker).
-
-    Thread workers run on the event loop's executor, whose threads outlive the
-    work (idle in the pool), so a thread's existence says nothing: its stack does.
-    """
-    names = {thread.ident: thread.name for thread in threading.enumerate()}
-    busy = []
-    for ident, frame in sys._current_frames().items():
-        walk = frame
-        while walk is not None:
-            code = walk.f_code
-            if code.co_name == "_drive" and code.co_filename.endswith(CHAPTER_PY):
-                busy.append(names.get(ident, str(ident)))
-                break
-            walk = walk.f_back
-    return busy
+    """Names of the threads now inside the run worker (tui.run_controller._drive)."""
+    return sorted(driving())
 
 
 async def wait_for_no_run_threads(timeout: float) -> list[str]:
@@ -141,12 +123,8 @@ async def wait_for_no_run_threads(timeout: float) -> list[str]:
 
 
 def cancel_every_run() -> None:
-    """Cancel every Descent still alive (found through the garbage collector)."""
-    from solvers.descent import Descent
-
-    for thing in gc.get_objects():
-        if isinstance(thing, Descent):
-            thing.control.cancel()
+    """Cancel every run not yet ended, on every screen."""
+    cancel_all()
 
 
 @pytest.fixture(autouse=True)
@@ -166,17 +144,19 @@ async def no_leftover_runs() -> AsyncIterator[None]:
 
 
 async def test_stop_ends_a_long_run_within_a_second() -> None:
-    app = GdlabApp(start_chapter=3)
+    app = GdlabApp(start_chapter="3")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await start_long_run(pilot)
-        assert screen.chapter == 3
+        assert screen.problem_id == "3"
         pressed = time.monotonic()
         await tap(pilot, "s")
-        await wait_until(pilot, lambda: not screen.running, "the run to stop", timeout=10)
+        await wait_until(
+            pilot, lambda: not screen.controller.phase.live, "the run to stop", timeout=10
+        )
         took = time.monotonic() - pressed
 
         assert took < 1.0, f"stop took {took:.2f} s"
-        assert screen.state == "stopped"
+        assert screen.controller.phase is Phase.STOPPED
         assert "stopped" in text_of(screen, "#status")
         rows = count(screen)
         assert 0 < rows < 10_000_000
@@ -191,41 +171,47 @@ async def test_pause_holds_the_count_resume_continues_and_stop_while_paused() ->
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await start_long_run(pilot)
         await tap(pilot, "space")
-        await wait_until(pilot, lambda: screen.state == "paused", "paused", 5)
+        await wait_until(pilot, lambda: screen.controller.phase is Phase.PAUSED, "paused", 5)
         assert "paused" in text_of(screen, "#status")
-        assert screen.descent is not None and screen.descent.control.paused
+        assert screen.controller.view is not None and screen.controller.control.held
         await pilot.pause(0.3)  # the chunk in flight when space was pressed finishes
         held = count(screen)
         await pilot.pause(0.3)
         assert count(screen) == held, "rows kept coming while paused"
-        assert screen.running
+        assert screen.controller.phase.live
+        # a paused run shows every row recorded, and no rate or ETA
+        await wait_until(pilot, lambda: table_rows(screen) == held, "every row in the table", 5)
+        status = text_of(screen, "#status")
+        assert "it/s" not in status and "ETA" not in status, status
 
-        # r and n are refused while a run goes, paused or not
-        descent, run_id = screen.descent, screen.run_id
-        await tap(pilot, "r")
+        # while paused: n takes one step and holds again; the run is the same run
+        view, run_id = screen.controller.view, screen.controller.run_id
         await tap(pilot, "n")
+        await wait_until(pilot, lambda: count(screen) == held + 1, "one step while paused", 5)
+        assert screen.controller.phase is Phase.STEPPING
         await wait_until(
-            pilot,
-            lambda: (
-                len(notices(app, "A run is going")) == 1 and len(notices(app, "Pause or stop")) == 1
-            ),
-            "the refusals",
-            5,
+            pilot, lambda: f"step {held}:" in text_of(screen, "#step-detail"), "its explanation", 5
         )
-        assert screen.descent is descent and screen.run_id == run_id
-        assert count(screen) == held
+        await pilot.pause(0.3)
+        assert count(screen) == held + 1, "a step while paused ran on"
+        assert screen.controller.view is view and screen.controller.run_id == run_id
+        assert not app._notifications, "a key while paused raised a toast"
+        held += 1
 
-        await tap(pilot, "space")
-        await wait_until(pilot, lambda: screen.state == "running", "resumed", 5)
+        await tap(pilot, "r")
+        await wait_until(pilot, lambda: screen.controller.phase is Phase.RUNNING, "resumed", 5)
         await wait_until(pilot, lambda: count(screen) > held, "rows after resuming", 10)
+        assert text_of(screen, "#step-detail") == "", "the step explanation outlived the step"
 
         await tap(pilot, "space")
-        await wait_until(pilot, lambda: screen.state == "paused", "paused again", 5)
+        await wait_until(pilot, lambda: screen.controller.phase is Phase.PAUSED, "paused again", 5)
         pressed = time.monotonic()
         await tap(pilot, "s")
-        await wait_until(pilot, lambda: not screen.running, "the paused run to stop", 10)
+        await wait_until(
+            pilot, lambda: not screen.controller.phase.live, "the paused run to stop", 10
+        )
         assert time.monotonic() - pressed < 1.0
-        assert screen.state == "stopped"
+        assert screen.controller.phase is Phase.STOPPED
         assert table_rows(screen) == count(screen)
 
 
@@ -271,14 +257,16 @@ async def test_stop_before_the_run_started_message_is_handled() -> None:
     app = GdlabApp()
     async with app.run_test(size=(120, 40)) as pilot:
         screen, held = await start_held_long_run(pilot)
-        assert screen.descent is None  # the screen has not adopted the run yet
+        assert screen.controller.view is None  # the screen has not adopted the run yet
         await tap(pilot, "s")
-        await wait_until(pilot, lambda: screen._stop_requested, "the stop", 5)
+        await wait_until(pilot, lambda: screen.controller.phase is Phase.STOPPING, "the stop", 5)
         # the worker must see the stop although the screen never gave it the Descent
         await wait_until(pilot, lambda: isinstance(held[-1], RunEnded), "RunEnded", 3)
         release(screen, held)
-        await wait_until(pilot, lambda: not screen.running, "the run to end", timeout=3)
-        assert screen.state == "stopped"
+        await wait_until(
+            pilot, lambda: not screen.controller.phase.live, "the run to end", timeout=3
+        )
+        assert screen.controller.phase is Phase.STOPPED
         assert count(screen) < 10_000_000
         assert table_rows(screen) == count(screen)
 
@@ -305,29 +293,34 @@ async def test_three_steps_then_run_continues_the_same_run() -> None:
             await wait_until(
                 pilot,
                 lambda n=expected: (
-                    screen.descent is not None and count(screen) == n and not screen.running
+                    screen.controller.view is not None
+                    and count(screen) == n
+                    and f"step {n - 1}:" in text_of(screen, "#step-detail")
                 ),
                 f"step {expected}",
             )
-            assert screen.state == "stepped"
+            assert screen.controller.phase is Phase.STEPPING
         detail = text_of(screen, "#step-detail")
         for word in ("forward", "backward", "update"):
             assert word in detail
         assert "step 2" in detail
-        descent = screen.descent
-        assert descent is not None
-        first_three = descent.history.rows[:3].copy()
+        view = screen.controller.view
+        assert view is not None
+        first_three = view.rows[:3].copy()
         assert float(first_three[0, 0]) == 0.5
         # x ← x − 0.4 (x − 2): the book's update
         assert float(first_three[1, 0]) == pytest.approx(0.5 - 0.4 * (0.5 - 2), abs=1e-6)
         assert table_rows(screen) == 3
 
         await tap(pilot, "r")
-        await wait_until(pilot, lambda: count(screen) == 15 and not screen.running, "the rest")
-        assert screen.descent is descent, "r after steps started a new run"
-        assert (descent.history.rows[:3] == first_three).all()
-        assert screen.state == "finished"
-        assert "iteration 14 of 15" in text_of(screen, "#status")
+        await wait_until(
+            pilot, lambda: count(screen) == 15 and not screen.controller.phase.live, "the rest"
+        )
+        assert screen.controller.view is view, "r after steps started a new run"
+        assert (view.rows[:3] == first_three).all()
+        assert screen.controller.phase is Phase.FINISHED
+        assert "15 of 15 iterations" in text_of(screen, "#status")
+        assert text_of(screen, "#step-detail") == "", "the step explanation outlived the steps"
         assert table_rows(screen) == 15
 
 
@@ -336,29 +329,29 @@ async def test_reset_clears_a_finished_run_and_stops_a_going_one() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await first_screen(pilot)
         await tap(pilot, "r")
-        await wait_until(pilot, lambda: screen.state == "finished", "the run")
+        await wait_until(pilot, lambda: screen.controller.phase is Phase.FINISHED, "the run")
         assert table_rows(screen) == 15
         await tap(pilot, "ctrl+r")
-        await wait_until(pilot, lambda: screen.descent is None, "the reset", 5)
+        await wait_until(pilot, lambda: screen.controller.view is None, "the reset", 5)
         assert table_rows(screen) == 0
-        assert screen.state == "ready"
-        assert text_of(screen, "#status") == "ready"
-        assert not screen.running
+        assert screen.controller.phase is Phase.IDLE
+        assert text_of(screen, "#status").startswith("ready")
+        assert not screen.controller.phase.live
 
         screen = await start_long_run(pilot)
-        old = screen.descent
+        old = screen.controller.control
         assert old is not None
         await tap(pilot, "ctrl+r")
-        await wait_until(pilot, lambda: screen.descent is None, "the reset", 5)
-        assert not screen.running
+        await wait_until(pilot, lambda: screen.controller.view is None, "the reset", 5)
+        assert not screen.controller.phase.live
         assert table_rows(screen) == 0
-        assert screen.state == "ready"
-        assert old.control.cancelled
+        assert screen.controller.phase is Phase.IDLE
+        assert old.cancelled
         assert await wait_for_no_run_threads(1.0) == []
         await pilot.pause(0.3)  # a late message of the old run must not bring it back
-        assert screen.descent is None
+        assert screen.controller.view is None
         assert table_rows(screen) == 0
-        assert screen.state == "ready"
+        assert screen.controller.phase is Phase.IDLE
 
 
 # ---------------------------------------------------------------- bad input
@@ -398,21 +391,21 @@ async def test_bad_input_is_refused_with_a_reason() -> None:
                 await wait_until(pilot, lambda b=box: app.focused is b, f"{case}: focus", 5)
             assert app.focused is box, case
             assert box.value == text, case
-            refusals = notices(app, "flagged field")
             await tap(pilot, "escape")
             await wait_until(pilot, lambda b=box: app.focused is not b, f"{case}: escape", 5)
+            screen.query_one("#status", Static).update("")
             await tap(pilot, "r")
             await wait_until(
                 pilot,
-                lambda before=refusals: bool(notices(app, "flagged field") - before),
+                lambda: "fix the flagged field first" in text_of(screen, "#status"),
                 f"{case}: refusal",
                 5,
             )
             assert box.value == text, case
 
-            assert not screen.running, case
-            assert screen.descent is None, case
-            assert screen.state == "ready", case
+            assert not screen.controller.phase.live, case
+            assert screen.controller.view is None, case
+            assert screen.controller.phase is Phase.IDLE, case
             assert error.display, f"{case}: the reason is hidden"
             message = str(error.render())
             assert why in message, f"{case}: {message}"
@@ -426,7 +419,7 @@ async def test_bad_input_is_refused_with_a_reason() -> None:
 
         # all fields good again: the run goes
         await tap(pilot, "r")
-        await wait_until(pilot, lambda: screen.state == "finished", "the run")
+        await wait_until(pilot, lambda: screen.controller.phase is Phase.FINISHED, "the run")
         assert count(screen) == 15
     assert app.return_code in (None, 0)
 
@@ -443,29 +436,29 @@ async def test_keys_in_a_text_field_type_into_it() -> None:
         assert app.focused is eta
         await pilot.press("end", "r")  # end: a click selects the whole value
         assert eta.value == "0.4r"
-        assert not screen.running and screen.descent is None
+        assert not screen.controller.phase.live and screen.controller.view is None
         assert "not a number" in text_of(screen, "#eta-error")
         await pilot.press("backspace", "2", "q", "s", "n", "question_mark")
         assert eta.value == "0.42qsn?"
         assert app.current_mode == "chapter1", "a digit in a field switched the chapter"
         assert app.screen is screen, "? in a field opened the help"
         assert app.is_running, "q in a field quit the app"
-        assert not screen.running and screen.descent is None
+        assert not screen.controller.phase.live and screen.controller.view is None
         await pilot.press("backspace", "backspace", "backspace", "backspace", "backspace")
         assert eta.value == "0.4"
 
         await pilot.press("escape")
         assert not isinstance(app.focused, Input)
         await pilot.press("r")
-        await wait_until(pilot, lambda: screen.state == "finished", "the run")
+        await wait_until(pilot, lambda: screen.controller.phase is Phase.FINISHED, "the run")
         assert count(screen) == 15
 
 
 async def test_focus_is_not_left_in_a_text_field() -> None:
-    app = GdlabApp(start_chapter=2)
+    app = GdlabApp(start_chapter="2")
     async with app.run_test(size=(120, 40)) as pilot:
         screen2 = await first_screen(pilot)
-        assert screen2.chapter == 2
+        assert screen2.problem_id == "2"
         assert not isinstance(app.focused, Input), "chapter 2 opened with a field focused"
         screen1 = await chapter(pilot, 1)
         assert not isinstance(app.focused, Input), "chapter 1 opened with a field focused"
@@ -474,7 +467,7 @@ async def test_focus_is_not_left_in_a_text_field() -> None:
         # a run started with the mouse, from the Run button
         await pilot.click("#run")
         await wait_for_end(pilot, screen2)
-        assert screen2.state == "finished"
+        assert screen2.controller.phase is Phase.FINISHED
         assert not isinstance(app.focused, Input)
 
         # a field focused when the screen is left is not focused on return
@@ -533,7 +526,7 @@ async def test_the_table_has_focus_once_mounted() -> None:
 
 
 async def test_a_run_goes_on_while_another_chapter_shows_and_quit_stops_it() -> None:
-    app = GdlabApp(start_chapter=3)
+    app = GdlabApp(start_chapter="3")
     async with app.run_test(size=(120, 40)) as pilot:
         screen3 = await start_long_run(pilot)
         screen1 = await chapter(pilot, 1)
@@ -541,17 +534,19 @@ async def test_a_run_goes_on_while_another_chapter_shows_and_quit_stops_it() -> 
         assert app.current_mode == "chapter1"
         before = count(screen3)
         await wait_until(pilot, lambda: count(screen3) > before, "chapter 3 to go on", 10)
-        assert screen3.running
+        assert screen3.controller.phase.live
         await tap(pilot, "r")  # chapter 1 runs at the same time
-        await wait_until(pilot, lambda: screen1.state == "finished", "chapter 1's run", 30)
+        await wait_until(
+            pilot, lambda: screen1.controller.phase is Phase.FINISHED, "chapter 1's run", 30
+        )
         assert count(screen1) == 15
-        assert screen3.running
+        assert screen3.controller.phase.live
         assert threads_driving_runs(), "no thread drives the chapter 3 run"
         await quit_with_q(pilot)
     busy = await wait_for_no_run_threads(0.5)
     assert busy == [], f"a run's thread outlived the app by 0.5 s: {busy}"
-    assert screen3.descent is not None and screen3.descent.control.cancelled
-    assert screen3.descent.history.count < 10_000_000
+    assert screen3.controller.view is not None and screen3.controller.control.cancelled
+    assert screen3.controller.count < 10_000_000
 
 
 async def test_opening_a_chapter_after_torch_loaded_does_not_crash() -> None:
@@ -565,7 +560,7 @@ async def test_opening_a_chapter_after_torch_loaded_does_not_crash() -> None:
             pilot,
             lambda: (
                 isinstance(app.screen, ChapterScreen)
-                and app.screen.chapter == 2
+                and app.screen.problem_id == "2"
                 and live_ready(app.screen)
             ),
             "chapter 2 with its table",
@@ -580,8 +575,8 @@ async def test_opening_a_chapter_after_torch_loaded_does_not_crash() -> None:
             pilot,
             lambda: (
                 isinstance(app.screen, ChapterScreen)
-                and app.screen.chapter == 3
-                and app.screen.descent is not None
+                and app.screen.problem_id == "3"
+                and app.screen.controller.view is not None
             ),
             "chapter 3's run",
             10,
@@ -589,7 +584,7 @@ async def test_opening_a_chapter_after_torch_loaded_does_not_crash() -> None:
         screen = app.screen
         assert isinstance(screen, ChapterScreen)
         await tap(pilot, "s")
-        await wait_until(pilot, lambda: not screen.running, "the stop", 10)
+        await wait_until(pilot, lambda: not screen.controller.phase.live, "the stop", 10)
         assert app.is_running and app.return_code is None
     assert app.return_code in (None, 0)
 
@@ -633,7 +628,7 @@ async def test_help_lists_every_key_and_escape_closes_it() -> None:
 
 
 async def test_system_commands_switch_chapters() -> None:
-    app = GdlabApp(start_chapter=2)  # chapters 1 and 2 are built at start
+    app = GdlabApp(start_chapter="2")  # chapters 1 and 2 are built at start
     async with app.run_test(size=(120, 40)) as pilot:
         await first_screen(pilot)
         commands = {c.title: c for c in app.get_system_commands(app.screen)}
@@ -655,7 +650,7 @@ async def test_system_commands_switch_chapters() -> None:
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.current_mode == "chapter2", "chapter 2", 10)
         screen = app.screen
-        assert isinstance(screen, ChapterScreen) and screen.chapter == 2
+        assert isinstance(screen, ChapterScreen) and screen.problem_id == "2"
 
 
 async def test_an_idle_screen_shows_no_busy_animation() -> None:
@@ -664,10 +659,10 @@ async def test_an_idle_screen_shows_no_busy_animation() -> None:
     app = GdlabApp()
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await first_screen(pilot)
-        assert screen.state == "ready"
+        assert screen.controller.phase is Phase.IDLE
         assert screen.query_one(ProgressBar).percentage is not None
         await tap(pilot, "r")
-        await wait_until(pilot, lambda: screen.state == "finished", "the run")
+        await wait_until(pilot, lambda: screen.controller.phase is Phase.FINISHED, "the run")
         await tap(pilot, "ctrl+r")
-        await wait_until(pilot, lambda: screen.descent is None, "the reset", 5)
+        await wait_until(pilot, lambda: screen.controller.view is None, "the reset", 5)
         assert screen.query_one(ProgressBar).percentage is not None, "animates after a reset"

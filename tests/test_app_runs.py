@@ -1,6 +1,6 @@
 """The app, driven with Textual's Pilot: each chapter runs to the book's end values.
 
-Runs happen on a worker thread, so every test polls ``screen.running`` with
+Runs happen on a worker thread, so every test polls ``screen.controller.phase.live`` with
 short pauses (bounded by a generous timeout) and then asserts on what the
 screen shows: its history, its table and its status line.
 
@@ -22,7 +22,9 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from tui.app import GdlabApp
+from tui.run_controller import Phase
 from tui.screens.chapter import ChapterScreen
+from tui.solver_state import SolverStatus
 from tui.widgets.iteration_table import IterationTable
 
 wait_until = partial(poll_until, drain=True)
@@ -42,8 +44,8 @@ async def set_fields(pilot: Pilot[None], screen: ChapterScreen, **values: str) -
 async def run_to_end(pilot: Pilot[None], screen: ChapterScreen) -> None:
     """Press r and wait until the run has ended."""
     await pilot.press("r")
-    assert screen.running or screen.descent is not None, "r started no run"
-    await wait_until(pilot, lambda: not screen.running, "the run to end")
+    assert screen.controller.phase.live or screen.controller.view is not None, "r started no run"
+    await wait_until(pilot, lambda: not screen.controller.phase.live, "the run to end")
 
 
 def status(screen: ChapterScreen) -> str:
@@ -51,8 +53,9 @@ def status(screen: ChapterScreen) -> str:
 
 
 def rows(screen: ChapterScreen) -> np.ndarray:
-    assert screen.descent is not None
-    return screen.descent.history.rows
+    assert screen.controller.view is not None
+    assert screen.controller.view is not None
+    return screen.controller.view.rows
 
 
 def table_of(screen: ChapterScreen) -> IterationTable:
@@ -63,8 +66,8 @@ def table_of(screen: ChapterScreen) -> IterationTable:
 
 def assert_table_matches_history(screen: ChapterScreen) -> None:
     """The table shows exactly the history's rows."""
-    assert screen.descent is not None
-    assert table_of(screen).row_count == screen.descent.history.count
+    assert screen.controller.view is not None
+    assert table_of(screen).row_count == screen.controller.count
 
 
 # ---------------------------------------------------------------- chapter 1
@@ -74,7 +77,7 @@ async def test_chapter1_runs_the_books_fifteen_iterations() -> None:
     app = GdlabApp()
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await first_screen(pilot)
-        assert screen.state == "ready"
+        assert screen.controller.phase is Phase.IDLE
         await set_fields(pilot, screen, start=CH1_START)
         await run_to_end(pilot, screen)
 
@@ -82,10 +85,10 @@ async def test_chapter1_runs_the_books_fifteen_iterations() -> None:
         assert len(history) == 15
         assert float(history[0, 0]) == pytest.approx(float(CH1_START), abs=1e-9)
         assert float(history[-1, 0]) == 1.9984387159347534  # the book's last line, exactly
-        assert screen.state == "finished"
+        assert screen.controller.phase is Phase.FINISHED
         text = status(screen)
         assert "finished" in text
-        assert "iteration 14 of 15" in text
+        assert "15 of 15 iterations" in text
         assert_table_matches_history(screen)
 
 
@@ -106,7 +109,7 @@ async def test_a_run_that_ends_before_torch_has_loaded_still_fills_the_table() -
         await wait_until(pilot, lambda: screen.controls_mounted, "the fields")
         screen.query_one("#start", Input).value = CH1_START
         await pilot.press("r")
-        await wait_until(pilot, lambda: screen.state == "finished", "the run")
+        await wait_until(pilot, lambda: screen.controller.phase is Phase.FINISHED, "the run")
         await wait_until(pilot, lambda: bool(held), "torch to load")
         del app.post_message
         app.post_message(held[0])
@@ -131,8 +134,8 @@ async def test_chapter2_runs_the_books_ten_iterations() -> None:
         assert len(history) == 10
         assert history[0, :2].tolist() == pytest.approx([-0.004, 0.0005], abs=1e-7)
         assert history[-1, :2].tolist() == pytest.approx([-2.0, -2.5], abs=5e-5)
-        assert screen.state == "finished"
-        assert "iteration 9 of 10" in status(screen)
+        assert screen.controller.phase is Phase.FINISHED
+        assert "10 of 10 iterations" in status(screen)
         assert_table_matches_history(screen)
 
 
@@ -151,8 +154,8 @@ async def test_chapter3_runs_the_books_thirty_thousand_iterations() -> None:
         w0, w1, b = (float(v) for v in history[-1, :3])
         assert [w0, w1] == pytest.approx([3.2567, 4.0443], abs=1e-4)
         assert b == pytest.approx(0.6755, abs=1e-4)
-        assert screen.state == "finished"
-        assert "iteration 29,999 of 30,000" in status(screen)
+        assert screen.controller.phase is Phase.FINISHED
+        assert "30,000 of 30,000 iterations" in status(screen)
         assert table_of(screen).row_count == 30_000
         assert_table_matches_history(screen)
 
@@ -162,11 +165,13 @@ async def test_chapter3_shows_its_exact_minimum_as_zero() -> None:
 
     Regression: f* showed lstsq's float64 round-off (4.35451e-28, 1.00974e-28, ...,
     varying run to run with memory layout)."""
-    app = GdlabApp(start_chapter=3)
+    app = GdlabApp(start_chapter="3")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = pilot.app.screen
-        assert isinstance(screen, ChapterScreen) and screen.chapter == 3
-        await wait_until(pilot, lambda: app.problems is not None, "torch to load", 30)
+        assert isinstance(screen, ChapterScreen) and screen.problem_id == "3"
+        await wait_until(
+            pilot, lambda: app.solver.status is SolverStatus.READY, "torch to load", 30
+        )
         await pilot.pause()
         facts = str(screen.query_one("#facts", Static).render())
         shown = re.search(r"f\* = ≈?\s*(\S+)", facts)
@@ -185,8 +190,10 @@ async def test_chapter1_divergence_is_reported_with_the_stable_bound() -> None:
         await set_fields(pilot, screen, eta="3", start="1")
         await run_to_end(pilot, screen)
 
-        assert "diverged at iteration 11" in screen.state
-        assert "stable here for η < 2" in screen.state
+        assert screen.controller.phase is Phase.DIVERGED
+        shown = status(screen)
+        assert "diverged at iteration 11" in shown
+        assert "stable here for η < 2" in shown
         text = status(screen)
         assert "diverged at iteration 11" in text
         assert "stable here for η < 2" in text
@@ -207,7 +214,7 @@ async def test_a_run_completes_at_small_and_large_sizes(size: tuple[int, int], s
         if small:
             await set_fields(pilot, screen, start=CH1_START)
         await run_to_end(pilot, screen)
-        assert screen.state == "finished"
+        assert screen.controller.phase is Phase.FINISHED
         history = rows(screen)
         assert len(history) == 15
         if small:
@@ -216,7 +223,7 @@ async def test_a_run_completes_at_small_and_large_sizes(size: tuple[int, int], s
             assert abs(float(history[0, 0])) < 0.1
             assert float(history[-1, 0]) == pytest.approx(1.99844, abs=1e-4)
         assert_table_matches_history(screen)
-        assert "iteration 14 of 15" in status(screen)
+        assert "15 of 15 iterations" in status(screen)
         assert screen.has_class("-narrow") is small
         assert screen.has_class("-short") is small
         assert app.screen is screen

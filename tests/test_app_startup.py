@@ -16,6 +16,7 @@ from textual.widgets import Footer, Input, ProgressBar, Select
 
 import tui.app
 from tui.app import GdlabApp
+from tui.run_controller import Phase
 from tui.screens.chapter import ChapterScreen
 
 
@@ -24,8 +25,9 @@ class NoControlsYet(GdlabApp):
 
     CSS_PATH = str(Path(tui.app.__file__).with_name("app.tcss"))
 
-    async def _after_first_frame(self) -> None:
-        self.first_frame_shown = True  # later screens compose whole; this one stays bare
+    def _after_first_frame(self) -> None:
+        # later screens compose whole; the first one is not told, and stays bare
+        self.set_reactive(GdlabApp.first_frame_shown, True)
 
 
 async def test_the_first_screen_starts_bare_and_gets_its_fields_before_torch_loads() -> None:
@@ -63,18 +65,18 @@ async def test_keys_before_the_fields_exist_do_nothing_and_break_nothing() -> No
         assert not screen.controls_mounted
         assert not screen.query("#eta")
         assert not screen.query(Footer)
-        assert screen.descent is None and not screen.running
-        assert screen.state == "ready"
+        assert screen.controller.view is None and not screen.controller.phase.live
+        assert screen.controller.phase is Phase.IDLE
         # the fields come when asked, with the book's values
         await screen.mount_controls()
         await pilot.pause()
         assert screen.query_one("#eta", Input).value == "0.4"
         # the footer lists the keys at once, not at the next change of focus or bindings
         await wait_until(pilot, lambda: bool(screen.query("FooterKey")), "the footer's keys", 5)
-        assert {getattr(key, "key", None) for key in screen.query("FooterKey")} >= {"r", "s", "q"}
+        assert {getattr(key, "key", None) for key in screen.query("FooterKey")} >= {"r", "n", "q"}
         await pilot.press("r")
-        await wait_until(pilot, lambda: screen.state == "finished", "the run")
-        assert screen.descent is not None and screen.descent.history.count == 15
+        await wait_until(pilot, lambda: screen.controller.phase is Phase.FINISHED, "the run")
+        assert screen.controller.count == 15
 
 
 async def test_a_chapter_opened_after_the_first_frame_has_its_fields_at_once() -> None:
@@ -84,7 +86,7 @@ async def test_a_chapter_opened_after_the_first_frame_has_its_fields_at_once() -
         await pilot.press("2")
         await wait_until(
             pilot,
-            lambda: isinstance(app.screen, ChapterScreen) and app.screen.chapter == 2,
+            lambda: isinstance(app.screen, ChapterScreen) and app.screen.problem_id == "2",
             "chapter 2",
         )
         screen = app.screen

@@ -85,7 +85,7 @@ def test_json_with_every_keeps_every_kth_iteration(gdlab):
         "run", "1", "--iterations", "10", "--format", "json", "--every", "3", "--seed", "0"
     )
     data = json.loads(result.out)
-    assert data["chapter"] == 1
+    assert data["chapter"] == "1"
     assert data["columns"][:2] == ["iteration", "x"]
     assert [row[0] for row in data["rows"]] == [0, 3, 6, 9]
 

@@ -65,7 +65,7 @@ ACCEPTED = {
     "seed": "expected a whole number from 0 to 4,294,967,295",
     "init x": "expected a number with |value| ≤ 1e+06",
     "init": "expected 1 (x)",
-    "format": "expected book, csv or json",
+    "format": "expected book, csv, json",
     "device": "auto, cpu",
     "chapter": "expected one of 1, 2, 3",
     "output": "",

@@ -16,6 +16,7 @@ from textual.widgets import Input
 
 from tui.app import GdlabApp
 from tui.bench.headless import ready_screen
+from tui.run_controller import Phase
 
 ROOT = Path(__file__).parents[1]
 
@@ -40,7 +41,7 @@ def test_history_memory_is_paid_per_row_written_not_per_row_reserved():
 
 
 async def test_a_ten_million_iteration_run_can_be_watched_and_stopped():
-    app = GdlabApp(start_chapter=3)
+    app = GdlabApp(start_chapter="3")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready_screen(app, pilot)
         screen.query_one("#iterations", Input).value = "10000000"
@@ -48,19 +49,19 @@ async def test_a_ten_million_iteration_run_can_be_watched_and_stopped():
         counts = []
         for _ in range(3):
             await pilot.pause(0.7)
-            assert screen.descent is not None
-            counts.append(screen.descent.history.count)
+            assert screen.controller.view is not None
+            counts.append(screen.controller.count)
         assert counts[0] < counts[1] < counts[2] < 10_000_000  # it is running, and watched
         assert screen.live is not None
         assert screen.live.table.row_count >= counts[1]
         await pilot.press("s")
         for _ in range(100):
-            if not screen.running:
+            if not screen.controller.phase.live:
                 break
             await pilot.pause(0.05)
-        assert not screen.running
-        assert screen.state == "stopped"
-        assert screen.live.table.row_count == screen.descent.history.count
+        assert not screen.controller.phase.live
+        assert screen.controller.phase is Phase.STOPPED
+        assert screen.live.table.row_count == screen.controller.count
 
 
 def test_soak_one_million_iterations_stay_under_64_mb_of_growth():

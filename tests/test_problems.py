@@ -9,14 +9,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from solvers.descent import Descent
-from solvers.problems import BOOK_X, BOOK_Y_TARGET, make_problem
-from solvers.validation import RunSettings
+from solvers.measures import distance
+from solvers.objectives.book import BOOK_X, BOOK_Y_TARGET
+from solvers.problems import make_problem
+from solvers.runs import RunSettings
 
 coord = st.floats(-50, 50, allow_nan=False, allow_infinity=False)
 
 
 def autograd_gradient(chapter: int, values: tuple[float, ...]) -> np.ndarray:
-    problem = make_problem(chapter)
+    problem = make_problem(str(chapter))
     objective = problem.objective_on(torch.device("cpu"), torch.float64)
     params = problem.make_params(values, torch.device("cpu"), torch.float64)
     value, _ = objective(params)
@@ -48,31 +50,31 @@ def test_chapter3_gradient_is_the_residuals_times_the_samples(w0, w1, b):
 
 
 def test_optima_are_computed_exactly():
-    assert make_problem(1).optimum.params == pytest.approx((2.0,))
-    assert make_problem(1).optimum.value == pytest.approx(0.0)
-    ch2 = make_problem(2).optimum
+    assert make_problem("1").facts.optimum.params == pytest.approx((2.0,))
+    assert make_problem("1").facts.optimum.value == pytest.approx(0.0)
+    ch2 = make_problem("2").facts.optimum
     assert ch2.params == pytest.approx((-2.0, -2.5))
     assert ch2.value == pytest.approx(-7.25)
 
 
 def test_chapter3_optimum_solves_the_three_samples():
-    problem = make_problem(3)
-    w0, w1, b = problem.optimum.params
+    problem = make_problem("3")
+    w0, w1, b = problem.facts.optimum.params
     x = np.array(BOOK_X, dtype=np.float32).astype(np.float64)
     target = np.array(BOOK_Y_TARGET, dtype=np.float32).astype(np.float64)
     assert w0 * x[0] + w1 * x[1] + b == pytest.approx(target, abs=1e-9)
-    assert problem.optimum.value == pytest.approx(0.0, abs=1e-12)
+    assert problem.facts.optimum.value == pytest.approx(0.0, abs=1e-12)
     # the generating parameters of the book, recovered up to the targets' rounding
     assert (w0, w1, b) == pytest.approx((3.1, 4.2, 0.5), abs=1e-3)
 
 
 def test_stable_eta_is_two_over_the_largest_hessian_eigenvalue():
-    assert make_problem(1).stable_eta == pytest.approx(2.0)
-    assert make_problem(2).stable_eta == pytest.approx(1.0)
+    assert make_problem("1").facts.stable_eta == pytest.approx(2.0)
+    assert make_problem("2").facts.stable_eta == pytest.approx(1.0)
     x = np.array(BOOK_X, dtype=np.float32).astype(np.float64)
     design = np.vstack([x, np.ones(3)]).T
     lam_max = np.linalg.eigvalsh(design.T @ design).max()
-    assert make_problem(3).stable_eta == pytest.approx(2 / lam_max, rel=1e-9)
+    assert make_problem("3").facts.stable_eta == pytest.approx(2 / lam_max, rel=1e-9)
 
 
 @pytest.mark.parametrize(
@@ -82,18 +84,18 @@ def test_stable_eta_is_two_over_the_largest_hessian_eigenvalue():
 def test_each_chapter_converges_to_its_optimum(chapter, eta, iterations, tolerance):
     # ch3 is ill-conditioned (λmax/λmin is large): 100,000 steps at η near its bound
     # bring it within 0.07 of the least-squares solution, from 5.5 at the start.
-    problem = make_problem(chapter)
+    problem = make_problem(str(chapter))
     descent = Descent(problem, RunSettings(eta, iterations, seed=1))
     for _ in descent.run():
         pass
     last = descent.history.last()
     assert last is not None
-    assert float(problem.distance_to_optimum(last[descent.layout.params])) < tolerance
+    assert float(distance(last[descent.layout.params], problem.facts)) < tolerance
 
 
 def test_a_step_above_the_stable_bound_diverges_and_below_converges():
-    problem = make_problem(2)
-    bound = problem.stable_eta
+    problem = make_problem("2")
+    bound = problem.facts.stable_eta
     below = Descent(problem, RunSettings(0.95 * bound, 400, seed=3))
     above = Descent(problem, RunSettings(1.05 * bound, 400, seed=3))
     for descent in (below, above):

@@ -18,12 +18,12 @@ def test_no_color_is_honoured(monkeypatch):
 
 @pytest.mark.parametrize(("size", "plots_shown"), [((80, 24), False), ((200, 60), True)])
 async def test_small_and_large_terminals_run_a_chapter(size, plots_shown):
-    app = GdlabApp(start_chapter=2)
+    app = GdlabApp(start_chapter="2")
     async with app.run_test(size=size) as pilot:
         screen = await ready_screen(app, pilot)
         await run_to_end(pilot, screen)
         await pilot.pause(0.2)
-        assert screen.descent is not None and screen.descent.history.count == 10
+        assert screen.controller.count == 10
         assert screen.query_one("#plots").display is plots_shown
         table = screen.live.table
         assert table is not None and table.row_count == 10

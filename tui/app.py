@@ -1,30 +1,37 @@
-"""The gdlab App: one mode per chapter, torch loaded after the first frame."""
+"""The gdlab App: one mode per problem, torch loaded after the first frame.
+
+The app publishes two reactive facts that screens watch: ``first_frame_shown``
+(screens mount their fields once it is true) and ``solver`` (torch loaded, with
+the problems and devices, or failed). It never calls into a screen, and
+screens never register with it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import partial
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widgets import Input
 
-from solvers.chapters import CHAPTERS
-
-if TYPE_CHECKING:
-    from solvers.problems import Problem
+from solvers.specs import SPECS
 from tui.messages import SolverFailed, SolverReady
+from tui.run_controller import cancel_all
 from tui.screens.chapter import ChapterScreen
 from tui.screens.help import HelpScreen
+from tui.solver_state import SolverState, SolverStatus
 
 CHAPTER_KEYS = Binding.Group("Chapter", compact=True)
 """The footer shows 1 2 3 once, as "123 Chapter"."""
 
 
-def _mode(chapter: int) -> str:
-    return f"chapter{chapter}"
+def _mode(problem_id: str) -> str:
+    return f"chapter{problem_id}"
 
 
 class GdlabApp(App[None]):
@@ -34,30 +41,26 @@ class GdlabApp(App[None]):
     SUB_TITLE = "gradient descent with PyTorch autograd"
     CSS_PATH = "app.tcss"
     MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
-        _mode(k): partial(ChapterScreen, k) for k in CHAPTERS
+        _mode(k): partial(ChapterScreen, k) for k in SPECS
     }
-    DEFAULT_MODE = _mode(1)
+    DEFAULT_MODE = _mode("1")
     BINDINGS: ClassVar[list[BindingType]] = [
-        *(Binding(str(k), f"chapter({k})", f"Chapter {k}", group=CHAPTER_KEYS) for k in CHAPTERS),
+        *(Binding(k, f"chapter('{k}')", f"Chapter {k}", group=CHAPTER_KEYS) for k in SPECS),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]
 
-    def __init__(self, start_chapter: int = 1) -> None:
+    first_frame_shown: reactive[bool] = reactive(False)
+    """The first frame has reached the terminal; screens composed from now on are whole."""
+    solver: reactive[SolverState] = reactive(SolverState)
+    """torch and the problems: loading, ready or failed."""
+
+    def __init__(self, start_chapter: str = "1") -> None:
         super().__init__()
         self.start_chapter = start_chapter
-        self.problems: dict[int, Problem] | None = None
-        """Chapter -> Problem once torch has loaded."""
-        self.devices: list[str] = ["auto", "cpu"]
-        """Devices this machine has; only auto and cpu until torch has loaded."""
-        self.solver_error: str | None = None
-        self.chapter_screens: dict[int, ChapterScreen] = {}
-        """Screens that exist so far, by chapter (modes build them on first visit)."""
-        self.first_frame_shown = False
-        """The first frame has reached the terminal; screens composed from now on are whole."""
 
     def on_mount(self) -> None:
-        if self.start_chapter != 1:
+        if self.start_chapter != "1":
             self.switch_mode(_mode(self.start_chapter))
 
     def on_ready(self) -> None:
@@ -66,28 +69,28 @@ class GdlabApp(App[None]):
         one. What can wait, waits for it."""
         self.call_after_refresh(self._after_first_frame)
 
-    async def _after_first_frame(self) -> None:
-        """Mount the screens' fields, then pay for importing torch, off the UI thread."""
+    def _after_first_frame(self) -> None:
+        """Let screens mount their fields, then pay for importing torch, off the UI thread."""
         self.first_frame_shown = True
-        for screen in self._chapter_screens():
-            await screen.mount_controls()
-        self._load_solver()
+        self.call_after_refresh(self._load_solver)
 
     @work(thread=True, group="solver", exit_on_error=False)
     def _load_solver(self) -> None:
         try:
-            from solvers.descent import SCRIPT_FROM, compiled_chunk
-            from solvers.devices import available_devices, resolve_device
+            from solvers.descent import SCRIPT_FROM, Descent
+            from solvers.devices import available_devices
             from solvers.problems import make_problem
+            from solvers.runs import RunSettings
 
-            problems = {k: make_problem(k) for k in CHAPTERS}
+            problems = {k: make_problem(k) for k in SPECS}
             for problem in problems.values():
-                _ = problem.optimum, problem.stable_eta  # compute once, here
+                _ = problem.facts  # compute once, here
             devices = available_devices()
             for key, problem in problems.items():
                 # compile now, off the UI thread, what a default run would compile
-                if CHAPTERS[key].iterations >= SCRIPT_FROM:
-                    compiled_chunk(problem, resolve_device("auto"))
+                if SPECS[key].iterations >= SCRIPT_FROM:
+                    settings = RunSettings(SPECS[key].eta, SPECS[key].iterations)
+                    Descent(problem, settings).compile()
         except Exception as error:  # torch missing or broken: say so, keep the app up
             self.post_message(SolverFailed(f"{type(error).__name__}: {error}"))
             return
@@ -95,24 +98,22 @@ class GdlabApp(App[None]):
 
     @on(SolverReady)
     def _solver_ready(self, message: SolverReady) -> None:
-        self.problems = dict(message.problems)
-        self.devices = message.devices
-        for screen in self._chapter_screens():
-            screen.solver_ready()
+        self.solver = SolverState(
+            SolverStatus.READY, dict(message.problems), tuple(message.devices)
+        )
 
     @on(SolverFailed)
     def _solver_failed(self, message: SolverFailed) -> None:
-        self.solver_error = message.reason
-        for screen in self._chapter_screens():
-            screen.solver_failed(message.reason)
+        self.solver = SolverState(SolverStatus.FAILED, error=message.reason)
 
-    def _chapter_screens(self) -> Iterable[ChapterScreen]:
-        return list(self.chapter_screens.values())
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """In a text field, letters type: chapter keys, ? and q are not offered there."""
+        return not (action in ("chapter", "help", "quit") and isinstance(self.focused, Input))
 
-    def action_chapter(self, chapter: int) -> None:
-        """Show chapter ``chapter``'s screen (a run elsewhere goes on)."""
-        if chapter in CHAPTERS and self.current_mode != _mode(chapter):
-            self.switch_mode(_mode(chapter))
+    def action_chapter(self, problem_id: str) -> None:
+        """Show problem ``problem_id``'s screen (a run elsewhere goes on)."""
+        if problem_id in SPECS and self.current_mode != _mode(problem_id):
+            self.switch_mode(_mode(problem_id))
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
@@ -120,21 +121,17 @@ class GdlabApp(App[None]):
 
     async def action_quit(self) -> None:
         """Stop every run at its next iteration, then leave."""
-        self.stop_all_runs()
+        cancel_all()
         self.exit()
 
-    def stop_all_runs(self) -> None:
-        for screen in self._chapter_screens():
-            screen.stop_run()
-
     def on_unmount(self) -> None:
-        self.stop_all_runs()
+        cancel_all()
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        for key, spec in CHAPTERS.items():
+        for key, spec in SPECS.items():
             yield SystemCommand(
-                f"Chapter {key}: {spec.title}",
+                f"{spec.heading}: {spec.title}",
                 spec.formula,
                 partial(self.action_chapter, key),
             )

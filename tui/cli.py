@@ -17,9 +17,9 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
-from solvers.chapters import CHAPTERS
+from solvers.runs import FORMATS, RunSettings
+from solvers.specs import SPECS, spec_of
 from solvers.validation import (
-    RunSettings,
     SettingError,
     parse_eta,
     parse_every,
@@ -65,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="gdlab", description="Learn gradient descent with PyTorch autograd.")
     sub = parser.add_subparsers(dest="command")
     run = sub.add_parser("run", help="run a chapter headless and print its iterations")
-    run.add_argument("chapter", help="1, 2 or 3")
+    run.add_argument("chapter", help=", ".join(SPECS))
     run.add_argument("--eta", help="learning rate (default: the book's)")
     run.add_argument("--iterations", help="iterations to run (default: the book's)")
     run.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
@@ -74,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--init", nargs="+", metavar="V", help="explicit start, one value per parameter"
     )
     run.add_argument("--every", default="1", help="keep every K-th iteration in csv/json")
-    run.add_argument("--format", default="book", help="book (default), csv or json")
+    run.add_argument("--format", default="book", help=" or ".join(FORMATS) + " (default: book)")
     run.add_argument("--output", help="write rows to FILE instead of standard output")
     bench = sub.add_parser("bench", help="measure gdlab against the book's loop")
     bench.add_argument("--json", action="store_true", help="print the figures as JSON")
@@ -85,34 +85,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _chapter(text: str) -> int:
-    choices = ", ".join(str(k) for k in CHAPTERS)
-    if text.strip() not in {str(k) for k in CHAPTERS}:
-        shown = text if len(text) <= 20 else text[:20] + "…"
-        raise SettingError("chapter", f"{shown!r} is not a chapter; expected one of {choices}")
-    return int(text)
-
-
-def settings_from_args(args: argparse.Namespace) -> tuple[int, RunSettings, int, str]:
+def settings_from_args(args: argparse.Namespace) -> tuple[str, RunSettings, int, str]:
     """Validate ``gdlab run``'s options; raises SettingError naming the bad one."""
-    chapter = _chapter(args.chapter)
-    spec = CHAPTERS[chapter]
+    spec = spec_of(args.chapter)
     eta = spec.eta if args.eta is None else parse_eta(args.eta)
     iterations = spec.iterations if args.iterations is None else parse_iterations(args.iterations)
     seed = None if args.seed is None else parse_seed(args.seed)
     start = None if args.init is None else parse_start(args.init, spec.param_names)
     every = parse_every(args.every)
     fmt = args.format.strip().lower()
-    if fmt not in ("book", "csv", "json"):
+    if fmt not in FORMATS:
         raise SettingError(
-            "format", f"{args.format[:20]!r} is not a format; expected book, csv or json"
+            "format", f"{args.format[:20]!r} is not a format; expected {', '.join(FORMATS)}"
         )
     device = args.device
     if len(device) > 64:
         raise SettingError("device", "is too long; expected auto, cpu, cuda, cuda:N or mps")
     if args.output is not None:
         check_output(args.output)
-    return chapter, RunSettings(eta, iterations, device, seed, start), every, fmt
+    return spec.id, RunSettings(eta, iterations, device, seed, start), every, fmt
 
 
 def _shown(path: str) -> str:
@@ -188,6 +179,7 @@ def run_command(args: argparse.Namespace) -> int:
     chapter, settings, every, fmt = settings_from_args(args)
     descent_cls, make_problem = _import_solver()
     from solvers.export import make_writer, strided
+    from solvers.measures import grad_norm
 
     problem = make_problem(chapter)  # type: ignore[operator]
     descent = descent_cls(problem, settings)
@@ -207,14 +199,17 @@ def run_command(args: argparse.Namespace) -> int:
         stream.flush()
     report = descent.report
     seconds = time.perf_counter() - started
-    done = descent.history.count
-    last = descent.history.last()
+    view = descent.view
+    done = view.count
+    last = view.last()
     summary = [f"chapter {chapter}: {done:,} iteration{'' if done == 1 else 's'}"]
     if last is not None:
-        params = last[descent.layout.params]
-        distance = float(problem.distance_to_optimum(params))
-        summary.append(f"objective {float(last[descent.layout.objective]):.6g}")
-        summary.append(f"distance to optimum {distance:.3g}")
+        summary.append(f"objective {float(last[view.layout.objective]):.6g}")
+        distance = view.distance(last[view.layout.params])
+        if distance is not None:
+            summary.append(f"distance to optimum {float(distance):.3g}")
+        else:
+            summary.append(f"‖∇f‖ {float(grad_norm(last[view.layout.grads])):.3g}")
     summary.append(f"{seconds:.2f} s on {descent.device}")
     if settings.seed is None and problem.spec.book_start is None and settings.start is None:
         summary.append(f"seed {descent.seed}")

@@ -2,7 +2,7 @@
 
 Posting never blocks the worker (``call_from_thread`` would); progress messages
 replace each other in the queue, so a slow UI sees the newest state, never a
-backlog.
+backlog. They carry a read-only view of the run, never the solver.
 """
 
 from __future__ import annotations
@@ -13,37 +13,26 @@ from typing import TYPE_CHECKING, Any
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from solvers.descent import Descent, RunReport
-
-
-@dataclass
-class SolverReady(Message):
-    """torch has loaded; ``problems`` maps chapter to Problem, ``devices`` lists names."""
-
-    problems: dict[int, Any]
-    devices: list[str]
-
-
-@dataclass
-class SolverFailed(Message):
-    """torch (or the solver) could not be imported; ``reason`` says why."""
-
-    reason: str
+    from solvers.runs import RunReport
+    from solvers.view import RunView
 
 
 @dataclass
 class RunStarted(Message):
-    """Run ``run_id`` has its Descent (built in the worker, where torch is imported)."""
+    """Run ``run_id`` exists (built in the worker, where torch is imported)."""
 
     run_id: int
-    descent: Descent
+    view: RunView
 
 
 @dataclass
 class RunProgress(Message):
-    """Run ``run_id`` has written more rows to its history."""
+    """Run ``run_id`` has written more rows, or (``held``) is waiting for a key."""
 
     run_id: int
+    held: bool = False
+    after: tuple[float, ...] = field(default_factory=tuple)
+    """While held: the parameters after the last update (for the step explanation)."""
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, RunProgress) and message.run_id == self.run_id
@@ -51,10 +40,10 @@ class RunProgress(Message):
 
 @dataclass
 class RunEnded(Message):
-    """Run ``run_id`` stopped: finished, cancelled or diverged (see ``report``)."""
+    """Run ``run_id`` ended: finished, stopped or diverged (see ``report``)."""
 
     run_id: int
-    report: RunReport | None
+    report: RunReport
     after: tuple[float, ...] = field(default_factory=tuple)
     """Parameters after the last update (shown by the single-step explanation)."""
 
@@ -64,4 +53,19 @@ class RunFailed(Message):
     """Run ``run_id`` raised; ``reason`` is the error's text."""
 
     run_id: int
+    reason: str
+
+
+@dataclass
+class SolverReady(Message):
+    """torch has loaded; ``problems`` maps problem id to Problem, ``devices`` lists names."""
+
+    problems: dict[str, Any]
+    devices: list[str]
+
+
+@dataclass
+class SolverFailed(Message):
+    """torch (or the solver) could not be imported; ``reason`` says why."""
+
     reason: str

@@ -9,11 +9,12 @@ from textual.widgets import Input
 
 from tui.app import GdlabApp
 from tui.screens.chapter import ChapterScreen
+from tui.solver_state import SolverStatus
 
 
 async def ready_screen(app: GdlabApp, pilot: Pilot[None]) -> ChapterScreen:
     """Wait until torch has loaded; return the chapter screen on show."""
-    while app.problems is None:
+    while app.solver.status is SolverStatus.LOADING:
         await pilot.pause(0.05)
     screen = app.screen
     assert isinstance(screen, ChapterScreen)
@@ -30,6 +31,6 @@ async def run_to_end(pilot: Pilot[None], screen: ChapterScreen, poll: float = 0.
     """Press r and wait for the run to end; seconds from the key to the end."""
     started = time.perf_counter()
     await pilot.press("r")
-    while screen.running:
+    while screen.controller.phase.live:
         await pilot.pause(poll)
     return time.perf_counter() - started

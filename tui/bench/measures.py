@@ -68,11 +68,11 @@ def solver_run(iterations: int = CH3_ITERATIONS) -> float:
     """
     from solvers.descent import Descent
     from solvers.problems import make_problem
-    from solvers.validation import RunSettings
+    from solvers.runs import RunSettings
 
     global _CH3
     if _CH3 is None:
-        _CH3 = make_problem(3)
+        _CH3 = make_problem("3")
     descent = Descent(_CH3, RunSettings(1e-4, iterations))
     started = time.perf_counter()
     for _ in descent.run():
@@ -88,12 +88,12 @@ def app_run(iterations: int = CH3_ITERATIONS) -> float:
     from tui.bench.headless import ready_screen, run_to_end, set_iterations
 
     async def measure() -> float:
-        app = GdlabApp(start_chapter=3)
+        app = GdlabApp(start_chapter="3")
         async with app.run_test(size=(120, 40)) as pilot:
             screen = await ready_screen(app, pilot)
             await set_iterations(pilot, screen, iterations)
             elapsed = await run_to_end(pilot, screen)
-            assert screen.descent is not None and screen.descent.history.count == iterations
+            assert screen.controller.count == iterations
             return elapsed
 
     return asyncio.run(measure())

@@ -24,7 +24,7 @@ def main(iterations: int) -> None:
     from tui.bench.headless import ready_screen, run_to_end, set_iterations
 
     async def measure() -> dict[str, float]:
-        app = GdlabApp(start_chapter=3)
+        app = GdlabApp(start_chapter="3")
         async with app.run_test(size=(120, 40)) as pilot:
             screen = await ready_screen(app, pilot)
             await set_iterations(pilot, screen, iterations)
@@ -32,11 +32,10 @@ def main(iterations: int) -> None:
             idle = _status_kib("VmRSS")
             Path("/proc/self/clear_refs").write_text("5")  # restart the peak (VmHWM) here
             seconds = await run_to_end(pilot, screen, poll=0.1)
-            assert screen.descent is not None
             return {
                 "idle_kib": idle,
                 "peak_kib": _status_kib("VmHWM"),
-                "rows": screen.descent.history.count,
+                "rows": screen.controller.count,
                 "seconds": seconds,
             }
 

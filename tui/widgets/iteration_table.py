@@ -132,7 +132,8 @@ class IterationTable(ScrollView, can_focus=True):
         header_style, index_style, cell_style = self._line_styles()
         if y == 0:
             strip = Strip([Segment(self._header(), header_style)])
-            return strip.crop_extend(scroll_x, scroll_x + width, header_style)
+            strip = strip.crop_extend(scroll_x, scroll_x + width, header_style)
+            return self._mark_hidden_columns(strip, scroll_x, width, header_style)
         index = scroll_y + y - 1
         if index >= len(self._rows):
             return Strip.blank(width, cell_style)
@@ -144,6 +145,16 @@ class IterationTable(ScrollView, can_focus=True):
             ]
         )
         return strip.crop_extend(scroll_x, scroll_x + width, cell_style)
+
+    def _mark_hidden_columns(self, strip: Strip, scroll_x: int, width: int, style: Style) -> Strip:
+        """Arrows at the header's ends where columns lie off screen (← → scroll to them)."""
+        left = scroll_x > 0
+        right = scroll_x + width < self.virtual_size.width
+        if not (left or right) or width < 4:
+            return strip
+        text = strip.text
+        text = ("◀" if left else text[0]) + text[1:-1] + ("▶" if right else text[-1])
+        return Strip([Segment(text, style)])
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)

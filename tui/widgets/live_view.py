@@ -7,21 +7,20 @@ frame is on the terminal (see ChapterScreen.mount_live).
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Sparkline
+from textual_plot import PlotWidget
 
-from solvers.chapters import ChapterSpec
+from solvers.specs import ProblemSpec
+from solvers.view import RunView
 from tui.widgets.iteration_table import IterationTable
 from tui.widgets.plots import ObjectivePlot, PathPlot
 from tui.widgets.series import log_gap, resolution
-
-if TYPE_CHECKING:
-    from solvers.descent import Descent
 
 PLOT_POINTS = 20_000
 """Longer histories are strided to this many rows before the plots bucket them."""
@@ -34,21 +33,22 @@ plot frame hundreds of braille cells: at 10 Hz both would cost an SSH user about
 40 KiB/s (the bench's B6 figure) for no more information."""
 
 
-def table_columns(spec: ChapterSpec) -> tuple[str, ...]:
-    """Column names of a chapter's table: parameters, f, gradient, predictions."""
+def table_columns(spec: ProblemSpec, extra_names: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """Column names of a problem's table: parameters, f, gradient, predictions, extras."""
     grads = tuple(f"∂f/∂{n}" for n in spec.param_names)
-    return (*spec.param_names, "f", *grads, *spec.prediction_names)
+    return (*spec.param_names, "f", *grads, *spec.prediction_names, *extra_names)
 
 
 class LiveView(Vertical):
     """Sparkline of log10(f - f*), the objective and path plots, and the table."""
 
-    def __init__(self, spec: ChapterSpec, **kwargs: Any) -> None:
+    def __init__(self, spec: ProblemSpec, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.spec = spec
         self._composed = False
         self._plotted_at = 0.0
         self._tabled_at = 0.0
+        self._ylabel = "f - f*"
 
     def compose(self) -> ComposeResult:
         yield Sparkline([], id="sparkline")
@@ -62,6 +62,9 @@ class LiveView(Vertical):
         """The view's children exist: whatever happened before can be drawn now."""
 
     def on_mount(self) -> None:
+        # the plots do not zoom or pan, so they take no focus and offer no keys
+        for plot in self.query(PlotWidget):
+            plot.can_focus = False
         self._composed = True  # the children exist from here on
         self.post_message(self.Ready())
 
@@ -70,21 +73,17 @@ class LiveView(Vertical):
         """The iteration table, once this view has composed."""
         return self.query_one(IterationTable) if self._composed else None
 
-    def set_optimum(self, params: tuple[float, ...]) -> None:
-        """Mark the optimum on the path plot."""
-        for plot in self.query(PathPlot):
-            plot.optimum = params
-
-    def show(self, descent: Descent | None, *, streaming: bool = False, capacity: int = 0) -> None:
-        """Redraw from the run's history (all of it: the table is virtual).
+    def show(self, view: RunView | None, *, streaming: bool = False, capacity: int = 0) -> None:
+        """Redraw from the run's rows (all of them: the table is virtual).
 
         While ``streaming``, the table and the plots redraw only when TABLE_SECONDS
-        and PLOT_SECONDS have passed; ``capacity`` is the row count the run heads for.
+        and PLOT_SECONDS have passed; ``capacity`` is the row count the run heads for
+        (0: just the rows there are, so End lands on the last one).
         """
         table = self.table
         if table is None:
             return  # the screen redraws once this view is mounted
-        rows = descent.history.rows if descent is not None else np.empty((0, 0), np.float32)
+        rows = view.rows if view is not None else np.empty((0, 0), np.float32)
         now = time.monotonic()
         # while rows stream in, the table hides its scrollbars: redrawing them
         # each frame cost more than the rows themselves
@@ -95,20 +94,32 @@ class LiveView(Vertical):
         if streaming and now - self._plotted_at < PLOT_SECONDS:
             return
         self._plotted_at = now
-        if descent is None or len(rows) == 0:
+        if view is None or len(rows) == 0:
             self.query_one(Sparkline).data = []
             self.query_one(ObjectivePlot).show(np.empty(0))
             for plot in self.query(PathPlot):
                 plot.show(np.empty((0, self.spec.n_params)))
             return
         sample = rows[:: max(1, len(rows) // PLOT_POINTS)]
-        problem = descent.problem
-        floor = resolution(problem.optimum.value)
-        logs = log_gap(problem.gap(sample[:, descent.layout.objective]), floor)
+        values = sample[:, view.layout.objective]
+        gaps = view.gap(values)
+        if gaps is None:  # no f*: the objective itself, shifted to stay positive
+            shifted = values.astype(np.float64) - float(np.nanmin(values))
+            logs = log_gap(shifted, max(1e-30, float(np.nanmax(np.abs(values))) * 1e-7))
+        else:
+            assert view.facts.optimum is not None  # gaps exist only where f* is known
+            logs = log_gap(gaps, resolution(view.facts.optimum.value))
         finite = logs[np.isfinite(logs)]
         sparkline = self.query_one(Sparkline)
         step = max(1, len(finite) // max(1, sparkline.size.width or 60))
         sparkline.data = finite[::step].tolist()
-        self.query_one(ObjectivePlot).show(logs)
+        objective_plot = self.query_one(ObjectivePlot)
+        label = "f - f*" if gaps is not None else "f - min f"
+        if label != self._ylabel:
+            self._ylabel = label
+            objective_plot.set_ylabel(label)
+        objective_plot.show(logs)
+        optimum = view.facts.optimum
         for plot in self.query(PathPlot):
-            plot.show(sample[:, descent.layout.params])
+            plot.optimum = optimum.params if optimum is not None else None
+            plot.show(sample[:, view.layout.params])

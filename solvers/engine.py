@@ -1,0 +1,122 @@
+"""The chunk: many iterations of forward, backward, record and update in one call.
+
+:class:`StepChunk` runs up to ``out.size(0)`` iterations of an objective under
+an update rule and writes one row per iteration into ``out``. For long runs it
+is compiled with TorchScript (:func:`compiled_chunk`): the interpreter then runs
+the whole chunk without Python's per-op overhead and without holding the GIL,
+which is what makes gdlab faster than the book's own loop and leaves the UI
+thread free. Short runs use the same module eagerly; on the CPU both give
+bit-identical rows. Where TorchScript cannot compile a chunk, it runs eagerly
+and says so (:attr:`Chunk.compiled` is False) rather than failing.
+
+``torch.autograd.grad`` is used instead of ``backward()``: no ``.grad`` to
+accumulate and zero; the gradient is the tensor the book's ``x.grad`` would hold.
+"""
+
+from __future__ import annotations
+
+import threading
+import warnings
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import torch
+from torch import Tensor
+
+from solvers.updates import UpdateRule
+
+
+class StepChunk(torch.nn.Module):
+    """Iterations of ``objective`` under ``rule``, one recorded row each.
+
+    Algorithm, per iteration i::
+
+        value, pred = objective(params)                 # forward
+        grads = d value / d params                      # backward (autograd)
+        out[i, :base] = [params, value, grads, pred]    # record, before the update
+        extras = rule(params, grads, state, etas[i])    # update, in place, no_grad
+        out[i, base:] = extras                          # what the rule did
+
+    Returns how many iterations ran (fewer when ``cancel[0]`` was set).
+    """
+
+    def __init__(self, objective: torch.nn.Module, rule: UpdateRule, base: int) -> None:
+        super().__init__()
+        self.objective = objective
+        self.rule = rule
+        self.base = base
+        """Columns recorded before the update (the rest are the rule's extras)."""
+
+    def forward(
+        self, params: list[Tensor], state: list[Tensor], etas: Tensor, out: Tensor, cancel: Tensor
+    ) -> int:
+        whole_row = self.base == out.size(1)
+        for i in range(out.size(0)):
+            if bool(cancel[0]):
+                return i
+            value, pred = self.objective(params)
+            grads = torch.autograd.grad([value], params)
+            with torch.no_grad():
+                parts: list[Tensor] = [p.reshape(-1) for p in params]
+                parts.append(value.reshape(-1))
+                found: list[Tensor] = []
+                for g in grads:
+                    assert g is not None
+                    parts.append(g.reshape(-1))
+                    found.append(g)
+                parts.append(pred.reshape(-1))
+                if whole_row:
+                    torch.cat(parts, out=out[i])
+                else:
+                    torch.cat(parts, out=out[i].narrow(0, 0, self.base))
+                extras = self.rule(params, found, state, etas[i])
+                if not whole_row:
+                    torch.cat(extras, out=out[i].narrow(0, self.base, out.size(1) - self.base))
+        return out.size(0)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A chunk module ready to call, and whether TorchScript compiled it."""
+
+    module: torch.nn.Module
+    compiled: bool
+    why_eager: str = ""
+
+
+_COMPILED: weakref.WeakKeyDictionary[object, dict[tuple[str, torch.device], Chunk]] = (
+    weakref.WeakKeyDictionary()
+)
+_COMPILING = threading.Lock()
+
+
+def compile_chunk(chunk: StepChunk) -> Chunk:
+    """Script ``chunk`` with TorchScript; where that fails, the same module, eager."""
+    with warnings.catch_warnings():
+        # torch.jit.script is deprecated in favour of torch.compile, which needs
+        # seconds to compile and holds the GIL; TorchScript still runs and is what
+        # frees the UI thread here.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        try:
+            return Chunk(torch.jit.script(chunk), True)
+        except Exception as error:  # an objective TorchScript cannot read, or no TorchScript
+            first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+            return Chunk(chunk, False, f"{type(error).__name__}: {first}"[:200])
+
+
+def compiled_chunk(
+    owner: object, make: Callable[[], StepChunk], rule_name: str, device: torch.device
+) -> Chunk:
+    """The chunk ``make()`` builds, compiled once per (owner, rule, device) and reused.
+
+    Compiling takes a few hundred milliseconds; the app's later runs, and the
+    bench's timed runs, reuse the first one's. ``owner`` is the problem the
+    chunk belongs to: the cache lets go of it with the problem.
+    """
+    with _COMPILING:
+        per_owner = _COMPILED.setdefault(owner, {})
+        key = (rule_name, device)
+        if key not in per_owner:
+            per_owner[key] = compile_chunk(make())
+        return per_owner[key]

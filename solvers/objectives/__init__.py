@@ -1,0 +1,1 @@
+"""Objectives as small TorchScript-compatible torch modules, one module per kind."""

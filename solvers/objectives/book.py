@@ -1,0 +1,77 @@
+"""The book's three objectives, written exactly as the book writes them.
+
+Each is a ``torch.nn.Module`` whose ``forward(params)`` returns ``(objective,
+predictions)``, so autograd sees the book's graph and gdlab's float32
+trajectory matches the book's printed digits. They are TorchScript-compatible:
+:mod:`solvers.engine` scripts them into chunks of iterations.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor
+
+BOOK_X = ((1.1, 4.6, 8.9), (2.3, 5.7, 10.1))
+"""Chapter 3's three samples, one per column, as the book gives them."""
+BOOK_Y_TARGET = (13.5700, 38.7000, 70.5100)
+"""Chapter 3's targets, as the book prints them."""
+
+
+class Objective(torch.nn.Module):
+    """Base for objectives: ``forward(params) -> (objective, predictions)``.
+
+    ``objective`` has one element; ``predictions`` is whatever the model outputs
+    (empty where there is no model). Data lives in buffers so ``.to(device)`` and
+    ``.double()`` carry it along.
+    """
+
+    def forward(self, params: list[Tensor]) -> tuple[Tensor, Tensor]:
+        raise NotImplementedError
+
+
+class HalfSquareDistance(Objective):
+    """Chapter 1: y = (x - 2)² / 2 on a 1x1 tensor."""
+
+    def forward(self, params: list[Tensor]) -> tuple[Tensor, Tensor]:
+        x = params[0]
+        y = (x - 2) ** 2 / 2
+        return y, x.new_empty(0)
+
+
+class VectorQuadratic(Objective):
+    """Chapter 2: y = x·xᵀ + 4x₀ + 5x₁ + 3 on a 1x2 tensor."""
+
+    def forward(self, params: list[Tensor]) -> tuple[Tensor, Tensor]:
+        x = params[0]
+        y = torch.mm(x, x.t()) + 4 * x[0, 0] + 5 * x[0, 1] + 3
+        return y, x.new_empty(0)
+
+
+class LinearRegression(Objective):
+    """Chapter 3: y = w·x + b, objective Σ (y - y_target)² / 2 over the samples."""
+
+    def __init__(self, x: Tensor, y_target: Tensor) -> None:
+        super().__init__()
+        self.register_buffer("x", x)
+        self.register_buffer("y_target", y_target)
+        self.x: Tensor
+        self.y_target: Tensor
+
+    def predict(self, params: list[Tensor]) -> Tensor:
+        """The model's outputs for every sample, shape (1, samples)."""
+        return torch.mm(params[0], self.x) + params[1]
+
+    def sample_losses(self, y: Tensor) -> Tensor:
+        """Each sample's loss, (y - y_target)² / 2."""
+        return (y - self.y_target) ** 2 / 2
+
+    def forward(self, params: list[Tensor]) -> tuple[Tensor, Tensor]:
+        y = self.predict(params)
+        return torch.sum(self.sample_losses(y)), y
+
+
+def book_regression() -> LinearRegression:
+    """Chapter 3's objective on the book's samples, in float32."""
+    x = torch.tensor(BOOK_X, dtype=torch.float32)
+    y_target = torch.tensor(BOOK_Y_TARGET, dtype=torch.float32)
+    return LinearRegression(x, y_target)

@@ -1,0 +1,111 @@
+"""What each problem is, without importing torch: a registry by string id.
+
+The app shows these facts (title, formula, book defaults, parameter names) in
+its first frame, before torch has loaded; the torch objectives that compute
+with them are built by :mod:`solvers.problems` from the same id. The book's
+chapters are "1", "2" and "3"; later problems ("custom", "data", "mlp") join
+the registry under their own ids.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from solvers.validation import SettingError
+
+
+@dataclass(frozen=True)
+class ProblemSpec:
+    """One problem's description: what the user sees before torch is there."""
+
+    id: str
+    """Registry id: "1", "2", "3" for the book's chapters."""
+    title: str
+    """Short title shown in the app and the CLI."""
+    formula: str
+    """The objective written out in text, for display only."""
+    param_names: tuple[str, ...]
+    """One name per scalar parameter, in the order the history stores them."""
+    param_shapes: tuple[tuple[int, ...], ...]
+    """Shape of each parameter tensor, as the book declares it."""
+    prediction_names: tuple[str, ...]
+    """Names of the model outputs recorded each iteration (empty where there is no model)."""
+    eta: float
+    """The default learning rate (the book's)."""
+    iterations: int
+    """The default iteration count (the book's)."""
+    book_start: tuple[float, ...] | None
+    """Fixed start, or None where the start is drawn from normal(0, 0.01)."""
+    book_style: str | None = None
+    """How the book prints an iteration (a name in :mod:`solvers.export`), None if it does not."""
+    heading: str = ""
+    """What the screen's title says before the title, e.g. "Chapter 3"."""
+
+    @property
+    def n_params(self) -> int:
+        """Number of scalar parameters."""
+        return len(self.param_names)
+
+    @property
+    def start_rule(self) -> str:
+        """How the problem starts when the user gives no start, in words."""
+        if self.book_start is None:
+            return "normal(0, 0.01) draw, reproducible with a seed"
+        return "the book's start " + ", ".join(
+            f"{n}={v:g}" for n, v in zip(self.param_names, self.book_start, strict=True)
+        )
+
+
+CHAPTER_SPECS: tuple[ProblemSpec, ...] = (
+    ProblemSpec(
+        id="1",
+        title="A scalar minimum",
+        formula="y = (x - 2)² / 2",
+        param_names=("x",),
+        param_shapes=((1, 1),),
+        prediction_names=(),
+        eta=0.4,
+        iterations=15,
+        book_start=None,
+        book_style="scalar",
+        heading="Chapter 1",
+    ),
+    ProblemSpec(
+        id="2",
+        title="A vector minimum",
+        formula="y = x·xᵀ + 4·x₀ + 5·x₁ + 3,  x = [x₀, x₁]",
+        param_names=("x0", "x1"),
+        param_shapes=((1, 2),),
+        prediction_names=(),
+        eta=0.4,
+        iterations=10,
+        book_start=None,
+        book_style="tensor",
+        heading="Chapter 2",
+    ),
+    ProblemSpec(
+        id="3",
+        title="Linear regression on three samples",
+        formula="loss = Σ (w·x + b - y_target)² / 2   over the book's 3 samples",
+        param_names=("w0", "w1", "b"),
+        param_shapes=((1, 2), (1,)),
+        prediction_names=("y0", "y1", "y2"),
+        eta=0.0001,
+        iterations=30000,
+        book_start=(0.001, 0.003, 0.005),
+        book_style="regression",
+        heading="Chapter 3",
+    ),
+)
+
+SPECS: dict[str, ProblemSpec] = {spec.id: spec for spec in CHAPTER_SPECS}
+"""Every problem with a fixed description, by id (the app makes a screen for each)."""
+
+
+def spec_of(problem_id: str) -> ProblemSpec:
+    """The spec registered as ``problem_id``; a SettingError names the ids there are."""
+    text = problem_id.strip()
+    if text in SPECS:
+        return SPECS[text]
+    shown = problem_id if len(problem_id) <= 20 else problem_id[:20] + "…"
+    raise SettingError("chapter", f"{shown!r} is not a chapter; expected one of {', '.join(SPECS)}")

@@ -1,0 +1,164 @@
+"""The fields of a run: η, iterations, device, seed and start, checked as they are typed.
+
+Every field is parsed by the same parsers the CLI uses (:mod:`solvers.validation`),
+so the app and ``gdlab run`` refuse a value with the same words. A bad value is
+flagged under its field as it is typed; :attr:`SettingsForm.settings` reads all
+of them into a :class:`~solvers.runs.RunSettings`, or flags each bad one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.validation import ValidationResult, Validator
+from textual.widgets import Input, Label, Select, Static
+
+from solvers.runs import RunSettings
+from solvers.specs import ProblemSpec
+from solvers.validation import (
+    SettingError,
+    parse_eta,
+    parse_iterations,
+    parse_seed,
+    parse_start,
+)
+
+
+def split_start(text: str) -> list[str]:
+    """Start values as typed: separated by commas and/or spaces."""
+    return [part for part in text.replace(",", " ").split() if part]
+
+
+class SettingValidator(Validator):
+    """Adapts one of solvers.validation's parsers to a Textual Input."""
+
+    def __init__(self, parse: Callable[[str], Any]) -> None:
+        super().__init__()
+        self.parse = parse
+
+    def validate(self, value: str) -> ValidationResult:
+        try:
+            self.parse(value)
+        except SettingError as error:
+            return self.failure(error.reason)
+        return self.success()
+
+
+class SettingsForm(Vertical):
+    """η, iterations, device, seed (where the start is drawn) and start values."""
+
+    DEFAULT_CSS = """
+    SettingsForm {
+        height: auto;
+    }
+    """
+
+    def __init__(self, spec: ProblemSpec, devices: Iterable[str], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.spec = spec
+        self._devices = list(devices)
+        self._parsers: dict[str, Callable[[str], Any]] = {
+            "eta": parse_eta,
+            "iterations": parse_iterations,
+            "start": self._optional(self._parse_start),
+        }
+        if spec.book_start is None:
+            self._parsers["seed"] = self._optional(parse_seed)
+
+    @staticmethod
+    def _optional(parse: Callable[[str], Any]) -> Callable[[str], Any]:
+        """Empty text means "not given" (None); anything else must parse."""
+        return lambda text: None if not text.strip() else parse(text)
+
+    def _parse_start(self, text: str) -> tuple[float, ...]:
+        return parse_start(split_start(text), self.spec.param_names)
+
+    def compose(self) -> ComposeResult:
+        spec = self.spec
+        yield from self._field("eta", "η", str(spec.eta))
+        yield from self._field("iterations", "iterations", str(spec.iterations))
+        with Horizontal(classes="field"):
+            yield Label("device", classes="field-label")
+            yield Select(
+                [(name, name) for name in self._devices],
+                value="auto",
+                allow_blank=False,
+                compact=True,
+                id="device",
+            )
+        if "seed" in self._parsers:
+            yield from self._field("seed", "seed", "", placeholder="random")
+        start = (
+            "drawn from the seed"
+            if spec.book_start is None
+            else ", ".join(f"{v:g}" for v in spec.book_start)
+        )
+        yield from self._field("start", "start", "", placeholder=start)
+
+    def _field(self, name: str, label: str, value: str, *, placeholder: str = "") -> ComposeResult:
+        with Horizontal(classes="field"):
+            yield Label(label, classes="field-label")
+            # no max_length: a long paste is kept and flagged ("is 5,000 characters
+            # long"), where max_length would drop it without a word
+            yield Input(
+                value,
+                placeholder=placeholder,
+                id=name,
+                compact=True,
+                validators=[SettingValidator(self._parsers[name])],
+                validate_on=["changed", "submitted"],
+            )
+        yield Static("", id=f"{name}-error", classes="field-error -empty")
+
+    @on(Input.Changed)
+    @on(Input.Submitted)
+    def _show_field_error(self, event: Input.Changed | Input.Submitted) -> None:
+        result = event.validation_result
+        reason = "" if result is None or result.is_valid else result.failure_descriptions[0]
+        self.flag(str(event.input.id), reason)
+
+    def flag(self, name: str, reason: str) -> None:
+        """Show ``reason`` under field ``name`` (an empty reason clears the flag)."""
+        error = self.query_one(f"#{name}-error", Static)
+        error.update(reason)
+        error.set_class(not reason, "-empty")
+        self.query_one(f"#{name}", Input).set_class(bool(reason), "-invalid")
+
+    @property
+    def settings(self) -> RunSettings | None:
+        """The fields as RunSettings, or None after flagging every bad one."""
+        values: dict[str, Any] = {}
+        for name, parse in self._parsers.items():
+            field = self.query_one(f"#{name}", Input)
+            try:
+                values[name] = parse(field.value)
+                self.flag(name, "")
+            except SettingError as problem:
+                self.flag(name, problem.reason)
+        if len(values) < len(self._parsers):
+            return None
+        return RunSettings(
+            eta=values["eta"],
+            iterations=values["iterations"],
+            device=str(self.query_one("#device", Select).value),
+            seed=values.get("seed"),
+            start=values.get("start"),
+        )
+
+    def set_devices(self, devices: Iterable[str]) -> None:
+        """Offer the devices torch found (the form may have been composed with auto, cpu)."""
+        devices = list(devices)
+        if devices == self._devices:
+            return
+        self._devices = devices
+        found = self.query("#device")
+        if not found:
+            return  # not composed yet: compose offers the new list
+        select = found.first(Select)
+        current = select.value
+        select.set_options([(name, name) for name in devices])
+        select.value = current if current in devices else "auto"
