@@ -115,7 +115,9 @@ def test_app_without_a_keyboard_says_it_needs_a_terminal(redirect):
     assert b"\x1b[?1049h" not in out  # never drew
 
 
-@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
+@pytest.mark.parametrize(
+    ("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129), (signal.SIGINT, 130)]
+)
 def test_app_ended_by_a_signal_gives_the_terminal_back(signum, code, tmp_path):
     session = _session(XDG_STATE_HOME=str(tmp_path))
     assert session.wait_for(FIRST_FRAME, 0.0, 60) is not None, "no first frame"
@@ -126,7 +128,8 @@ def test_app_ended_by_a_signal_gives_the_terminal_back(signum, code, tmp_path):
     for sequence in TERMINAL_GIVEN_BACK:
         assert sequence in out, sequence
     name = signal.Signals(signum).name.encode()
-    assert tail.count(b"gdlab: ") == 1 and b"gdlab: ended by " + name in tail
+    line = b"gdlab: interrupted" if signum == signal.SIGINT else b"gdlab: ended by " + name
+    assert tail.count(b"gdlab: ") == 1 and line in tail
     assert b"Traceback" not in out
 
 

@@ -81,6 +81,8 @@ def launch_app() -> int:
     if app._exception is not None or (code == 1 and errors.getvalue()):
         error = app._exception or RuntimeError("the app stopped on an error")
         return report_crash(error, text=errors.getvalue() or None)
-    if code > 128:
+    if code == 128 + signal.SIGINT:
+        say("gdlab: interrupted")
+    elif code > 128:
         say(f"gdlab: ended by {signal.Signals(code - 128).name}")
     return code
