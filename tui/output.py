@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import signal
 import stat
 import sys
 import tempfile
@@ -177,17 +178,28 @@ def _write_through(destination: Destination) -> Iterator[TextIO]:
     _finish(raw, name, sync=False)
 
 
+ENDING_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+
+
 def _write_atomically(destination: Destination) -> Iterator[TextIO]:
     real = destination.real
     folder = real.parent
+    name = shown(str(destination.path))
+    # No signal may land between creating the temporary file and the ``try`` that
+    # removes it: hold them (the kernel keeps them pending) until that ``try`` runs.
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, ENDING_SIGNALS)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".part", dir=folder)
     except OSError as error:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
         raise SettingError(
             "output", f"cannot write in {shown(str(folder))}: {error.strerror}"
         ) from None
-    name = shown(str(destination.path))
+    except BaseException:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        raise
     try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a held signal is handled here
         os.fchmod(fd, file_mode(real))  # mkstemp makes 0600; keep the usual mode
         raw = os.fdopen(fd, "w", encoding="utf-8", newline="")
         try:
