@@ -161,6 +161,17 @@ def _flush_stdout() -> None:
         ) from None
 
 
+def _drain_stdout() -> None:
+    """After another ending: flush what stdout holds if it can, else drop it quietly."""
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except (OSError, ValueError):
+        _silence_stdout()
+    except (KeyboardInterrupt, Ended):  # the ending is decided already; a late signal
+        _silence_stdout()  # only cuts short what was left to flush
+
+
 def guarded(body: Callable[[], int]) -> int:
     """Run ``body`` with gdlab's signal handlers; turn every ending into one line and a code."""
     from solvers.validation import SettingError
@@ -168,10 +179,8 @@ def guarded(body: Callable[[], int]) -> int:
 
     with signal_handlers():
         try:
-            try:
-                code = body()
-            finally:
-                _flush_stdout()
+            code = body()
+            _flush_stdout()  # a failure here is a failed write: exit 4
             return code
         except KeyboardInterrupt:
             say("gdlab: interrupted")
@@ -190,3 +199,5 @@ def guarded(body: Callable[[], int]) -> int:
             return EXIT_USAGE
         except Exception as error:
             return report_crash(error)
+        finally:
+            _drain_stdout()
