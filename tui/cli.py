@@ -7,15 +7,12 @@ before torch has loaded, and ``gdlab run --eta abc`` must refuse at once.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
 import re
 import sys
-import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from solvers.runs import FORMATS, RunSettings
 from solvers.specs import SPECS, spec_of
@@ -27,15 +24,38 @@ from solvers.validation import (
     parse_seed,
     parse_start,
 )
+from tui.output import check, open_output
+from tui.process import (  # the exit codes, each documented in the README
+    EXIT_DIVERGED,
+    EXIT_FAILED,
+    EXIT_HANGUP,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_OUTPUT,
+    EXIT_TERMINATED,
+    EXIT_USAGE,
+    guarded,
+    say,
+)
 
 if TYPE_CHECKING:
     from solvers.descent import Descent
 
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
-EXIT_DIVERGED = 3
-EXIT_INTERRUPTED = 130
+__all__ = [
+    "EXIT_DIVERGED",
+    "EXIT_FAILED",
+    "EXIT_HANGUP",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_OUTPUT",
+    "EXIT_TERMINATED",
+    "EXIT_USAGE",
+    "main",
+]
+
+
+class SolverUnavailable(RuntimeError):
+    """torch (or the solver) cannot be imported: one line, exit code 1."""
 
 
 class UsageError(Exception):
@@ -106,60 +126,15 @@ def settings_from_args(args: argparse.Namespace) -> tuple[str, RunSettings, int,
     return spec.id, RunSettings(eta, iterations, device, seed, start), every, fmt
 
 
-def _shown(path: str) -> str:
-    """A path for a one-line message: its end, where the name that matters is."""
-    return repr(path if len(path) <= 60 else "…" + path[-60:])
-
-
 def check_output(path: str) -> Path:
-    """Refuse an --output path that cannot be written, before any work is done."""
-    target = Path(path)
-    try:
-        if target.is_dir() or path.endswith(("/", os.sep)):
-            raise SettingError("output", f"{_shown(path)} is a folder; expected a file path")
-        folder = target.parent
-        if not folder.is_dir():
-            raise SettingError("output", f"folder {_shown(str(folder))} does not exist")
-    except OSError as error:
-        raise SettingError("output", f"cannot use {_shown(path)}: {error.strerror}") from None
-    return target
+    """Refuse an --output path that cannot be written, before any work is done
+    (the rules are in tui/output.py)."""
+    return check(path).path
 
 
-def _file_mode(target: Path) -> int:
-    """The mode the written file gets: the replaced file's, else 0666 less the umask."""
-    with contextlib.suppress(OSError):
-        return target.stat().st_mode & 0o7777
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-@contextlib.contextmanager
-def _output(path: str | None) -> Iterator[TextIO]:
-    """Standard output, or a temporary file renamed onto ``path`` only when writing ends.
-
-    A crash or bad input never leaves a half-written file at ``path``.
-    """
-    if path is None:
-        yield sys.stdout
-        return
-    target = check_output(path)
-    folder = target.parent
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
-        os.fchmod(fd, _file_mode(target))  # mkstemp makes 0600; keep the usual mode
-    except OSError as error:
-        raise SettingError(
-            "output", f"cannot write in {_shown(str(folder))}: {error.strerror}"
-        ) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
-            yield stream
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+_output = open_output
+"""Standard output, or --output written atomically (a regular file) or through
+(a device or FIFO): tui/output.py, the one output writer."""
 
 
 def _import_solver() -> tuple[type[Descent], object]:
@@ -168,7 +143,7 @@ def _import_solver() -> tuple[type[Descent], object]:
         from solvers.descent import Descent
         from solvers.problems import make_problem
     except (ImportError, OSError) as error:  # a missing torch, or one whose libraries fail
-        raise RuntimeError(
+        raise SolverUnavailable(
             f"cannot import torch ({error}); install it with: pip install torch"
         ) from None
     return Descent, make_problem
@@ -223,7 +198,12 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``gdlab`` console script."""
+    """Entry point of the ``gdlab`` console script: every ending is one line and a
+    documented code (tui/process.py), whatever happens and whenever."""
+    return guarded(lambda: _dispatch(argv))
+
+
+def _dispatch(argv: Sequence[str] | None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     try:
@@ -242,14 +222,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return launch_app()
     except (UsageError, SettingError) as error:
-        print(f"gdlab: {error}", file=sys.stderr)
+        say(f"gdlab: {error}")
         return EXIT_USAGE
-    except BrokenPipeError:
-        with contextlib.suppress(OSError):
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the exit-time flush
-        return EXIT_OK
-    except RuntimeError as error:
-        print(f"gdlab: {error}", file=sys.stderr)
+    except SolverUnavailable as error:
+        say(f"gdlab: {error}")
         return EXIT_FAILED
 
 

@@ -11,9 +11,14 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from textual_hires_canvas import HiResMode
+from rich.segment import Segment
+from textual.app import ComposeResult
+from textual.containers import Grid
+from textual.strip import Strip
+from textual_hires_canvas import Canvas, HiResMode
 from textual_plot import PlotWidget
 from textual_plot.axis_formatter import NumericAxisFormatter
+from textual_plot.plot_widget import Legend
 
 from tui.widgets.series import min_max_buckets
 
@@ -30,12 +35,47 @@ class PowerOfTenFormatter(NumericAxisFormatter):
         return [f"1e{int(t)}" for t in ticks]
 
 
+class StyledCanvas(Canvas):
+    """A Canvas whose every segment has a style, so ``NO_COLOR`` can filter it.
+
+    textual-hires-canvas 0.14's ``Canvas.render_line`` returns
+    ``Strip.blank(cell_length=0)`` -- one segment whose style is None -- for a line
+    below the canvas or before it has a size. Textual's ``Monochrome`` filter,
+    which ``NO_COLOR`` turns on, calls ``monochrome_style(segment.style)`` and
+    fails on None (its ``NoColor`` filter checks for None; ``Monochrome`` does
+    not). This gives such segments the canvas's own style.
+    """
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        segments = list(strip)
+        if all(segment.style is not None for segment in segments):
+            return strip
+        style = self.rich_style
+        return Strip(
+            [
+                segment if segment.style is not None else Segment(segment.text, style)
+                for segment in segments
+            ],
+            strip.cell_length,
+        )
+
+
 class _Plot(PlotWidget):
     """A PlotWidget that ignores data until its own children exist.
 
     PlotWidget.clear() looks up its legend, which is only there once the widget
     has composed; a run started right after the screen opens can get here first.
     """
+
+    def compose(self) -> ComposeResult:
+        """PlotWidget's own children, with canvases that ``NO_COLOR`` can filter."""
+        with Grid():
+            yield StyledCanvas(1, 1, id="margin-top")
+            yield StyledCanvas(1, 1, id="margin-left")
+            yield StyledCanvas(1, 1, id="plot")
+            yield StyledCanvas(1, 1, id="margin-bottom")
+        yield Legend(id="legend")
 
     @property
     def composed(self) -> bool:

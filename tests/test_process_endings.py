@@ -1,0 +1,205 @@
+"""Every way a `gdlab run` process ends: SIGINT, SIGTERM, SIGHUP, an unexpected error
+(issue #10, items 4 and 5, and the top-level guard). Real processes, real signals."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tui import cli
+
+ROOT = Path(__file__).parents[1]
+LONG_CSV = ("run", "3", "--iterations", "10000000", "--format", "csv")
+
+
+def _start(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    environment = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    return subprocess.Popen(
+        [sys.executable, "-m", "tui", *args],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environment,
+        cwd=ROOT,
+    )
+
+
+def _wait_for(predicate, what: str, process: subprocess.Popen[str], timeout: float = 90.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if process.poll() is not None:
+            raise AssertionError(f"gdlab ended before {what}: {process.communicate()}")
+        if time.monotonic() > deadline:
+            process.kill()
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.02)
+
+
+def _end(process: subprocess.Popen[str]) -> tuple[int, str, str]:
+    try:
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    return process.returncode, out, err
+
+
+def _part_files(folder: Path) -> list[Path]:
+    return [p for p in folder.iterdir() if p.name.endswith(".part")]
+
+
+def _writing(folder: Path) -> bool:
+    return any(p.stat().st_size > 0 for p in _part_files(folder))
+
+
+@pytest.mark.parametrize(
+    ("signum", "code", "line"),
+    [
+        (signal.SIGTERM, 143, "gdlab: ended by SIGTERM"),
+        (signal.SIGHUP, 129, "gdlab: ended by SIGHUP"),
+    ],
+)
+def test_terminate_or_hangup_mid_run_leaves_no_file_and_says_so(tmp_path, signum, code, line):
+    """Item 4: SIGTERM left a .part file of 13 MB to 1 GB behind, exit 143, not a word."""
+    target = tmp_path / "x.csv"
+    process = _start(*LONG_CSV, "--output", str(target))
+    _wait_for(lambda: _writing(tmp_path), "rows being written", process)
+    process.send_signal(signum)
+    returncode, out, err = _end(process)
+    assert returncode == code, err
+    assert err.splitlines() == [line]
+    assert out == ""
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_interrupt_mid_run_writes_the_rows_so_far_whole(tmp_path):
+    target = tmp_path / "x.csv"
+    process = _start(*LONG_CSV, "--output", str(target))
+    _wait_for(lambda: _writing(tmp_path), "rows being written", process)
+    process.send_signal(signal.SIGINT)
+    returncode, _, err = _end(process)
+    assert returncode == 130, err
+    assert "Traceback" not in err
+    assert err.splitlines()[-1] == "gdlab: interrupted; the rows so far were written"
+    assert [p.name for p in tmp_path.iterdir()] == ["x.csv"]
+    lines = target.read_text().splitlines()
+    assert lines[0].startswith("iteration,w0,w1,b,objective")
+    assert len(lines) > 1
+    assert [int(line.split(",")[0]) for line in lines[1:]] == list(range(len(lines) - 1))
+    width = len(lines[0].split(","))
+    assert all(len(line.split(",")) == width for line in lines)
+
+
+def _slow_torch(tmp_path: Path) -> tuple[dict[str, str], Path]:
+    """A torch whose import announces itself, then takes a minute: a window as wide
+    as a test needs for 'Ctrl-C while torch imports'."""
+    package = tmp_path / "fake" / "torch"
+    package.mkdir(parents=True)
+    marker = tmp_path / "importing"
+    (package / "__init__.py").write_text(
+        f"import pathlib, time\npathlib.Path({str(marker)!r}).touch()\ntime.sleep(60)\n"
+    )
+    return {"PYTHONPATH": os.pathsep.join([str(package.parent), str(ROOT)])}, marker
+
+
+@pytest.mark.parametrize(
+    ("signum", "code", "line"),
+    [
+        (signal.SIGINT, 130, "gdlab: interrupted"),
+        (signal.SIGTERM, 143, "gdlab: ended by SIGTERM"),
+    ],
+)
+def test_signal_while_torch_imports_is_one_line(tmp_path, signum, code, line):
+    """Item 5: Ctrl-C in the first seconds printed a torch traceback."""
+    env, marker = _slow_torch(tmp_path)
+    target = tmp_path / "out.csv"
+    process = _start("run", "1", "--output", str(target), env=env)
+    _wait_for(marker.exists, "torch's import to start", process)
+    process.send_signal(signum)
+    returncode, out, err = _end(process)
+    assert returncode == code, err
+    assert err.splitlines() == [line]
+    assert out == ""
+    assert not target.exists()
+
+
+def test_interrupt_while_python_imports_gdlab_is_one_line():
+    """Before main() runs, tui/__init__.py's excepthook gives the same line and code."""
+    done = subprocess.run(
+        [sys.executable, "-c", "import tui.cli\nraise KeyboardInterrupt"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert done.returncode == 130
+    assert done.stderr.splitlines() == ["gdlab: interrupted"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_at_any_moment_ends_cleanly(tmp_path, signum):
+    """From start-up through torch's import, compiling and writing: whenever the signal
+    lands, no traceback, at most two lines (the run's summary and why it ended), the
+    documented code, and no .part file. SIGINT keeps the rows so far; the others keep
+    nothing. (Before gdlab's first line runs, SIGTERM and SIGHUP kill Python with no
+    word, which the shell also shows as 128 + N; Ctrl-C while Python itself starts,
+    in site.py, is Python's "Fatal Python error: init_import_site", which no code of
+    gdlab's can run early enough to change.)"""
+    codes = {signal.SIGINT: 130, signal.SIGTERM: 143, signal.SIGHUP: 129}
+    for moment in (0.1, 0.2, 0.4, 0.7, 1.0, 1.5, 2.5, "writing"):
+        folder = tmp_path / f"at-{moment}"
+        folder.mkdir()
+        target = folder / "x.csv"
+        process = _start(*LONG_CSV, "--output", str(target))
+        if moment == "writing":
+            _wait_for(lambda: _writing(folder), "rows being written", process)  # noqa: B023
+        else:
+            time.sleep(float(moment))
+        process.send_signal(signum)
+        returncode, out, err = _end(process)
+        where = f"signal {signum} at {moment} s: {err!r}"
+        if "init_import_site" in err:
+            continue  # Python's own start-up (site.py), before gdlab's first line: see README
+        assert returncode in (codes[signum], -signum), where
+        assert "Traceback" not in err and "Exception" not in err, where
+        assert len(err.splitlines()) <= 2, where
+        assert out == "", where
+        assert _part_files(folder) == [], where
+        if signum != signal.SIGINT:
+            assert not target.exists(), where
+
+
+def test_an_unexpected_error_is_one_line_naming_a_log_with_the_traceback(
+    gdlab, monkeypatch, tmp_path
+):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+
+    def broken(args):
+        raise ValueError("something nobody expected")
+
+    monkeypatch.setattr(cli, "run_command", broken)
+    result = gdlab("run", "1")
+    assert result.code == 1
+    (line,) = result.err.splitlines()
+    assert line.startswith("gdlab: unexpected error (ValueError: something nobody expected)")
+    logs = list((tmp_path / "gdlab").glob("crash-*.log"))
+    assert len(logs) == 1 and str(logs[0]) in line
+    text = logs[0].read_text()
+    assert "Traceback" in text and "something nobody expected" in text
+    assert "Traceback" not in result.err + result.out
+
+
+def test_main_restores_the_callers_signal_handlers(gdlab):
+    before = [signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)]
+    assert gdlab("run", "1", "--iterations", "2", "--init", "0.5").code == 0
+    after = [signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)]
+    assert after == before
