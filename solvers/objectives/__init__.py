@@ -1,0 +1,1 @@
+"""Objectives built at run time from what the user typed."""
