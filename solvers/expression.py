@@ -44,6 +44,8 @@ FUNCTIONS_1 = ("sin", "cos", "tan", "exp", "log", "sqrt", "abs", "tanh", "sigmoi
 FUNCTIONS_2 = ("min", "max")
 """Functions of two arguments."""
 CONSTANTS = {"pi": math.pi, "e": math.e}
+VARIABLES: dict[str, int | None] = {"x": None} | {f"x{k}": k for k in range(MAX_DIMENSION)}
+"""Accepted variable names and their index in the vector (None: x, the only one)."""
 
 ACCEPTED = (
     "an expression in x (or x0 … x9) with numbers, + - * / ** ^, parentheses, pi, e, "
@@ -548,14 +550,13 @@ class _Parser:
         token = self.advance()
         name = token.text
         called = self.token.kind == "("
-        variable = _variable_index(name)
-        if variable is not False:
+        if name in VARIABLES:
             if called:
                 raise self.fail(
                     f"{name} is a variable, not a function; write {name}*(…)", token.column
                 )
             self.first_use.setdefault(name, token.column)
-            return Variable(token.column, None, name, variable)
+            return Variable(token.column, None, name, VARIABLES[name])
         if name in CONSTANTS:
             if called:
                 raise self.fail(
@@ -586,8 +587,8 @@ class _Parser:
         self.close(opening)
         self.depth -= 1
         value = None
-        if all(a.constant is not None for a in args):
-            values = [a.constant for a in args]
+        values = [a.constant for a in args if a.constant is not None]
+        if len(values) == arity:
             name = token.text
             if arity == 1:
                 fn: Callable[[], float] = lambda: _FOLD_1[name](values[0])  # noqa: E731
@@ -595,15 +596,6 @@ class _Parser:
                 fn = lambda: _FOLD_2[name](values[0], values[1])  # noqa: E731
             value = _fold(fn, f"{name}(…) of a constant", token.column, self.text)
         return Call(token.column, value, token.text, tuple(args))
-
-
-def _variable_index(name: str) -> int | None | bool:
-    """None for ``x``, k for ``xk`` (k a single digit), False for any other name."""
-    if name == "x":
-        return None
-    if len(name) == 2 and name[0] == "x" and name[1] in _DIGITS:
-        return int(name[1])
-    return False
 
 
 def parse(text: str) -> Expression:
