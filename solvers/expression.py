@@ -27,6 +27,7 @@ import keyword
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from solvers.validation import SettingError
 
@@ -182,24 +183,34 @@ def _number_text(value: float) -> str:
 
 
 def render(root: Node) -> str:
-    """Canonical text, fully parenthesised, ``^`` written ``**``."""
-    texts: dict[int, str] = {}
-    for node in postorder(root):
-        if isinstance(node, Number):
-            assert node.constant is not None
-            text = _number_text(node.constant)
-        elif isinstance(node, Constant | Variable):
-            text = node.name
-        elif isinstance(node, Negate):
-            text = f"(-{texts[id(node.operand)]})"
-        elif isinstance(node, Binary):
-            text = f"({texts[id(node.left)]} {node.op} {texts[id(node.right)]})"
-        elif isinstance(node, Call):
-            text = f"{node.name}({', '.join(texts[id(a)] for a in node.args)})"
+    """Canonical text, fully parenthesised, ``^`` written ``**``.
+
+    Pieces are emitted left to right from an explicit stack and joined once, so
+    the work is linear even for a sum a thousand terms long.
+    """
+    pieces: list[str] = []
+    stack: list[Node | str] = [root]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            pieces.append(item)
+        elif isinstance(item, Number):
+            assert item.constant is not None
+            pieces.append(_number_text(item.constant))
+        elif isinstance(item, Constant | Variable):
+            pieces.append(item.name)
+        elif isinstance(item, Negate):
+            stack.extend((")", item.operand, "(-"))
+        elif isinstance(item, Binary):
+            stack.extend((")", item.right, f" {item.op} ", item.left, "("))
+        elif isinstance(item, Call):
+            stack.append(")")
+            for i, arg in enumerate(reversed(item.args)):
+                stack.extend((arg, ", ") if i < len(item.args) - 1 else (arg,))
+            stack.append(f"{item.name}(")
         else:  # pragma: no cover - every node type is listed above
-            raise TypeError(node)
-        texts[id(node)] = text
-    return texts[id(root)]
+            raise TypeError(item)
+    return "".join(pieces)
 
 
 @dataclass(frozen=True, eq=False)
@@ -269,8 +280,7 @@ _CHAR_HINTS = {
 }
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """One token: kind is "number", "name", an operator or "end"."""
 
     kind: str
