@@ -69,7 +69,9 @@ class ExpressionError(SettingError):
         With ``width``, only a window of about that many characters around the
         column is shown, so the caret still lines up in a narrow field.
         """
-        shown = "".join(c if c.isprintable() and c.isascii() else "?" for c in self.text)
+        shown = "".join(
+            " " if c == "\t" else c if c.isprintable() and c.isascii() else "?" for c in self.text
+        )
         column = min(self.column, len(shown))
         if width is not None and len(shown) > width:
             start = max(0, min(column - width // 2, len(shown) - width))
@@ -102,6 +104,13 @@ class Node:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} at column {self.column}>"
+
+    def __copy__(self) -> Node:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Node:
+        # Immutable, and a long sum is too deep for copy's recursion.
+        return self
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -230,6 +239,13 @@ class Expression:
     """Canonical rendering, fully parenthesised, for display."""
     _first_use: dict[str, int] = field(repr=False)
 
+    def __copy__(self) -> Expression:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Expression:
+        # Immutable; torch modules holding it are deep-copied by Problem.objective_on.
+        return self
+
     def check_dimension(self, dim: int) -> None:
         """Refuse a start of ``dim`` values that does not fit the variables."""
         if not self.is_vector:
@@ -305,7 +321,7 @@ def tokenize(text: str) -> Iterator[Token]:
             while end < n and text[end] in _NAME_REST:
                 end += 1
             name = text[i:end]
-            if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+            if keyword.iskeyword(name):
                 raise ExpressionError(
                     f"{name!r} is a Python keyword, not accepted here; expected {ACCEPTED}", i, text
                 )

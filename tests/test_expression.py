@@ -211,7 +211,8 @@ def test_caret_points_at_the_column() -> None:
     error = refusal("x + foo")
     assert error.caret() == "x + foo\n    ^"
     error = refusal("x\t+ y")
-    assert error.caret() == "x?+ y\n    ^"
+    assert error.caret() == "x + y\n    ^"
+    assert refusal("\x00 + x").caret() == "? + x\n^"
     long = "x + " * 100 + "y"
     narrow = refusal(long).caret(width=40)
     text_line, caret_line = narrow.split("\n")
@@ -425,3 +426,18 @@ def test_plain_gradient_descent_reaches_the_stated_minimum(preset: StandardFunct
     assert distance < preset.tolerance
     with torch.no_grad():
         assert abs(float(objective([x])[0]) - target.value) < 1e-6
+
+
+def test_a_2000_character_sum_compiles_copies_and_runs_in_a_chunk() -> None:
+    """A 1,000-deep tree: nothing recursive may walk it (copy, render, codegen)."""
+    tree = parse("+".join(["x0*x1"] * 333)[: MAX_LENGTH - 1])
+    eager = copy.deepcopy(ExpressionObjective(tree, 2))
+    chunk = script(PlainStepChunk(copy.deepcopy(make_expression_objective(tree, 2))))
+    rows = []
+    for module in (chunk, PlainStepChunk(eager)):
+        x = torch.tensor([0.5, 2.0], requires_grad=True)
+        out = torch.zeros(10, 5)
+        assert module([x], 1e-3, out, torch.zeros(1, dtype=torch.bool)) == 10
+        rows.append(out)
+    assert torch.equal(rows[0], rows[1])
+    assert torch.isfinite(rows[0]).all()
