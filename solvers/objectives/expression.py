@@ -123,9 +123,9 @@ def expression_source(tree: Expression, dim: int) -> str:
 
     def tensor_ref(value: Operand, like: Operand) -> str:
         # min/max need two tensors: a constant becomes a tensor shaped like the other.
-        return f"torch.full_like({ref(like)}, {ref(value)})" if isinstance(value, float) else ref(
-            value
-        )
+        if isinstance(value, float):
+            return f"torch.full_like({ref(like)}, {ref(value)})"
+        return ref(value)
 
     steps = program(tree)
     for i, step in enumerate(steps):
