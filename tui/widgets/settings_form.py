@@ -26,6 +26,7 @@ from solvers.validation import (
     parse_seed,
     parse_start,
 )
+from tui.widgets.ordered_input import OrderedInput
 
 
 def split_start(text: str) -> list[str]:
@@ -104,7 +105,7 @@ class SettingsForm(Vertical):
             yield Label(label, classes="field-label")
             # no max_length: a long paste is kept and flagged ("is 5,000 characters
             # long"), where max_length would drop it without a word
-            yield Input(
+            yield OrderedInput(
                 value,
                 placeholder=placeholder,
                 id=name,
