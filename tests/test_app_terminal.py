@@ -39,7 +39,7 @@ async def test_no_color_with_the_plots_on_screen_runs_a_chapter(monkeypatch):
     """Item 1: NO_COLOR at 120x40 crashed once the plots mounted (Textual's Monochrome
     filter got a segment with no style from textual-hires-canvas's Canvas)."""
     monkeypatch.setenv("NO_COLOR", "1")
-    app = GdlabApp(start_chapter=2)
+    app = GdlabApp(start_chapter="2")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready_screen(app, pilot)
         await pilot.pause(0.3)
@@ -50,14 +50,14 @@ async def test_no_color_with_the_plots_on_screen_runs_a_chapter(monkeypatch):
         await pilot.pause(0.2)
         await pilot.resize_terminal(200, 60)
         await pilot.pause(0.3)
-        assert screen.descent is not None and screen.descent.history.count == 10
+        assert screen.controller.count == 10
     assert app._exception is None
 
 
 async def test_no_color_resize_from_small_to_large_shows_the_plots(monkeypatch):
     """At 80x24 the plots are hidden; a resize that shows them crashed."""
     monkeypatch.setenv("NO_COLOR", "1")
-    app = GdlabApp(start_chapter=1)
+    app = GdlabApp(start_chapter="1")
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await ready_screen(app, pilot)
         await pilot.pause(0.3)

@@ -14,7 +14,8 @@ import pytest
 import torch
 from torch import Tensor
 
-from solvers.descent import PlainStepChunk
+from solvers.engine import StepChunk
+from solvers.updates import PlainUpdate
 from solvers.expression import (
     MAX_DEPTH,
     MAX_LENGTH,
@@ -361,13 +362,24 @@ def script(module: torch.nn.Module) -> torch.nn.Module:
     return scripted
 
 
+def PlainStepChunk(objective: torch.nn.Module) -> StepChunk:  # noqa: N802 - reads as a class
+    """The engine's chunk with the book's update, recording x, f and ∇f (5 columns)."""
+    return StepChunk(objective, PlainUpdate(), 5)
+
+
+def run_chunk(module: torch.nn.Module, params: list[Tensor], eta: float, out: Tensor) -> int:
+    """Run ``out.size(0)`` iterations at a constant η."""
+    etas = torch.full((out.size(0),), eta, dtype=torch.float64)
+    return int(module(params, [], etas, out, torch.zeros(1, dtype=torch.bool)))
+
+
 def test_scripted_chunk_matches_the_book_loop_bit_for_bit() -> None:
     """100 iterations of Rosenbrock from (-1.5, 2), η = 1e-3, float32."""
     eta, steps = 1e-3, 100
     chunk = script(PlainStepChunk(make_expression_objective(parse(ROSENBROCK), 2)))
     x = torch.tensor([-1.5, 2.0], requires_grad=True)
     out = torch.zeros(steps, 5)
-    ran = chunk([x], eta, out, torch.zeros(1, dtype=torch.bool))
+    ran = run_chunk(chunk, [x], eta, out)
     assert ran == steps
 
     book = torch.tensor([-1.5, 2.0], requires_grad=True)
@@ -384,7 +396,7 @@ def test_scripted_chunk_matches_the_book_loop_bit_for_bit() -> None:
     eager = PlainStepChunk(ExpressionObjective(parse(ROSENBROCK), 2))
     y = torch.tensor([-1.5, 2.0], requires_grad=True)
     eager_out = torch.zeros(steps, 5)
-    eager([y], eta, eager_out, torch.zeros(1, dtype=torch.bool))
+    run_chunk(eager, [y], eta, eager_out)
     assert torch.equal(out, eager_out)
 
 
@@ -437,7 +449,7 @@ def test_a_2000_character_sum_compiles_copies_and_runs_in_a_chunk() -> None:
     for module in (chunk, PlainStepChunk(eager)):
         x = torch.tensor([0.5, 2.0], requires_grad=True)
         out = torch.zeros(10, 5)
-        assert module([x], 1e-3, out, torch.zeros(1, dtype=torch.bool)) == 10
+        assert run_chunk(module, [x], 1e-3, out) == 10
         rows.append(out)
     assert torch.equal(rows[0], rows[1])
     assert torch.isfinite(rows[0]).all()
