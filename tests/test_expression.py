@@ -15,7 +15,6 @@ import torch
 from torch import Tensor
 
 from solvers.engine import StepChunk
-from solvers.updates import PlainUpdate
 from solvers.expression import (
     MAX_DEPTH,
     MAX_LENGTH,
@@ -30,6 +29,7 @@ from solvers.objectives.expression import (
     make_expression_objective,
 )
 from solvers.test_functions import FUNCTIONS, StandardFunction
+from solvers.updates import PlainUpdate
 from solvers.validation import SettingError
 
 ROOT = Path(__file__).parents[1]
@@ -362,7 +362,7 @@ def script(module: torch.nn.Module) -> torch.nn.Module:
     return scripted
 
 
-def PlainStepChunk(objective: torch.nn.Module) -> StepChunk:  # noqa: N802 - reads as a class
+def PlainStepChunk(objective: torch.nn.Module) -> StepChunk:
     """The engine's chunk with the book's update, recording x, f and ∇f (5 columns)."""
     return StepChunk(objective, PlainUpdate(), 5)
 
