@@ -85,7 +85,9 @@ class Descent:
         self._divergence = DivergenceCheck(self.layout, self.facts)
         self.diverged: Divergence | None = None
         self.report: RunReport | None = None
-        self.view = RunView(problem.spec, self.layout, self.history, self.facts, settings)
+        self.view = RunView(
+            problem.spec, self.layout, self.history, self.facts, settings, self.seed, self.start
+        )
         """What a display may read: rows, columns, facts (never the tensors)."""
 
     def _raise_cancel_flag(self) -> None:
