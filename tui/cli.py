@@ -60,9 +60,27 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(one_line if len(one_line) <= 200 else one_line[:200] + "…")
 
 
+class _Version(argparse.Action):
+    """``--version``: the installed distribution's version, looked up only when asked."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> NoReturn:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("gdlab")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            number = "unknown (not installed)"
+        print(f"gdlab {number}")
+        parser.exit(EXIT_OK)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``gdlab`` argument parser; values stay text so our validators can explain them."""
     parser = _Parser(prog="gdlab", description="Learn gradient descent with PyTorch autograd.")
+    parser.add_argument("--version", action=_Version, help="print gdlab's version and exit")
     sub = parser.add_subparsers(dest="command")
     run = sub.add_parser("run", help="run a chapter headless and print its iterations")
     run.add_argument("chapter", help="1, 2 or 3")
