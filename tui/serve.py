@@ -13,15 +13,13 @@ from __future__ import annotations
 
 import argparse
 import errno
+import os
 import shlex
 import socket
 import sys
-from pathlib import Path
-from typing import Any
 
 from solvers.validation import parse_int
 
-STATIC = Path(__file__).with_name("serve_static")
 EXIT_USAGE = 2
 
 
@@ -49,91 +47,6 @@ def port_in_use(host: str, port: int) -> str | None:
     return None
 
 
-FIRST_FRAME_BYTES = 1024
-"""Output after which the app has drawn: its start-up escapes are ~100 bytes."""
-
-
-def make_server(command: str, host: str, port: int) -> Any:
-    """textual-serve's Server with gdlab's page, fonts and focus hand-over."""
-    import asyncio
-
-    from aiohttp import web
-    from textual_serve.app_service import AppService
-    from textual_serve.server import Server, log, to_int
-
-    class GdlabAppService(AppService):
-        """Tells the app again that the page has focus once the app has drawn.
-
-        Textual's web driver queues an AppBlur when the app starts. A focus the page
-        sends before that blur is handled (the page focuses the terminal as soon as
-        bytes arrive) was undone by it, and the footer stayed blank until the page
-        was clicked. A blur queued at start is handled before the first frame is
-        written, so a focus sent after it sticks.
-        """
-
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self.page_focused = False
-            self.bytes_out = 0
-
-        async def focus(self) -> None:
-            self.page_focused = True
-            await super().focus()
-
-        async def blur(self) -> None:
-            self.page_focused = False
-            await super().blur()
-
-        async def on_data(self, payload: bytes) -> None:
-            await super().on_data(payload)
-            before = self.bytes_out
-            self.bytes_out += len(payload)
-            if before < FIRST_FRAME_BYTES <= self.bytes_out and self.page_focused:
-                await super().focus()
-
-    class GdlabServer(Server):
-        app_service_class = GdlabAppService
-
-        async def _make_app(self) -> web.Application:
-            app = await super()._make_app()
-            app.router.add_static("/gdlab-fonts", STATIC / "fonts", name="gdlab-fonts")
-            return app
-
-        async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
-            """textual-serve's handler (1.1.3), with gdlab's app service."""
-            websocket = web.WebSocketResponse(heartbeat=15)
-            width = to_int(request.query.get("width", "80"), 80)
-            height = to_int(request.query.get("height", "24"), 24)
-            app_service = None
-            try:
-                await websocket.prepare(request)
-                app_service = self.app_service_class(
-                    self.command,
-                    write_bytes=websocket.send_bytes,
-                    write_str=websocket.send_str,
-                    close=websocket.close,
-                    download_manager=self.download_manager,
-                    debug=self.debug,
-                )
-                await app_service.start(width, height)
-                try:
-                    await self._process_messages(websocket, app_service)
-                finally:
-                    await app_service.stop()
-            except asyncio.CancelledError:
-                await websocket.close()
-            except Exception as error:
-                log.exception(error)
-            finally:
-                if app_service is not None:
-                    await app_service.stop()
-            return websocket
-
-    return GdlabServer(
-        command, host=host, port=port, title="gdlab", templates_path=STATIC / "templates"
-    )
-
-
 def serve_command(args: argparse.Namespace) -> int:
     """Serve ``python -m tui`` on HOST:PORT; every browser tab gets its own app."""
     port = parse_int("port", args.port, 1, 65535)
@@ -150,8 +63,11 @@ def serve_command(args: argparse.Namespace) -> int:
         print(f"gdlab: {refused}", file=sys.stderr)
         return EXIT_USAGE
     command = f"{shlex.quote(sys.executable)} -m tui"
+    from tui.serve_web import serve
+
+    fork = os.environ.get("GDLAB_SERVE_FORK", "1") != "0"
     try:
-        make_server(command, args.host, port).serve()
+        serve(command, args.host, port, fork=fork)
     except OSError as error:  # taken between the check and the bind
         print(f"gdlab: cannot serve on {args.host}:{port}: {error.strerror}", file=sys.stderr)
         return EXIT_USAGE

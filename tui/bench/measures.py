@@ -269,3 +269,38 @@ def b5_memory(iterations: int = 1_000_000) -> Figure:
         f"idle {data['idle_kib'] / 1024:.0f} MB, peak {data['peak_kib'] / 1024:.0f} MB, "
         f"{data['rows']:,} rows kept, {data['seconds']:.0f} s",
     )
+
+
+def b10_classroom(together: int = 30) -> Figure:
+    """A class on one `gdlab serve`: first frames of tabs opened together, memory per tab."""
+    import os
+
+    from tui.bench.classroom import measure_class
+
+    load = os.getloadavg()[0]
+    forked = measure_class(together, fork=True)
+    # today's textual-serve way, a process per tab, with a few tabs only (it is slow)
+    spawned = measure_class(3, fork=False)
+    frames = forked.first_frames
+    last = frames[-1] if len(frames) == together else float("inf")
+
+    def rank(n: int) -> str:
+        return f"{frames[n - 1]:.2f} s" if len(frames) >= n else "none"
+
+    met = last <= 3.0 and forked.per_extra_mib <= 100
+    return Figure(
+        "B10",
+        f"serve: {together} tabs opened together, last first frame",
+        last,
+        "s",
+        "≤ 3, ≤ 100 MB",
+        met,
+        f"first frames: 1st {rank(1)}, 20th {rank(20)}, {together}th {rank(together)}"
+        f"{f' ({forked.missing} never drew)' if forked.missing else ''}; "
+        f"{forked.per_extra_mib:.0f} MiB PSS per extra tab ({forked.one_session_mib:.0f} MiB "
+        f"with one tab, {forked.total_mib:.0f} MiB with {together + 1}); a process per tab "
+        f"(GDLAB_SERVE_FORK=0): {spawned.per_extra_mib:.0f} MiB per tab, 3 tabs' last first "
+        f"frame {spawned.first_frames[-1] if spawned.first_frames else float('nan'):.2f} s; "
+        f"load average {load:.1f} before",
+        frames,
+    )

@@ -1,0 +1,182 @@
+"""A warm process that forks one gdlab app per browser tab (``gdlab serve``).
+
+Started as textual-serve does it, every tab would start a Python that imports
+Textual, the app and torch anew: about 1.5 s of CPU and 250 MB a tab, so a class
+of 30 opening the page together waited tens of seconds on a 2-core server. Here
+one process (the *zygote*) imports all of that once, runs no torch operation and
+starts no thread, freezes what it imported out of the garbage collector's reach
+(``gc.freeze()``), and then forks a child per tab. A child shares the imported
+pages with the zygote until it writes to them.
+
+Protocol, over a Unix socket pair the web server created: the server sends one
+JSON line ``{"columns": W, "rows": H}`` with the tab's three pipe ends (the app's
+stdin, stdout, stderr) as SCM_RIGHTS; the zygote forks, the child puts the pipes
+on fds 0, 1 and 2 and runs the app; the zygote answers ``{"pid": N}``. The zygote
+reaps its children, and when the web server goes (its end of the socket closes)
+it ends every child and exits. Each child reseeds its random generators, so no two
+tabs draw the same start, and shares nothing with another tab but read-only pages:
+one student's input never reaches another's screen.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import importlib
+import json
+import os
+import pkgutil
+import select
+import signal
+import socket
+import sys
+import time
+
+MAX_FDS = 3
+PACKAGES_TO_WARM = ("solvers", "tui.widgets", "tui.screens")
+"""Every module of these is imported before forking (import errors are skipped),
+so a tab's child imports nothing that the zygote could have."""
+NEVER_WARM = {"tui.serve_fork", "tui.bench"}
+
+
+def _warm_imports() -> None:
+    """Import what a tab's app will import, without running a torch operation."""
+    import textual.app  # reads TEXTUAL_* from the environment, once
+    import textual.drivers.web_driver
+    import textual.widgets  # noqa: F401
+
+    import tui.app
+    import tui.launch  # noqa: F401
+
+    with contextlib.suppress(ImportError):
+        import numpy  # noqa: F401
+        import torch  # noqa: F401
+    for package_name in PACKAGES_TO_WARM:
+        try:
+            package = importlib.import_module(package_name)
+        except ImportError:
+            continue
+        for module in pkgutil.walk_packages(package.__path__, package_name + "."):
+            if module.name in NEVER_WARM:
+                continue
+            with contextlib.suppress(Exception):
+                importlib.import_module(module.name)
+    for name in ("textual.widgets._markdown", "textual_plot"):
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
+
+
+def _reseed() -> None:
+    """Fresh random state in a child: forked generators would repeat each other."""
+    import random
+
+    random.seed()
+    numpy = sys.modules.get("numpy")
+    if numpy is not None:
+        numpy.random.seed()
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.seed()
+
+
+def _run_child(control: socket.socket, fds: list[int], columns: int, rows: int) -> None:
+    """In the forked child: become the tab's app. Never returns."""
+    code = 1
+    try:
+        control.close()
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        for target, fd in enumerate(fds):
+            os.dup2(fd, target)
+        for fd in fds:
+            if fd > 2:
+                os.close(fd)
+        os.environ["COLUMNS"] = str(columns)
+        os.environ["ROWS"] = str(rows)
+        _reseed()
+        from tui.launch import launch_app
+
+        code = launch_app()
+    except SystemExit as done:
+        code = done.code if isinstance(done.code, int) else 1
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(code)
+
+
+def _end_children(children: set[int]) -> None:
+    """SIGTERM every child, then SIGKILL those still there after 2 s."""
+    for pid in children:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 2
+    while children and time.monotonic() < deadline:
+        _reap(children)
+        time.sleep(0.05)
+    for pid in children:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    while children:
+        try:
+            pid, _ = os.waitpid(-1, 0)
+        except ChildProcessError:
+            break
+        children.discard(pid)
+
+
+def _reap(children: set[int]) -> None:
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        children.discard(pid)
+
+
+def zygote(control_fd: int) -> None:
+    """Serve fork requests on ``control_fd`` until the web server closes it."""
+    control = socket.socket(fileno=control_fd)
+    _warm_imports()
+    gc.collect()
+    gc.freeze()
+    children: set[int] = set()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    control.sendall(b'{"ready": true}\n')
+    try:
+        while True:
+            ready, _, _ = select.select([control], [], [], 1.0)
+            _reap(children)
+            if not ready:
+                continue
+            message, fds, _, _ = socket.recv_fds(control, 4096, MAX_FDS)
+            if not message:
+                return  # the web server has gone
+            request = json.loads(message)
+            if len(fds) != MAX_FDS:
+                for fd in fds:
+                    os.close(fd)
+                control.sendall(b'{"error": "expected 3 fds"}\n')
+                continue
+            sys.stdout.flush()
+            sys.stderr.flush()
+            pid = os.fork()
+            if pid == 0:
+                _run_child(control, fds, int(request["columns"]), int(request["rows"]))
+            for fd in fds:
+                os.close(fd)
+            children.add(pid)
+            control.sendall(json.dumps({"pid": pid}).encode() + b"\n")
+    finally:
+        _end_children(children)
+
+
+if __name__ == "__main__":
+    zygote(int(sys.argv[1]))
