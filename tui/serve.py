@@ -50,6 +50,7 @@ def port_in_use(host: str, port: int) -> str | None:
 def serve_command(args: argparse.Namespace) -> int:
     """Serve ``python -m tui`` on HOST:PORT; every browser tab gets its own app."""
     port = parse_int("port", args.port, 1, 65535)
+    fps = None if args.serve_fps is None else parse_int("fps", args.serve_fps, 1, 120)
     try:
         import textual_serve.server  # noqa: F401
     except ImportError:
@@ -67,7 +68,7 @@ def serve_command(args: argparse.Namespace) -> int:
 
     fork = os.environ.get("GDLAB_SERVE_FORK", "1") != "0"
     try:
-        serve(command, args.host, port, fork=fork)
+        serve(command, args.host, port, fork=fork, fps=fps)
     except OSError as error:  # taken between the check and the bind
         print(f"gdlab: cannot serve on {args.host}:{port}: {error.strerror}", file=sys.stderr)
         return EXIT_USAGE
