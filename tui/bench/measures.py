@@ -174,8 +174,12 @@ def _hello_first_paint() -> float:
         session.close()
 
 
-def b4_first_paint(samples: int = 3) -> Figure:
-    """gdlab's first frame, beside a one-widget Textual app's (alternating)."""
+def b4_first_paint(samples: int = 5) -> Figure:
+    """gdlab's first frame against the floor: a one-widget Textual app on the same pty.
+
+    Alternating (floor, gdlab, floor, gdlab, ...) in one bench run; the figure is the
+    median of the pairs' differences, so what the machine adds to both cancels out.
+    """
     times = []
     floors = []
     for _ in range(samples):
@@ -183,17 +187,18 @@ def b4_first_paint(samples: int = 3) -> Figure:
         session, first = _start_app()
         session.close()
         times.append(first)
-    value = statistics.median(times)
+    excess = statistics.median(t - f for t, f in zip(times, floors, strict=True))
     return Figure(
         "B4",
-        "gdlab start to first frame (pty 120x40)",
-        value,
+        "gdlab start to first frame, over a one-widget app's",
+        excess,
         "s",
-        "≤ 0.4",
-        value <= 0.4,
-        f"samples {', '.join(f'{t:.2f}' for t in times)}; a one-widget Textual app on the "
-        f"same pty: {statistics.median(floors):.2f} s",
-        times,
+        "≤ +0.1",
+        excess <= 0.1,
+        f"gdlab {statistics.median(times):.2f} s (samples {', '.join(f'{t:.2f}' for t in times)}); "
+        f"a one-widget Textual app on the same pty {statistics.median(floors):.2f} s "
+        f"(samples {', '.join(f'{f:.2f}' for f in floors)})",
+        [t - f for t, f in zip(times, floors, strict=True)],
     )
 
 
