@@ -86,6 +86,7 @@ def _run_child(control: socket.socket, fds: list[int], columns: int, rows: int) 
         control.close()
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         for target, fd in enumerate(fds):
             os.dup2(fd, target)
         for fd in fds:
@@ -144,6 +145,9 @@ def _reap(children: set[int]) -> None:
 def zygote(control_fd: int) -> None:
     """Serve fork requests on ``control_fd`` until the web server closes it."""
     control = socket.socket(fileno=control_fd)
+    # Ctrl+C in the server's terminal reaches its whole process group: the web server
+    # stops, closes its end of the socket, and this process then ends its apps.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _warm_imports()
     gc.collect()
     gc.freeze()
