@@ -7,6 +7,7 @@ Checks that the import comes from the installed package, that its stylesheets lo
 from __future__ import annotations
 
 import asyncio
+import html
 import sys
 import time
 from pathlib import Path
@@ -16,7 +17,8 @@ from tui.app import GdlabApp
 
 
 def screen_text(app: GdlabApp) -> str:
-    return app.export_screenshot().replace("&#160;", " ")
+    """The screen's text, from its SVG screenshot (entities and non-breaking spaces undone)."""
+    return html.unescape(app.export_screenshot()).replace("\xa0", " ")
 
 
 async def main() -> None:
@@ -33,7 +35,7 @@ async def main() -> None:
                 await pilot.pause(0.2)
 
         await wait_for("Chapter 1")
-        await wait_for("stable for")  # torch loaded, facts computed
+        await wait_for("stable for η < 2")  # torch loaded, the bound computed
         await wait_for("Quit")  # the footer: its stylesheet and bindings
         await pilot.pause(0.5)
         await pilot.press("r")

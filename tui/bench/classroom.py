@@ -2,10 +2,10 @@
 
 Each client does what a browser tab does: opens ``/ws?width=W&height=H``, sends
 ``["resize", ...]``, and reads the app's output (binary frames). Its first frame
-is the first output that shows "Chapter 1"; it is ready when torch's facts show
-("stable for"). Memory is the proportional set size (PSS: shared pages split
-among the processes sharing them) summed over the server's whole process group,
-so pages a fork shares are counted once.
+is the first output that shows "Chapter 1"; it is ready when torch has loaded
+and the computed bound shows ("stable for η < 2"). Memory is the proportional
+set size (PSS: shared pages split among the processes sharing them) summed over
+the server's whole process group, so pages a fork shares are counted once.
 
 Every client and the server stop by themselves: each client has a deadline, and
 the server's process group is ended at the end, whatever happened.
@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 FIRST_FRAME = b"Chapter 1"
-READY = b"stable for"
+READY = "stable for η < 2".encode()
+"""Chapter 1's computed bound: torch has loaded (before, the facts say 'η < …')."""
 MARKS = (b"Chapter 1", b"Chapter 2", b"Chapter 3")
 TAIL = 4096
 """Output kept from the last message, so a mark split between two is still seen
