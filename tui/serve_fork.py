@@ -37,8 +37,10 @@ MAX_FDS = 3
 SPARES = int(os.environ.get("GDLAB_SERVE_SPARES", "32"))
 """Children kept forked and waiting for a tab (see Spares): a class opening the
 page together gets its apps without waiting for forks."""
-SPARE_AFTER_QUIET = 0.5
-"""Seconds without a new tab before spares are forked again."""
+SPARE_AFTER_QUIET = 10.0
+"""Seconds without a new tab before spares are forked again: never while a class is
+still opening the page (each fork costs this process tens of milliseconds of CPU,
+which the apps starting need)."""
 PACKAGES_TO_WARM = ("solvers", "tui.widgets", "tui.screens")
 """Every module of these is imported before forking (import errors are skipped),
 so a tab's child imports nothing that the zygote could have."""

@@ -198,7 +198,7 @@ class ClassResult:
     total_mib: float
 
 
-async def _class(port: int, pgid: int, together: int) -> ClassResult:
+async def _class(port: int, pgid: int, together: int, settle: float) -> ClassResult:
     stop = asyncio.Event()
     tasks = []
     # the teacher's tab first: the server warms up; memory with one session
@@ -208,7 +208,7 @@ async def _class(port: int, pgid: int, together: int) -> ClassResult:
         stop.set()
         await asyncio.gather(*tasks)
         raise RuntimeError(f"the first session never became ready: {first.errors}")
-    await asyncio.sleep(2)
+    await asyncio.sleep(settle)
     one = group_pss_mib(pgid)
     # then the class, all at once
     students = [Session() for _ in range(together)]
@@ -228,8 +228,18 @@ async def _class(port: int, pgid: int, together: int) -> ClassResult:
     )
 
 
-def measure_class(together: int = 30, fork: bool = True) -> ClassResult:
-    """One server, a warm-up tab, then ``together`` tabs opened in the same instant."""
+def measure_class(
+    together: int = 30, fork: bool = True, settle: float = 2.0, spares: int | None = None
+) -> ClassResult:
+    """One server, a first tab, ``settle`` seconds, then ``together`` tabs at once.
+
+    A class's server has usually been up a while before the class opens the page:
+    ``settle`` covers the fork server's spares being forked (after 10 s without a
+    new tab).
+    """
     port = free_port()
-    with served(port, {"GDLAB_SERVE_FORK": "1" if fork else "0"}) as server:
-        return asyncio.run(_class(port, server.pid, together))
+    env = {"GDLAB_SERVE_FORK": "1" if fork else "0"}
+    if spares is not None:
+        env["GDLAB_SERVE_SPARES"] = str(spares)
+    with served(port, env) as server:
+        return asyncio.run(_class(port, server.pid, together, settle))

@@ -301,7 +301,8 @@ def b10_classroom(together: int = 30) -> Figure:
     from tui.bench.classroom import measure_class
 
     load = os.getloadavg()[0]
-    forked = measure_class(together, fork=True)
+    # the server has been up a while when the class arrives: its spares are forked
+    forked = measure_class(together, fork=True, settle=15.0)
     # today's textual-serve way, a process per tab, with a few tabs only (it is slow)
     spawned = measure_class(3, fork=False)
     frames = forked.first_frames
