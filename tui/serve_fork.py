@@ -216,7 +216,10 @@ def zygote(control_fd: int, spares_wanted: int = SPARES) -> None:
     children: set[int] = set()
     spares = Spares(spares_wanted)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    control.sendall(b'{"ready": true}\n')
+    try:
+        control.sendall(b'{"ready": true}\n')
+    except OSError:
+        return  # the web server stopped while this process was importing
     quiet_since = time.monotonic()
     try:
         while True:

@@ -90,9 +90,12 @@ class Zygote:
             return int(reply["pid"])
 
     def close(self) -> None:
-        """Close our end: the fork server ends its apps and exits."""
+        """Close our end and SIGTERM it: the fork server ends its apps and exits (at
+        once, too, while it is still importing)."""
         with contextlib.suppress(OSError):
             self.socket.close()
+        with contextlib.suppress(OSError):
+            self.process.terminate()
         try:
             self.process.wait(timeout=5)
         except subprocess.TimeoutExpired:
