@@ -82,9 +82,63 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(one_line if len(one_line) <= 200 else one_line[:200] + "…")
 
 
+class _Version(argparse.Action):
+    """``--version``: the installed distribution's version, looked up only when asked."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> NoReturn:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("gdlab")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            number = "unknown (not installed)"
+        print(f"gdlab {number}")
+        parser.exit(EXIT_OK)
+
+
+SSH_FPS = 20
+"""The redraw rate over SSH (SSH_CONNECTION set) unless --fps or TEXTUAL_FPS says
+otherwise: a third of Textual's 60, for a slow link (B6 in `gdlab bench`)."""
+MAX_FPS = 120
+
+
+def fps_setting(text: str) -> int | None:
+    """--fps's value; also sets the app's redraw rate (TEXTUAL_FPS).
+
+    Textual reads TEXTUAL_FPS once, when it is imported, and the parser runs before
+    anything imports Textual, so this is where the rate is set. argparse passes the
+    default ("auto") through here too when --fps is not given: Textual's own rate, or
+    a lower one over SSH.
+    """
+    if text.strip().lower() == "auto":
+        if "SSH_CONNECTION" not in os.environ or "TEXTUAL_FPS" in os.environ:
+            return None
+        os.environ["TEXTUAL_FPS"] = str(SSH_FPS)
+        return SSH_FPS
+    from solvers.validation import parse_int
+
+    try:
+        fps = parse_int("fps", text, 1, MAX_FPS)
+    except SettingError as error:
+        raise argparse.ArgumentTypeError(error.reason) from None
+    os.environ["TEXTUAL_FPS"] = str(fps)
+    return fps
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``gdlab`` argument parser; values stay text so our validators can explain them."""
     parser = _Parser(prog="gdlab", description="Learn gradient descent with PyTorch autograd.")
+    parser.add_argument("--version", action=_Version, help="print gdlab's version and exit")
+    parser.add_argument(
+        "--fps",
+        type=fps_setting,
+        default="auto",
+        metavar="N",
+        help=f"redraws per second at most, 1-{MAX_FPS}, or auto: 60, or {SSH_FPS} over SSH",
+    )
     sub = parser.add_subparsers(dest="command")
     run = sub.add_parser("run", help="run a chapter headless and print its iterations")
     run.add_argument("chapter", nargs="?", help=", ".join(SPECS) + " (or --from FILE)")
@@ -106,6 +160,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the app to a browser (textual-serve)")
     serve.add_argument("--host", default="localhost")
     serve.add_argument("--port", default="8000")
+    serve.add_argument(
+        "--fps", dest="serve_fps", metavar="N", help=f"each tab's redraws per second, 1-{MAX_FPS}"
+    )
     return parser
 
 
