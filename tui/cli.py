@@ -7,6 +7,7 @@ before torch has loaded, and ``gdlab run --eta abc`` must refuse at once.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 import time
