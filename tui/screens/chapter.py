@@ -141,7 +141,10 @@ class ChapterScreen(Screen[None]):
     def _solver_changed(self, state: SolverState) -> None:
         """torch has loaded (or failed): show the facts and the devices, mount the live view."""
         self._solver = state
-        facts = self.query_one(ProblemFacts)
+        found = self.query(ProblemFacts)
+        if not found:
+            return  # being torn down (a quit as torch finished loading)
+        facts = found.first()
         if state.status is SolverStatus.FAILED:
             facts.show_failed(state.error)
             return
