@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from solvers.view import RunView
     from tui.widgets.live_view import LiveView
 
-PRESET_KEYS = Binding.Group("η regime", compact=True)
+PRESET_KEYS = Binding.Group("η", compact=True)
 PRESETS = {
     "m": Regime.MONOTONE,
     "o": Regime.OSCILLATING,
@@ -43,8 +43,8 @@ PRESETS = {
 }
 """Keys that set η to a value in each regime of plain descent, and run."""
 
-MIN_WIDTH = 60
-MIN_HEIGHT = 18
+MIN_WIDTH = 70
+MIN_HEIGHT = 20
 """Below this size the screen cannot show its controls, status and table: it says so."""
 
 
@@ -100,7 +100,7 @@ class ChapterScreen(Screen[None]):
                 yield Static("loading torch…", id="live-placeholder")
         yield Static("", id="too-small")
         if controls_now:
-            yield Footer(compact=True)
+            yield Footer(compact=True, show_command_palette=False)
         self.controls_mounted = controls_now
 
     def _controls(self) -> ComposeResult:
@@ -124,7 +124,7 @@ class ChapterScreen(Screen[None]):
         self.controls_mounted = True
         await self.query_one("#fields").mount_compose(self._controls())
         await self.query_one("#progress-row").mount(self._progress_bar())
-        await self.mount(Footer(compact=True))
+        await self.mount(Footer(compact=True, show_command_palette=False))
         self.refresh_bindings()  # the footer lists the keys when bindings change: now
         self._run_changed()
 
@@ -178,6 +178,7 @@ class ChapterScreen(Screen[None]):
         width, height = event.size
         self.set_class(width < 110, "-narrow")
         self.set_class(height < 32, "-short")
+        self._show_regime()
         too_small = width < MIN_WIDTH or height < MIN_HEIGHT
         self.set_class(too_small, "-too-small")
         if too_small:
@@ -277,7 +278,9 @@ class ChapterScreen(Screen[None]):
                 eta = None
             said = regime(eta, facts) if eta is not None else None
             if said is not None:
-                text = f"η = {eta:g}: {said[0].value}. {said[1]}"
+                text = f"η = {eta:g}: {said[0].value}"
+                if not self.has_class("-short"):  # 80x24 has room for the word only
+                    text += f". {said[1]}"
         self.query_one("#regime", Static).update(text)
 
     @on(Input.Changed, "#eta")

@@ -63,7 +63,7 @@ def status_text(controller: RunController, loading: bool) -> str:
     elif controller.phase.value == "running" and controller.rate > 0:
         eta = controller.eta_seconds
         second = f"{controller.rate:,.0f} it/s" + (f" · ETA {clock(eta)}" if eta else "")
-    return "  ·  ".join(first) + "\n" + second
+    return " · ".join(first) + "\n" + second
 
 
 class RunStatus(Static):
