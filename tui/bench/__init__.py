@@ -17,8 +17,9 @@ from tui.bench.measures import (
     b5_memory,
     b10_classroom,
 )
+from tui.bench.expression import b7_expression
 
-ALL = ("B1", "B2", "B3", "B4", "B5", "B6", "B10")
+ALL = ("B1", "B2", "B3", "B4", "B5", "B6", "B7", "B10")
 
 
 def machine() -> str:
@@ -46,6 +47,8 @@ def run_figures(only: set[str]) -> list[Figure]:
         figures.append(b4_first_paint())
     if "B5" in only:
         figures.append(b5_memory())
+    if "B7" in only:
+        figures.append(b7_expression())
     if "B10" in only:
         figures.append(b10_classroom())
     return sorted(figures, key=lambda f: int(f.key[1:]))
