@@ -8,6 +8,7 @@ import platform
 import sys
 from dataclasses import asdict
 
+from tui.bench.expression import b7_expression
 from tui.bench.measures import (
     Figure,
     b1_solver,
@@ -17,7 +18,6 @@ from tui.bench.measures import (
     b5_memory,
     b10_classroom,
 )
-from tui.bench.expression import b7_expression
 
 ALL = ("B1", "B2", "B3", "B4", "B5", "B6", "B7", "B10")
 
