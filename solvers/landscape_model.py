@@ -1,0 +1,365 @@
+"""What a landscape plot draws, worked out without torch: the box, levels, glyphs.
+
+:mod:`solvers.landscape` evaluates the objective (torch) on what :func:`plan`
+asks for and returns one of the results here; the widget draws them without
+ever importing torch. The plan is also the cache key: while the path stays in
+its box (and, for a slice, the held parameters keep their values) the grid of
+f need not be computed again, only the path redrawn (:meth:`ContourMap.with_path`).
+
+Conventions: a map is ``rows`` x ``cols`` cells, column 0 at the left (smallest
+x), row 0 at the top (largest y); each cell holds f at its centre.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Literal
+
+import numpy as np
+
+LEVEL_GLYPHS = " ,:;-=+x#%"
+"""One glyph per level, light (low f) to dense (high f); none of them is a mark."""
+NOT_FINITE = "?"
+"""A cell where f is not finite (NaN or ±inf)."""
+PATH_LINE = "·"
+"""Cells the straight line between two consecutive iterates crosses."""
+ITERATE = "o"
+START = "S"
+OPTIMUM = "*"
+CURRENT = "@"
+MARKS = (PATH_LINE, ITERATE, OPTIMUM, START, CURRENT)
+"""Overlay marks, lowest priority first: a later one wins a shared cell."""
+
+EXTENT_ROWS = 20_000
+"""Longer paths are strided to this many rows (plus the last) to find their box."""
+PATH_POINTS = 2_000
+"""Rows of the path kept for drawing (strided, first and last always kept)."""
+MARGIN = 0.1
+"""The box reaches this fraction of the path's span beyond it on each side."""
+LOG_DECADES = 2.0
+"""Levels are log-spaced when f - min spans more than this many decades from its
+10th percentile over the cells to its maximum: evenly spaced levels would then put
+most of the map, and the whole end of the path, in the bottom level or two
+(Rosenbrock's valley: 2.3 decades; a round bowl such as chapter 2's: 1.6)."""
+
+Scale = Literal["log", "linear", "flat"]
+
+
+def fmt(value: float) -> str:
+    """A number in at most 4 significant digits, as the titles and legends show it."""
+    return f"{value:.4g}"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to compute: which parameters span the plot, over what box, the rest held.
+
+    Equal plans give equal grids, so a plan is the cache key of a map.
+    """
+
+    axes: tuple[int, ...]
+    """Indices of the drawn parameters: (0,) for a curve, (0, 1) for a map."""
+    names: tuple[str, ...]
+    """Their names."""
+    x: tuple[float, float]
+    """The first drawn parameter's range."""
+    y: tuple[float, float] | None
+    """The second's (maps only)."""
+    held: tuple[tuple[str, float], ...]
+    """Parameters not drawn, with the value they are held at (their last row's)."""
+    size: tuple[int, int]
+    """(cols, rows) of a map; (points, 1) of a curve."""
+    what: str
+    """What the objective is called: "f", or "loss" for a model."""
+
+    @property
+    def title(self) -> str:
+        """One line saying what is drawn, e.g. "loss over w0, w1 with b = 0.6755"."""
+        if len(self.axes) == 1:
+            return f"{self.what}({self.names[0]}) over the range the run visits"
+        title = f"{self.what} over {self.names[0]}, {self.names[1]}"
+        if not self.held:
+            return title
+        if len(self.held) <= 3:
+            return title + " with " + ", ".join(f"{n} = {fmt(v)}" for n, v in self.held)
+        return title + f", the other {len(self.held)} parameters at their current values"
+
+    @property
+    def axes_line(self) -> str:
+        """The box in words: each axis' range and direction."""
+        text = f"{self.names[0]} {fmt(self.x[0])} … {fmt(self.x[1])} →"
+        if self.y is not None:
+            text += f"   {self.names[1]} {fmt(self.y[0])} … {fmt(self.y[1])} ↑"
+        return text
+
+    def centres(self) -> tuple[np.ndarray, np.ndarray]:
+        """x of each column's centre (left to right), y of each row's (top to bottom)."""
+        cols, rows = self.size
+        xs = _centres(self.x, cols)
+        ys = _centres(self.y, rows)[::-1] if self.y is not None else np.zeros(rows)
+        return xs, ys
+
+    def cells(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(col, row, inside) of points (n, 2) in the drawn parameters; ``inside`` is
+        False for points outside the box (their col and row are clipped)."""
+        cols, rows = self.size
+        assert self.y is not None
+        pts = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+        fx = (pts[:, 0] - self.x[0]) / (self.x[1] - self.x[0])
+        fy = (pts[:, 1] - self.y[0]) / (self.y[1] - self.y[0])
+        inside = (fx >= 0) & (fx <= 1) & (fy >= 0) & (fy <= 1)
+        with np.errstate(invalid="ignore"):
+            col = np.clip(np.floor(np.nan_to_num(fx) * cols), 0, cols - 1).astype(np.int64)
+            row = rows - 1 - np.clip(np.floor(np.nan_to_num(fy) * rows), 0, rows - 1)
+        return col, row.astype(np.int64), inside
+
+
+def _centres(span: tuple[float, float] | None, n: int) -> np.ndarray:
+    assert span is not None
+    width = (span[1] - span[0]) / n
+    return span[0] + width * (np.arange(n, dtype=np.float64) + 0.5)
+
+
+@dataclass(frozen=True)
+class NoLandscape:
+    """Nothing is drawn, and why (in words the widget shows)."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Levels:
+    """Thresholds between levels, in f; ``len(thresholds) + 1`` levels."""
+
+    thresholds: np.ndarray
+    scale: Scale
+    f_min: float
+    f_max: float
+
+    def index(self, values: np.ndarray) -> np.ndarray:
+        """Level of each value, 0 (lowest) … len(thresholds); -1 where not finite."""
+        values = np.asarray(values, dtype=np.float64)
+        level = np.searchsorted(self.thresholds, values, side="right").astype(np.int8)
+        level[~np.isfinite(values)] = -1
+        return level
+
+    def words(self, what: str = "f") -> str:
+        """How the levels were chosen, for the legend."""
+        if self.scale == "log":
+            return f"levels log-spaced in {what} - min"
+        if self.scale == "linear":
+            return "levels evenly spaced"
+        return f"{what} is the same everywhere here"
+
+
+def choose_levels(values: np.ndarray, count: int = len(LEVEL_GLYPHS)) -> Levels:
+    """``count`` levels for these values: log-spaced in ``f - min`` when that spans
+    more than :data:`LOG_DECADES` decades (see there), else evenly spaced."""
+    finite = np.asarray(values, dtype=np.float64)
+    finite = finite[np.isfinite(finite)]
+    if finite.size == 0:
+        return Levels(np.empty(0), "flat", math.nan, math.nan)
+    lo, hi = float(finite.min()), float(finite.max())
+    span = hi - lo
+    if not span > 0 or not math.isfinite(span):
+        return Levels(np.empty(0), "flat", lo, hi)
+    above = finite - lo
+    positive = above[above > 0]
+    p10 = float(np.percentile(positive, 10))
+    if span > p10 * 10**LOG_DECADES:
+        floor = max(float(np.percentile(positive, 1)), span * 1e-12)
+        steps = np.geomspace(floor, span, count)[:-1]
+        return Levels(lo + steps, "log", lo, hi)
+    steps = span * np.arange(1, count) / count
+    return Levels(lo + steps, "linear", lo, hi)
+
+
+@dataclass(frozen=True)
+class Curve:
+    """One parameter: f over the visited range, and the iterates on it."""
+
+    plan: Plan
+    xs: np.ndarray
+    """Sorted x of the curve, the iterates' x among them (so it passes through them)."""
+    fs: np.ndarray
+    """f at ``xs`` (float64, finite)."""
+    path_x: np.ndarray
+    """The iterates in order (strided to :data:`PATH_POINTS`, first and last kept)."""
+    path_f: np.ndarray
+    """f at each iterate, evaluated in float64."""
+    optimum: tuple[float, float] | None
+    """(x*, f*) where known."""
+
+    @property
+    def title(self) -> str:
+        return self.plan.title
+
+    @property
+    def legend(self) -> str:
+        parts = [f"{self.plan.what} {fmt(float(self.fs.min()))} … {fmt(float(self.fs.max()))}"]
+        parts.append(f"{START} start   {CURRENT} now   {ITERATE} iterates, joined in order")
+        if self.optimum is not None:
+            parts.append(f"{OPTIMUM} optimum {fmt(self.optimum[0])}")
+        return "   ".join(parts)
+
+
+@dataclass(frozen=True)
+class ContourMap:
+    """Two parameters (or a slice over two): f on a grid of cells, levels, the path."""
+
+    plan: Plan
+    values: np.ndarray
+    """f at each cell's centre, (rows, cols), NaN where not finite."""
+    levels: Levels
+    cells: np.ndarray
+    """Level index of each cell (int8), -1 where f is not finite."""
+    path: np.ndarray
+    """The iterates in the drawn parameters, (n, 2), in order (strided)."""
+    optimum: tuple[float, float] | None
+    """The optimum's drawn coordinates where known (of the whole problem, for a slice)."""
+
+    @property
+    def title(self) -> str:
+        return self.plan.title
+
+    def with_path(self, path: np.ndarray) -> ContourMap:
+        """The same grid under a newer path (drawn coordinates, already strided)."""
+        return replace(self, path=np.asarray(path, dtype=np.float64))
+
+    def covers(self, path: np.ndarray) -> bool:
+        """Whether every point of ``path`` (drawn coordinates) lies in the box."""
+        if len(path) == 0:
+            return True
+        return bool(self.plan.cells(path)[2].all())
+
+    @property
+    def legend(self) -> str:
+        levels = self.levels
+        text = f"[{LEVEL_GLYPHS}] {self.plan.what} {fmt(levels.f_min)} … {fmt(levels.f_max)}, "
+        text += levels.words(self.plan.what)
+        if (self.cells < 0).any():
+            text += f"; {NOT_FINITE} not finite"
+        marks = f"{START} start  {CURRENT} now  {ITERATE}{PATH_LINE} path"
+        if self.optimum is not None:
+            marks += f"  {OPTIMUM} optimum"
+            if self.plan.held:
+                marks += " (of all parameters)"
+        return text + "   " + marks
+
+    def glyph_rows(self) -> list[str]:
+        """The map as text, one string per row: level glyphs under the path's marks."""
+        grid = [
+            [LEVEL_GLYPHS[k] if k >= 0 else NOT_FINITE for k in row] for row in self.cells.tolist()
+        ]
+        for col, row, glyph in self.marks():
+            grid[row][col] = glyph
+        return ["".join(row) for row in grid]
+
+    def marks(self) -> list[tuple[int, int, str]]:
+        """(col, row, glyph) of every overlay mark, lowest priority first."""
+        out: list[tuple[int, int, str]] = []
+        path = self.path
+        if len(path):
+            col, row, inside = self.plan.cells(path)
+            cells = list(zip(col.tolist(), row.tolist(), inside.tolist(), strict=True))
+            for (c0, r0, in0), (c1, r1, in1) in itertools.pairwise(cells):
+                if in0 and in1:
+                    out.extend((c, r, PATH_LINE) for c, r in _between(c0, r0, c1, r1))
+            out.extend((c, r, ITERATE) for c, r, inside_ in cells if inside_)
+        if self.optimum is not None:
+            col, row, inside = self.plan.cells(np.array([self.optimum]))
+            if inside[0]:
+                out.append((int(col[0]), int(row[0]), OPTIMUM))
+        if len(path):
+            ends = self.plan.cells(path[[0, -1]])
+            for k, glyph in ((0, START), (1, CURRENT)):
+                if ends[2][k]:
+                    out.append((int(ends[0][k]), int(ends[1][k]), glyph))
+        return out
+
+
+def _between(c0: int, r0: int, c1: int, r1: int) -> list[tuple[int, int]]:
+    """Cells strictly between two cells on the straight line joining them."""
+    steps = max(abs(c1 - c0), abs(r1 - r0))
+    if steps <= 1:
+        return []
+    t = np.arange(1, steps) / steps
+    cols = np.rint(c0 + (c1 - c0) * t).astype(np.int64)
+    rows = np.rint(r0 + (r1 - r0) * t).astype(np.int64)
+    return list(zip(cols.tolist(), rows.tolist(), strict=True))
+
+
+Landscape = Curve | ContourMap | NoLandscape
+"""What :func:`solvers.landscape.compute_landscape` returns."""
+
+
+def stride(path: np.ndarray, count: int) -> np.ndarray:
+    """At most ``count`` + 1 rows of ``path`` in order, evenly strided, the last kept."""
+    if len(path) <= count:
+        return np.asarray(path)
+    step = -(-len(path) // count)
+    return np.concatenate([path[::step], path[-1:]])
+
+
+def nice_step(span: float) -> float:
+    """1, 2 or 5 times a power of ten, at least ``span`` (> 0)."""
+    power = 10.0 ** math.floor(math.log10(span))
+    for factor in (1.0, 2.0, 5.0, 10.0):
+        if factor * power >= span:
+            return factor * power
+    return 10.0 * power  # pragma: no cover - the loop ends at 10
+
+
+def axis_range(values: np.ndarray, extra: Sequence[float] = ()) -> tuple[float, float]:
+    """A range holding ``values`` and ``extra`` with a margin, its ends snapped to a
+    round step (a tenth of the span or so), so that a path growing inside it leaves
+    the range, and with it the cache key, unchanged."""
+    lo = min(float(np.min(values)), *extra) if len(extra) else float(np.min(values))
+    hi = max(float(np.max(values)), *extra) if len(extra) else float(np.max(values))
+    span = hi - lo
+    if not span > 0:
+        span = max(abs(lo), 1.0)
+    pad = MARGIN * span
+    step = nice_step(span / 10)
+    low = math.floor((lo - pad) / step) * step
+    high = math.ceil((hi + pad) / step) * step
+    return low, high
+
+
+def plan(
+    param_names: tuple[str, ...],
+    path: np.ndarray,
+    optimum: tuple[float, ...] | None,
+    size: tuple[int, int],
+    what: str = "f",
+) -> Plan | NoLandscape:
+    """What to draw for a run's parameter rows ``path`` (n, n_params).
+
+    One parameter: a curve of ``size[0]`` points. Two: a map of ``size`` cells over
+    a box around the path and the optimum. More: a map over the first two with the
+    others held at their last row's values.
+    """
+    n = len(param_names)
+    if n == 0:
+        return NoLandscape("the problem has no parameters to draw over")
+    rows = np.asarray(path, dtype=np.float64).reshape(-1, n)
+    if len(rows) == 0:
+        return NoLandscape("no iterations yet")
+    axes = (0,) if n == 1 else (0, 1)
+    last = rows[-1]
+    if not np.isfinite(last).all():
+        return NoLandscape("the last iterate is not finite")
+    held = tuple((param_names[k], float(last[k])) for k in range(len(axes), n))
+    drawn = stride(rows, EXTENT_ROWS)[:, axes]
+    drawn = drawn[np.isfinite(drawn).all(axis=1)]
+    if optimum is not None and not all(math.isfinite(v) for v in optimum):
+        optimum = None
+    x = axis_range(drawn[:, 0], [optimum[0]] if optimum else [])
+    if n == 1:
+        return Plan(axes, param_names[:1], x, None, held, (max(16, size[0]), 1), what)
+    y = axis_range(drawn[:, 1], [optimum[1]] if optimum else [])
+    cols, rows_ = max(4, size[0]), max(2, size[1])
+    return Plan(axes, param_names[:2], x, y, held, (cols, rows_), what)
