@@ -129,11 +129,12 @@ def compute_landscape(
         facts = getattr(problem, "facts", None)
     optimum = facts.optimum.params if facts is not None and facts.optimum is not None else None
     what = "loss" if spec.prediction_names else "f"
-    rows = np.asarray(path, dtype=np.float64).reshape(-1, spec.n_params)
+    rows = np.asarray(path).reshape(-1, spec.n_params)  # no copy of a long history
     planned = plan(spec.param_names, rows, optimum, size, what)
     if isinstance(planned, NoLandscape):
         return planned
-    drawn = stride(rows, PATH_POINTS)[:, planned.axes]
+    drawn = stride(rows, PATH_POINTS)[:, planned.axes].astype(np.float64)
+    drawn = drawn[np.isfinite(drawn).all(axis=1)]
     if len(planned.axes) == 1:
         f_star = facts.optimum.value if facts is not None and facts.optimum is not None else None
         return _curve(problem, planned, drawn[:, 0], optimum, f_star)

@@ -12,9 +12,7 @@ x), row 0 at the top (largest y); each cell holds f at its centre.
 
 from __future__ import annotations
 
-import itertools
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -33,8 +31,6 @@ CURRENT = "@"
 MARKS = (PATH_LINE, ITERATE, OPTIMUM, START, CURRENT)
 """Overlay marks, lowest priority first: a later one wins a shared cell."""
 
-EXTENT_ROWS = 20_000
-"""Longer paths are strided to this many rows (plus the last) to find their box."""
 PATH_POINTS = 2_000
 """Rows of the path kept for drawing (strided, first and last always kept)."""
 MARGIN = 0.1
@@ -229,12 +225,6 @@ class ContourMap:
         """The same grid under a newer path (drawn coordinates, already strided)."""
         return replace(self, path=np.asarray(path, dtype=np.float64))
 
-    def covers(self, path: np.ndarray) -> bool:
-        """Whether every point of ``path`` (drawn coordinates) lies in the box."""
-        if len(path) == 0:
-            return True
-        return bool(self.plan.cells(path)[2].all())
-
     @property
     def legend(self) -> str:
         levels = self.levels
@@ -251,45 +241,51 @@ class ContourMap:
 
     def glyph_rows(self) -> list[str]:
         """The map as text, one string per row: level glyphs under the path's marks."""
-        grid = [
-            [LEVEL_GLYPHS[k] if k >= 0 else NOT_FINITE for k in row] for row in self.cells.tolist()
-        ]
-        for col, row, glyph in self.marks():
-            grid[row][col] = glyph
-        return ["".join(row) for row in grid]
+        lookup = np.array(list(LEVEL_GLYPHS + NOT_FINITE))  # level -1: the last entry
+        grid = lookup[self.cells.astype(np.int64)]
+        for glyph, (cols, rows) in self.marks():
+            grid[rows, cols] = glyph
+        return ["".join(row) for row in grid.tolist()]
 
-    def marks(self) -> list[tuple[int, int, str]]:
-        """(col, row, glyph) of every overlay mark, lowest priority first."""
-        out: list[tuple[int, int, str]] = []
+    def marks(self) -> list[tuple[str, tuple[np.ndarray, np.ndarray]]]:
+        """Each overlay mark with the (cols, rows) of its cells, lowest priority first."""
+        out: list[tuple[str, tuple[np.ndarray, np.ndarray]]] = []
         path = self.path
         if len(path):
             col, row, inside = self.plan.cells(path)
-            cells = list(zip(col.tolist(), row.tolist(), inside.tolist(), strict=True))
-            for (c0, r0, in0), (c1, r1, in1) in itertools.pairwise(cells):
-                if in0 and in1:
-                    out.extend((c, r, PATH_LINE) for c, r in _between(c0, r0, c1, r1))
-            out.extend((c, r, ITERATE) for c, r, inside_ in cells if inside_)
-        if self.optimum is not None:
-            col, row, inside = self.plan.cells(np.array([self.optimum]))
-            if inside[0]:
-                out.append((int(col[0]), int(row[0]), OPTIMUM))
+            out.append((PATH_LINE, _lines(col, row, inside)))
+            out.append((ITERATE, (col[inside], row[inside])))
+        points = [(OPTIMUM, np.array([self.optimum]))] if self.optimum is not None else []
         if len(path):
-            ends = self.plan.cells(path[[0, -1]])
-            for k, glyph in ((0, START), (1, CURRENT)):
-                if ends[2][k]:
-                    out.append((int(ends[0][k]), int(ends[1][k]), glyph))
+            points += [(START, path[:1]), (CURRENT, path[-1:])]
+        for glyph, point in points:
+            col, row, inside = self.plan.cells(point)
+            out.append((glyph, (col[inside], row[inside])))
         return out
 
 
-def _between(c0: int, r0: int, c1: int, r1: int) -> list[tuple[int, int]]:
-    """Cells strictly between two cells on the straight line joining them."""
-    steps = max(abs(c1 - c0), abs(r1 - r0))
-    if steps <= 1:
-        return []
-    t = np.arange(1, steps) / steps
-    cols = np.rint(c0 + (c1 - c0) * t).astype(np.int64)
-    rows = np.rint(r0 + (r1 - r0) * t).astype(np.int64)
-    return list(zip(cols.tolist(), rows.tolist(), strict=True))
+def _lines(
+    col: np.ndarray, row: np.ndarray, inside: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cells strictly between consecutive points (both inside the box) on the straight
+    line joining them: (cols, rows), all segments at once."""
+    keep = np.ones(len(col), dtype=bool)
+    keep[1:] = (col[1:] != col[:-1]) | (row[1:] != row[:-1])
+    col, row, inside = col[keep], row[keep], inside[keep]
+    both = inside[:-1] & inside[1:]
+    c0, r0 = col[:-1][both], row[:-1][both]
+    dc, dr = col[1:][both] - c0, row[1:][both] - r0
+    steps = np.maximum(np.abs(dc), np.abs(dr))
+    between = np.maximum(steps - 1, 0)
+    total = int(between.sum())
+    if total == 0:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    segment = np.repeat(np.arange(len(steps)), between)
+    first = np.cumsum(between) - between
+    t = (np.arange(total) - first[segment] + 1) / steps[segment]
+    cols = np.rint(c0[segment] + dc[segment] * t).astype(np.int64)
+    rows = np.rint(r0[segment] + dr[segment] * t).astype(np.int64)
+    return cols, rows
 
 
 Landscape = Curve | ContourMap | NoLandscape
@@ -297,11 +293,36 @@ Landscape = Curve | ContourMap | NoLandscape
 
 
 def stride(path: np.ndarray, count: int) -> np.ndarray:
-    """At most ``count`` + 1 rows of ``path`` in order, evenly strided, the last kept."""
+    """About ``count`` rows of ``path`` in order, evenly strided, the last kept.
+
+    The step is odd, so a path that alternates sides every iteration (oscillation)
+    still alternates when strided: an even step would keep one side only.
+    """
     if len(path) <= count:
         return np.asarray(path)
     step = -(-len(path) // count)
-    return np.concatenate([path[::step], path[-1:]])
+    step += 1 - step % 2
+    picked = np.asarray(path[::step])
+    if (len(path) - 1) % step:
+        picked = np.concatenate([picked, np.asarray(path[-1:])])
+    return picked
+
+
+def extent(values: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Column-wise min and max of the finite rows of ``values`` (n, k); None if none.
+
+    Every row counts (no striding: a stride could miss the far side of an
+    oscillation); non-finite rows are skipped.
+    """
+    if len(values) == 0:
+        return None
+    lo, hi = np.min(values, axis=0), np.max(values, axis=0)
+    if np.isfinite(lo).all() and np.isfinite(hi).all():
+        return lo.astype(np.float64), hi.astype(np.float64)
+    finite = values[np.isfinite(values).all(axis=1)]
+    if len(finite) == 0:
+        return None
+    return finite.min(axis=0).astype(np.float64), finite.max(axis=0).astype(np.float64)
 
 
 def nice_step(span: float) -> float:
@@ -313,20 +334,18 @@ def nice_step(span: float) -> float:
     return 10.0 * power  # pragma: no cover - the loop ends at 10
 
 
-def axis_range(values: np.ndarray, extra: Sequence[float] = ()) -> tuple[float, float]:
-    """A range holding ``values`` and ``extra`` with a margin, its ends snapped to a
+def axis_range(lo: float, hi: float, extra: float | None = None) -> tuple[float, float]:
+    """A range holding [lo, hi] and ``extra`` with a margin, its ends snapped to a
     round step (a tenth of the span or so), so that a path growing inside it leaves
     the range, and with it the cache key, unchanged."""
-    lo = min(float(np.min(values)), *extra) if len(extra) else float(np.min(values))
-    hi = max(float(np.max(values)), *extra) if len(extra) else float(np.max(values))
+    if extra is not None:
+        lo, hi = min(lo, extra), max(hi, extra)
     span = hi - lo
     if not span > 0:
         span = max(abs(lo), 1.0)
     pad = MARGIN * span
     step = nice_step(span / 10)
-    low = math.floor((lo - pad) / step) * step
-    high = math.ceil((hi + pad) / step) * step
-    return low, high
+    return math.floor((lo - pad) / step) * step, math.ceil((hi + pad) / step) * step
 
 
 def plan(
@@ -345,21 +364,22 @@ def plan(
     n = len(param_names)
     if n == 0:
         return NoLandscape("the problem has no parameters to draw over")
-    rows = np.asarray(path, dtype=np.float64).reshape(-1, n)
-    if len(rows) == 0:
+    if len(path) == 0:
         return NoLandscape("no iterations yet")
     axes = (0,) if n == 1 else (0, 1)
-    last = rows[-1]
+    last = np.asarray(path[-1], dtype=np.float64).reshape(n)
     if not np.isfinite(last).all():
         return NoLandscape("the last iterate is not finite")
     held = tuple((param_names[k], float(last[k])) for k in range(len(axes), n))
-    drawn = stride(rows, EXTENT_ROWS)[:, axes]
-    drawn = drawn[np.isfinite(drawn).all(axis=1)]
+    bounds = extent(np.asarray(path)[:, axes])
+    if bounds is None:  # pragma: no cover - the last row is finite
+        return NoLandscape("no finite iterate to draw around")
+    lo, hi = bounds
     if optimum is not None and not all(math.isfinite(v) for v in optimum):
         optimum = None
-    x = axis_range(drawn[:, 0], [optimum[0]] if optimum else [])
+    x = axis_range(float(lo[0]), float(hi[0]), optimum[0] if optimum else None)
     if n == 1:
         return Plan(axes, param_names[:1], x, None, held, (max(16, size[0]), 1), what)
-    y = axis_range(drawn[:, 1], [optimum[1]] if optimum else [])
-    cols, rows_ = max(4, size[0]), max(2, size[1])
-    return Plan(axes, param_names[:2], x, y, held, (cols, rows_), what)
+    y = axis_range(float(lo[1]), float(hi[1]), optimum[1] if optimum else None)
+    cols, rows = max(4, size[0]), max(2, size[1])
+    return Plan(axes, param_names[:2], x, y, held, (cols, rows), what)
