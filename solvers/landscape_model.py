@@ -237,7 +237,17 @@ class ContourMap:
             marks += f"  {OPTIMUM} optimum"
             if self.plan.held:
                 marks += " (of all parameters)"
+            if self.now_on_optimum:
+                marks += f", under {CURRENT}"
         return text + "   " + marks
+
+    @property
+    def now_on_optimum(self) -> bool:
+        """The current point's cell is the optimum's, so ``@`` hides ``*``."""
+        if self.optimum is None or len(self.path) == 0:
+            return False
+        col, row, inside = self.plan.cells(np.array([self.optimum, self.path[-1]]))
+        return bool(inside.all() and col[0] == col[1] and row[0] == row[1])
 
     def glyph_rows(self) -> list[str]:
         """The map as text, one string per row: level glyphs under the path's marks."""

@@ -173,6 +173,16 @@ def test_the_map_marks_start_now_and_optimum_over_level_glyphs():
         assert text.count(mark) == 1
     assert not set(LEVEL_GLYPHS) & set(MARKS)  # a glyph is a level or a mark, never both
     assert set(text) <= set(LEVEL_GLYPHS) | set(MARKS) | {"\n"}
+    assert not landscape.now_on_optimum and "under @" not in landscape.legend
+
+
+def test_the_legend_says_when_now_hides_the_optimum():
+    descent = run("2", 10)  # η = 0.4: within 1e-6 of x* after 10 steps
+    landscape = compute_landscape(descent.problem, path_of(descent), (60, 20))
+    assert isinstance(landscape, ContourMap)
+    text = "\n".join(landscape.glyph_rows())
+    assert CURRENT in text and OPTIMUM not in text
+    assert landscape.now_on_optimum and "* optimum, under @" in landscape.legend
 
 
 def test_a_grown_path_inside_the_box_reuses_the_grid():
