@@ -270,12 +270,17 @@ class LandscapeApp(App[None]):
 async def shown(app: LandscapeApp, pilot, descent: Descent | None) -> LandscapePlot:
     plot = app.query_one(LandscapePlot)
     plot.update_from(descent.view if descent else None, descent.problem if descent else None)
+    await shown_without_asking(app, pilot)
+    return plot
+
+
+async def shown_without_asking(app: App[None], pilot) -> None:
+    """Let the workers finish and their results be drawn."""
     for _ in range(100):  # a map drawn once may ask again, at the size it then has
         await pilot.pause(0.05)
         if not any(worker.is_running for worker in app.workers):
             break
     await pilot.pause()
-    return plot
 
 
 async def test_the_map_reads_with_no_color(monkeypatch):
@@ -356,4 +361,17 @@ async def test_one_parameter_draws_the_curve(monkeypatch):
         await pilot.pause()
         canvas_text = terminal_text(app)
         assert START in canvas_text and CURRENT in canvas_text and OPTIMUM in canvas_text
+    assert app._exception is None
+
+
+async def test_a_request_before_the_plot_is_mounted_is_drawn_once_it_is():
+    descent = run("2", 3)
+    app = App[None]()
+    async with app.run_test(size=(70, 26)) as pilot:
+        plot = LandscapePlot()
+        plot.update_from(descent.view, descent.problem)  # not mounted: nothing to draw into
+        await app.mount(plot)
+        await shown_without_asking(app, pilot)
+        assert isinstance(plot.landscape, ContourMap)
+        assert START in "\n".join(plot.query_one(ContourView).lines_text())
     assert app._exception is None

@@ -213,6 +213,8 @@ class LandscapePlot(Vertical):
 
     def on_mount(self) -> None:
         self._draw()
+        if self._request is not None:  # asked before its children existed
+            self.update_from(*self._request)
 
     def update_from(self, view: ViewLike | None, problem: Any) -> None:
         """Recompute for the run's rows so far, off the UI thread.
@@ -225,9 +227,12 @@ class LandscapePlot(Vertical):
         if view is None or rows is None or len(rows) == 0:
             self._request = None
             self._serial += 1
+            self.workers.cancel_group(self, "landscape")
             self.show_landscape(NoLandscape("no iterations yet"), self._serial)
             return
         self._request = (view, problem)
+        if not self.query(ContourView):
+            return  # not composed yet: on_mount asks again
         self._serial += 1
         path = rows[:, view.layout.params]
         if view.layout.n_params == 1:
@@ -281,7 +286,7 @@ class LandscapePlot(Vertical):
                 return
             self._shown = serial
         self.landscape = landscape
-        if self.is_mounted:
+        if self.query(ContourView):  # composed: else on_mount draws it
             self._draw()
 
     def _draw(self) -> None:
