@@ -235,9 +235,8 @@ class LandscapePlot(Vertical):
             return  # not composed yet: on_mount asks again
         self._serial += 1
         path = rows[:, view.layout.params]
-        if view.layout.n_params == 1:
-            curve = self.query_one(CurvePlot).size
-            size = (max(64, 2 * curve.width), 1)
+        if view.layout.n_params == 1:  # two braille dots a column
+            size = (max(64, 2 * self.content_size.width), 1)
         else:
             size = self._map_size()
         self._compute(problem, path, view.facts, size, self.landscape, self._serial)
