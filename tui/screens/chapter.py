@@ -162,7 +162,10 @@ class ChapterScreen(Screen[None]):
             return
         from tui.widgets.live_view import LiveView
 
-        self.live = LiveView(spec or self.spec, id="live-view")
+        spec = spec or self.spec
+        from solvers.problems import problem_for  # torch has loaded: the view is mounted after
+
+        self.live = LiveView(spec, problem_for(spec), id="live-view")
         for placeholder in self.query("#live-placeholder"):
             placeholder.remove()
         self.query_one("#live").mount(self.live)
