@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from solvers.specs import SPECS
+from tui.display import PLAIN_THEME, plain
 from tui.messages import SolverFailed, SolverReady
 from tui.run_controller import cancel_all
 from tui.screens.chapter import ChapterScreen
@@ -65,6 +66,8 @@ class GdlabApp(App[None]):
         self.start_chapter = start_chapter
 
     def on_mount(self) -> None:
+        if plain():
+            self.theme = PLAIN_THEME  # the terminal's own 16 colours
         if self.start_chapter != "1":
             self.switch_mode(_mode(self.start_chapter))
 

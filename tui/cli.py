@@ -106,6 +106,13 @@ otherwise: a third of Textual's 60, for a slow link (B6 in `gdlab bench`)."""
 MAX_FPS = 120
 
 
+class _Plain(argparse.Action):
+    """``--plain``: set GDLAB_PLAIN before the app (and its plots) are imported."""
+
+    def __call__(self, parser: Any, namespace: Any, values: Any, option: Any = None) -> None:
+        os.environ["GDLAB_PLAIN"] = "1"
+
+
 def fps_setting(text: str) -> int | None:
     """--fps's value; also sets the app's redraw rate (TEXTUAL_FPS).
 
@@ -133,6 +140,12 @@ def build_parser() -> argparse.ArgumentParser:
     """The ``gdlab`` argument parser; values stay text so our validators can explain them."""
     parser = _Parser(prog="gdlab", description="Learn gradient descent with PyTorch autograd.")
     parser.add_argument("--version", action=_Version, help="print gdlab's version and exit")
+    parser.add_argument(
+        "--plain",
+        action=_Plain,
+        nargs=0,
+        help="no Braille, 16 colours: for the Linux console and old terminals",
+    )
     parser.add_argument(
         "--fps",
         type=fps_setting,

@@ -32,7 +32,6 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Static
 from textual.worker import get_current_worker
-from textual_hires_canvas import HiResMode
 
 from solvers.facts import Facts
 from solvers.history import Layout
@@ -49,6 +48,7 @@ from solvers.landscape_model import (
     Landscape,
     NoLandscape,
 )
+from tui.display import line_mode
 from tui.widgets.plots import _Plot
 
 DEFAULT_SIZE = (60, 20)
@@ -85,8 +85,8 @@ class CurvePlot(_Plot):
         self.clear()
         self.set_xlabel(curve.plan.names[0])
         self.set_ylabel(curve.plan.what)
-        self.plot(curve.xs, curve.fs, line_style="blue", hires_mode=HiResMode.BRAILLE)
-        self.plot(curve.path_x, curve.path_f, line_style="bold cyan", hires_mode=HiResMode.BRAILLE)
+        self.plot(curve.xs, curve.fs, line_style="blue", hires_mode=line_mode())
+        self.plot(curve.path_x, curve.path_f, line_style="bold cyan", hires_mode=line_mode())
         self.scatter(curve.path_x, curve.path_f, marker=ITERATE, marker_style="cyan")
         if curve.optimum is not None:
             self.scatter([curve.optimum[0]], [curve.optimum[1]], marker=OPTIMUM,

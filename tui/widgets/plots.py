@@ -15,11 +15,12 @@ from rich.segment import Segment
 from textual.app import ComposeResult
 from textual.containers import Grid
 from textual.strip import Strip
-from textual_hires_canvas import Canvas, HiResMode
+from textual_hires_canvas import Canvas
 from textual_plot import PlotWidget
 from textual_plot.axis_formatter import NumericAxisFormatter
 from textual_plot.plot_widget import Legend
 
+from tui.display import line_mode
 from tui.widgets.series import min_max_buckets
 
 
@@ -105,7 +106,7 @@ class ObjectivePlot(_Plot):
         if len(log_values) == 0:
             return
         xs, ys = min_max_buckets(log_values, max(8, self.size.width))
-        self.plot(xs, ys, line_style="bold green", hires_mode=HiResMode.BRAILLE)
+        self.plot(xs, ys, line_style="bold green", hires_mode=line_mode())
 
 
 class PathPlot(_Plot):
@@ -138,19 +139,19 @@ class PathPlot(_Plot):
             return
         if params.shape[1] == 1:
             xs, ys = min_max_buckets(params[:, 0], max(8, self.size.width))
-            self.plot(xs, ys, line_style="bold cyan", hires_mode=HiResMode.BRAILLE)
+            self.plot(xs, ys, line_style="bold cyan", hires_mode=line_mode())
             if self.optimum is not None:
                 end = max(1.0, float(len(params) - 1))
                 self.plot(
                     [0.0, end],
                     [self.optimum[0]] * 2,
                     line_style="yellow",
-                    hires_mode=HiResMode.BRAILLE,
+                    hires_mode=line_mode(),
                 )
             return
         step = max(1, len(params) // 400)
         path = np.vstack([params[::step, :2], params[-1:, :2]]).astype(np.float64)
-        self.plot(path[:, 0], path[:, 1], line_style="bold cyan", hires_mode=HiResMode.BRAILLE)
+        self.plot(path[:, 0], path[:, 1], line_style="bold cyan", hires_mode=line_mode())
         self.scatter(path[:1, 0], path[:1, 1], marker="o", marker_style="white")
         if self.optimum is not None:
             self.scatter([self.optimum[0]], [self.optimum[1]], marker="*", marker_style="yellow")
