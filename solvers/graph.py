@@ -190,9 +190,7 @@ def build_graph(
         children = tuple(index[c] for c, _ in fn.next_functions if c is not None)
         constants = sum(1 for c, _ in fn.next_functions if c is None)
         grad = _flat(grads[i]) if i in grads else None
-        nodes.append(
-            GraphNode(i, op, children, constants, param, shape, values, grad, details[i])
-        )
+        nodes.append(GraphNode(i, op, children, constants, param, shape, values, grad, details[i]))
     return AutogradGraph(
         tuple(nodes), tuple(edges), title, float(value.detach().reshape(-1)[0]), backward
     )
