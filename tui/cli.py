@@ -102,6 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the app to a browser (textual-serve)")
     serve.add_argument("--host", default="localhost")
     serve.add_argument("--port", default="8000")
+    from tui.code_command import add_code_parser
+
+    add_code_parser(sub)
     return parser
 
 
@@ -210,6 +213,10 @@ def _dispatch(argv: Sequence[str] | None) -> int:
         args = parser.parse_args(arguments)
         if args.command == "run":
             return run_command(args)
+        if args.command == "code":
+            from tui.code_command import code_command
+
+            return code_command(args)
         if args.command == "bench":
             from tui.bench import bench_command
 
