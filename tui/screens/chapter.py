@@ -46,6 +46,8 @@ class ChapterScreen(Screen[None]):
         Binding("space", "key('pause')", "Pause/resume"),
         Binding("n", "key('step')", "Step"),
         Binding("ctrl+r", "key('reset')", "Reset"),
+        Binding("g", "graph", "Graph"),
+        Binding("c", "code", "Code"),
         Binding("escape", "leave_field", "Leave field"),
     ]
 
@@ -207,6 +209,18 @@ class ChapterScreen(Screen[None]):
                 f"{self.controller.phase.value}\nfix the flagged field first", layout=False
             )
         return settings
+
+    def action_graph(self) -> None:
+        """g: the autograd graph of this problem (tui/screens/graph.py)."""
+        from tui.screens.graph import open_graph
+
+        open_graph(self)
+
+    def action_code(self) -> None:
+        """c: the standalone script of this run (tui/screens/code.py)."""
+        from tui.screens.code import open_code
+
+        open_code(self)
 
     def action_leave_field(self) -> None:
         """Escape: leave the text field so single-letter keys work again."""
