@@ -71,7 +71,7 @@ async def capture_views() -> list[Path]:
             await pilot.press(key)
             while not isinstance(app.screen, kind):
                 await pilot.pause(0.05)
-            await pilot.pause(0.5)
+            await pilot.pause(1.5)  # the footer lists the view's keys once it has focus
             path = OUT / f"{name}.svg"
             app.save_screenshot(str(path))
             written.append(path)

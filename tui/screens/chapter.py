@@ -46,8 +46,8 @@ class ChapterScreen(Screen[None]):
         Binding("space", "key('pause')", "Pause/resume"),
         Binding("n", "key('step')", "Step"),
         Binding("ctrl+r", "key('reset')", "Reset"),
-        Binding("g", "graph", "Graph"),
-        Binding("c", "code", "Code"),
+        Binding("g", "graph", "Graph", show=False),
+        Binding("c", "code", "Code", show=False),
         Binding("escape", "leave_field", "Leave field"),
     ]
 
