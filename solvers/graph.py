@@ -23,10 +23,13 @@ How values and gradients are captured (not recomputed):
   internal ops, and the saved tensors (``_saved_self`` …) are a node's
   *inputs*, only for some ops, and freed by the backward pass.
 
-TorchScript modules run their ops in C++, below a Python mode, and may record
-fused nodes (``DifferentiableGraphBackward``): the graph of an expression is
-built from the eager :class:`~solvers.objectives.expression.ExpressionObjective`
-(same ops, same order, bit-identical values), see :func:`expression_graph`.
+A TorchScript module's graph is whatever its executor ran: the first calls record
+ordinary nodes (with repeated subexpressions merged), later ones a single fused
+``CppFunction`` for the whole differentiable graph. So the graph of an expression
+is built from the eager :class:`~solvers.objectives.expression.ExpressionObjective`
+(the ops as written, in the order written): :func:`expression_graph`, and
+:func:`problem_graph` for a problem whose objective is scripted
+(:func:`eager_objective`).
 """
 
 from __future__ import annotations
@@ -34,13 +37,14 @@ from __future__ import annotations
 import re
 from collections import deque
 from collections.abc import Sequence
+from math import prod
 from typing import Any
 
 import torch
 from torch import Tensor
 from torch.utils._python_dispatch import TorchDispatchMode
 
-from solvers.expression import parse
+from solvers.expression import Expression, parse
 from solvers.graph_model import LEAF_OP, AutogradGraph, GraphEdge, GraphNode
 from solvers.objectives.expression import ExpressionObjective
 from solvers.problems import DTYPE, Problem
@@ -77,9 +81,7 @@ def tensor_names(spec: ProblemSpec) -> list[str]:
     names: list[str] = []
     offset = 0
     for shape in spec.param_shapes:
-        size = 1
-        for n in shape:
-            size *= n
+        size = prod(shape)
         scalars = spec.param_names[offset : offset + size]
         offset += size
         if size == 1:
@@ -196,6 +198,22 @@ def build_graph(
     )
 
 
+def eager_objective(problem: Problem) -> torch.nn.Module | None:
+    """The eager twin of a problem's TorchScript objective, where the problem has one:
+    its ``eager_objective`` attribute, or an :class:`ExpressionObjective` built from its
+    ``expression`` (text or parsed); None otherwise."""
+    twin = getattr(problem, "eager_objective", None)
+    if isinstance(twin, torch.nn.Module):
+        return twin
+    expression = getattr(problem, "expression", None)
+    if isinstance(expression, str):
+        expression = parse(expression)
+    if isinstance(expression, Expression):
+        dim = sum(prod(shape) for shape in problem.spec.param_shapes)
+        return ExpressionObjective(expression, dim)
+    return None
+
+
 def problem_graph(
     problem: Problem,
     values: Sequence[float] | None = None,
@@ -205,15 +223,23 @@ def problem_graph(
     device: torch.device | None = None,
 ) -> AutogradGraph:
     """The graph of ``problem``'s objective at the flat parameter ``values`` (default:
-    its start with seed 0). ``objective`` replaces a scripted objective with its eager
-    twin (see the module docstring)."""
+    its start with seed 0). A TorchScript objective is replaced by its eager twin
+    (``objective``, else :func:`eager_objective`); without one its graph is drawn as
+    torch records it, and says so."""
     at = tuple(values) if values is not None else problem.start_values(None, 0)
     where = device or torch.device("cpu")
     params = problem.make_params(tuple(float(v) for v in at), where)
     module = objective if objective is not None else problem.objective_on(where, DTYPE)
     note = ""
     if isinstance(module, torch.jit.ScriptModule):
-        note = "a TorchScript module: forward values are not captured"
+        twin = eager_objective(problem)
+        if twin is not None:
+            module = twin.to(device=where, dtype=DTYPE)
+        else:
+            note = (
+                "a TorchScript module: after its first runs torch records its ops as one "
+                "fused node (CppFunction)"
+            )
     graph = build_graph(module, params, tensor_names(problem.spec), title=title)
     if note:
         graph = AutogradGraph(

@@ -264,3 +264,14 @@ async def test_c_shows_the_runs_script_and_w_saves_it(tmp_path, monkeypatch):
         assert run_script(saved.read_text(), tmp_path, saved.name) == stream.getvalue()
         await tap(pilot, "escape")
         await wait_until(pilot, lambda: not isinstance(app.screen, CodeScreen), "closed", 10)
+
+
+def test_codegen_and_graph_model_import_no_torch():
+    code = (
+        "import sys\nimport solvers.codegen, solvers.graph_model, tui.screens.code\n"
+        "print('torch' in sys.modules, 'numpy' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert done.stdout.strip() == "False False", done.stderr

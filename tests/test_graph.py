@@ -181,3 +181,24 @@ async def test_graph_after_a_step_shows_that_iteration():
         assert graph.title.endswith(f"iteration {view.count - 1}")
         assert graph.leaf("x").value == (float(row[0]),)
         assert graph.leaf("x").grad == (float(row[2]),)
+
+
+def test_a_scripted_objective_is_drawn_from_its_eager_twin():
+    from solvers.expression import parse
+    from solvers.graph import eager_objective
+    from solvers.objectives.expression import make_expression_objective
+    from solvers.problems import Problem
+    from solvers.specs import ProblemSpec
+
+    text = "sin(x0)*sin(x0) + x1^2"
+    spec = ProblemSpec("custom", "Yours", text, ("x0", "x1"), ((2,),), (), 0.1, 10, None)
+    problem = Problem(spec, make_expression_objective(parse(text), 2))
+    # the compiled module's own graph: merged, then fused into one node after warm-up
+    for _ in range(3):
+        fused = problem_graph(problem, (0.3, 0.5))
+    assert "CppFunction" in fused.ops() and fused.note
+    problem.expression = text  # how a problem names its expression
+    assert eager_objective(problem) is not None
+    graph = problem_graph(problem, (0.3, 0.5))
+    assert graph.ops().count("SinBackward0") == 2 and not graph.note
+    assert graph.leaf("x").grad == fused.leaf("x").grad
