@@ -61,6 +61,13 @@ class _KeepOutputs(TorchDispatchMode):  # type: ignore[no-untyped-call]
         super().__init__()  # type: ignore[no-untyped-call]
         self.outputs: list[Tensor] = []
 
+    @classmethod
+    def _should_skip_dynamo(cls) -> bool:
+        # By default torch wraps __torch_dispatch__ in dynamo's disable, which imports
+        # torch._dynamo on the first op: 3-10 s the first time g is pressed. Nothing
+        # here is compiled, so there is nothing for dynamo to skip.
+        return False
+
     def __torch_dispatch__(
         self,
         func: Any,
