@@ -339,23 +339,20 @@ def _knob(knobs: Mapping[str, Knob], name: str, default: float | None = None) ->
     return float(value)
 
 
-def _schedule_factor(request: CodeRequest) -> str | None:
-    """η's factor at iteration ``i`` under the schedule, in Python (for the book's loop),
-    as torch.optim.lr_scheduler's closed forms write it."""
+def _schedule_lr(request: CodeRequest) -> str | None:
+    """η at iteration ``i`` under the schedule, in Python (for the book's loop), as
+    torch.optim.lr_scheduler's closed forms write it."""
     if request.schedule is None:
         return None
     knobs = request.schedule_knobs
     if request.schedule == "step":
         step_size = int(_knob(knobs, "step_size"))
-        return f"{_knob(knobs, 'gamma', 0.1)!r} ** (i // {step_size})"
+        return f"eta * {_knob(knobs, 'gamma', 0.1)!r} ** (i // {step_size})"
     if request.schedule == "exponential":
-        return f"{_knob(knobs, 'gamma')!r} ** i"
+        return f"eta * {_knob(knobs, 'gamma')!r} ** i"
     if request.schedule == "cosine":
         t_max, eta_min = int(_knob(knobs, "T_max")), _knob(knobs, "eta_min", 0.0)
-        return (
-            f"({eta_min!r} / eta + (1 - {eta_min!r} / eta) * "
-            f"(1 + math.cos(math.pi * (i % (2 * {t_max})) / {t_max})) / 2)"
-        )
+        return f"{eta_min!r} + (eta - {eta_min!r}) * (1 + math.cos(math.pi * i / {t_max})) / 2"
     raise ValueError(f"{request.schedule!r} is not a schedule; expected {', '.join(SCHEDULES)}")
 
 
@@ -436,10 +433,10 @@ def script(request: CodeRequest) -> str:
     body(f"    {problem.objective}.backward()")
     body(f"    row(i, {', '.join(row_parts)})  # before the update, as the book prints")
     if request.optimizer == PLAIN:
-        factor = _schedule_factor(request)
-        lr = "eta" if factor is None else "lr"
-        if factor is not None:
-            body(f"    lr = eta * {factor}")
+        scheduled = _schedule_lr(request)
+        lr = "eta" if scheduled is None else "lr"
+        if scheduled is not None:
+            body(f"    lr = {scheduled}")
         for name in params:
             body(f"    {name}.data -= {lr}*{name}.grad")
         for name in params:

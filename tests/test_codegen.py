@@ -275,3 +275,40 @@ def test_codegen_and_graph_model_import_no_torch():
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
     )
     assert done.stdout.strip() == "False False", done.stderr
+
+
+class StepScheduleDescent(Descent):
+    """A run whose η steps down, through Descent's schedule seam (``etas``)."""
+
+    def etas(self, first: int, count: int) -> torch.Tensor:
+        eta = self.settings.eta
+        return torch.tensor(
+            [eta * 0.5 ** ((first + k) // 7) for k in range(count)], dtype=torch.float64
+        )
+
+
+def test_plain_step_schedule_script_prints_the_runs_rows(tmp_path):
+    problem = make_problem("3")
+    settings = RunSettings(0.0001, 40, "cpu")
+    descent = StepScheduleDescent(problem, settings)
+    stream = io.StringIO()
+    writer = CsvWriter(stream, problem, descent.layout)
+    writer.begin()
+    for batch in descent.run():
+        writer.rows(range(batch.start, batch.stop), descent.history.rows[batch.start : batch.stop])
+    request = CodeRequest.of(
+        "3", settings, schedule="step", schedule_knobs={"step_size": 7, "gamma": 0.5}
+    )
+    code = script(request)
+    assert "    lr = eta * 0.5 ** (i // 7)" in code
+    assert run_script(code, tmp_path) == stream.getvalue()
+
+
+def test_torch_optim_schedule_script_runs(tmp_path):
+    settings = RunSettings(0.1, 12, "cpu", start=(0.3, -0.2))
+    request = CodeRequest.of(
+        "2", settings, optimizer="adam", schedule="exponential", schedule_knobs={"gamma": 0.9}
+    )
+    code = script(request)
+    assert "torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=0.9)" in code
+    assert len(run_script(code, tmp_path).splitlines()) == 13
