@@ -20,6 +20,8 @@ KEYS = """\
 | `space` | pause / resume the run |
 | `n` | one step, explained: forward value, gradient, update |
 | `ctrl+r` | reset: stop and clear the rows |
+| `g` | the autograd graph of one forward pass, values and gradients at the last step |
+| `c` | the run's standalone PyTorch script (`w` there writes it to a file) |
 | `tab` / `shift+tab` | move between fields, the table and the buttons |
 | `escape` | leave a text field, so the letter keys work again |
 | `↑ ↓ pgup pgdn home end` | scroll the iteration table |
