@@ -85,7 +85,9 @@ class Descent:
         self._divergence = DivergenceCheck(self.layout, self.facts)
         self.diverged: Divergence | None = None
         self.report: RunReport | None = None
-        self.view = RunView(problem.spec, self.layout, self.history, self.facts, settings)
+        self.view = RunView(
+            problem.spec, self.layout, self.history, self.facts, settings, self.seed, self.start
+        )
         """What a display may read: rows, columns, facts (never the tensors)."""
 
     def _raise_cancel_flag(self) -> None:
@@ -108,6 +110,29 @@ class Descent:
     def etas(self, first: int, count: int) -> Tensor:
         """η for iterations ``first`` … ``first + count - 1`` (constant: the settings')."""
         return torch.full((count,), self.settings.eta, dtype=torch.float64)
+
+    def ending(self) -> dict[str, object]:
+        """The run's end as JSON carries it: ``final`` (parameters after the last update
+        and the objective there, float64 from the float32 values) and ``outcome``."""
+        values = self.current_values()
+        params = self.problem.make_params(values, torch.device("cpu"), torch.float64)
+        with torch.no_grad():
+            objective = self.problem.objective_on(torch.device("cpu"), torch.float64)
+            value = float(objective(params)[0].sum())
+        report = self.report
+        count = self.history.count
+        if report is None:
+            outcome, reason = "not run", ""
+        elif report.divergence is not None:
+            outcome, reason = report.outcome.value, report.divergence.message
+        elif report.outcome is Outcome.STOPPED:
+            outcome, reason = report.outcome.value, f"stopped after {count:,} iterations"
+        else:
+            outcome, reason = report.outcome.value, f"ran all {count:,} iterations"
+        return {
+            "final": {"params": list(values), "objective": value},
+            "outcome": {"outcome": outcome, "reason": reason},
+        }
 
     def current_values(self) -> tuple[float, ...]:
         """The parameters now (after the last update), flat, as Python floats."""

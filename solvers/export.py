@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
-from typing import TextIO
+from typing import Any, TextIO
 
 import numpy as np
 import torch
@@ -29,10 +29,18 @@ def _number(value: float) -> str:
 class RowWriter:
     """Base for writers: ``begin``, then ``rows`` per batch, then ``end``."""
 
-    def __init__(self, stream: TextIO, problem: Problem, layout: Layout) -> None:
+    def __init__(
+        self,
+        stream: TextIO,
+        problem: Problem,
+        layout: Layout,
+        settings: dict[str, Any] | None = None,
+    ) -> None:
         self.stream = stream
         self.problem = problem
         self.layout = layout
+        self.settings = settings
+        """What repeats the run (solvers.saved_run.record), for the formats that carry it."""
 
     def begin(self) -> None:
         """Write whatever precedes the first row."""
@@ -41,8 +49,9 @@ class RowWriter:
         """Write ``rows``, row i being iteration ``iterations[i]``."""
         raise NotImplementedError
 
-    def end(self) -> None:
-        """Write whatever follows the last row."""
+    def end(self, ending: dict[str, Any] | None = None) -> None:
+        """Write whatever follows the last row; ``ending`` has the run's ``final`` state
+        and its ``outcome``, for the formats that carry them."""
 
 
 class CsvWriter(RowWriter):
@@ -60,11 +69,18 @@ class CsvWriter(RowWriter):
 
 
 class JsonWriter(RowWriter):
-    """A JSON object: the chapter, the column names, and the rows (iteration first)."""
+    """A JSON object: ``settings`` (what repeats the run; first, so ``--from`` finds it
+    at the head of a large file), ``chapter``, ``columns``, ``rows`` (iteration first),
+    then ``final`` (the parameters after the last update, the objective there) and
+    ``outcome`` (finished, stopped or diverged, with the reason)."""
 
     def begin(self) -> None:
         spec = self.problem.spec
-        head = {"chapter": spec.id, "columns": ["iteration", *self.layout.columns]}
+        head = {
+            "settings": self.settings,
+            "chapter": spec.id,
+            "columns": ["iteration", *self.layout.columns],
+        }
         self.stream.write(json.dumps(head)[:-1] + ', "rows": [')
         self._first = True
 
@@ -74,16 +90,23 @@ class JsonWriter(RowWriter):
             self.stream.write(("\n" if self._first else ",\n") + json.dumps(values))
             self._first = False
 
-    def end(self) -> None:
-        self.stream.write("\n]}\n")
+    def end(self, ending: dict[str, Any] | None = None) -> None:
+        tail = json.dumps(ending or {})[1:-1]
+        self.stream.write("\n]" + (", " + tail if tail else "") + "}\n")
 
 
 class BookWriter(RowWriter):
     """Prints each iteration as the book's script for the problem does (its spec's
     ``book_style`` names how, in :data:`BOOK_STYLES`)."""
 
-    def __init__(self, stream: TextIO, problem: Problem, layout: Layout) -> None:
-        super().__init__(stream, problem, layout)
+    def __init__(
+        self,
+        stream: TextIO,
+        problem: Problem,
+        layout: Layout,
+        settings: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(stream, problem, layout, settings)
         style = problem.spec.book_style
         if style is None:
             raise ValueError(f"the book prints nothing for {problem.spec.title!r}")
@@ -133,10 +156,16 @@ BOOK_STYLES: dict[str, Callable[[BookWriter, np.ndarray], str]] = {
 """How the book prints one iteration, by the name a spec's ``book_style`` gives."""
 
 
-def make_writer(fmt: str, stream: TextIO, problem: Problem, layout: Layout) -> RowWriter:
+def make_writer(
+    fmt: str,
+    stream: TextIO,
+    problem: Problem,
+    layout: Layout,
+    settings: dict[str, Any] | None = None,
+) -> RowWriter:
     """The writer for ``fmt`` (one of :data:`FORMATS`)."""
     writers: dict[str, type[RowWriter]] = {"book": BookWriter, "csv": CsvWriter, "json": JsonWriter}
-    return writers[fmt](stream, problem, layout)
+    return writers[fmt](stream, problem, layout, settings)
 
 
 def strided(first: int, rows: np.ndarray, every: int) -> tuple[range, np.ndarray]:

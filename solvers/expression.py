@@ -59,7 +59,8 @@ class ExpressionError(SettingError):
     """Text that is not an accepted expression; ``column`` (0-based) points at the culprit."""
 
     def __init__(self, reason: str, column: int, text: str) -> None:
-        super().__init__("expr", reason)
+        # the column counts from 1 for people; self.column stays 0-based for the caret
+        super().__init__("expr", f"at column {column + 1}: {reason}")
         self.column = column
         self.text = text
 

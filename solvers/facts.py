@@ -57,3 +57,63 @@ class Facts:
 
 UNKNOWN = Facts(optimum=None, stable_eta=None, bound=BoundReason.UNKNOWN)
 """Nothing known (an objective whose facts could not be computed)."""
+
+
+class Regime(Enum):
+    """What plain gradient descent does at a given η on a quadratic (or near the start)."""
+
+    MONOTONE = "monotone"
+    OSCILLATING = "oscillating"
+    CYCLE = "cycle"
+    DIVERGENT = "divergent"
+
+
+CYCLE_TOLERANCE = 1e-6
+"""η within this relative distance of 2/λmax is the cycle, not either side of it."""
+
+
+def regime(eta: float, facts: Facts) -> tuple[Regime, str] | None:
+    """Which regime η is in for plain descent, with one sentence of why; None where the
+    bound is unknown. Along the steepest direction each step multiplies the distance to
+    the optimum by (1 − η·λmax): between 0 and 1 it shrinks without changing side,
+    between −1 and 0 it changes side and shrinks, at −1 it jumps back and forth, below
+    −1 it grows."""
+    if facts.stable_eta is None or facts.eigenvalues is None:
+        return None
+    lam = facts.eigenvalues[1]
+    where = "" if facts.bound_is_global else "near the start (local Hessian), "
+    factor = 1 - eta * lam
+    bound = facts.stable_eta
+    if abs(eta - bound) <= CYCLE_TOLERANCE * bound:
+        return Regime.CYCLE, (
+            f"{where}η = 2/λmax = {bound:.4g}: each step jumps exactly across the optimum "
+            "(1 − ηλmax = −1); the iterates cycle without progress"
+        )
+    if eta > bound:
+        return Regime.DIVERGENT, (
+            f"{where}η > 2/λmax = {bound:.4g}: each step lands farther away than it started "
+            f"(1 − ηλmax = {factor:.3g}); "
+            + ("the run moves away from the optimum" if not where else "steps there overshoot")
+        )
+    if eta * lam > 1:
+        return Regime.OSCILLATING, (
+            f"{where}1/λmax < η < 2/λmax = {bound:.4g}: each step overshoots but lands closer "
+            f"(1 − ηλmax = {factor:.3g}); the iterates alternate sides and converge"
+        )
+    return Regime.MONOTONE, (
+        f"{where}η ≤ 1/λmax = {bound / 2:.4g}: each step goes part of the way without "
+        f"passing the optimum (1 − ηλmax = {factor:.3g}); it converges monotonically"
+    )
+
+
+def preset_eta(kind: Regime, facts: Facts) -> float | None:
+    """An η in regime ``kind`` (a quarter, three quarters, all and 1.25 of 2/λmax)."""
+    if facts.stable_eta is None:
+        return None
+    share = {
+        Regime.MONOTONE: 0.25,
+        Regime.OSCILLATING: 0.75,
+        Regime.CYCLE: 1.0,
+        Regime.DIVERGENT: 1.25,
+    }[kind]
+    return facts.stable_eta * share

@@ -208,11 +208,11 @@ def build_graph(
 def eager_objective(problem: Problem) -> torch.nn.Module | None:
     """The eager twin of a problem's TorchScript objective, where the problem has one:
     its ``eager_objective`` attribute, or an :class:`ExpressionObjective` built from its
-    ``expression`` (text or parsed); None otherwise."""
+    spec's ``expr`` (or an ``expression`` attribute, text or parsed); None otherwise."""
     twin = getattr(problem, "eager_objective", None)
     if isinstance(twin, torch.nn.Module):
         return twin
-    expression = getattr(problem, "expression", None)
+    expression = problem.spec.expr or getattr(problem, "expression", None)
     if isinstance(expression, str):
         expression = parse(expression)
     if isinstance(expression, Expression):

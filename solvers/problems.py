@@ -9,6 +9,7 @@ problem kind that cannot know them says so (:data:`solvers.facts.UNKNOWN`).
 from __future__ import annotations
 
 import copy
+import threading
 from collections.abc import Callable
 from functools import cached_property
 from math import prod
@@ -17,6 +18,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from solvers.expression import parse
 from solvers.facts import BoundReason, Facts, Optimum
 from solvers.objectives.book import (
     HalfSquareDistance,
@@ -24,6 +26,7 @@ from solvers.objectives.book import (
     VectorQuadratic,
     book_regression,
 )
+from solvers.objectives.expression import make_expression_objective
 from solvers.specs import ProblemSpec, spec_of
 
 DTYPE = torch.float32
@@ -152,15 +155,70 @@ class LeastSquaresProblem(QuadraticProblem):
         return Facts(optimum, bound.stable_eta, bound.bound, bound.eigenvalues)
 
 
+class ExpressionProblem(Problem):
+    """A user's expression: exact facts if it is a quadratic, else the local bound.
+
+    A quadratic is recognised by its Hessian: the same at the start and at a second,
+    unrelated point (to 1e-9 relative). Then the bound is global, and if the Hessian
+    is positive definite one Newton step from the start lands on the minimum.
+    """
+
+    QUADRATIC_TOLERANCE = 1e-9
+
+    def facts_at(self, start: tuple[float, ...]) -> Facts:
+        hess = self.hessian(start)
+        if not bool(torch.isfinite(hess).all()):
+            return Facts(None, None, BoundReason.UNKNOWN)
+        elsewhere = tuple(v + 0.5 + 0.37 * i for i, v in enumerate(start))
+        other = self.hessian(elsewhere)
+        scale = max(1.0, float(hess.abs().max()))
+        quadratic = bool(torch.allclose(hess, other, rtol=0, atol=self.QUADRATIC_TOLERANCE * scale))
+        if not quadratic:
+            return self._bound(hess, BoundReason.LOCAL)
+        bound = self._bound(hess, BoundReason.QUADRATIC)
+        if bound.eigenvalues is None or bound.eigenvalues[0] <= 0:
+            return bound  # no minimum: flat or unbounded below in some direction
+        point = torch.tensor(start, dtype=torch.float64, requires_grad=True)
+        (grad,) = torch.autograd.grad(self.value64()(point), point)
+        solution = point.detach() - torch.linalg.solve(hess, grad)
+        optimum = self._optimum_at(solution, "Newton step")
+        return Facts(optimum, bound.stable_eta, bound.bound, bound.eigenvalues)
+
+    @cached_property
+    def facts(self) -> Facts:
+        """The facts at the spec's start (the one the screen opens with)."""
+        start = self.spec.book_start or tuple(0.0 for _ in range(self.spec.n_params))
+        return self.facts_at(start)
+
+
+def _expression_problem(spec: ProblemSpec) -> Problem:
+    assert spec.expr is not None
+    return ExpressionProblem(spec, make_expression_objective(parse(spec.expr), spec.n_params))
+
+
 BUILDERS: dict[str, Callable[[ProblemSpec], Problem]] = {
     "1": lambda spec: QuadraticProblem(spec, HalfSquareDistance()),
     "2": lambda spec: QuadraticProblem(spec, VectorQuadratic()),
     "3": lambda spec: LeastSquaresProblem(spec, book_regression()),
+    "custom": _expression_problem,
 }
 """How to build each registered problem from its spec."""
 
+_BUILT: dict[ProblemSpec, Problem] = {}
+_BUILDING = threading.Lock()
+
+
+def problem_for(spec: ProblemSpec) -> Problem:
+    """The problem a spec describes, built once and reused (so are its compiled chunks)."""
+    with _BUILDING:
+        if spec not in _BUILT:
+            if len(_BUILT) > 64:  # a session of many expressions: forget the oldest
+                _BUILT.pop(next(iter(_BUILT)))
+            _BUILT[spec] = BUILDERS[spec.id](spec)
+        return _BUILT[spec]
+
 
 def make_problem(problem_id: str) -> Problem:
-    """Build the problem registered as ``problem_id`` ("1", "2", "3")."""
+    """Build the problem registered as ``problem_id`` ("1", "2", "3", "custom")."""
     spec = spec_of(problem_id)
     return BUILDERS[spec.id](spec)

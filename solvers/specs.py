@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from solvers.expression import parse
 from solvers.validation import SettingError
 
 
@@ -40,6 +41,10 @@ class ProblemSpec:
     """How the book prints an iteration (a name in :mod:`solvers.export`), None if it does not."""
     heading: str = ""
     """What the screen's title says before the title, e.g. "Chapter 3"."""
+    expr: str | None = None
+    """The user's expression, for the "custom" problem."""
+    start_origin: str = "the book's start"
+    """Where a fixed start comes from, in words."""
 
     @property
     def n_params(self) -> int:
@@ -51,7 +56,7 @@ class ProblemSpec:
         """How the problem starts when the user gives no start, in words."""
         if self.book_start is None:
             return "normal(0, 0.01) draw, reproducible with a seed"
-        return "the book's start " + ", ".join(
+        return f"{self.start_origin} " + ", ".join(
             f"{n}={v:g}" for n, v in zip(self.param_names, self.book_start, strict=True)
         )
 
@@ -98,8 +103,42 @@ CHAPTER_SPECS: tuple[ProblemSpec, ...] = (
     ),
 )
 
+DEFAULT_EXPR = "(1-x0)**2 + 100*(x1-x0**2)**2"
+"""The "your function" screen opens on Rosenbrock's banana valley."""
+DEFAULT_START = (-1.5, 2.0)
+
+
+def custom_spec(
+    text: str,
+    start: tuple[float, ...],
+    eta: float = 1e-3,
+    iterations: int = 30000,
+) -> ProblemSpec:
+    """A user's expression as a problem: one parameter ``x``, or ``x0`` … ``x{n-1}`` where
+    the start has n values. Raises ExpressionError (a SettingError) if it does not parse
+    or does not fit the start."""
+    tree = parse(text)
+    tree.check_dimension(len(start))
+    names = tuple(f"x{i}" for i in range(len(start))) if tree.is_vector else ("x",)
+    return ProblemSpec(
+        id="custom",
+        title="Your function",
+        formula=f"f = {text.strip()}",
+        param_names=names,
+        param_shapes=((len(start),),),
+        prediction_names=(),
+        eta=eta,
+        iterations=iterations,
+        book_start=tuple(float(v) for v in start),
+        heading="Your function",
+        expr=text.strip(),
+        start_origin="the start",
+    )
+
+
 SPECS: dict[str, ProblemSpec] = {spec.id: spec for spec in CHAPTER_SPECS}
-"""Every problem with a fixed description, by id (the app makes a screen for each)."""
+SPECS["custom"] = custom_spec(DEFAULT_EXPR, DEFAULT_START)
+"""Every problem by id (the app makes a screen for each); "custom" holds its default."""
 
 
 def spec_of(problem_id: str) -> ProblemSpec:
@@ -108,4 +147,5 @@ def spec_of(problem_id: str) -> ProblemSpec:
     if text in SPECS:
         return SPECS[text]
     shown = problem_id if len(problem_id) <= 20 else problem_id[:20] + "…"
-    raise SettingError("chapter", f"{shown!r} is not a chapter; expected one of {', '.join(SPECS)}")
+    choices = ", ".join(SPECS)
+    raise SettingError("chapter", f"{shown!r} is not a chapter; expected one of {choices}")

@@ -27,6 +27,10 @@ class RunView:
     _history: History
     facts: Facts
     settings: RunSettings
+    seed: int
+    """The seed of the start draw (used or not), so an export can repeat the run."""
+    start: tuple[float, ...]
+    """The start values as used."""
 
     @property
     def count(self) -> int:

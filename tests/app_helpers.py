@@ -17,7 +17,7 @@ from collections.abc import Callable
 from textual.message import Message
 from textual.pilot import Pilot
 
-from tui.app import GdlabApp
+from tui.app import SCREEN_KEYS, GdlabApp
 from tui.messages import SolverReady
 from tui.screens.chapter import ChapterScreen
 
@@ -81,7 +81,7 @@ async def chapter(pilot: Pilot[None], key: int) -> ChapterScreen:
         screen = app.screen
         return (
             isinstance(screen, ChapterScreen)
-            and screen.problem_id == str(key)
+            and screen.problem_id == SCREEN_KEYS[str(key)]
             and live_ready(screen)
         )
 

@@ -66,3 +66,15 @@ def test_serve_answers_a_browser_on_localhost():
 def test_serve_refuses_a_bad_port(gdlab):
     result = gdlab("serve", "--port", "99999")
     assert result.code == 2 and "port" in result.err
+
+
+def test_serve_refuses_a_port_in_use_in_one_line_before_serving(gdlab):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = gdlab("serve", "--host", "127.0.0.1", "--port", str(port))
+    assert result.code == 2
+    assert result.out == ""  # nothing served, no "Serving … on http://…"
+    assert result.err.count("\n") == 1 and "already in use" in result.err
+    assert str(port) in result.err

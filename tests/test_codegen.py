@@ -312,3 +312,13 @@ def test_torch_optim_schedule_script_runs(tmp_path):
     code = script(request)
     assert "torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=0.9)" in code
     assert len(run_script(code, tmp_path).splitlines()) == 13
+
+
+def test_custom_script_prints_gdlab_run_customs_rows(gdlab, tmp_path):
+    common = ["custom", "--expr", "(1-x0)**2 + 10*(x1-x0^2)^2", "--init", "-1", "1"]
+    common += ["--eta", "0.001", "--iterations", "60", "--device", "cpu"]
+    generated = gdlab("code", *common)
+    assert generated.code == 0, generated.err
+    expected = gdlab("run", *common, "--format", "csv")
+    assert expected.code == 0, expected.err
+    assert run_script(generated.out, tmp_path) == expected.out

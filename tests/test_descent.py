@@ -113,8 +113,8 @@ def test_divergence_stops_at_the_iteration_and_keeps_the_rows_before():
     k = report.divergence.iteration
     assert descent.history.count == k
     assert np.isfinite(descent.history.rows).all()
-    # |x - 2| doubles each step from 1: the gap (x-2)²/2 passes 1e6 times 0.5 at 2^2k > 1e6
-    assert k == 11
+    # |x - 2| doubles each step from 1: the gap (x-2)²/2 = 4^k / 2 passes 100 × 0.5 at k = 4
+    assert k == 4
     assert "η < 2" in report.divergence.message
 
 

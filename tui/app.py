@@ -27,7 +27,9 @@ from tui.screens.help import HelpScreen
 from tui.solver_state import SolverState, SolverStatus
 
 CHAPTER_KEYS = Binding.Group("Chapter", compact=True)
-"""The footer shows 1 2 3 once, as "123 Chapter"."""
+"""The footer shows 1 2 3 4 once, as "1234 Chapter"."""
+SCREEN_KEYS = {"1": "1", "2": "2", "3": "3", "4": "custom"}
+"""Key -> problem id: the book's three chapters, then your own function."""
 
 
 def _mode(problem_id: str) -> str:
@@ -45,7 +47,10 @@ class GdlabApp(App[None]):
     }
     DEFAULT_MODE = _mode("1")
     BINDINGS: ClassVar[list[BindingType]] = [
-        *(Binding(k, f"chapter('{k}')", f"Chapter {k}", group=CHAPTER_KEYS) for k in SPECS),
+        *(
+            Binding(key, f"chapter('{pid}')", SPECS[pid].heading, group=CHAPTER_KEYS)
+            for key, pid in SCREEN_KEYS.items()
+        ),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]
@@ -79,10 +84,10 @@ class GdlabApp(App[None]):
         try:
             from solvers.descent import SCRIPT_FROM, Descent
             from solvers.devices import available_devices
-            from solvers.problems import make_problem
+            from solvers.problems import problem_for
             from solvers.runs import RunSettings
 
-            problems = {k: make_problem(k) for k in SPECS}
+            problems = {k: problem_for(spec) for k, spec in SPECS.items()}
             for problem in problems.values():
                 _ = problem.facts  # compute once, here
             devices = available_devices()

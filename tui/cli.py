@@ -7,6 +7,7 @@ before torch has loaded, and ``gdlab run --eta abc`` must refuse at once.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 import time
@@ -15,7 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from solvers.runs import FORMATS, RunSettings
-from solvers.specs import SPECS, spec_of
+from solvers.saved_run import read as read_saved_run
+from solvers.saved_run import record
+from solvers.specs import SPECS, ProblemSpec, custom_spec, spec_of
 from solvers.validation import (
     SettingError,
     parse_eta,
@@ -80,15 +83,71 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(one_line if len(one_line) <= 200 else one_line[:200] + "…")
 
 
+class _Version(argparse.Action):
+    """``--version``: the installed distribution's version, looked up only when asked."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> NoReturn:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("gdlab")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            number = "unknown (not installed)"
+        print(f"gdlab {number}")
+        parser.exit(EXIT_OK)
+
+
+SSH_FPS = 20
+"""The redraw rate over SSH (SSH_CONNECTION set) unless --fps or TEXTUAL_FPS says
+otherwise: a third of Textual's 60, for a slow link (B6 in `gdlab bench`)."""
+MAX_FPS = 120
+
+
+def fps_setting(text: str) -> int | None:
+    """--fps's value; also sets the app's redraw rate (TEXTUAL_FPS).
+
+    Textual reads TEXTUAL_FPS once, when it is imported, and the parser runs before
+    anything imports Textual, so this is where the rate is set. argparse passes the
+    default ("auto") through here too when --fps is not given: Textual's own rate, or
+    a lower one over SSH.
+    """
+    if text.strip().lower() == "auto":
+        if "SSH_CONNECTION" not in os.environ or "TEXTUAL_FPS" in os.environ:
+            return None
+        os.environ["TEXTUAL_FPS"] = str(SSH_FPS)
+        return SSH_FPS
+    from solvers.validation import parse_int
+
+    try:
+        fps = parse_int("fps", text, 1, MAX_FPS)
+    except SettingError as error:
+        raise argparse.ArgumentTypeError(error.reason) from None
+    os.environ["TEXTUAL_FPS"] = str(fps)
+    return fps
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``gdlab`` argument parser; values stay text so our validators can explain them."""
     parser = _Parser(prog="gdlab", description="Learn gradient descent with PyTorch autograd.")
+    parser.add_argument("--version", action=_Version, help="print gdlab's version and exit")
+    parser.add_argument(
+        "--fps",
+        type=fps_setting,
+        default="auto",
+        metavar="N",
+        help=f"redraws per second at most, 1-{MAX_FPS}, or auto: 60, or {SSH_FPS} over SSH",
+    )
     sub = parser.add_subparsers(dest="command")
     run = sub.add_parser("run", help="run a chapter headless and print its iterations")
-    run.add_argument("chapter", help=", ".join(SPECS))
+    run.add_argument("chapter", nargs="?", help=", ".join(SPECS) + " (or --from FILE)")
+    run.add_argument("--expr", help='your function, for chapter "custom": e.g. "(1-x0)**2 + x1**2"')
+    run.add_argument("--from", dest="from_file", metavar="FILE", help="repeat a run saved as JSON")
     run.add_argument("--eta", help="learning rate (default: the book's)")
     run.add_argument("--iterations", help="iterations to run (default: the book's)")
-    run.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
+    run.add_argument("--device", help="auto (default), cpu, cuda, cuda:N or mps")
     run.add_argument("--seed", help="seed of the normal(0, 0.01) start draw")
     run.add_argument(
         "--init", nargs="+", metavar="V", help="explicit start, one value per parameter"
@@ -102,31 +161,75 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the app to a browser (textual-serve)")
     serve.add_argument("--host", default="localhost")
     serve.add_argument("--port", default="8000")
+    serve.add_argument(
+        "--fps", dest="serve_fps", metavar="N", help=f"each tab's redraws per second, 1-{MAX_FPS}"
+    )
     from tui.code_command import add_code_parser
 
     add_code_parser(sub)
     return parser
 
 
-def settings_from_args(args: argparse.Namespace) -> tuple[str, RunSettings, int, str]:
-    """Validate ``gdlab run``'s options; raises SettingError naming the bad one."""
-    spec = spec_of(args.chapter)
-    eta = spec.eta if args.eta is None else parse_eta(args.eta)
-    iterations = spec.iterations if args.iterations is None else parse_iterations(args.iterations)
-    seed = None if args.seed is None else parse_seed(args.seed)
-    start = None if args.init is None else parse_start(args.init, spec.param_names)
+def settings_from_args(args: argparse.Namespace) -> tuple[ProblemSpec, RunSettings, int, str]:
+    """Validate ``gdlab run``'s options; raises SettingError naming the bad one.
+
+    With ``--from FILE`` the saved run's settings come first and the options given
+    on the command line replace them.
+    """
+    saved = read_saved_run(args.from_file) if args.from_file is not None else None
+    if args.chapter is None and saved is None:
+        raise SettingError("chapter", f"is missing; expected one of {', '.join(SPECS)}")
+    if args.chapter is not None:
+        spec = spec_of(args.chapter)
+    else:
+        assert saved is not None
+        spec = saved.spec
+    same = saved is not None and saved.spec.id == spec.id
+    base = saved.settings if same and saved is not None else None
+    default = base or RunSettings(spec.eta, spec.iterations)
+    eta = default.eta if args.eta is None else parse_eta(args.eta)
+    iterations = default.iterations
+    if args.iterations is not None:
+        iterations = parse_iterations(args.iterations)
+    seed = (base.seed if base else None) if args.seed is None else parse_seed(args.seed)
+    start: tuple[float, ...] | None
+    if spec.id == "custom":
+        spec, start = _custom(args, saved.spec if same and saved else None, base)
+    elif args.expr is not None:
+        raise SettingError("expr", 'is only for chapter "custom" (your own function)')
+    elif args.init is not None:
+        start = parse_start(args.init, spec.param_names)
+    else:
+        start = base.start if base else None
     every = parse_every(args.every)
     fmt = args.format.strip().lower()
     if fmt not in FORMATS:
         raise SettingError(
             "format", f"{args.format[:20]!r} is not a format; expected {', '.join(FORMATS)}"
         )
-    device = args.device
+    device = args.device if args.device is not None else (base.device if base else "auto")
     if len(device) > 64:
         raise SettingError("device", "is too long; expected auto, cpu, cuda, cuda:N or mps")
     if args.output is not None:
         check_output(args.output)
-    return spec.id, RunSettings(eta, iterations, device, seed, start), every, fmt
+    return spec, RunSettings(eta, iterations, device, seed, start), every, fmt
+
+
+def _custom(
+    args: argparse.Namespace, saved: ProblemSpec | None, base: RunSettings | None
+) -> tuple[ProblemSpec, tuple[float, ...]]:
+    """The spec of ``--expr`` with ``--init`` (the number of values sets the dimension)."""
+    text = args.expr if args.expr is not None else (saved.expr if saved else None)
+    if text is None:
+        raise SettingError("expr", 'is missing; chapter "custom" needs --expr "EXPRESSION"')
+    if args.init is not None:
+        names = tuple(f"x{i}" for i in range(len(args.init))) if len(args.init) > 1 else ("x",)
+        start = parse_start(args.init, names)
+    elif base is not None and base.start is not None:
+        start = base.start
+    else:
+        raise SettingError("init", "is missing; your function needs start values, one per variable")
+    return custom_spec(text, start), start
 
 
 def check_output(path: str) -> Path:
@@ -144,7 +247,7 @@ def _import_solver() -> tuple[type[Descent], object]:
     """Import torch and the solver, turning a failed import into a clear message."""
     try:
         from solvers.descent import Descent
-        from solvers.problems import make_problem
+        from solvers.problems import problem_for as make_problem
     except (ImportError, OSError) as error:  # a missing torch, or one whose libraries fail
         raise SolverUnavailable(
             f"cannot import torch ({error}); install it with: pip install torch"
@@ -154,17 +257,23 @@ def _import_solver() -> tuple[type[Descent], object]:
 
 def run_command(args: argparse.Namespace) -> int:
     """``gdlab run``: stream one chapter's iterations, then a summary on stderr."""
-    chapter, settings, every, fmt = settings_from_args(args)
+    spec, settings, every, fmt = settings_from_args(args)
+    chapter = spec.id
     descent_cls, make_problem = _import_solver()
     from solvers.export import make_writer, strided
+    from solvers.facts import regime
     from solvers.measures import grad_norm
 
-    problem = make_problem(chapter)  # type: ignore[operator]
+    problem = make_problem(spec)  # type: ignore[operator]
     descent = descent_cls(problem, settings)
+    said = regime(settings.eta, descent.facts)
+    if said is not None:
+        say(f"gdlab: η = {settings.eta:g} is {said[0].value}: {said[1]}")
     status = EXIT_OK
     started = time.perf_counter()
+    saved = record(spec, settings, descent.seed, descent.start)
     with _output(args.output) as stream:
-        writer = make_writer(fmt, stream, problem, descent.layout)
+        writer = make_writer(fmt, stream, problem, descent.layout, saved)
         writer.begin()
         try:
             for batch in descent.run():
@@ -173,7 +282,7 @@ def run_command(args: argparse.Namespace) -> int:
         except KeyboardInterrupt:
             descent.control.cancel()
             status = EXIT_INTERRUPTED
-        writer.end()
+        writer.end(descent.ending())
         stream.flush()
     report = descent.report
     seconds = time.perf_counter() - started

@@ -10,29 +10,25 @@ from __future__ import annotations
 import argparse
 
 from solvers.codegen import OPTIMIZERS, PLAIN, CodeRequest, Knob, script
-from solvers.expression import parse
-from solvers.runs import RunSettings
 from solvers.specs import SPECS
-from solvers.validation import SettingError, parse_eta, parse_iterations, parse_seed
-
-EXPRESSION_ETA = 0.1
-"""η of ``gdlab code --expr`` when none is given."""
-EXPRESSION_ITERATIONS = 100
-"""Iterations of ``gdlab code --expr`` when none are given."""
+from solvers.validation import SettingError
 
 
 def add_code_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """The ``code`` subcommand: ``gdlab run``'s options, and where to write."""
     code = sub.add_parser("code", help="print (or save) the standalone PyTorch script of a run")
-    code.add_argument("chapter", help=", ".join(SPECS) + " (or custom, with --expr)")
+    code.add_argument("chapter", nargs="?", help=", ".join(SPECS) + " (or --from FILE)")
+    code.add_argument(
+        "--expr", help='your function, for chapter "custom": e.g. "(1-x0)**2 + x1**2"'
+    )
+    code.add_argument("--from", dest="from_file", metavar="FILE", help="a run saved as JSON")
     code.add_argument("--eta", help="learning rate (default: the book's)")
     code.add_argument("--iterations", help="iterations to run (default: the book's)")
-    code.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
+    code.add_argument("--device", help="auto (default), cpu, cuda, cuda:N or mps")
     code.add_argument("--seed", help="seed of the normal(0, 0.01) start draw")
     code.add_argument(
         "--init", nargs="+", metavar="V", help="explicit start, one value per parameter"
     )
-    code.add_argument("--expr", help="your own objective in x (or x0 … x9)")
     code.add_argument(
         "--optimizer", default=PLAIN, help=" or ".join((PLAIN, *OPTIMIZERS)) + " (torch.optim)"
     )
@@ -65,7 +61,8 @@ def _knob(text: str) -> tuple[str, Knob]:
 
 
 def request_from_args(args: argparse.Namespace) -> CodeRequest:
-    """The script's request from ``gdlab code``'s options; SettingError names a bad one."""
+    """The script's request from ``gdlab code``'s options (checked by ``gdlab run``'s
+    rules, :func:`tui.cli.settings_from_args`); SettingError names a bad one."""
     from tui.cli import settings_from_args
 
     optimizer = args.optimizer.strip().lower()
@@ -74,30 +71,14 @@ def request_from_args(args: argparse.Namespace) -> CodeRequest:
             "optimizer", f"{args.optimizer[:20]!r} is not one of {', '.join((PLAIN, *OPTIMIZERS))}"
         )
     knobs = dict(_knob(text) for text in args.knob)
-    if args.expr is None:
-        chapter, settings, _, _ = settings_from_args(args)
-        return CodeRequest.of(chapter, settings, optimizer=optimizer, knobs=knobs)
-    tree = parse(args.expr)
-    names = tuple(f"x{k}" for k in range(tree.dimension)) if tree.is_vector else ("x",)
-    start = None
-    if args.init is not None:
-        from solvers.validation import parse_start
-
-        names = tuple(f"x{k}" for k in range(len(args.init))) if tree.is_vector else names
-        start = parse_start(args.init, names)
-    tree.check_dimension(len(names))
-    settings = RunSettings(
-        EXPRESSION_ETA if args.eta is None else parse_eta(args.eta),
-        EXPRESSION_ITERATIONS if args.iterations is None else parse_iterations(args.iterations),
-        args.device,
-        None if args.seed is None else parse_seed(args.seed),
-        start,
-    )
+    spec, settings, _, _ = settings_from_args(args)
+    if spec.expr is None:
+        return CodeRequest.of(spec.id, settings, optimizer=optimizer, knobs=knobs)
     return CodeRequest.of(
-        "custom",
+        spec.id,
         settings,
-        expression=args.expr,
-        param_names=names,
+        expression=spec.expr,
+        param_names=spec.param_names,
         optimizer=optimizer,
         knobs=knobs,
     )

@@ -46,6 +46,8 @@ class RunEnded(Message):
     report: RunReport
     after: tuple[float, ...] = field(default_factory=tuple)
     """Parameters after the last update (shown by the single-step explanation)."""
+    ending: dict[str, Any] = field(default_factory=dict)
+    """``final`` and ``outcome``, as the JSON export writes them."""
 
 
 @dataclass

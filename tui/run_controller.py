@@ -42,6 +42,7 @@ from textual.dom import DOMNode
 
 from solvers.control import RunControl
 from solvers.runs import Outcome, RunReport, RunSettings
+from solvers.specs import ProblemSpec
 from tui.messages import RunEnded, RunFailed, RunProgress, RunStarted
 
 if TYPE_CHECKING:
@@ -145,6 +146,8 @@ class RunController:
         self.report: RunReport | None = None
         self.failure = ""
         """Why the last run failed (phase FAILED)."""
+        self.ending: dict[str, object] | None = None
+        """The run's final state and outcome, as JSON carries them (solvers.descent)."""
         self.step_after: tuple[float, ...] | None = None
         """Parameters after the last single step, for its explanation (None: no step)."""
         self.run_id = 0
@@ -162,20 +165,18 @@ class RunController:
         """What ``key`` does now (a TABLE entry), or None."""
         return TABLE[self.phase].get(key)
 
-    def press(
-        self, key: str, read_settings: Callable[[], RunSettings | None], problem: Any
-    ) -> None:
-        """Do what ``key`` does in this phase. ``read_settings`` is called only when a
-        new run needs the fields; ``problem`` is the loaded Problem, or None before
-        torch has loaded (the worker then builds it)."""
+    def press(self, key: str, read: Callable[[], tuple[ProblemSpec, RunSettings] | None]) -> None:
+        """Do what ``key`` does in this phase. ``read`` gives the problem and settings the
+        fields describe (None after flagging a bad one); it is called only when a new
+        run needs them."""
         effect = self.effect(key)
         if effect is None:
             return
         control = self.control
         if effect in ("start", "first_step"):
-            settings = read_settings()
-            if settings is not None:
-                self._start(settings, problem, held=effect == "first_step")
+            wanted = read()
+            if wanted is not None:
+                self._start(*wanted, held=effect == "first_step")
             return
         assert control is not None
         if effect == "stop":
@@ -204,6 +205,7 @@ class RunController:
         self.control = None
         self.view = None
         self.report = None
+        self.ending = None
         self.step_after = None
         self.rate = 0.0
         self._set(Phase.IDLE)
@@ -218,7 +220,7 @@ class RunController:
         return self.view.count if self.view is not None else 0
 
     # ------------------------------------------------------------- the run
-    def _start(self, settings: RunSettings, problem: Any, *, held: bool) -> None:
+    def _start(self, spec: ProblemSpec, settings: RunSettings, *, held: bool) -> None:
         if self.control is not None:
             self.control.cancel()
         self.run_id += 1
@@ -229,6 +231,7 @@ class RunController:
         self.control = control
         self.view = None
         self.report = None
+        self.ending = None
         self.step_after = None
         self.total = settings.iterations
         self.rate = 0.0
@@ -239,8 +242,7 @@ class RunController:
             self.host.post_message,
             self._one_run,
             self.run_id,
-            self.problem_id,
-            problem,
+            spec,
             settings,
             control,
         )
@@ -274,6 +276,7 @@ class RunController:
             return
         report = message.report
         self.report = report
+        self.ending = message.ending
         if self.phase is Phase.STEPPING and report.outcome is Outcome.FINISHED:
             self.step_after = message.after  # the last step of the run was a single step
         else:
@@ -312,8 +315,7 @@ def _drive(
     post: Callable[[Any], object],
     one_run: threading.Lock,
     run_id: int,
-    problem_id: str,
-    problem: Any,
+    spec: ProblemSpec,
     settings: RunSettings,
     control: RunControl,
 ) -> None:
@@ -322,9 +324,9 @@ def _drive(
     _DRIVING.add(me)
     try:
         from solvers.descent import Descent
-        from solvers.problems import make_problem
+        from solvers.problems import problem_for
 
-        descent = Descent(problem or make_problem(problem_id), settings, control=control)
+        descent = Descent(problem_for(spec), settings, control=control)
         post(RunStarted(run_id, descent.view))
         with one_run:  # a superseded run still ending holds it for one iteration
             last = 0.0
@@ -338,7 +340,7 @@ def _drive(
                     post(RunProgress(run_id))
                     last = now
             assert descent.report is not None
-            post(RunEnded(run_id, descent.report, descent.current_values()))
+            post(RunEnded(run_id, descent.report, descent.current_values(), descent.ending()))
     except Exception as error:  # shown on screen; the app stays up
         post(RunFailed(run_id, f"{type(error).__name__}: {error}"))
     finally:

@@ -8,9 +8,18 @@ import platform
 import sys
 from dataclasses import asdict
 
-from tui.bench.measures import Figure, b1_solver, b2_live, b3_b6_pty, b4_first_paint, b5_memory
+from tui.bench.expression import b7_expression
+from tui.bench.measures import (
+    Figure,
+    b1_solver,
+    b2_live,
+    b3_b6_pty,
+    b4_first_paint,
+    b5_memory,
+    b10_classroom,
+)
 
-ALL = ("B1", "B2", "B3", "B4", "B5", "B6")
+ALL = ("B1", "B2", "B3", "B4", "B5", "B6", "B7", "B10")
 
 
 def machine() -> str:
@@ -38,7 +47,11 @@ def run_figures(only: set[str]) -> list[Figure]:
         figures.append(b4_first_paint())
     if "B5" in only:
         figures.append(b5_memory())
-    return sorted(figures, key=lambda f: f.key)
+    if "B7" in only:
+        figures.append(b7_expression())
+    if "B10" in only:
+        figures.append(b10_classroom())
+    return sorted(figures, key=lambda f: int(f.key[1:]))
 
 
 def table(figures: list[Figure]) -> str:

@@ -33,6 +33,9 @@ class PtySession:
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
         environment = dict(os.environ, TERM="xterm-256color", COLUMNS=str(columns), LINES=str(rows))
         environment.pop("NO_COLOR", None)
+        # figures are for Textual's own frame rate unless a measure asks for another
+        # (`gdlab bench` over SSH would otherwise pass on --fps's lower default)
+        environment.pop("TEXTUAL_FPS", None)
         environment.update(env or {})
         self.started = time.perf_counter()
         self.process = subprocess.Popen(

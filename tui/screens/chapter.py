@@ -18,8 +18,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, ProgressBar, Static
 
+from solvers.facts import Facts, Regime, preset_eta, regime
 from solvers.runs import RunSettings
-from solvers.specs import spec_of
+from solvers.specs import ProblemSpec, spec_of
+from solvers.validation import SettingError, parse_eta
 from tui.messages import RunEnded, RunFailed, RunProgress, RunStarted
 from tui.run_controller import KEYS, Phase, RunController
 from tui.solver_state import SolverState, SolverStatus
@@ -29,10 +31,20 @@ from tui.widgets.settings_form import SettingsForm
 from tui.widgets.step_detail import StepDetail
 
 if TYPE_CHECKING:
+    from solvers.view import RunView
     from tui.widgets.live_view import LiveView
 
-MIN_WIDTH = 60
-MIN_HEIGHT = 18
+PRESET_KEYS = Binding.Group("η", compact=True)
+PRESETS = {
+    "m": Regime.MONOTONE,
+    "o": Regime.OSCILLATING,
+    "y": Regime.CYCLE,
+    "d": Regime.DIVERGENT,
+}
+"""Keys that set η to a value in each regime of plain descent, and run."""
+
+MIN_WIDTH = 70
+MIN_HEIGHT = 20
 """Below this size the screen cannot show its controls, status and table: it says so."""
 
 
@@ -46,6 +58,11 @@ class ChapterScreen(Screen[None]):
         Binding("space", "key('pause')", "Pause/resume"),
         Binding("n", "key('step')", "Step"),
         Binding("ctrl+r", "key('reset')", "Reset"),
+        *(
+            Binding(key, f"preset('{kind.value}')", f"η {kind.value}", group=PRESET_KEYS)
+            for key, kind in PRESETS.items()
+        ),
+        Binding("e", "export", "Export"),
         Binding("g", "graph", "Graph", show=False),
         Binding("c", "code", "Code", show=False),
         Binding("escape", "leave_field", "Leave field"),
@@ -73,6 +90,7 @@ class ChapterScreen(Screen[None]):
                 yield Static(f"{spec.heading}: {spec.title}", id="title")
                 yield Static(spec.formula, id="formula")
                 yield ProblemFacts(spec, id="facts")
+                yield Static("", id="regime")
                 with Vertical(id="fields"):
                     if controls_now:
                         yield from self._controls()
@@ -84,7 +102,7 @@ class ChapterScreen(Screen[None]):
                 yield Static("loading torch…", id="live-placeholder")
         yield Static("", id="too-small")
         if controls_now:
-            yield Footer(compact=True)
+            yield Footer(compact=True, show_command_palette=False)
         self.controls_mounted = controls_now
 
     def _controls(self) -> ComposeResult:
@@ -108,7 +126,7 @@ class ChapterScreen(Screen[None]):
         self.controls_mounted = True
         await self.query_one("#fields").mount_compose(self._controls())
         await self.query_one("#progress-row").mount(self._progress_bar())
-        await self.mount(Footer(compact=True))
+        await self.mount(Footer(compact=True, show_command_palette=False))
         self.refresh_bindings()  # the footer lists the keys when bindings change: now
         self._run_changed()
 
@@ -125,7 +143,10 @@ class ChapterScreen(Screen[None]):
     def _solver_changed(self, state: SolverState) -> None:
         """torch has loaded (or failed): show the facts and the devices, mount the live view."""
         self._solver = state
-        facts = self.query_one(ProblemFacts)
+        found = self.query(ProblemFacts)
+        if not found:
+            return  # being torn down (a quit as torch finished loading)
+        facts = found.first()
         if state.status is SolverStatus.FAILED:
             facts.show_failed(state.error)
             return
@@ -136,14 +157,19 @@ class ChapterScreen(Screen[None]):
         for form in self.query(SettingsForm):
             form.set_devices(state.devices)
         self._mount_live()
+        self._show_regime()
 
-    def _mount_live(self) -> None:
+    def _mount_live(self, spec: ProblemSpec | None = None) -> None:
         if self.live is not None:
             return
         from tui.widgets.live_view import LiveView
 
-        self.live = LiveView(self.spec, id="live-view")
-        self.query_one("#live-placeholder").remove()
+        spec = spec or self.spec
+        from solvers.problems import problem_for  # torch has loaded: the view is mounted after
+
+        self.live = LiveView(spec, problem_for(spec), id="live-view")
+        for placeholder in self.query("#live-placeholder"):
+            placeholder.remove()
         self.query_one("#live").mount(self.live)
 
     def on_live_view_ready(self) -> None:
@@ -157,6 +183,7 @@ class ChapterScreen(Screen[None]):
         width, height = event.size
         self.set_class(width < 110, "-narrow")
         self.set_class(height < 32, "-short")
+        self._show_regime()
         too_small = width < MIN_WIDTH or height < MIN_HEIGHT
         self.set_class(too_small, "-too-small")
         if too_small:
@@ -183,6 +210,10 @@ class ChapterScreen(Screen[None]):
             if in_field and key != "reset":
                 return False  # letters and space type into the field
             return self.controller.effect(key) is not None
+        if action == "preset":
+            return not in_field and self._facts() is not None and not self.controller.phase.live
+        if action == "export":
+            return not in_field and self.controller.count > 0 and not self.controller.phase.live
         return True
 
     def on_descendant_focus(self) -> None:
@@ -195,14 +226,13 @@ class ChapterScreen(Screen[None]):
         """r, s, space, n, ctrl+r: whatever the phase table says (tui.run_controller)."""
         if key not in KEYS or not self.controls_mounted:
             return  # the first ~0.1 s after start: no fields to read yet
-        problem = self._solver.problems.get(self.problem_id)
-        self.controller.press(key, self._read_settings, problem)
+        self.controller.press(key, self._read_settings)
 
-    def _read_settings(self) -> RunSettings | None:
+    def _read_settings(self) -> tuple[ProblemSpec, RunSettings] | None:
         if self._solver.status is SolverStatus.FAILED:
             self.notify("torch could not be loaded; runs are off.", severity="error")
             return None
-        settings = self.query_one(SettingsForm).settings
+        settings = self.query_one(SettingsForm).read()
         if settings is None:
             self.app.bell()
             self.query_one(RunStatus).update(
@@ -210,6 +240,57 @@ class ChapterScreen(Screen[None]):
             )
         return settings
 
+    def _facts(self) -> Facts | None:
+        """The facts regimes are judged by: the run's, else the screen's problem's; None
+        while unknown (torch loading, or no bound)."""
+        view = self.controller.view
+        if view is not None:
+            facts: Facts = view.facts
+        else:
+            problem = self._solver.problems.get(self.problem_id)
+            if problem is None:
+                return None
+            facts = problem.facts
+        return facts if facts.stable_eta is not None else None
+
+    def action_preset(self, kind: str) -> None:
+        """m, o, y, d: η in the monotone, oscillating, cycle or divergent regime, then run."""
+        facts = self._facts()
+        eta = preset_eta(Regime(kind), facts) if facts is not None else None
+        if eta is None or not self.controls_mounted or self.controller.phase.live:
+            return
+        self.query_one("#eta", Input).value = f"{eta:.6g}"
+        self._show_regime()
+        self.action_key("run")
+
+    def action_export(self) -> None:
+        """e: write the run shown to CSV and JSON files (see tui/screens/export.py)."""
+        view = self.controller.view
+        if view is None or self.controller.phase.live:
+            return
+        from tui.screens.export import ExportScreen
+
+        self.app.push_screen(ExportScreen(view, self.controller.ending, self.problem_id))
+
+    def _show_regime(self) -> None:
+        """Which regime the η field is in, and why (empty where the bound is unknown)."""
+        facts = self._facts()
+        text = ""
+        if facts is not None and self.controls_mounted:
+            try:
+                eta = parse_eta(self.query_one("#eta", Input).value)
+            except SettingError:
+                eta = None
+            said = regime(eta, facts) if eta is not None else None
+            if said is not None:
+                text = f"η = {eta:g}: {said[0].value}"
+                if not self.has_class("-short"):  # 80x24 has room for the word only
+                    text += f". {said[1]}"
+        self.query_one("#regime", Static).update(text)
+
+    @on(Input.Changed, "#eta")
+    def _eta_changed(self) -> None:
+        self._show_regime()
     def action_graph(self) -> None:
         """g: the autograd graph of this problem (tui/screens/graph.py)."""
         from tui.screens.graph import open_graph
@@ -241,8 +322,21 @@ class ChapterScreen(Screen[None]):
 
     # ------------------------------------------------------ worker messages
     @on(RunStarted)
-    def _run_started(self, message: RunStarted) -> None:
+    async def _run_started(self, message: RunStarted) -> None:
         self.controller.started(message)
+        if message.run_id == self.controller.run_id:
+            await self._adopt(message.view)
+
+    async def _adopt(self, view: RunView) -> None:
+        """Show the facts of the run's own problem and start (your function's may differ
+        from the screen's default), and a live view with its columns."""
+        self.query_one(ProblemFacts).show(view.facts, view.spec)
+        self._show_regime()
+        self.query_one("#formula", Static).update(view.spec.formula)
+        if self.live is not None and self.live.spec.param_names != view.spec.param_names:
+            old, self.live = self.live, None
+            await old.remove()
+            self._mount_live(view.spec)
 
     @on(RunProgress)
     def _run_progress(self, message: RunProgress) -> None:

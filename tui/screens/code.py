@@ -29,37 +29,26 @@ if TYPE_CHECKING:
     from tui.screens.chapter import ChapterScreen
 
 
-def _expression_of(screen: ChapterScreen) -> dict[str, object]:
-    """What the request needs besides the settings for a problem that is an expression
-    (its problem's ``expression``, text or parsed): the text and the parameter names."""
-    problems = getattr(screen.app, "solver", None)
-    problem = problems.problems.get(screen.problem_id) if problems is not None else None
-    expression = getattr(problem, "expression", None)
-    text = expression if isinstance(expression, str) else getattr(expression, "source", None)
-    if not isinstance(text, str):
-        return {}
-    return {"expression": text, "param_names": screen.spec.param_names}
-
-
 def request_for(screen: ChapterScreen) -> CodeRequest:
-    """The script's request: the current run's settings, else the fields', else the book's."""
-    spec = screen.spec
+    """The script's request: the current run's problem and settings, else the fields'."""
     view = screen.controller.view
-    extra = _expression_of(screen)
     if view is not None:
-        settings = view.settings
+        spec, settings = view.spec, view.settings
         drawn = settings.start is None and spec.book_start is None and settings.seed is None
         if drawn and view.count:  # a drawn start with no seed: the start the run recorded
             start = tuple(float(v) for v in view.rows[0][view.layout.params].tolist())
             settings = RunSettings(settings.eta, settings.iterations, settings.device, None, start)
-        return CodeRequest.of(spec.id, settings, **extra)
-    from tui.widgets.settings_form import SettingsForm
+    else:
+        from tui.widgets.settings_form import SettingsForm
 
-    forms = screen.query(SettingsForm)
-    settings_now = forms.first().settings if forms else None
-    if settings_now is None:
-        settings_now = RunSettings(spec.eta, spec.iterations)
-    return CodeRequest.of(spec.id, settings_now, **extra)
+        forms = screen.query(SettingsForm)
+        read = forms.first().read() if forms else None
+        if read is None:
+            raise ValueError("fix the flagged field first")
+        spec, settings = read
+    if spec.expr is None:
+        return CodeRequest.of(spec.id, settings)
+    return CodeRequest.of(spec.id, settings, expression=spec.expr, param_names=spec.param_names)
 
 
 def save_beside(text: str, stem: str, folder: Path | None = None) -> Path:

@@ -35,28 +35,32 @@ LARGE = 60
 def graph_for(screen: ChapterScreen) -> AutogradGraph | str:
     """The graph of ``screen``'s problem: at the parameters of its last recorded
     iteration when its run has rows, else at the start its fields give (seed 0 for a
-    draw). A string says why there is none (torch still loading)."""
-    problem = screen.app.solver.problems.get(screen.problem_id)  # type: ignore[attr-defined]
-    if problem is None:
+    draw). A string says why there is none (torch still loading, a field to fix)."""
+    solver = getattr(screen.app, "solver", None)
+    if solver is None or not solver.problems:
         return "torch is still loading; the graph needs it"
     from solvers.graph import problem_graph
+    from solvers.problems import problem_for
 
     view = screen.controller.view
-    heading = screen.spec.heading or screen.spec.title
     if view is not None and view.count:
         last = view.count - 1
         values = tuple(float(v) for v in view.rows[last][view.layout.params].tolist())
-        title = f"{heading}, iteration {last}"
+        spec = view.spec
+        where = f"iteration {last}"
     else:
         from tui.widgets.settings_form import SettingsForm
 
         forms = screen.query(SettingsForm)
-        settings = forms.first().settings if forms else None
-        start = settings.start if settings is not None else None
-        seed = settings.seed if settings is not None and settings.seed is not None else 0
-        values = problem.start_values(start, seed)
-        title = f"{heading}, at the start"
-    return problem_graph(problem, values, title=title)
+        read = forms.first().read() if forms else None
+        if read is None:
+            return "fix the flagged field first: the graph is taken at the start it gives"
+        spec, settings = read
+        seed = settings.seed if settings.seed is not None else 0
+        values = problem_for(spec).start_values(settings.start, seed)
+        where = "the start"
+    heading = spec.heading or spec.title
+    return problem_graph(problem_for(spec), values, title=f"{heading}, {where}")
 
 
 def _label(graph: AutogradGraph, index: int, first: bool) -> Text:

@@ -15,23 +15,28 @@ KEYS = """\
 | key | what it does |
 |---|---|
 | `1` `2` `3` | show chapter 1, 2 or 3 (a run on another chapter goes on) |
-| `r` | run with the fields' settings (after single steps: run the rest) |
+| `4` | your own function: type f in x or x0 … x9, and its start |
+| `r` | run with the fields' settings; while paused or stepping: run the rest |
 | `s` | stop the run at its next iteration |
-| `space` | pause / resume the run |
-| `n` | one step, explained: forward value, gradient, update |
+| `space` | pause / resume the run (paused, the table and plots show every row) |
+| `n` | one step, explained: forward value, gradient, update (pauses a run first) |
 | `ctrl+r` | reset: stop and clear the rows |
+| `m` `o` `y` `d` | set η in the monotone, oscillating, cycle or divergent regime, and run |
+| `e` | export the run to CSV and JSON files (`gdlab run --from` repeats it) |
 | `g` | the autograd graph of one forward pass, values and gradients at the last step |
 | `c` | the run's standalone PyTorch script (`w` there writes it to a file) |
 | `tab` / `shift+tab` | move between fields, the table and the buttons |
 | `escape` | leave a text field, so the letter keys work again |
 | `↑ ↓ pgup pgdn home end` | scroll the iteration table |
+| `← →` | scroll the table sideways (◀ ▶ in its header mark hidden columns) |
 | `f` | (in the table) follow the newest row on/off |
 | `ctrl+p` | command palette: chapters, keys, theme |
 | `?` | this help |
 | `q` | quit (any run stops first) |
 
-Inside a text field letters and digits type; `enter` accepts the field.
-Press `escape`, `?` or `q` to close this help.
+The footer shows only the keys that do something now. Inside a text field letters
+and digits type; `enter` accepts the field. Press `escape`, `?` or `q` to close
+this help.
 """
 
 

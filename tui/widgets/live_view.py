@@ -19,6 +19,7 @@ from textual_plot import PlotWidget
 from solvers.specs import ProblemSpec
 from solvers.view import RunView
 from tui.widgets.iteration_table import IterationTable
+from tui.widgets.landscape import LandscapePlot
 from tui.widgets.plots import ObjectivePlot, PathPlot
 from tui.widgets.series import log_gap, resolution
 
@@ -42,9 +43,11 @@ def table_columns(spec: ProblemSpec, extra_names: tuple[str, ...] = ()) -> tuple
 class LiveView(Vertical):
     """Sparkline of log10(f - f*), the objective and path plots, and the table."""
 
-    def __init__(self, spec: ProblemSpec, **kwargs: Any) -> None:
+    def __init__(self, spec: ProblemSpec, problem: Any = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.spec = spec
+        self.problem = problem
+        """The solver's Problem, for the landscape (computed off the UI thread)."""
         self._composed = False
         self._plotted_at = 0.0
         self._tabled_at = 0.0
@@ -54,7 +57,9 @@ class LiveView(Vertical):
         yield Sparkline([], id="sparkline")
         with Horizontal(id="plots"):
             yield ObjectivePlot(id="objective-plot")
-            if self.spec.n_params <= 2:
+            if self.problem is not None and self.spec.n_params <= 3:
+                yield LandscapePlot(id="landscape-plot")
+            elif self.spec.n_params <= 2:
                 yield PathPlot(self.spec.param_names, id="path-plot")
         yield IterationTable(table_columns(self.spec), id="table")
 
@@ -99,6 +104,8 @@ class LiveView(Vertical):
             self.query_one(ObjectivePlot).show(np.empty(0))
             for plot in self.query(PathPlot):
                 plot.show(np.empty((0, self.spec.n_params)))
+            for landscape in self.query(LandscapePlot):
+                landscape.clear()
             return
         sample = rows[:: max(1, len(rows) // PLOT_POINTS)]
         values = sample[:, view.layout.objective]
@@ -123,3 +130,5 @@ class LiveView(Vertical):
         for plot in self.query(PathPlot):
             plot.optimum = optimum.params if optimum is not None else None
             plot.show(sample[:, view.layout.params])
+        for landscape in self.query(LandscapePlot):
+            landscape.update_from(view, self.problem)

@@ -50,8 +50,9 @@ class ProblemFacts(Static):
         )
         self.spec = spec
 
-    def show(self, facts: Facts) -> None:
-        self.update(facts_text(self.spec, facts))
+    def show(self, facts: Facts, spec: ProblemSpec | None = None) -> None:
+        """The facts of ``spec`` (default: the screen's own problem)."""
+        self.update(facts_text(spec or self.spec, facts))
 
     def show_failed(self, reason: str) -> None:
         self.update(

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from textual.widgets import Static
 
+from solvers.facts import regime
 from solvers.measures import grad_norm
 
 if TYPE_CHECKING:
@@ -39,6 +40,10 @@ def status_text(controller: RunController, loading: bool) -> str:
     first = [phase]
     if loading and controller.phase.live and view is None:
         first = [f"{phase} (loading torch…)"]
+    if view is not None:
+        said = regime(view.settings.eta, view.facts)
+        if said is not None:
+            first[0] += f" · {said[0].value}"
     if view is not None and view.count:
         layout = view.layout
         last = view.rows[-1]
@@ -58,7 +63,7 @@ def status_text(controller: RunController, loading: bool) -> str:
     elif controller.phase.value == "running" and controller.rate > 0:
         eta = controller.eta_seconds
         second = f"{controller.rate:,.0f} it/s" + (f" · ETA {clock(eta)}" if eta else "")
-    return "  ·  ".join(first) + "\n" + second
+    return " · ".join(first) + "\n" + second
 
 
 class RunStatus(Static):

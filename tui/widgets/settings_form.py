@@ -17,8 +17,9 @@ from textual.containers import Horizontal, Vertical
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Label, Select, Static
 
+from solvers.expression import ExpressionError, parse
 from solvers.runs import RunSettings
-from solvers.specs import ProblemSpec
+from solvers.specs import ProblemSpec, custom_spec
 from solvers.validation import (
     SettingError,
     parse_eta,
@@ -62,11 +63,16 @@ class SettingsForm(Vertical):
         super().__init__(**kwargs)
         self.spec = spec
         self._devices = list(devices)
-        self._parsers: dict[str, Callable[[str], Any]] = {
-            "eta": parse_eta,
-            "iterations": parse_iterations,
-            "start": self._optional(self._parse_start),
-        }
+        self.custom = spec.expr is not None
+        """The problem is the user's expression (its field comes first, its start is needed)."""
+        self._parsers: dict[str, Callable[[str], Any]] = {}
+        if self.custom:
+            self._parsers["expr"] = parse
+        self._parsers["eta"] = parse_eta
+        self._parsers["iterations"] = parse_iterations
+        self._parsers["start"] = (
+            self._parse_custom_start if self.custom else self._optional(self._parse_start)
+        )
         if spec.book_start is None:
             self._parsers["seed"] = self._optional(parse_seed)
 
@@ -78,8 +84,17 @@ class SettingsForm(Vertical):
     def _parse_start(self, text: str) -> tuple[float, ...]:
         return parse_start(split_start(text), self.spec.param_names)
 
+    @staticmethod
+    def _parse_custom_start(text: str) -> tuple[float, ...]:
+        """Your function's start: as many values as it has variables (x, or x0 … x9)."""
+        parts = split_start(text)
+        names = tuple(f"x{i}" for i in range(len(parts))) if len(parts) != 1 else ("x",)
+        return parse_start(parts, names)
+
     def compose(self) -> ComposeResult:
         spec = self.spec
+        if self.custom:
+            yield from self._field("expr", "f =", spec.expr or "")
         yield from self._field("eta", "η", str(spec.eta))
         yield from self._field("iterations", "iterations", str(spec.iterations))
         with Horizontal(classes="field"):
@@ -98,7 +113,8 @@ class SettingsForm(Vertical):
             if spec.book_start is None
             else ", ".join(f"{v:g}" for v in spec.book_start)
         )
-        yield from self._field("start", "start", "", placeholder=start)
+        # your function has no start of its own: its field holds one to edit
+        yield from self._field("start", "start", start if self.custom else "", placeholder=start)
 
     def _field(self, name: str, label: str, value: str, *, placeholder: str = "") -> ComposeResult:
         with Horizontal(classes="field"):
@@ -118,9 +134,22 @@ class SettingsForm(Vertical):
     @on(Input.Changed)
     @on(Input.Submitted)
     def _show_field_error(self, event: Input.Changed | Input.Submitted) -> None:
+        name = str(event.input.id)
+        if name == "expr":
+            self.flag(name, self._expression_problem(event.value))
+            return
         result = event.validation_result
         reason = "" if result is None or result.is_valid else result.failure_descriptions[0]
-        self.flag(str(event.input.id), reason)
+        self.flag(name, reason)
+
+    def _expression_problem(self, text: str) -> str:
+        """What is wrong with the expression, with a caret under the column; "" if nothing."""
+        try:
+            parse(text)
+        except ExpressionError as error:
+            width = max(10, self.size.width - 2) if self.size.width else 30
+            return f"{error.caret(width)}\n{error.reason}"
+        return ""
 
     def flag(self, name: str, reason: str) -> None:
         """Show ``reason`` under field ``name`` (an empty reason clears the flag)."""
@@ -129,26 +158,42 @@ class SettingsForm(Vertical):
         error.set_class(not reason, "-empty")
         self.query_one(f"#{name}", Input).set_class(bool(reason), "-invalid")
 
-    @property
-    def settings(self) -> RunSettings | None:
-        """The fields as RunSettings, or None after flagging every bad one."""
+    def read(self) -> tuple[ProblemSpec, RunSettings] | None:
+        """The problem and the settings the fields describe, or None after flagging
+        every bad field."""
         values: dict[str, Any] = {}
-        for name, parse in self._parsers.items():
+        for name, parse_field in self._parsers.items():
             field = self.query_one(f"#{name}", Input)
             try:
-                values[name] = parse(field.value)
-                self.flag(name, "")
+                values[name] = parse_field(field.value)
+                self.flag(name, "" if name != "expr" else self._expression_problem(field.value))
             except SettingError as problem:
-                self.flag(name, problem.reason)
+                if name == "expr":
+                    self.flag(name, self._expression_problem(field.value))
+                else:
+                    self.flag(name, problem.reason)
         if len(values) < len(self._parsers):
             return None
-        return RunSettings(
+        spec = self.spec
+        if self.custom:
+            try:
+                spec = custom_spec(
+                    self.query_one("#expr", Input).value,
+                    values["start"],
+                    values["eta"],
+                    values["iterations"],
+                )
+            except ExpressionError as error:  # the start does not fit the variables
+                self.flag("start", error.reason)
+                return None
+        settings = RunSettings(
             eta=values["eta"],
             iterations=values["iterations"],
             device=str(self.query_one("#device", Select).value),
             seed=values.get("seed"),
             start=values.get("start"),
         )
+        return spec, settings
 
     def set_devices(self, devices: Iterable[str]) -> None:
         """Offer the devices torch found (the form may have been composed with auto, cpu)."""

@@ -1,0 +1,107 @@
+"""A run as JSON can carry it: what it needs to be repeated, without torch.
+
+``gdlab run --format json`` writes these settings first, so ``gdlab run --from
+FILE`` can read them back from the head of the file, however many rows follow,
+and repeat the run: the start values are written as they were used (drawn from
+the seed or given), as exact JSON floats, so the repeat is bit for bit on the CPU.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from solvers.runs import RunSettings
+from solvers.specs import ProblemSpec, custom_spec, spec_of
+from solvers.validation import SettingError
+
+HEAD_BYTES = 1 << 20
+"""The settings sit at the head of the file: no more than this is read to find them."""
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class SavedRun:
+    """A run's problem and settings, as a JSON file records them."""
+
+    spec: ProblemSpec
+    settings: RunSettings
+
+
+def record(
+    spec: ProblemSpec, settings: RunSettings, seed: int, start: tuple[float, ...]
+) -> dict[str, Any]:
+    """The JSON object that repeats a run: problem, expression, η, iterations, device,
+    seed, and the start values as they were used."""
+    return {
+        "format": FORMAT,
+        "problem": spec.id,
+        "expr": spec.expr,
+        "eta": settings.eta,
+        "iterations": settings.iterations,
+        "device": settings.device,
+        "seed": seed,
+        "start": list(start),
+    }
+
+
+def _refuse(path: str, why: str) -> SettingError:
+    shown = path if len(path) <= 60 else "…" + path[-60:]
+    return SettingError(
+        "from", f"{shown!r} {why}; expected a file written by gdlab run --format json"
+    )
+
+
+def read(path: str) -> SavedRun:
+    """The run recorded in ``path``; a SettingError (field "from") says what is wrong."""
+    try:
+        with open(path, encoding="utf-8") as stream:
+            head = stream.read(HEAD_BYTES)
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or "is not UTF-8 text"
+        raise _refuse(path, f"cannot be read ({reason})") from None
+    key = head.find('"settings"')
+    colon = head.find(":", key)
+    if key < 0 or colon < 0:
+        raise _refuse(path, "has no settings")
+    index = colon + 1
+    while index < len(head) and head[index] in " \t\r\n":
+        index += 1
+    try:
+        data, _ = json.JSONDecoder().raw_decode(head, index)
+    except ValueError:
+        raise _refuse(path, "has unreadable settings") from None
+    return from_record(data, path)
+
+
+def from_record(data: Any, path: str = "settings") -> SavedRun:
+    """Check a settings object field by field, with the CLI's own rules."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise _refuse(path, "has settings of an unknown format")
+    try:
+        start = tuple(float(v) for v in data["start"])
+        if not all(math.isfinite(v) for v in start):
+            raise ValueError
+        seed = data["seed"]
+        settings = RunSettings(
+            eta=float(data["eta"]),
+            iterations=data["iterations"],
+            device=str(data["device"]),
+            seed=seed if isinstance(seed, int) else None,
+            start=start,
+        )
+        problem = str(data["problem"])
+        if problem == "custom":
+            expr = data.get("expr")
+            if not isinstance(expr, str):
+                raise ValueError
+            spec = custom_spec(expr, start, settings.eta, settings.iterations)
+        else:
+            spec = spec_of(problem)
+    except SettingError as error:
+        raise _refuse(path, f"has a bad {error}") from None
+    except (KeyError, TypeError, ValueError):
+        raise _refuse(path, "has incomplete settings") from None
+    return SavedRun(spec, settings)

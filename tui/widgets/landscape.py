@@ -1,0 +1,323 @@
+"""The landscape under the run: f's curve with the iterates on it, or a contour map.
+
+One parameter: a textual-plot curve of f over the visited range with the
+iterates on it, joined in order (overshoot and oscillation show as a zigzag
+across the valley). Two: a character map of f's levels under the path. More
+(chapter 3): the map over the first two with the others held at their current
+values, the title saying so. Characters carry all the information (level
+glyphs light to dense, ``S`` start, ``@`` now, ``*`` optimum, ``o``/``·`` the
+path), colour only adds to it, so the map reads the same in 16 colours and with
+``NO_COLOR``.
+
+Nothing here imports torch: :meth:`LandscapePlot.update_from` computes in a
+thread worker (importing :mod:`solvers.landscape` there, once torch is loaded)
+and posts the result back. The map's grid is reused while the path stays in its
+box, so a call costs a few milliseconds of the worker's time, and none of the UI's.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+import numpy as np
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.color import Color
+from textual.containers import Vertical
+from textual.message import Message
+from textual.strip import Strip
+from textual.widget import Widget
+from textual.widgets import Static
+from textual.worker import get_current_worker
+from textual_hires_canvas import HiResMode
+
+from solvers.facts import Facts
+from solvers.history import Layout
+from solvers.landscape_model import (
+    CURRENT,
+    ITERATE,
+    LEVEL_GLYPHS,
+    NOT_FINITE,
+    OPTIMUM,
+    PATH_LINE,
+    START,
+    ContourMap,
+    Curve,
+    Landscape,
+    NoLandscape,
+)
+from tui.widgets.plots import _Plot
+
+DEFAULT_SIZE = (60, 20)
+"""The map's cells before the widget has a size of its own."""
+
+
+class ViewLike(Protocol):
+    """What the plot reads of a run (:class:`solvers.view.RunView` has it)."""
+
+    @property
+    def rows(self) -> np.ndarray: ...
+
+    @property
+    def layout(self) -> Layout: ...
+
+    @property
+    def facts(self) -> Facts: ...
+
+
+class CurvePlot(_Plot):
+    """One parameter: f over the visited range, the iterates on it joined in order."""
+
+    DEFAULT_CSS = """
+    CurvePlot { height: 1fr; min-height: 4; }
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(allow_pan_and_zoom=False, **kwargs)
+        self.can_focus = False
+
+    def show(self, curve: Curve) -> None:
+        if not self.composed:
+            return
+        self.clear()
+        self.set_xlabel(curve.plan.names[0])
+        self.set_ylabel(curve.plan.what)
+        self.plot(curve.xs, curve.fs, line_style="blue", hires_mode=HiResMode.BRAILLE)
+        self.plot(curve.path_x, curve.path_f, line_style="bold cyan", hires_mode=HiResMode.BRAILLE)
+        self.scatter(curve.path_x, curve.path_f, marker=ITERATE, marker_style="cyan")
+        if curve.optimum is not None:
+            self.scatter([curve.optimum[0]], [curve.optimum[1]], marker=OPTIMUM,
+                         marker_style="bold yellow")
+        self.scatter(curve.path_x[:1], curve.path_f[:1], marker=START, marker_style="bold green")
+        self.scatter(curve.path_x[-1:], curve.path_f[-1:], marker=CURRENT,
+                     marker_style="bold red")
+
+
+class ContourView(Widget):
+    """Two parameters: one character per cell, level glyphs under the path's marks."""
+
+    DEFAULT_CSS = """
+    ContourView { height: 1fr; min-height: 3; }
+    """
+
+    can_focus = False
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.map: ContourMap | None = None
+        self._rows: list[str] = []
+        self._styles: dict[str, Style] = {}
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "theme", lambda _: self.show(self.map), init=False)
+
+    def show(self, contour: ContourMap | None) -> None:
+        self.map = contour
+        self._rows = contour.glyph_rows() if contour is not None else []
+        self._styles = self._glyph_styles()
+        self.refresh()
+
+    def _glyph_styles(self) -> dict[str, Style]:
+        """A style per glyph from the theme: levels shade from the foreground, dimmed,
+        to $primary; marks are bold, in $success (S), $error (@) and $warning (*).
+        With an ANSI theme (the terminal's 16 colours, which do not blend) the lower
+        levels are dim and the upper ones $primary. Characters alone say everything."""
+        try:
+            theme = self.app.theme_variables
+            fg = Color.parse(theme["foreground"])
+            primary = Color.parse(theme["primary"])
+            marks = {
+                START: Color.parse(theme["success"]),
+                CURRENT: Color.parse(theme["error"]),
+                OPTIMUM: Color.parse(theme["warning"]),
+            }
+            ansi = fg.ansi is not None or primary.ansi is not None
+            low = primary if ansi else fg.blend(Color.parse(theme["background"]), 0.6)
+        except Exception:  # no app or an unparsable theme: characters only
+            return {}
+        count = len(LEVEL_GLYPHS)
+        styles: dict[str, Style] = {}
+        for k, glyph in enumerate(LEVEL_GLYPHS):
+            if ansi:
+                lower = k < count // 2
+                styles[glyph] = Style(dim=True) if lower else Style(color=primary.rich_color)
+            else:
+                styles[glyph] = Style(color=low.blend(primary, k / (count - 1)).rich_color)
+        styles[NOT_FINITE] = Style(dim=True)
+        styles[ITERATE] = styles[PATH_LINE] = Style(bold=True)
+        for glyph, color in marks.items():
+            styles[glyph] = Style(color=color.rich_color, bold=True)
+        return styles
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        text = self._rows[y][:width] if y < len(self._rows) else ""
+        segments: list[Segment] = []
+        start = 0
+        for end in range(1, len(text) + 1):
+            if end == len(text) or text[end] != text[start]:
+                style = base + self._styles.get(text[start], Style())
+                segments.append(Segment(text[start:end], style))
+                start = end
+        if len(text) < width:
+            segments.append(Segment(" " * (width - len(text)), base))
+        return Strip(segments, width)
+
+    def lines_text(self) -> list[str]:
+        """What the map shows, one string per line (for tests and screen readers)."""
+        return [
+            "".join(segment.text for segment in self.render_line(y))
+            for y in range(self.size.height)
+        ]
+
+
+class LandscapePlot(Vertical):
+    """f under the path: a title, the curve or the map, and a legend.
+
+    Call :meth:`update_from` at the plots' bounded rate; it returns at once and the
+    plot redraws when the worker is done.
+    """
+
+    DEFAULT_CSS = """
+    LandscapePlot { height: 1fr; min-height: 6; }
+    LandscapePlot > #landscape-title { height: 1; text-style: bold; }
+    LandscapePlot > #landscape-legend { height: auto; max-height: 3; color: $text-muted; }
+    """
+
+    can_focus = False
+
+    class Computed(Message):
+        """A landscape computed by the worker, for the request numbered ``serial``."""
+
+        def __init__(self, landscape: Landscape, serial: int) -> None:
+            super().__init__()
+            self.landscape = landscape
+            self.serial = serial
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.landscape: Landscape = NoLandscape("no iterations yet")
+        self._serial = 0
+        self._shown = 0
+        self._request: tuple[ViewLike, Any] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="landscape-title")
+        yield CurvePlot(id="landscape-curve")
+        yield ContourView(id="landscape-map")
+        yield Static("", id="landscape-legend")
+
+    def on_mount(self) -> None:
+        self._draw()
+        if self._request is not None:  # asked before its children existed
+            self.update_from(*self._request)
+
+    def update_from(self, view: ViewLike | None, problem: Any) -> None:
+        """Recompute for the run's rows so far, off the UI thread.
+
+        ``problem`` is the run's :class:`solvers.problems.Problem` (anything with
+        ``spec`` and ``objective_on``); ``view`` its :class:`~solvers.view.RunView`,
+        or None to clear the plot.
+        """
+        rows = view.rows if view is not None else None
+        if view is None or rows is None or len(rows) == 0:
+            self._request = None
+            self._serial += 1
+            self.workers.cancel_group(self, "landscape")
+            self.show_landscape(NoLandscape("no iterations yet"), self._serial)
+            return
+        self._request = (view, problem)
+        if not self.query(ContourView):
+            return  # not composed yet: on_mount asks again
+        self._serial += 1
+        path = rows[:, view.layout.params]
+        if view.layout.n_params == 1:  # two braille dots a column
+            size = (max(64, 2 * self.content_size.width), 1)
+        else:
+            size = self._map_size()
+        self._compute(problem, path, view.facts, size, self.landscape, self._serial)
+
+    def _map_size(self) -> tuple[int, int]:
+        """(cols, rows) the map has, or would have if shown (title and legend aside)."""
+        cells = self.query_one(ContourView).size
+        if cells.area:
+            return cells.width, cells.height
+        box = self.content_size
+        if box.width >= 4 and box.height >= 6:
+            return box.width, box.height - 3
+        return DEFAULT_SIZE
+
+    def clear(self) -> None:
+        """Show no landscape (a reset run)."""
+        self.update_from(None, None)
+
+    @work(thread=True, exclusive=True, group="landscape", exit_on_error=False)
+    def _compute(
+        self,
+        problem: Any,
+        path: np.ndarray,
+        facts: Facts,
+        size: tuple[int, int],
+        previous: Landscape,
+        serial: int,
+    ) -> None:
+        from solvers.landscape import compute_landscape  # torch: off the UI thread
+
+        try:
+            landscape = compute_landscape(problem, path, size, facts=facts, previous=previous)
+        except Exception as error:  # a landscape is a picture: never worth a crash
+            landscape = NoLandscape(f"could not evaluate the landscape: {error}")
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Computed(landscape, serial))
+
+    def on_landscape_plot_computed(self, message: Computed) -> None:
+        message.stop()
+        self.show_landscape(message.landscape, message.serial)
+
+    def show_landscape(self, landscape: Landscape, serial: int | None = None) -> None:
+        """Draw a computed landscape (older requests' results are dropped)."""
+        if serial is not None:
+            if serial < self._shown:
+                return
+            self._shown = serial
+        self.landscape = landscape
+        if self.query(ContourView):  # composed: else on_mount draws it
+            self._draw()
+
+    def _draw(self) -> None:
+        landscape = self.landscape
+        title = self.query_one("#landscape-title", Static)
+        legend = self.query_one("#landscape-legend", Static)
+        curve = self.query_one(CurvePlot)
+        contour = self.query_one(ContourView)
+        curve.display = isinstance(landscape, Curve)
+        contour.display = isinstance(landscape, ContourMap)
+        if isinstance(landscape, NoLandscape):
+            title.update(Text(f"landscape: nothing drawn, {landscape.reason}"))
+            legend.update("")
+            contour.show(None)
+            return
+        title.update(Text(landscape.title))
+        if isinstance(landscape, Curve):
+            curve.show(landscape)
+            legend.update(Text(landscape.legend))
+        else:
+            contour.show(landscape)
+            legend.update(Text(landscape.plan.axes_line + "\n" + landscape.legend))
+            self.call_after_refresh(self._follow_size)  # the legend may have changed it
+
+    def on_resize(self) -> None:
+        """A new size needs a new grid: ask again with the last rows, once laid out."""
+        self.call_after_refresh(self._follow_size)
+
+    def _follow_size(self) -> None:
+        landscape = self.landscape
+        if self._request is None or not isinstance(landscape, ContourMap):
+            return
+        cells = self.query_one(ContourView).size
+        if cells.area and landscape.plan.size != (cells.width, cells.height):
+            self.update_from(*self._request)
