@@ -202,3 +202,34 @@ def test_a_scripted_objective_is_drawn_from_its_eager_twin():
     graph = problem_graph(problem, (0.3, 0.5))
     assert graph.ops().count("SinBackward0") == 2 and not graph.note
     assert graph.leaf("x").grad == fused.leaf("x").grad
+
+
+async def test_your_function_gets_its_graph_and_its_script(tmp_path):
+    from textual.widgets import Input
+
+    from tests.app_helpers import chapter
+    from tui.run_controller import Phase
+    from tui.screens.code import CodeScreen
+
+    app = GdlabApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await first_screen(pilot)
+        screen = await chapter(pilot, 4)
+        screen.query_one("#expr", Input).value = "sin(x0)*sin(x0) + x1^2"
+        screen.query_one("#start", Input).value = "0.5, 1"
+        screen.query_one("#eta", Input).value = "0.1"
+        screen.query_one("#iterations", Input).value = "20"
+        screen.action_leave_field()
+        await tap(pilot, "r")
+        await wait_until(pilot, lambda: screen.controller.phase is Phase.FINISHED, "the run")
+        await tap(pilot, "g")
+        await wait_until(pilot, lambda: graph_shown(app), "the graph", 10)
+        graph = app.screen.graph  # type: ignore[attr-defined]
+        # drawn from the eager expression, as written: sin twice, no fused node
+        assert graph.ops().count("SinBackward0") == 2 and "CppFunction" not in graph.ops()
+        assert graph.title.endswith("iteration 19")
+        await tap(pilot, "escape")
+        await wait_until(pilot, lambda: app.screen is screen, "closed", 10)
+        await tap(pilot, "c")
+        await wait_until(pilot, lambda: isinstance(app.screen, CodeScreen), "the code", 10)
+        assert "torch.sin(x[0]) * torch.sin(x[0])" in app.screen.text  # type: ignore[attr-defined]
