@@ -3,12 +3,14 @@
     python scripts/screenshots.py
 
 Each chapter runs with the book's defaults and a fixed start, at 120x40, and
-the help screen is captured too. The README shows these files.
+the help screen is captured too, and the graph (g) and code (c) views of chapter 3
+after two single steps (``--views``: only those). The README shows these files.
 """
 
 from __future__ import annotations
 
 import asyncio
+import sys
 from pathlib import Path
 
 from textual.widgets import Input
@@ -49,9 +51,44 @@ async def capture() -> list[Path]:
     return written
 
 
+async def capture_views() -> list[Path]:
+    """The graph (g) and code (c) views of chapter 3 after two single steps."""
+    from tui.screens.code import CodeScreen
+    from tui.screens.graph import GraphScreen
+
+    written = []
+    app = GdlabApp(start_chapter="3")
+    async with app.run_test(size=SIZE) as pilot:
+        while app.solver.status is SolverStatus.LOADING:
+            await pilot.pause(0.05)
+        await pilot.pause(0.5)
+        screen = app.screen
+        assert isinstance(screen, ChapterScreen)
+        for _ in range(2):
+            await pilot.press("n")
+            await pilot.pause(0.5)
+        for key, kind, name in (("g", GraphScreen, "graph"), ("c", CodeScreen, "code")):
+            await pilot.press(key)
+            while not isinstance(app.screen, kind):
+                await pilot.pause(0.05)
+            await pilot.pause(1.5)  # the footer lists the view's keys once it has focus
+            path = OUT / f"{name}.svg"
+            app.save_screenshot(str(path))
+            written.append(path)
+            await pilot.press("escape")
+            await pilot.pause(0.3)
+    return written
+
+
 def main() -> None:
     OUT.mkdir(exist_ok=True)
+    if "--views" in sys.argv:  # only the graph and code views
+        for path in asyncio.run(capture_views()):
+            print(path.relative_to(OUT.parent))
+        return
     for path in asyncio.run(capture()):
+        print(path.relative_to(OUT.parent))
+    for path in asyncio.run(capture_views()):
         print(path.relative_to(OUT.parent))
 
 

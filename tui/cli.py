@@ -177,6 +177,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--fps", dest="serve_fps", metavar="N", help=f"each tab's redraws per second, 1-{MAX_FPS}"
     )
+    from tui.code_command import add_code_parser
+
+    add_code_parser(sub)
     return parser
 
 
@@ -332,6 +335,10 @@ def _dispatch(argv: Sequence[str] | None) -> int:
         args = parser.parse_args(arguments)
         if args.command == "run":
             return run_command(args)
+        if args.command == "code":
+            from tui.code_command import code_command
+
+            return code_command(args)
         if args.command == "bench":
             from tui.bench import bench_command
 

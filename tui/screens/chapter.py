@@ -63,6 +63,8 @@ class ChapterScreen(Screen[None]):
             for key, kind in PRESETS.items()
         ),
         Binding("e", "export", "Export"),
+        Binding("g", "graph", "Graph", show=False),
+        Binding("c", "code", "Code", show=False),
         Binding("escape", "leave_field", "Leave field"),
     ]
 
@@ -289,6 +291,17 @@ class ChapterScreen(Screen[None]):
     @on(Input.Changed, "#eta")
     def _eta_changed(self) -> None:
         self._show_regime()
+    def action_graph(self) -> None:
+        """g: the autograd graph of this problem (tui/screens/graph.py)."""
+        from tui.screens.graph import open_graph
+
+        open_graph(self)
+
+    def action_code(self) -> None:
+        """c: the standalone script of this run (tui/screens/code.py)."""
+        from tui.screens.code import open_code
+
+        open_code(self)
 
     def action_leave_field(self) -> None:
         """Escape: leave the text field so single-letter keys work again."""

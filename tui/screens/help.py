@@ -23,6 +23,8 @@ KEYS = """\
 | `ctrl+r` | reset: stop and clear the rows |
 | `m` `o` `y` `d` | set η in the monotone, oscillating, cycle or divergent regime, and run |
 | `e` | export the run to CSV and JSON files (`gdlab run --from` repeats it) |
+| `g` | the autograd graph of one forward pass, values and gradients at the last step |
+| `c` | the run's standalone PyTorch script (`w` there writes it to a file) |
 | `tab` / `shift+tab` | move between fields, the table and the buttons |
 | `escape` | leave a text field, so the letter keys work again |
 | `↑ ↓ pgup pgdn home end` | scroll the iteration table |

@@ -1,0 +1,138 @@
+"""The run's standalone PyTorch script, highlighted, and saved on ``w`` (key ``c``).
+
+The script is text from :mod:`solvers.codegen` (no torch needed). It is the script
+of the screen's current run when it has one (its settings; a drawn start is written
+as the start values the run recorded, so the script repeats it exactly), else of
+the settings in the screen's fields.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.syntax import Syntax
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+from solvers.codegen import CodeRequest, script
+from solvers.runs import RunSettings
+
+if TYPE_CHECKING:
+    from tui.screens.chapter import ChapterScreen
+
+
+def request_for(screen: ChapterScreen) -> CodeRequest:
+    """The script's request: the current run's problem and settings, else the fields'."""
+    view = screen.controller.view
+    if view is not None:
+        spec, settings = view.spec, view.settings
+        drawn = settings.start is None and spec.book_start is None and settings.seed is None
+        if drawn and view.count:  # a drawn start with no seed: the start the run recorded
+            start = tuple(float(v) for v in view.rows[0][view.layout.params].tolist())
+            settings = RunSettings(settings.eta, settings.iterations, settings.device, None, start)
+    else:
+        from tui.widgets.settings_form import SettingsForm
+
+        forms = screen.query(SettingsForm)
+        read = forms.first().read() if forms else None
+        if read is None:
+            raise ValueError("fix the flagged field first")
+        spec, settings = read
+    if spec.expr is None:
+        return CodeRequest.of(spec.id, settings)
+    return CodeRequest.of(spec.id, settings, expression=spec.expr, param_names=spec.param_names)
+
+
+def save_beside(text: str, stem: str, folder: Path | None = None) -> Path:
+    """Write ``text`` to ``stem-YYYYmmdd-HHMMSS.py`` in ``folder`` (default: the current
+    one), atomically: a temporary file, then a hard link under the final name, which
+    fails rather than replace a file already there (a ``-2``, ``-3`` … suffix then)."""
+    where = folder if folder is not None else Path.cwd()
+    base = f"{stem}-{time.strftime('%Y%m%d-%H%M%S')}"
+    handle, temp = tempfile.mkstemp(prefix=f".{base}.", suffix=".tmp", dir=where)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        for n in range(1, 1000):
+            target = where / (f"{base}.py" if n == 1 else f"{base}-{n}.py")
+            try:
+                os.link(temp, target)
+            except FileExistsError:
+                continue
+            return target
+        raise FileExistsError(f"{base}.py and 998 others exist")
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+
+
+class CodeScreen(ModalScreen[None]):
+    """The script of the run, syntax-highlighted; ``w`` saves it."""
+
+    DEFAULT_CSS = """
+    CodeScreen { align: center middle; }
+    CodeScreen > #code-box {
+        width: 94%; height: 92%; border: thick $primary; background: $surface; padding: 0 1;
+    }
+    CodeScreen #code-head { color: $text-muted; }
+    CodeScreen #code-scroll { height: 1fr; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,c,q", "dismiss", "Close"),
+        Binding("w", "write", "Write to a file"),
+    ]
+
+    def __init__(self, text: str, stem: str) -> None:
+        super().__init__()
+        self.text = text
+        self.stem = stem
+        self.saved: Path | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="code-box"):
+            yield Static(
+                f"python {self.stem}.py prints the rows of this run, as gdlab run --format csv"
+                " does. w writes it to the current folder.",
+                id="code-head",
+            )
+            with VerticalScroll(id="code-scroll"):
+                yield Static(
+                    Syntax(self.text, "python", line_numbers=True, word_wrap=False),
+                    id="code-text",
+                )
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#code-scroll").focus()
+
+    def action_write(self) -> None:
+        try:
+            self.saved = save_beside(self.text, self.stem)
+        except OSError as error:
+            self.notify(f"cannot write the script: {error}", severity="error")
+            return
+        self.notify(f"wrote {self.saved}")
+
+
+def open_code(screen: ChapterScreen) -> None:
+    """Open the script of ``screen``'s run over it (``c``)."""
+    from textual.widgets import Input
+
+    if isinstance(screen.focused, Input):
+        return
+    try:
+        text = script(request_for(screen))
+    except ValueError as error:
+        screen.notify(f"no script: {error}", severity="warning")
+        return
+    screen.app.push_screen(CodeScreen(text, f"gdlab-{screen.id or 'run'}"))
