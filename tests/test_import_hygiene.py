@@ -1,4 +1,9 @@
-"""solvers/ never imports the UI, and the CLI does not import torch to refuse input."""
+"""solvers/ never imports the UI; the app and the CLI load torch only when they need it.
+
+`lint-imports` (pyproject's [tool.importlinter], run by .ci/run) checks the same
+rules on the import graph, but it cannot tell an import inside a function from one
+at module level: the tests here import in a fresh interpreter and look at what loaded.
+"""
 
 from __future__ import annotations
 
@@ -62,3 +67,20 @@ def test_refusing_bad_cli_input_does_not_import_torch():
         check=True,
     )
     assert done.stdout.strip() == "2 False"
+
+
+def test_importing_the_app_and_its_screens_loads_no_torch_numpy_or_plots():
+    """The first frame is drawn before torch loads: nothing at module level may pull it in."""
+    code = (
+        "import sys\nimport tui.app, tui.screens.chapter, tui.screens.help\n"
+        "print([m for m in ('torch', 'numpy', 'textual_plot') if m in sys.modules])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=True,
+    )
+    assert done.stdout.strip() == "[]"
