@@ -15,7 +15,7 @@ from functools import partial
 
 import numpy as np
 import pytest
-from app_helpers import chapter, first_screen, hold_solver_ready, live_ready
+from app_helpers import HeldSolverApp, chapter, first_screen, live_ready
 from app_helpers import wait_until as poll_until
 from book_outputs import CH1_START
 from textual.pilot import Pilot
@@ -101,8 +101,7 @@ async def test_a_run_that_ends_before_torch_has_loaded_still_fills_the_table() -
     SolverReady is held back until the run has ended, as a cold torch import
     (seconds) does; the test is then independent of the machine's speed.
     """
-    app = GdlabApp()
-    held = hold_solver_ready(app)
+    app = HeldSolverApp()
     async with app.run_test(size=(120, 40)) as pilot:
         screen = pilot.app.screen
         assert isinstance(screen, ChapterScreen)
@@ -110,9 +109,8 @@ async def test_a_run_that_ends_before_torch_has_loaded_still_fills_the_table() -
         screen.query_one("#start", Input).value = CH1_START
         await pilot.press("r")
         await wait_until(pilot, lambda: screen.controller.phase is Phase.FINISHED, "the run")
-        await wait_until(pilot, lambda: bool(held), "torch to load")
-        del app.post_message
-        app.post_message(held[0])
+        await wait_until(pilot, lambda: bool(app.held_solver), "torch to load")
+        app.release_solver()
         await wait_until(pilot, lambda: live_ready(screen), "the table", 30)
         await pilot.pause(0.3)
         assert len(rows(screen)) == 15

@@ -172,13 +172,17 @@ def test_the_built_wheel_holds_every_module_and_stylesheet(tmp_path):
     tracks (the .tcss styles, and the modules of tui/screens and tui/widgets, which have
     no __init__.py) must be in it, with the gdlab command."""
     root = Path(__file__).parents[1]
-    tracked = subprocess.run(
-        ["git", "ls-files", "-z", "pyproject.toml", "README.md", "solvers", "tui"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip("\0").split("\0")
+    tracked = (
+        subprocess.run(
+            ["git", "ls-files", "-z", "pyproject.toml", "README.md", "solvers", "tui"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        .stdout.strip("\0")
+        .split("\0")
+    )
     source = tmp_path / "src"  # a copy: building writes build/ and *.egg-info beside it
     for name in tracked:
         (source / name).parent.mkdir(parents=True, exist_ok=True)
