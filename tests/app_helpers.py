@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 from textual.message import Message
 from textual.pilot import Pilot
 from textual.screen import Screen
+from textual.widgets import Input, Static
 
 import tui.app
 from tui.app import GdlabApp
@@ -57,6 +58,21 @@ async def tap(pilot: Pilot[None], key: str) -> None:
     """Send a key through the app's bindings without waiting for an idle CPU."""
     pilot.app.simulate_key(key)
     await asyncio.sleep(0)
+
+
+async def set_fields(pilot: Pilot[None], screen: ChapterScreen, **values: str) -> None:
+    """Type each value into its field (focused, as a user would), then leave with escape."""
+    for name, text in values.items():
+        field = screen.query_one(f"#{name}", Input)
+        field.focus()
+        field.value = text
+    await pilot.press("escape")
+    assert not isinstance(pilot.app.focused, Input)
+
+
+def text_of(screen: ChapterScreen, selector: str) -> str:
+    """What the Static at ``selector`` shows, as plain text."""
+    return str(screen.query_one(selector, Static).render())
 
 
 def live_ready(screen: ChapterScreen) -> bool:

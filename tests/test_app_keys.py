@@ -27,7 +27,9 @@ from app_helpers import (
     chapter,
     first_screen,
     live_ready,
+    set_fields,
     tap,
+    text_of,
     wait_until,
 )
 from textual.app import App
@@ -59,15 +61,6 @@ async def quit_with_q(pilot: Pilot[None]) -> None:
     assert app.return_code == 0, "q did not quit the app"
 
 
-async def set_field(pilot: Pilot[None], screen: ChapterScreen, name: str, text: str) -> None:
-    """Put ``text`` in field ``name`` (focused, as a user would) and leave it with escape."""
-    field = screen.query_one(f"#{name}", Input)
-    field.focus()
-    field.value = text
-    await pilot.press("escape")
-    assert not isinstance(pilot.app.focused, Input)
-
-
 async def wait_for_end(pilot: Pilot[None], screen: ChapterScreen, timeout: float = RUN_TIMEOUT):
     await wait_until(pilot, lambda: not screen.controller.phase.live, "the run to end", timeout)
 
@@ -89,10 +82,6 @@ async def start_long_run(pilot: Pilot[None]) -> ChapterScreen:
 def count(screen: ChapterScreen) -> int:
     assert screen.controller.view is not None
     return screen.controller.count
-
-
-def text_of(screen: ChapterScreen, selector: str) -> str:
-    return str(screen.query_one(selector, Static).render())
 
 
 def table_rows(screen: ChapterScreen) -> int:
@@ -267,7 +256,7 @@ async def test_three_steps_then_run_continues_the_same_run() -> None:
     app = GdlabApp()
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await first_screen(pilot)
-        await set_field(pilot, screen, "start", "0.5")
+        await set_fields(pilot, screen, start="0.5")
         for expected in (1, 2, 3):
             await tap(pilot, "n")
             await wait_until(

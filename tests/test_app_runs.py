@@ -15,7 +15,7 @@ from functools import partial
 
 import numpy as np
 import pytest
-from app_helpers import HeldSolverApp, chapter, first_screen, live_ready
+from app_helpers import HeldSolverApp, chapter, first_screen, live_ready, set_fields, text_of
 from app_helpers import wait_until as poll_until
 from book_outputs import CH1_START
 from textual.pilot import Pilot
@@ -31,16 +31,6 @@ wait_until = partial(poll_until, drain=True)
 """Polls here let every widget handle its messages: the checks read the table right after."""
 
 
-async def set_fields(pilot: Pilot[None], screen: ChapterScreen, **values: str) -> None:
-    """Type each value into its field (focused, as a user would), then leave with escape."""
-    for name, text in values.items():
-        field = screen.query_one(f"#{name}", Input)
-        field.focus()
-        field.value = text
-    await pilot.press("escape")
-    assert not isinstance(pilot.app.focused, Input)
-
-
 async def run_to_end(pilot: Pilot[None], screen: ChapterScreen) -> None:
     """Press r and wait until the run has ended."""
     await pilot.press("r")
@@ -49,7 +39,7 @@ async def run_to_end(pilot: Pilot[None], screen: ChapterScreen) -> None:
 
 
 def status(screen: ChapterScreen) -> str:
-    return str(screen.query_one("#status", Static).render())
+    return text_of(screen, "#status")
 
 
 def rows(screen: ChapterScreen) -> np.ndarray:
