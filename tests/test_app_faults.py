@@ -10,6 +10,7 @@ import asyncio
 import random
 import time
 
+import pytest
 from app_helpers import chapter_screens
 from textual import events
 from textual.widgets import Input
@@ -60,6 +61,7 @@ async def settle(pilot, app: GdlabApp, timeout: float = 30.0) -> None:
     await pilot.pause(0.2)
 
 
+@pytest.mark.slow
 async def test_keys_mashed_at_50_per_second_leave_the_app_consistent():
     rng = random.Random(1234)
     app = GdlabApp(start_chapter="3")

@@ -130,6 +130,7 @@ async def test_chapter2_runs_the_books_ten_iterations() -> None:
 # ---------------------------------------------------------------- chapter 3
 
 
+@pytest.mark.slow
 async def test_chapter3_runs_the_books_thirty_thousand_iterations() -> None:
     app = GdlabApp()
     async with app.run_test(size=(120, 40)) as pilot:

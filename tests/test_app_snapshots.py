@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+import pytest
 from app_helpers import live_ready, text_of, wait_until
 from book_outputs import CH1_START
 from textual.pilot import Pilot
@@ -25,6 +26,8 @@ from textual.widgets import Input
 from tui.app import GdlabApp
 from tui.run_controller import Phase
 from tui.screens.chapter import ChapterScreen
+
+pytestmark = pytest.mark.slow  # each builds the app and runs a chapter to its end
 
 SIZE = (120, 40)
 
