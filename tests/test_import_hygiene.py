@@ -26,6 +26,19 @@ def imported_modules(path: Path) -> set[str]:
     return names
 
 
+def fresh_python(code: str) -> str:
+    """What ``code`` prints, run in a new interpreter (so nothing is imported yet)."""
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
 def test_no_solver_module_imports_textual_or_tui():
     files = list((ROOT / "solvers").rglob("*.py"))
     assert files
@@ -41,15 +54,7 @@ def test_importing_every_solver_module_loads_no_textual():
         "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'tui')]\n"
         "print(bad)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        check=True,
-    )
-    assert done.stdout.strip() == "[]"
+    assert fresh_python(code) == "[]"
 
 
 def test_refusing_bad_cli_input_does_not_import_torch():
@@ -58,15 +63,7 @@ def test_refusing_bad_cli_input_does_not_import_torch():
         "code = main(['run', '1', '--eta', 'abc'])\n"
         "print(code, 'torch' in sys.modules)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-        check=True,
-    )
-    assert done.stdout.strip() == "2 False"
+    assert fresh_python(code) == "2 False"
 
 
 def test_importing_the_app_and_its_screens_loads_no_torch_numpy_or_plots():
@@ -75,12 +72,4 @@ def test_importing_the_app_and_its_screens_loads_no_torch_numpy_or_plots():
         "import sys\nimport tui.app, tui.screens.chapter, tui.screens.help\n"
         "print([m for m in ('torch', 'numpy', 'textual_plot') if m in sys.modules])\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-        check=True,
-    )
-    assert done.stdout.strip() == "[]"
+    assert fresh_python(code) == "[]"
