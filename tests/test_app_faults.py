@@ -20,6 +20,8 @@ from tui.bench.headless import ready_screen
 from tui.run_controller import Phase, driving
 from tui.screens.chapter import ChapterScreen
 
+pytestmark = pytest.mark.slow  # a storm of keys, and runs raced against screens and fields
+
 KEYS = [
     "r",
     "s",
@@ -61,7 +63,6 @@ async def settle(pilot, app: GdlabApp, timeout: float = 30.0) -> None:
     await pilot.pause(0.2)
 
 
-@pytest.mark.slow
 async def test_keys_mashed_at_50_per_second_leave_the_app_consistent():
     rng = random.Random(1234)
     app = GdlabApp(start_chapter="3")

@@ -123,6 +123,7 @@ def test_unseeded_summary_gives_the_seed_that_reproduces_the_run(gdlab):
     assert again.out == first.out
 
 
+@pytest.mark.slow
 def test_console_script_and_python_m_tui_work():
     for command in ([GDLAB], [sys.executable, "-m", "tui"]):
         done = subprocess.run(
