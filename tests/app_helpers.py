@@ -13,12 +13,18 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any, ClassVar
 
 from textual.message import Message
 from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import Input, Static
 
+import tui.app
 from tui.app import SCREEN_KEYS, GdlabApp
-from tui.messages import SolverReady
+from tui.messages import RunEnded, RunFailed, RunProgress, RunStarted, SolverReady
 from tui.screens.chapter import ChapterScreen
 
 RUN_TIMEOUT = 60.0
@@ -52,6 +58,21 @@ async def tap(pilot: Pilot[None], key: str) -> None:
     """Send a key through the app's bindings without waiting for an idle CPU."""
     pilot.app.simulate_key(key)
     await asyncio.sleep(0)
+
+
+async def set_fields(pilot: Pilot[None], screen: ChapterScreen, **values: str) -> None:
+    """Type each value into its field (focused, as a user would), then leave with escape."""
+    for name, text in values.items():
+        field = screen.query_one(f"#{name}", Input)
+        field.focus()
+        field.value = text
+    await pilot.press("escape")
+    assert not isinstance(pilot.app.focused, Input)
+
+
+def text_of(screen: ChapterScreen, selector: str) -> str:
+    """What the Static at ``selector`` shows, as plain text."""
+    return str(screen.query_one(selector, Static).render())
 
 
 def live_ready(screen: ChapterScreen) -> bool:
@@ -97,19 +118,68 @@ def chapter_screens(app: GdlabApp) -> list[ChapterScreen]:
     return [screen for stack in stacks for screen in stack if isinstance(screen, ChapterScreen)]
 
 
-def hold_solver_ready(app: GdlabApp) -> list[Message]:
-    """Keep the app's SolverReady from being delivered, as a slow torch import would.
+class HeldSolverApp(GdlabApp):
+    """The app with its SolverReady kept back, as a slow torch import keeps it, until
+    :meth:`release_solver`; ``held_solver`` has it once torch has loaded.
 
-    Returns the list the held message lands in; post it to release it.
+    Textual's ``message_hook`` (``run_test(message_hook=...)``) only watches messages
+    go by: it cannot keep one back. A handler can: this class's ``on_solver_ready``
+    runs before GdlabApp's (a subclass comes first in the MRO) and its
+    ``prevent_default()`` keeps the message from the handlers of the base classes.
     """
-    held: list[Message] = []
-    post = app.post_message
 
-    def holding(message: Message) -> bool:
-        if isinstance(message, SolverReady):
-            held.append(message)
-            return True
-        return post(message)
+    CSS_PATH = str(Path(tui.app.__file__).with_name("app.tcss"))
+    """A relative CSS_PATH is read beside the module of the class that sets it."""
 
-    app.post_message = holding  # type: ignore[method-assign]
-    return held
+    def __init__(self, start_chapter: str = "1") -> None:
+        super().__init__(start_chapter)
+        self.held_solver: list[SolverReady] = []
+        self._holding_solver = True
+
+    def on_solver_ready(self, message: SolverReady) -> None:
+        if self._holding_solver:
+            message.prevent_default()
+            self.held_solver.append(message)
+
+    def release_solver(self) -> None:
+        """Deliver the held SolverReady, and any later one, to the app."""
+        self._holding_solver = False
+        for message in self.held_solver:
+            self.post_message(message.prevent_default(False))
+
+
+RUN_MESSAGES = (RunStarted, RunProgress, RunEnded, RunFailed)
+
+
+class HoldingChapterScreen(ChapterScreen):
+    """A chapter screen that, once ``hold_runs`` is set, keeps the next run's messages
+    back from itself (from RunStarted on), as a busy UI would; ``release_runs``
+    delivers them in order. Held the way :class:`HeldSolverApp` holds SolverReady."""
+
+    def __init__(self, problem_id: str) -> None:
+        super().__init__(problem_id)
+        self.hold_runs = False
+        self.held_runs: list[Message] = []
+
+    def _hold(self, message: Message) -> None:
+        if self.hold_runs and (isinstance(message, RunStarted) or self.held_runs):
+            message.prevent_default()
+            self.held_runs.append(message)
+
+    on_run_started = on_run_progress = on_run_ended = on_run_failed = _hold
+
+    def release_runs(self) -> None:
+        self.hold_runs = False
+        for message in self.held_runs:
+            self.post_message(message.prevent_default(False))
+
+
+class HoldingScreensApp(GdlabApp):
+    """The app with a :class:`HoldingChapterScreen` for each chapter."""
+
+    CSS_PATH = HeldSolverApp.CSS_PATH
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
+        mode: partial(HoldingChapterScreen, *make.args)
+        for mode, make in GdlabApp.MODES.items()
+        if isinstance(make, partial)
+    }

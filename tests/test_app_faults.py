@@ -10,6 +10,7 @@ import asyncio
 import random
 import time
 
+import pytest
 from app_helpers import chapter_screens
 from textual import events
 from textual.widgets import Input
@@ -18,6 +19,8 @@ from tui.app import GdlabApp
 from tui.bench.headless import ready_screen
 from tui.run_controller import Phase, driving
 from tui.screens.chapter import ChapterScreen
+
+pytestmark = pytest.mark.slow  # a storm of keys, and runs raced against screens and fields
 
 KEYS = [
     "r",

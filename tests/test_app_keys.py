@@ -21,21 +21,24 @@ from collections.abc import AsyncIterator
 import pytest
 from app_helpers import (
     RUN_TIMEOUT,
+    HeldSolverApp,
+    HoldingChapterScreen,
+    HoldingScreensApp,
     chapter,
     first_screen,
-    hold_solver_ready,
     live_ready,
+    set_fields,
     tap,
+    text_of,
     wait_until,
 )
 from textual.app import App
 from textual.command import CommandPalette
-from textual.message import Message
 from textual.pilot import Pilot
 from textual.widgets import Input, Markdown, ProgressBar, Static
 
 from tui.app import GdlabApp
-from tui.messages import RunEnded, RunFailed, RunProgress, RunStarted
+from tui.messages import RunEnded
 from tui.run_controller import Phase, cancel_all, driving
 from tui.screens.chapter import ChapterScreen
 from tui.screens.help import HelpScreen
@@ -56,15 +59,6 @@ async def quit_with_q(pilot: Pilot[None]) -> None:
     while app.return_code is None and time.monotonic() < deadline:
         await asyncio.sleep(0.01)
     assert app.return_code == 0, "q did not quit the app"
-
-
-async def set_field(pilot: Pilot[None], screen: ChapterScreen, name: str, text: str) -> None:
-    """Put ``text`` in field ``name`` (focused, as a user would) and leave it with escape."""
-    field = screen.query_one(f"#{name}", Input)
-    field.focus()
-    field.value = text
-    await pilot.press("escape")
-    assert not isinstance(pilot.app.focused, Input)
 
 
 async def wait_for_end(pilot: Pilot[None], screen: ChapterScreen, timeout: float = RUN_TIMEOUT):
@@ -88,10 +82,6 @@ async def start_long_run(pilot: Pilot[None]) -> ChapterScreen:
 def count(screen: ChapterScreen) -> int:
     assert screen.controller.view is not None
     return screen.controller.count
-
-
-def text_of(screen: ChapterScreen, selector: str) -> str:
-    return str(screen.query_one(selector, Static).render())
 
 
 def table_rows(screen: ChapterScreen) -> int:
@@ -215,54 +205,33 @@ async def test_pause_holds_the_count_resume_continues_and_stop_while_paused() ->
         assert table_rows(screen) == count(screen)
 
 
-def hold_run_messages(screen: ChapterScreen) -> list[Message]:
-    """From RunStarted on, keep the run's messages to ``screen`` back, as a busy UI would.
+async def start_held_long_run(pilot: Pilot[None]) -> HoldingChapterScreen:
+    """A 10,000,000-iteration run whose worker has posted RunStarted, held back from
+    the screen (``held_runs``) as a busy UI would.
 
     Keys are dispatched by the app and the run's messages by the screen's own queue,
-    so a key can be handled while RunStarted still waits. ``release`` delivers them.
+    so a key can be handled while RunStarted still waits.
     """
-    held: list[Message] = []
-    post = screen.post_message
-
-    def holding(message: Message) -> bool:
-        if isinstance(message, RunStarted) or (
-            held and isinstance(message, (RunProgress, RunEnded, RunFailed))
-        ):
-            held.append(message)
-            return True
-        return post(message)
-
-    screen.post_message = holding  # type: ignore[method-assign]
-    return held
-
-
-async def start_held_long_run(pilot: Pilot[None]) -> tuple[ChapterScreen, list[Message]]:
-    """A 10,000,000-iteration run whose worker has posted RunStarted, held back from
-    the screen; returns the screen and the held messages."""
     screen = await first_screen(pilot)
+    assert isinstance(screen, HoldingChapterScreen)
     screen.query_one("#iterations", Input).value = LONG
-    held = hold_run_messages(screen)
+    screen.hold_runs = True
     await tap(pilot, "r")
-    await wait_until(pilot, lambda: bool(held), "the worker to post RunStarted", 10)
-    return screen, held
-
-
-def release(screen: ChapterScreen, held: list[Message]) -> None:
-    del screen.post_message  # back to the class's method
-    for message in held:
-        screen.post_message(message)
+    await wait_until(pilot, lambda: bool(screen.held_runs), "the worker to post RunStarted", 10)
+    return screen
 
 
 async def test_stop_before_the_run_started_message_is_handled() -> None:
-    app = GdlabApp()
+    app = HoldingScreensApp()
     async with app.run_test(size=(120, 40)) as pilot:
-        screen, held = await start_held_long_run(pilot)
+        screen = await start_held_long_run(pilot)
+        held = screen.held_runs
         assert screen.controller.view is None  # the screen has not adopted the run yet
         await tap(pilot, "s")
         await wait_until(pilot, lambda: screen.controller.phase is Phase.STOPPING, "the stop", 5)
         # the worker must see the stop although the screen never gave it the Descent
         await wait_until(pilot, lambda: isinstance(held[-1], RunEnded), "RunEnded", 3)
-        release(screen, held)
+        screen.release_runs()
         await wait_until(
             pilot, lambda: not screen.controller.phase.live, "the run to end", timeout=3
         )
@@ -272,7 +241,7 @@ async def test_stop_before_the_run_started_message_is_handled() -> None:
 
 
 async def test_quit_before_the_run_started_message_is_handled() -> None:
-    app = GdlabApp()
+    app = HoldingScreensApp()
     async with app.run_test(size=(120, 40)) as pilot:
         await start_held_long_run(pilot)
         await quit_with_q(pilot)
@@ -287,7 +256,7 @@ async def test_three_steps_then_run_continues_the_same_run() -> None:
     app = GdlabApp()
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await first_screen(pilot)
-        await set_field(pilot, screen, "start", "0.5")
+        await set_fields(pilot, screen, start="0.5")
         for expected in (1, 2, 3):
             await tap(pilot, "n")
             await wait_until(
@@ -492,16 +461,14 @@ async def test_focus_is_not_left_in_a_text_field() -> None:
 
 async def test_the_fields_stay_put_when_torch_has_loaded() -> None:
     """SolverReady is held back so that the layout before it can be measured."""
-    app = GdlabApp()
-    held = hold_solver_ready(app)
+    app = HeldSolverApp()
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_until(pilot, lambda: bool(held), "torch to load", 30)
+        await wait_until(pilot, lambda: bool(app.held_solver), "torch to load", 30)
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, ChapterScreen)
         before = {n: screen.query_one(f"#{n}").region for n in ("eta", "start", "run")}
-        del app.post_message
-        app.post_message(held[0])
+        app.release_solver()
         await first_screen(pilot)
         await pilot.pause()
         after = {n: screen.query_one(f"#{n}").region for n in ("eta", "start", "run")}

@@ -15,7 +15,7 @@ from functools import partial
 
 import numpy as np
 import pytest
-from app_helpers import chapter, first_screen, hold_solver_ready, live_ready
+from app_helpers import HeldSolverApp, chapter, first_screen, live_ready, set_fields, text_of
 from app_helpers import wait_until as poll_until
 from book_outputs import CH1_START
 from textual.pilot import Pilot
@@ -31,16 +31,6 @@ wait_until = partial(poll_until, drain=True)
 """Polls here let every widget handle its messages: the checks read the table right after."""
 
 
-async def set_fields(pilot: Pilot[None], screen: ChapterScreen, **values: str) -> None:
-    """Type each value into its field (focused, as a user would), then leave with escape."""
-    for name, text in values.items():
-        field = screen.query_one(f"#{name}", Input)
-        field.focus()
-        field.value = text
-    await pilot.press("escape")
-    assert not isinstance(pilot.app.focused, Input)
-
-
 async def run_to_end(pilot: Pilot[None], screen: ChapterScreen) -> None:
     """Press r and wait until the run has ended."""
     await pilot.press("r")
@@ -49,7 +39,7 @@ async def run_to_end(pilot: Pilot[None], screen: ChapterScreen) -> None:
 
 
 def status(screen: ChapterScreen) -> str:
-    return str(screen.query_one("#status", Static).render())
+    return text_of(screen, "#status")
 
 
 def rows(screen: ChapterScreen) -> np.ndarray:
@@ -101,8 +91,7 @@ async def test_a_run_that_ends_before_torch_has_loaded_still_fills_the_table() -
     SolverReady is held back until the run has ended, as a cold torch import
     (seconds) does; the test is then independent of the machine's speed.
     """
-    app = GdlabApp()
-    held = hold_solver_ready(app)
+    app = HeldSolverApp()
     async with app.run_test(size=(120, 40)) as pilot:
         screen = pilot.app.screen
         assert isinstance(screen, ChapterScreen)
@@ -110,9 +99,8 @@ async def test_a_run_that_ends_before_torch_has_loaded_still_fills_the_table() -
         screen.query_one("#start", Input).value = CH1_START
         await pilot.press("r")
         await wait_until(pilot, lambda: screen.controller.phase is Phase.FINISHED, "the run")
-        await wait_until(pilot, lambda: bool(held), "torch to load")
-        del app.post_message
-        app.post_message(held[0])
+        await wait_until(pilot, lambda: bool(app.held_solver), "torch to load")
+        app.release_solver()
         await wait_until(pilot, lambda: live_ready(screen), "the table", 30)
         await pilot.pause(0.3)
         assert len(rows(screen)) == 15
@@ -142,6 +130,7 @@ async def test_chapter2_runs_the_books_ten_iterations() -> None:
 # ---------------------------------------------------------------- chapter 3
 
 
+@pytest.mark.slow
 async def test_chapter3_runs_the_books_thirty_thousand_iterations() -> None:
     app = GdlabApp()
     async with app.run_test(size=(120, 40)) as pilot:

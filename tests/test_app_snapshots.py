@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from app_helpers import live_ready, wait_until
+import pytest
+from app_helpers import live_ready, text_of, wait_until
 from book_outputs import CH1_START
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -26,6 +27,8 @@ from tui.app import GdlabApp
 from tui.run_controller import Phase
 from tui.screens.chapter import ChapterScreen
 
+pytestmark = pytest.mark.slow  # each builds the app and runs a chapter to its end
+
 SIZE = (120, 40)
 
 SnapCompare = Callable[..., bool]
@@ -33,7 +36,7 @@ SnapCompare = Callable[..., bool]
 
 def assert_no_clock_text(screen: ChapterScreen) -> None:
     """A finished run shows no rate or ETA (they depend on timing): snapshots are stable."""
-    status = str(screen.query_one("#status").render())
+    status = text_of(screen, "#status")
     assert " it/s" not in status and "ETA" not in status, status
 
 

@@ -35,6 +35,7 @@ TERMINAL_GIVEN_BACK = (b"\x1b[?1049l", b"\x1b[?25h", b"\x1b[?1000l")
 # ------------------------------------------------------------------ NO_COLOR
 
 
+@pytest.mark.slow
 async def test_no_color_with_the_plots_on_screen_runs_a_chapter(monkeypatch):
     """Item 1: NO_COLOR at 120x40 crashed once the plots mounted (Textual's Monochrome
     filter got a segment with no style from textual-hires-canvas's Canvas)."""

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 
+from book_outputs import CH3_FIRST_BLOCKS
+
 from tui.bench import table
-from tui.bench.measures import Figure, book_loop, solver_run
+from tui.bench.measures import Figure, book_loop_ending, solver_run_ending
 
 
 def test_unknown_figures_are_refused(gdlab):
@@ -19,8 +22,17 @@ def test_unknown_figures_are_refused(gdlab):
 
 
 def test_the_book_loop_and_the_solver_run_the_same_iterations():
-    assert book_loop(50) > 0
-    assert solver_run(50) > 0  # asserts inside that every iteration was recorded
+    # B1's two sides do the same work: the book's loop is the book's (two steps from
+    # its start give its third printed block) ...
+    w_line, b_line = CH3_FIRST_BLOCKS[12:14]
+    printed = [float(v) for v in re.findall(r"-?\d+\.\d+", w_line + b_line)]
+    _, after_two = book_loop_ending(2)
+    assert [round(v, 4) for v in after_two] == printed == [0.1630, 0.1933, 0.0292]
+    # ... and the solver's 50 updates land where the book's 50 do, bit for bit.
+    _, book = book_loop_ending(50)
+    _, solver = solver_run_ending(50)  # asserts inside that every iteration was recorded
+    assert solver == book
+    assert book != after_two
 
 
 def test_the_table_says_whether_each_target_is_met():

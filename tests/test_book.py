@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 
+import pytest
 from book_outputs import (
     CH1_LINES,
     CH1_START,
@@ -41,6 +42,7 @@ def test_chapter3_prints_the_books_first_three_blocks(gdlab):
     assert _blocks(result.out) == [normalise(line) for line in CH3_FIRST_BLOCKS]
 
 
+@pytest.mark.slow
 def test_chapter3_ends_with_the_books_last_block(gdlab):
     # --every 29999 keeps iterations 0 and 29999: the first and the book's last block.
     result = gdlab("run", "3", "--every", "29999")

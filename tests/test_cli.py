@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -121,6 +123,7 @@ def test_unseeded_summary_gives_the_seed_that_reproduces_the_run(gdlab):
     assert again.out == first.out
 
 
+@pytest.mark.slow
 def test_console_script_and_python_m_tui_work():
     for command in ([GDLAB], [sys.executable, "-m", "tui"]):
         done = subprocess.run(
@@ -164,5 +167,42 @@ def test_run_help_lists_the_options():
         assert option in done.stdout
 
 
-def test_package_files_include_the_styles():
-    assert any(Path(__file__).parents[1].joinpath("tui").rglob("*.tcss"))
+@pytest.mark.slow
+def test_the_built_wheel_holds_every_module_and_stylesheet(tmp_path):
+    """A user installs the wheel, not this tree: every file of solvers/ and tui/ that git
+    tracks (the .tcss styles, and the modules of tui/screens and tui/widgets, which have
+    no __init__.py) must be in it, with the gdlab command."""
+    root = Path(__file__).parents[1]
+    tracked = (
+        subprocess.run(
+            ["git", "ls-files", "-z", "pyproject.toml", "README.md", "solvers", "tui"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        .stdout.strip("\0")
+        .split("\0")
+    )
+    source = tmp_path / "src"  # a copy: building writes build/ and *.egg-info beside it
+    for name in tracked:
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(root / name, source / name)
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(source), "-w", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    (wheel,) = tmp_path.glob("gdlab-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        (entry_points,) = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
+        scripts = archive.read(entry_points).decode()
+    package_files = [n for n in tracked if n.startswith(("solvers/", "tui/"))]
+    assert any(n.endswith(".tcss") for n in package_files)
+    assert "tui/screens/chapter.py" in package_files
+    assert sorted(set(package_files) - names) == []
+    assert "gdlab = tui.cli:main" in scripts

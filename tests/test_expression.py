@@ -423,7 +423,14 @@ def test_preset_minima_are_stationary_with_the_stated_value(preset: StandardFunc
         assert float(grad.abs().max()) < 1e-8
 
 
-@pytest.mark.parametrize("preset", FUNCTIONS, ids=lambda f: f.key)
+@pytest.mark.parametrize(
+    "preset",
+    [
+        pytest.param(f, marks=[pytest.mark.slow] if f.key in ("rosenbrock", "beale") else [])
+        for f in FUNCTIONS
+    ],
+    ids=lambda f: f.key,
+)
 def test_plain_gradient_descent_reaches_the_stated_minimum(preset: StandardFunction) -> None:
     """The book's loop in float64, with the preset's start, η and iterations."""
     objective = ExpressionObjective(parse(preset.expr), len(preset.start))

@@ -471,12 +471,18 @@ def test_empty_output_is_refused_and_writes_nothing(gdlab, tmp_path, monkeypatch
 
 
 def test_dash_inf_output_is_refused_or_written_but_never_crashes(gdlab, tmp_path, monkeypatch):
+    """`--output -inf` looks like an option; taken as a file name (today) it is written."""
     monkeypatch.chdir(tmp_path)
-    result = gdlab("run", "1", "--iterations", "2", "--output", "-inf")
+    result = gdlab("run", "1", "--init", "0.5", "--iterations", "2", "--output", "-inf")
     assert result.code in (0, 2), result.err
     if result.code == 2:
         assert result.err.startswith("gdlab: ") and "output" in result.err
         assert list(tmp_path.iterdir()) == []
+    else:  # the rows went to a file named -inf here, and nowhere else
+        assert result.out == ""
+        assert [p.name for p in tmp_path.iterdir()] == ["-inf"]
+        assert (tmp_path / "-inf").read_text().splitlines() == ["x= 0.5", "x= 1.100000023841858"]
+        assert "chapter 1: 2 iterations" in result.err
 
 
 @pytest.mark.parametrize("key", ["nines5000", "long10000"])

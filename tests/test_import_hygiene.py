@@ -1,4 +1,9 @@
-"""solvers/ never imports the UI, and the CLI does not import torch to refuse input."""
+"""solvers/ never imports the UI; the app and the CLI load torch only when they need it.
+
+`lint-imports` (pyproject's [tool.importlinter], run by .ci/run) checks the same
+rules on the import graph, but it cannot tell an import inside a function from one
+at module level: the tests here import in a fresh interpreter and look at what loaded.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +26,19 @@ def imported_modules(path: Path) -> set[str]:
     return names
 
 
+def fresh_python(code: str) -> str:
+    """What ``code`` prints, run in a new interpreter (so nothing is imported yet)."""
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
 def test_no_solver_module_imports_textual_or_tui():
     files = list((ROOT / "solvers").rglob("*.py"))
     assert files
@@ -36,15 +54,7 @@ def test_importing_every_solver_module_loads_no_textual():
         "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'tui')]\n"
         "print(bad)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        check=True,
-    )
-    assert done.stdout.strip() == "[]"
+    assert fresh_python(code) == "[]"
 
 
 def test_refusing_bad_cli_input_does_not_import_torch():
@@ -53,12 +63,14 @@ def test_refusing_bad_cli_input_does_not_import_torch():
         "code = main(['run', '1', '--eta', 'abc'])\n"
         "print(code, 'torch' in sys.modules)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-        check=True,
+    assert fresh_python(code) == "2 False"
+
+
+def test_importing_the_app_and_its_screens_loads_no_torch_numpy_or_plots():
+    """The first frame is drawn before torch loads: nothing at module level may pull it in."""
+    code = (
+        "import sys\nimport tui.app, tui.screens.chapter, tui.screens.help\n"
+        "import tui.screens.export, tui.screens.graph, tui.screens.code\n"
+        "print([m for m in ('torch', 'numpy', 'textual_plot') if m in sys.modules])\n"
     )
-    assert done.stdout.strip() == "2 False"
+    assert fresh_python(code) == "[]"

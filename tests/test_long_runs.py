@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input
 
 from tui.app import GdlabApp
@@ -40,6 +41,7 @@ def test_history_memory_is_paid_per_row_written_not_per_row_reserved():
     assert rss_kib() - before < 40_000
 
 
+@pytest.mark.slow
 async def test_a_ten_million_iteration_run_can_be_watched_and_stopped():
     app = GdlabApp(start_chapter="3")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -64,6 +66,7 @@ async def test_a_ten_million_iteration_run_can_be_watched_and_stopped():
         assert screen.live.table.row_count == screen.controller.count
 
 
+@pytest.mark.slow
 def test_soak_one_million_iterations_stay_under_64_mb_of_growth():
     done = subprocess.run(
         [sys.executable, "-c", "from tui.bench.memory_child import main; main(1_000_000)"],

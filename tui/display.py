@@ -10,8 +10,10 @@ colours.
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
-from textual_hires_canvas import HiResMode
+if TYPE_CHECKING:  # the canvas imports numpy: not before the first frame
+    from textual_hires_canvas import HiResMode
 
 PLAIN_ENV = "GDLAB_PLAIN"
 PLAIN_TERMS = frozenset({"linux", "vt100", "vt220", "dumb"})
@@ -31,4 +33,6 @@ def plain() -> bool:
 
 def line_mode() -> HiResMode | None:
     """How plot lines are drawn: Braille dots, or whole blocks in plain mode."""
+    from textual_hires_canvas import HiResMode
+
     return None if plain() else HiResMode.BRAILLE

@@ -39,6 +39,11 @@ class Figure:
 
 def book_loop(iterations: int = CH3_ITERATIONS) -> float:
     """The book's chapter-3 loop without its prints; returns seconds."""
+    return book_loop_ending(iterations)[0]
+
+
+def book_loop_ending(iterations: int) -> tuple[float, tuple[float, ...]]:
+    """:func:`book_loop`'s seconds, and where it left the parameters (w0, w1, b)."""
     import torch
 
     x = torch.tensor([[1.1, 4.6, 8.9], [2.3, 5.7, 10.1]], dtype=torch.float32)
@@ -58,7 +63,8 @@ def book_loop(iterations: int = CH3_ITERATIONS) -> float:
         b.data -= eta * b.grad  # type: ignore[operator]
         w.grad.data.zero_()  # type: ignore[union-attr]
         b.grad.data.zero_()  # type: ignore[union-attr]
-    return time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    return seconds, tuple(float(v) for v in [*w.detach().reshape(-1), *b.detach()])
 
 
 def solver_run(iterations: int = CH3_ITERATIONS) -> float:
@@ -66,6 +72,11 @@ def solver_run(iterations: int = CH3_ITERATIONS) -> float:
 
     Like the app, it reuses one problem, so TorchScript compiles once (in the warm-up).
     """
+    return solver_run_ending(iterations)[0]
+
+
+def solver_run_ending(iterations: int) -> tuple[float, tuple[float, ...]]:
+    """:func:`solver_run`'s seconds, and where it left the parameters (w0, w1, b)."""
     from solvers.descent import Descent
     from solvers.problems import make_problem
     from solvers.runs import RunSettings
@@ -79,7 +90,7 @@ def solver_run(iterations: int = CH3_ITERATIONS) -> float:
         pass
     elapsed = time.perf_counter() - started
     assert descent.history.count == iterations
-    return elapsed
+    return elapsed, descent.current_values()
 
 
 def app_run(iterations: int = CH3_ITERATIONS) -> float:

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 from textual.widgets import Static
 
 from solvers.facts import regime
-from solvers.measures import grad_norm
 
 if TYPE_CHECKING:
     from tui.run_controller import RunController
@@ -54,6 +53,8 @@ def status_text(controller: RunController, loading: bool) -> str:
         if distance is not None:
             first.append(f"‖θ−θ*‖ = {float(distance):.3g}")
         else:
+            from solvers.measures import grad_norm  # numpy: not at start-up
+
             first.append(f"‖∇f‖ = {float(grad_norm(last[layout.grads])):.3g}")
     second = HINTS[phase]
     if controller.report is not None and controller.report.divergence is not None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from textual.widgets import Static
 
-from solvers.view import RunView
+if TYPE_CHECKING:
+    from solvers.view import RunView  # numpy: not at start-up
 
 
 def vector(values: Iterable[float]) -> str:
