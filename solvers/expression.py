@@ -628,8 +628,7 @@ def parse(text: str) -> Expression:
     """Parse ``text`` into an :class:`Expression`, or raise :class:`ExpressionError`."""
     if len(text) > MAX_LENGTH:
         raise ExpressionError(
-            f"the expression is {len(text):,} characters long; at most {MAX_LENGTH:,} "
-            "are accepted",
+            f"the expression is {len(text):,} characters long; at most {MAX_LENGTH:,} are accepted",
             MAX_LENGTH,
             text,
         )
@@ -638,8 +637,7 @@ def parse(text: str) -> Expression:
     names = sorted(parser.first_use)
     if not names:
         raise ExpressionError(
-            "the expression does not use x, so there is nothing to minimise; "
-            f"expected {ACCEPTED}",
+            f"the expression does not use x, so there is nothing to minimise; expected {ACCEPTED}",
             0,
             text,
         )
