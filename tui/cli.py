@@ -14,13 +14,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from solvers.optimizers import KNOB_NAMES, OPTIMIZERS, SCHEDULE_KNOB_NAMES, SCHEDULES
 from solvers.runs import FORMATS, RunSettings
 from solvers.specs import SPECS, spec_of
 from solvers.validation import (
     SettingError,
+    parse_dtype,
     parse_eta,
     parse_every,
     parse_iterations,
+    parse_optimizer,
+    parse_schedule,
     parse_seed,
     parse_start,
 )
@@ -96,6 +100,24 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--every", default="1", help="keep every K-th iteration in csv/json")
     run.add_argument("--format", default="book", help=" or ".join(FORMATS) + " (default: book)")
     run.add_argument("--output", help="write rows to FILE instead of standard output")
+    run.add_argument(
+        "--optimizer",
+        default="plain",
+        help=f"{', '.join(OPTIMIZERS)} (default: plain, the book's update)",
+    )
+    run.add_argument("--momentum", help="μ of momentum, nesterov, rmsprop")
+    run.add_argument("--dampening", help="d of momentum")
+    run.add_argument("--alpha", help="α of rmsprop")
+    run.add_argument("--betas", nargs=2, metavar=("B1", "B2"), help="β₁ β₂ of adam, adamw")
+    run.add_argument("--eps", help="ε of adagrad, rmsprop, adam, adamw")
+    run.add_argument("--weight-decay", help="λ of every torch.optim optimizer")
+    run.add_argument("--schedule", default="constant", help=f"η schedule: {', '.join(SCHEDULES)}")
+    run.add_argument("--step-size", help="step: iterations between η cuts")
+    run.add_argument("--gamma", help="step, exponential: η's factor")
+    run.add_argument("--t-max", help="cosine: iterations from η to 0 (default: the run's)")
+    run.add_argument("--patience", help="plateau: iterations without progress before a cut")
+    run.add_argument("--factor", help="plateau: η's factor at a cut")
+    run.add_argument("--dtype", default="float32", help="float32 (the book's) or float64")
     bench = sub.add_parser("bench", help="measure gdlab against the book's loop")
     bench.add_argument("--json", action="store_true", help="print the figures as JSON")
     bench.add_argument("--only", help="comma-separated subset, e.g. B1,B4")
@@ -121,9 +143,19 @@ def settings_from_args(args: argparse.Namespace) -> tuple[str, RunSettings, int,
     device = args.device
     if len(device) > 64:
         raise SettingError("device", "is too long; expected auto, cpu, cuda, cuda:N or mps")
+    optimizer = parse_optimizer(args.optimizer, _given(args, KNOB_NAMES))
+    schedule = parse_schedule(args.schedule, _given(args, SCHEDULE_KNOB_NAMES))
+    dtype = parse_dtype(args.dtype)
     if args.output is not None:
         check_output(args.output)
-    return spec.id, RunSettings(eta, iterations, device, seed, start), every, fmt
+    settings = RunSettings(eta, iterations, device, seed, start, optimizer, schedule, dtype)
+    return spec.id, settings, every, fmt
+
+
+def _given(args: argparse.Namespace, names: tuple[str, ...]) -> dict[str, Any]:
+    """The knob options given on the command line, by knob name (``weight-decay``)."""
+    values = {name: getattr(args, name.replace("-", "_"), None) for name in names}
+    return {name: value for name, value in values.items() if value is not None}
 
 
 def check_output(path: str) -> Path:
