@@ -82,7 +82,7 @@ class History:
 
     def __init__(self, layout: Layout, capacity: int, dtype: type = np.float32) -> None:
         self.layout = layout
-        self._rows = np.empty((max(capacity, 1), layout.width), dtype=dtype)
+        self._rows: np.ndarray = np.empty((max(capacity, 1), layout.width), dtype=dtype)
         self._count = 0
 
     @property

@@ -33,7 +33,7 @@ class EtaSchedule:
         self.choice = choice
         self.base = float(eta)
         t_max = choice.get("t-max")
-        self.t_max = int(t_max) if t_max is not None else max(int(iterations), 1)
+        self.t_max = t_max if isinstance(t_max, int) else max(int(iterations), 1)
         self._epoch = 0
         """The last iteration whose η is known: ``_lr``."""
         self._lr = self.base

@@ -145,7 +145,7 @@ class MomentumUpdate(UpdateRule):
     """
 
     name = "momentum"
-    quantities = ("step", "v")
+    quantities: tuple[str, ...] = ("step", "v")
 
     def __init__(
         self,
@@ -211,7 +211,7 @@ class AdagradUpdate(UpdateRule):
     """
 
     name = "adagrad"
-    quantities = ("step", "sum")
+    quantities: tuple[str, ...] = ("step", "sum")
 
     def __init__(
         self, param_names: tuple[str, ...] = (), eps: float = 1e-10, weight_decay: float = 0.0
@@ -266,7 +266,7 @@ class RMSpropUpdate(UpdateRule):
     """
 
     name = "rmsprop"
-    quantities = ("step", "v2")
+    quantities: tuple[str, ...] = ("step", "v2")
 
     def __init__(
         self,
@@ -339,7 +339,7 @@ class AdamUpdate(UpdateRule):
     """
 
     name = "adam"
-    quantities = ("step", "m", "v2")
+    quantities: tuple[str, ...] = ("step", "m", "v2")
 
     def __init__(
         self,
@@ -418,8 +418,8 @@ class ArmijoUpdate(UpdateRule):
     """
 
     name = "armijo"
-    quantities = ("step",)
-    singles = ("eta", "halvings")
+    quantities: tuple[str, ...] = ("step",)
+    singles: tuple[str, ...] = ("eta", "halvings")
 
     def __init__(self, param_names: tuple[str, ...], objective: torch.nn.Module) -> None:
         super().__init__(param_names)
@@ -519,13 +519,10 @@ class ScheduledUpdate(UpdateRule):
     ) -> list[Tensor]:
         k = self.inner_size
         inner_state = state[:k]
-        if not self.plateau:
-            used = float(eta)
-            extras = self.inner(params, grads, inner_state, eta, value)
-        else:
-            lr = state[k]
-            used = float(lr)
-            extras = self.inner(params, grads, inner_state, lr, value)
+        lr = eta if not self.plateau else state[k]
+        used = float(lr)
+        extras: list[Tensor] = self.inner(params, grads, inner_state, lr, value)
+        if self.plateau:
             current = float(value.sum())
             best = float(state[k + 1])
             bad = float(state[k + 2])

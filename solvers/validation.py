@@ -12,7 +12,10 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from solvers.optimizers import KnobValue
 
 MAX_ITERATIONS = 10_000_000
 """Largest iteration count a run accepts (its history is kept whole)."""
@@ -167,7 +170,7 @@ def parse_optimizer(name: str, knobs: Mapping[str, str | Sequence[str]] | None =
 
     chosen = _choose("optimizer", name, tuple(OPTIMIZERS))
     values = _parse_knobs(chosen, knobs or {}, OPTIMIZERS[chosen])
-    return OptimizerChoice(chosen, values)
+    return OptimizerChoice(chosen, tuple(values.items()))
 
 
 def parse_schedule(name: str, knobs: Mapping[str, str | Sequence[str]] | None = None) -> Any:
@@ -176,7 +179,7 @@ def parse_schedule(name: str, knobs: Mapping[str, str | Sequence[str]] | None = 
 
     chosen = _choose("schedule", name, tuple(SCHEDULES))
     values = _parse_knobs(chosen, knobs or {}, SCHEDULES[chosen])
-    return ScheduleChoice(chosen, values)
+    return ScheduleChoice(chosen, tuple(values.items()))
 
 
 def parse_dtype(text: str) -> str:
@@ -196,9 +199,9 @@ def _choose(field: str, text: str, names: tuple[str, ...]) -> str:
 
 def _parse_knobs(
     owner: str, texts: Mapping[str, str | Sequence[str]], knobs: Sequence[Any]
-) -> dict[str, object]:
+) -> dict[str, KnobValue]:
     by_name = {knob.name: knob for knob in knobs}
-    values: dict[str, object] = {}
+    values: dict[str, KnobValue] = {}
     for name, text in texts.items():
         if name not in by_name:
             have = f"its knobs are {', '.join(by_name)}" if by_name else "it has no knobs"
