@@ -248,3 +248,21 @@ def test_descent_takes_the_rule_from_the_settings(problems):
     assert descent.rule.name == "adam"
     assert "m_w0" in descent.layout.columns
     assert math.isfinite(float(descent.etas(0, 3)[2]))
+
+
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_explain_step_speaks_the_optimizers_terms(problems, name):
+    from solvers.explain import explain_step
+
+    choice = OptimizerChoice(name)
+    descent = gdlab_run(problems["3"], None, 1e-3, choice, 4)
+    rows = descent.history.rows
+    text = explain_step(
+        choice, rows[1], rows[2], descent.layout.columns, ("w0", "w1", "b"), 1e-3, 1
+    )
+    assert text.splitlines()[0].startswith(choice.describe())
+    assert "w0: θ = " in text and "f = " in text
+    words = {"momentum": "v = ", "adam": "m = ", "adagrad": "G = ", "armijo": "halved"}
+    assert words.get(name, "step") in text
+    last = explain_step(choice, rows[3], None, descent.layout.columns, ("w0", "w1", "b"), 1e-3, 3)
+    assert "→" in last
