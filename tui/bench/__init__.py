@@ -8,9 +8,17 @@ import platform
 import sys
 from dataclasses import asdict
 
-from tui.bench.measures import Figure, b1_solver, b2_live, b3_b6_pty, b4_first_paint, b5_memory
+from tui.bench.measures import (
+    Figure,
+    b1_solver,
+    b2_live,
+    b3_b6_pty,
+    b4_first_paint,
+    b5_memory,
+    b8_optimizers,
+)
 
-ALL = ("B1", "B2", "B3", "B4", "B5", "B6")
+ALL = ("B1", "B2", "B3", "B4", "B5", "B6", "B8")
 
 
 def machine() -> str:
@@ -38,6 +46,8 @@ def run_figures(only: set[str]) -> list[Figure]:
         figures.append(b4_first_paint())
     if "B5" in only:
         figures.append(b5_memory())
+    if "B8" in only:
+        figures.extend(b8_optimizers())
     return sorted(figures, key=lambda f: f.key)
 
 
