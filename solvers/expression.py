@@ -628,7 +628,8 @@ def parse(text: str) -> Expression:
     """Parse ``text`` into an :class:`Expression`, or raise :class:`ExpressionError`."""
     if len(text) > MAX_LENGTH:
         raise ExpressionError(
-            f"the expression is {len(text):,} characters long; at most {MAX_LENGTH:,} are accepted",
+            f"the expression is {len(text):,} characters long; at most {MAX_LENGTH:,} "
+            "are accepted",
             MAX_LENGTH,
             text,
         )
@@ -637,7 +638,8 @@ def parse(text: str) -> Expression:
     names = sorted(parser.first_use)
     if not names:
         raise ExpressionError(
-            f"the expression does not use x, so there is nothing to minimise; expected {ACCEPTED}",
+            "the expression does not use x, so there is nothing to minimise; "
+            f"expected {ACCEPTED}",
             0,
             text,
         )
