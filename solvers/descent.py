@@ -37,13 +37,15 @@ from solvers.facts import Facts
 from solvers.history import History, Layout
 from solvers.problems import Problem
 from solvers.runs import Divergence, Outcome, RunReport, RunSettings
-from solvers.updates import PlainUpdate, UpdateRule
+from solvers.schedules import EtaSchedule
+from solvers.updates import UpdateRule, make_rule
 from solvers.validation import MAX_SEED
 from solvers.view import RunView
 
 SCRIPT_FROM = 2000
 """Runs of at least this many iterations are compiled with TorchScript."""
 MAX_CHUNK = 1 << 16
+_NUMPY = {"float32": np.float32, "float64": np.float64}
 
 
 @dataclass(frozen=True)
@@ -69,16 +71,32 @@ class Descent:
     ) -> None:
         self.problem = problem
         self.settings = settings
-        self.rule = rule if rule is not None else PlainUpdate()
         self.device = resolve_device(settings.device)
+        self.dtype = torch.float64 if settings.dtype == "float64" else torch.float32
+        """The run's dtype; its history rows are recorded in it too, so a float64
+        run keeps the digits float32 would lose."""
+        self.objective = problem.objective_on(self.device, self.dtype)
+        """The chunk's objective (armijo's rule evaluates it at its trial points)."""
+        self.rule = (
+            rule
+            if rule is not None
+            else make_rule(
+                settings.optimizer,
+                problem.spec.param_names,
+                schedule=settings.schedule,
+                eta=settings.eta,
+                objective=self.objective,
+            )
+        )
+        self.schedule = EtaSchedule(settings.schedule, settings.eta, settings.iterations)
         self.seed = settings.seed if settings.seed is not None else secrets.randbelow(MAX_SEED + 1)
         """The seed of the start draw, reported so that a run can be repeated."""
         self.start = problem.start_values(settings.start, self.seed)
         self.facts: Facts = problem.facts_at(self.start)
-        self.params = problem.make_params(self.start, self.device)
+        self.params = problem.make_params(self.start, self.device, self.dtype)
         self.state = self.rule.initial_state(self.params)
         self.layout = Layout.of(problem.spec, self.rule.extra_names)
-        self.history = History(self.layout, settings.iterations)
+        self.history = History(self.layout, settings.iterations, _NUMPY[settings.dtype])
         self.control = control if control is not None else RunControl()
         self._cancel_flag = torch.zeros(1, dtype=torch.bool)
         self.control.on_cancel(self._raise_cancel_flag)
@@ -95,21 +113,24 @@ class Descent:
         self._cancel_flag.fill_(True)
 
     def _make_chunk(self) -> StepChunk:
-        objective = self.problem.objective_on(self.device)
-        return StepChunk(objective, self.rule, self.layout.base_width)
+        return StepChunk(self.objective, self.rule, self.layout.base_width)
 
     def _chunk(self, total: int) -> Chunk:
         if total < SCRIPT_FROM:
             return Chunk(self._make_chunk(), compiled=False, why_eager="a short run")
-        return compiled_chunk(self.problem, self._make_chunk, self.rule.name, self.device)
+        key = f"{self.rule.cache_key}@{self.settings.dtype}"
+        return compiled_chunk(self.problem, self._make_chunk, key, self.device)
 
     def compile(self) -> Chunk:
         """The chunk a full run of these settings uses, compiled now if it will be."""
         return self._chunk(self.settings.iterations)
 
     def etas(self, first: int, count: int) -> Tensor:
-        """η for iterations ``first`` … ``first + count - 1`` (constant: the settings')."""
-        return torch.full((count,), self.settings.eta, dtype=torch.float64)
+        """η for iterations ``first`` … ``first + count - 1``, float64 on the CPU (the
+        rules read it as a Python float, as torch.optim's ``lr``; see solvers.schedules)."""
+        if self.settings.schedule.name == "constant":
+            return torch.full((count,), self.settings.eta, dtype=torch.float64)
+        return torch.tensor(self.schedule.etas(first, count), dtype=torch.float64)
 
     def ending(self) -> dict[str, object]:
         """The run's end as JSON carries it: ``final`` (parameters after the last update
@@ -172,9 +193,9 @@ class Descent:
             out = (
                 torch.from_numpy(block)
                 if on_cpu
-                else torch.empty(block.shape, dtype=torch.float32, device=self.device)
+                else torch.empty(block.shape, dtype=self.dtype, device=self.device)
             )
-            etas = self.etas(first, size).to(self.device)
+            etas = self.etas(first, size)
             tick = time.perf_counter()
             ran = int(module(self.params, self.state, etas, out, self._cancel_flag))
             if not on_cpu:

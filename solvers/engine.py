@@ -35,7 +35,7 @@ class StepChunk(torch.nn.Module):
         value, pred = objective(params)                 # forward
         grads = d value / d params                      # backward (autograd)
         out[i, :base] = [params, value, grads, pred]    # record, before the update
-        extras = rule(params, grads, state, etas[i])    # update, in place, no_grad
+        extras = rule(params, grads, state, etas[i], value)  # update, in place, no_grad
         out[i, base:] = extras                          # what the rule did
 
     Returns how many iterations ran (fewer when ``cancel[0]`` was set).
@@ -70,7 +70,7 @@ class StepChunk(torch.nn.Module):
                     torch.cat(parts, out=out[i])
                 else:
                     torch.cat(parts, out=out[i].narrow(0, 0, self.base))
-                extras = self.rule(params, found, state, etas[i])
+                extras = self.rule(params, found, state, etas[i], value)
                 if not whole_row:
                     torch.cat(extras, out=out[i].narrow(0, self.base, out.size(1) - self.base))
         return out.size(0)

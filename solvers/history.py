@@ -1,4 +1,6 @@
-"""Every iteration of a run, kept in one compact preallocated float32 array.
+"""Every iteration of a run, kept in one compact preallocated float32 array
+(float64 for a ``--dtype float64`` run, whose digits past float32's would
+otherwise be lost).
 
 One row per iteration: ``[params..., objective, gradient..., predictions...,
 extras...]``, the parameters being those *before* that iteration's update (what
@@ -68,9 +70,7 @@ class Layout:
     def columns(self) -> tuple[str, ...]:
         """Column names of a row, in order."""
         grads = tuple(f"grad_{n}" for n in self.param_names)
-        return (
-            *self.param_names, "objective", *grads, *self.prediction_names, *self.extra_names
-        )
+        return (*self.param_names, "objective", *grads, *self.prediction_names, *self.extra_names)
 
 
 class History:
@@ -80,9 +80,9 @@ class History:
     the rows actually written, not with the capacity asked for.
     """
 
-    def __init__(self, layout: Layout, capacity: int) -> None:
+    def __init__(self, layout: Layout, capacity: int, dtype: type = np.float32) -> None:
         self.layout = layout
-        self._rows = np.empty((max(capacity, 1), layout.width), dtype=np.float32)
+        self._rows: np.ndarray = np.empty((max(capacity, 1), layout.width), dtype=dtype)
         self._count = 0
 
     @property
@@ -104,7 +104,7 @@ class History:
         """A writable block for the next ``extra`` rows; call :meth:`commit` after."""
         need = self._count + extra
         if need > len(self._rows):
-            grown = np.empty((max(need, 2 * len(self._rows)), self.layout.width), np.float32)
+            grown = np.empty((max(need, 2 * len(self._rows)), self.layout.width), self._rows.dtype)
             grown[: self._count] = self._rows[: self._count]
             self._rows = grown
         return self._rows[self._count : need]

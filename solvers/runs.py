@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from solvers.optimizers import CONSTANT, DTYPES, PLAIN, OptimizerChoice, ScheduleChoice
 from solvers.validation import (
     MAX_ITERATIONS,
     MAX_SEED,
@@ -34,6 +35,12 @@ class RunSettings:
     device: str = "auto"
     seed: int | None = None
     start: tuple[float, ...] | None = None
+    optimizer: OptimizerChoice = PLAIN
+    """The update rule and its knobs (default: the book's plain descent)."""
+    schedule: ScheduleChoice = CONSTANT
+    """How η changes from iteration to iteration (default: it does not)."""
+    dtype: str = "float32"
+    """The run's floating-point type: float32 (the book's) or float64."""
 
     def __post_init__(self) -> None:
         check_eta(float(self.eta))
@@ -45,6 +52,20 @@ class RunSettings:
                 check_start_value(str(index), float(value))
         if not isinstance(self.device, str) or not self.device.strip():
             raise SettingError("device", "is empty; expected auto, cpu, cuda, cuda:N or mps")
+        if not isinstance(self.optimizer, OptimizerChoice):
+            raise SettingError("optimizer", f"{self.optimizer!r:.40} is not an OptimizerChoice")
+        if not isinstance(self.schedule, ScheduleChoice):
+            raise SettingError("schedule", f"{self.schedule!r:.40} is not a ScheduleChoice")
+        if self.dtype not in DTYPES:
+            raise SettingError(
+                "dtype", f"{self.dtype!r:.40} is not one; expected {', '.join(DTYPES)}"
+            )
+        if self.optimizer.name == "armijo" and self.schedule.name != "constant":
+            raise SettingError(
+                "schedule",
+                f"{self.schedule.name} cannot be used with armijo, which chooses η itself; "
+                "expected constant",
+            )
 
 
 class Outcome(Enum):

@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from solvers.optimizers import CONSTANT, PLAIN, OptimizerChoice, ScheduleChoice
 from solvers.runs import RunSettings
 from solvers.specs import ProblemSpec, custom_spec, spec_of
 from solvers.validation import SettingError
@@ -44,6 +45,9 @@ def record(
         "device": settings.device,
         "seed": seed,
         "start": list(start),
+        "optimizer": {"name": settings.optimizer.name, "knobs": settings.optimizer.values},
+        "schedule": {"name": settings.schedule.name, "knobs": settings.schedule.values},
+        "dtype": settings.dtype,
     }
 
 
@@ -76,6 +80,17 @@ def read(path: str) -> SavedRun:
     return from_record(data, path)
 
 
+def _choice(kind: Any, saved: Any, default: Any) -> Any:
+    """An optimizer or schedule choice from its JSON form (lists back to tuples)."""
+    if saved is None:
+        return default
+    knobs = {
+        name: tuple(value) if isinstance(value, list) else value
+        for name, value in dict(saved.get("knobs", {})).items()
+    }
+    return kind(str(saved["name"]), knobs)
+
+
 def from_record(data: Any, path: str = "settings") -> SavedRun:
     """Check a settings object field by field, with the CLI's own rules."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
@@ -91,6 +106,9 @@ def from_record(data: Any, path: str = "settings") -> SavedRun:
             device=str(data["device"]),
             seed=seed if isinstance(seed, int) else None,
             start=start,
+            optimizer=_choice(OptimizerChoice, data.get("optimizer"), PLAIN),
+            schedule=_choice(ScheduleChoice, data.get("schedule"), CONSTANT),
+            dtype=str(data.get("dtype", "float32")),
         )
         problem = str(data["problem"])
         if problem == "custom":

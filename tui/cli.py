@@ -15,15 +15,19 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from solvers.optimizers import KNOB_NAMES, OPTIMIZERS, SCHEDULE_KNOB_NAMES, SCHEDULES
 from solvers.runs import FORMATS, RunSettings
 from solvers.saved_run import read as read_saved_run
 from solvers.saved_run import record
 from solvers.specs import SPECS, ProblemSpec, custom_spec, spec_of
 from solvers.validation import (
     SettingError,
+    parse_dtype,
     parse_eta,
     parse_every,
     parse_iterations,
+    parse_optimizer,
+    parse_schedule,
     parse_seed,
     parse_start,
 )
@@ -168,6 +172,23 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--every", default="1", help="keep every K-th iteration in csv/json")
     run.add_argument("--format", default="book", help=" or ".join(FORMATS) + " (default: book)")
     run.add_argument("--output", help="write rows to FILE instead of standard output")
+    run.add_argument(
+        "--optimizer",
+        help=f"{', '.join(OPTIMIZERS)} (default: plain, the book's update)",
+    )
+    run.add_argument("--momentum", help="μ of momentum, nesterov, rmsprop")
+    run.add_argument("--dampening", help="d of momentum")
+    run.add_argument("--alpha", help="α of rmsprop")
+    run.add_argument("--betas", nargs=2, metavar=("B1", "B2"), help="β₁ β₂ of adam, adamw")
+    run.add_argument("--eps", help="ε of adagrad, rmsprop, adam, adamw")
+    run.add_argument("--weight-decay", help="λ of every torch.optim optimizer")
+    run.add_argument("--schedule", help=f"η schedule: {', '.join(SCHEDULES)}")
+    run.add_argument("--step-size", help="step: iterations between η cuts")
+    run.add_argument("--gamma", help="step, exponential: η's factor")
+    run.add_argument("--t-max", help="cosine: iterations from η to 0 (default: the run's)")
+    run.add_argument("--patience", help="plateau: iterations without progress before a cut")
+    run.add_argument("--factor", help="plateau: η's factor at a cut")
+    run.add_argument("--dtype", help="float32 (the book's, the default) or float64")
     bench = sub.add_parser("bench", help="measure gdlab against the book's loop")
     bench.add_argument("--json", action="store_true", help="print the figures as JSON")
     bench.add_argument("--only", help="comma-separated subset, e.g. B1,B4")
@@ -223,9 +244,26 @@ def settings_from_args(args: argparse.Namespace) -> tuple[ProblemSpec, RunSettin
     device = args.device if args.device is not None else (base.device if base else "auto")
     if len(device) > 64:
         raise SettingError("device", "is too long; expected auto, cpu, cuda, cuda:N or mps")
+    knobs, schedule_knobs = _given(args, KNOB_NAMES), _given(args, SCHEDULE_KNOB_NAMES)
+    if args.optimizer is None and not knobs and base is not None:
+        optimizer = base.optimizer
+    else:
+        optimizer = parse_optimizer(args.optimizer or "plain", knobs)
+    if args.schedule is None and not schedule_knobs and base is not None:
+        schedule = base.schedule
+    else:
+        schedule = parse_schedule(args.schedule or "constant", schedule_knobs)
+    dtype = parse_dtype(args.dtype) if args.dtype is not None else default.dtype
     if args.output is not None:
         check_output(args.output)
-    return spec, RunSettings(eta, iterations, device, seed, start), every, fmt
+    settings = RunSettings(eta, iterations, device, seed, start, optimizer, schedule, dtype)
+    return spec, settings, every, fmt
+
+
+def _given(args: argparse.Namespace, names: tuple[str, ...]) -> dict[str, Any]:
+    """The knob options given on the command line, by knob name (``weight-decay``)."""
+    values = {name: getattr(args, name.replace("-", "_"), None) for name in names}
+    return {name: value for name, value in values.items() if value is not None}
 
 
 def _custom(
@@ -279,7 +317,8 @@ def run_command(args: argparse.Namespace) -> int:
 
     problem = make_problem(spec)  # type: ignore[operator]
     descent = descent_cls(problem, settings)
-    said = regime(settings.eta, descent.facts)
+    plain = settings.optimizer.name == "plain" and settings.schedule.name == "constant"
+    said = regime(settings.eta, descent.facts) if plain else None  # the regimes are plain's
     if said is not None:
         say(f"gdlab: η = {settings.eta:g} is {said[0].value}: {said[1]}")
     status = EXIT_OK

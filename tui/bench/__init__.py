@@ -16,10 +16,11 @@ from tui.bench.measures import (
     b3_b6_pty,
     b4_first_paint,
     b5_memory,
+    b8_optimizers,
     b10_classroom,
 )
 
-ALL = ("B1", "B2", "B3", "B4", "B5", "B6", "B7", "B10")
+ALL = ("B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "B10")
 
 
 def machine() -> str:
@@ -49,6 +50,8 @@ def run_figures(only: set[str]) -> list[Figure]:
         figures.append(b5_memory())
     if "B7" in only:
         figures.append(b7_expression())
+    if "B8" in only:
+        figures.extend(b8_optimizers())
     if "B10" in only:
         figures.append(b10_classroom())
     return sorted(figures, key=lambda f: int(f.key[1:]))

@@ -339,3 +339,93 @@ def b10_classroom(together: int = 30) -> Figure:
         f"load average {load:.1f} before",
         frames,
     )
+
+
+B8_ETAS = {
+    "momentum": 1e-4,
+    "nesterov": 1e-4,
+    "adagrad": 1e-2,
+    "rmsprop": 1e-2,
+    "adam": 1e-2,
+    "adamw": 1e-2,
+}
+"""η of each optimizer in B8: stable on chapter 3 for 30,000 iterations."""
+
+
+def torch_optim_loop(name: str, iterations: int = CH3_ITERATIONS) -> float:
+    """A bare torch.optim loop on chapter 3 (zero_grad, forward, backward, step), no
+    recording; seconds."""
+    import torch
+
+    from solvers.optimizers import OptimizerChoice
+
+    choice = OptimizerChoice(name)
+    classes = {
+        "momentum": torch.optim.SGD,
+        "nesterov": torch.optim.SGD,
+        "adagrad": torch.optim.Adagrad,
+        "rmsprop": torch.optim.RMSprop,
+        "adam": torch.optim.Adam,
+        "adamw": torch.optim.AdamW,
+    }
+    x = torch.tensor([[1.1, 4.6, 8.9], [2.3, 5.7, 10.1]], dtype=torch.float32)
+    y_target = torch.tensor([13.5700, 38.7000, 70.5100], dtype=torch.float32)
+    w = torch.tensor([[0.001, 0.003]], dtype=torch.float32, requires_grad=True)
+    b = torch.tensor([0.005], dtype=torch.float32, requires_grad=True)
+    optimizer = classes[name]([w, b], lr=B8_ETAS[name], **choice.torch_kwargs)
+    started = time.perf_counter()
+    for _ in range(iterations):
+        optimizer.zero_grad()
+        y = torch.mm(w, x) + b
+        loss = torch.sum((y - y_target) ** 2 / 2)
+        loss.backward()  # type: ignore[no-untyped-call]
+        optimizer.step()
+    return time.perf_counter() - started
+
+
+def optimizer_run(name: str, iterations: int = CH3_ITERATIONS) -> float:
+    """gdlab's solver on chapter 3 under optimizer ``name``, every row recorded; seconds."""
+    from solvers.descent import Descent
+    from solvers.optimizers import OptimizerChoice
+    from solvers.problems import make_problem
+    from solvers.runs import RunSettings
+
+    global _CH3
+    if _CH3 is None:
+        _CH3 = make_problem("3")
+    settings = RunSettings(B8_ETAS[name], iterations, "cpu", optimizer=OptimizerChoice(name))
+    descent = Descent(_CH3, settings)
+    started = time.perf_counter()
+    for _ in descent.run():
+        pass
+    elapsed = time.perf_counter() - started
+    assert descent.history.count == iterations, descent.report
+    return elapsed
+
+
+def b8_optimizers(pairs: int = 3, names: tuple[str, ...] = tuple(B8_ETAS)) -> list[Figure]:
+    """Each optimizer on ch3, 30,000 iterations recorded, against a bare torch.optim loop
+    with the same optimizer (alternating, median ratio): one figure per optimizer."""
+    figures = []
+    for name in names:
+        optimizer_run(name, 2000)  # compile once, as any long run has
+        theirs: list[float] = []
+        ours: list[float] = []
+        for _ in range(pairs):
+            theirs.append(torch_optim_loop(name))
+            ours.append(optimizer_run(name))
+        ratio = statistics.median(o / t for o, t in zip(ours, theirs, strict=True))
+        figures.append(
+            Figure(
+                "B8",
+                f"{name}: solver vs bare torch.optim loop (ch3, 30k)",
+                ratio,
+                "x",
+                "≤ 0.5",
+                ratio <= 0.5,
+                f"torch.optim {statistics.median(theirs) / CH3_ITERATIONS * 1e6:.0f} µs/it, "
+                f"gdlab {statistics.median(ours) / CH3_ITERATIONS * 1e6:.0f} µs/it",
+                [o / t for o, t in zip(ours, theirs, strict=True)],
+            )
+        )
+    return figures

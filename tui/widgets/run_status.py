@@ -40,7 +40,9 @@ def status_text(controller: RunController, loading: bool) -> str:
     if loading and controller.phase.live and view is None:
         first = [f"{phase} (loading torch…)"]
     if view is not None:
-        said = regime(view.settings.eta, view.facts)
+        settings = view.settings
+        plain = settings.optimizer.name == "plain" and settings.schedule.name == "constant"
+        said = regime(settings.eta, view.facts) if plain else None  # plain descent's regimes
         if said is not None:
             first[0] += f" · {said[0].value}"
     if view is not None and view.count:
