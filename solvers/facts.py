@@ -86,23 +86,23 @@ def regime(eta: float, facts: Facts) -> tuple[Regime, str] | None:
     bound = facts.stable_eta
     if abs(eta - bound) <= CYCLE_TOLERANCE * bound:
         return Regime.CYCLE, (
-            f"{where}η = 2/λmax = {bound:.4g}: each step jumps exactly across the optimum "
-            "(1 − ηλmax = −1); the iterates cycle without progress"
+            f"{where}η = 2/λmax = {bound:.4g} (1 − ηλmax = −1): each step jumps exactly "
+            "across the optimum; no progress"
         )
     if eta > bound:
+        away = "the run moves away" if not where else "steps there overshoot farther"
         return Regime.DIVERGENT, (
-            f"{where}η > 2/λmax = {bound:.4g}: each step lands farther away than it started "
-            f"(1 − ηλmax = {factor:.3g}); "
-            + ("the run moves away from the optimum" if not where else "steps there overshoot")
+            f"{where}η > 2/λmax = {bound:.4g} (1 − ηλmax = {factor:.3g}): each step lands "
+            f"farther than it started; {away}"
         )
     if eta * lam > 1:
         return Regime.OSCILLATING, (
-            f"{where}1/λmax < η < 2/λmax = {bound:.4g}: each step overshoots but lands closer "
-            f"(1 − ηλmax = {factor:.3g}); the iterates alternate sides and converge"
+            f"{where}1/λmax < η < 2/λmax = {bound:.4g} (1 − ηλmax = {factor:.3g}): each "
+            "step overshoots, less each time; it converges, alternating sides"
         )
     return Regime.MONOTONE, (
-        f"{where}η ≤ 1/λmax = {bound / 2:.4g}: each step goes part of the way without "
-        f"passing the optimum (1 − ηλmax = {factor:.3g}); it converges monotonically"
+        f"{where}η ≤ 1/λmax = {bound / 2:.4g} (1 − ηλmax = {factor:.3g}): each step stops "
+        "short of the optimum; it converges monotonically"
     )
 
 

@@ -42,6 +42,7 @@ from tui.process import (  # the exit codes, each documented in the README
     EXIT_TERMINATED,
     EXIT_USAGE,
     guarded,
+    reraise_if_signalled,
     say,
 )
 
@@ -300,6 +301,7 @@ def _import_solver() -> tuple[type[Descent], object]:
         from solvers.descent import Descent
         from solvers.problems import problem_for as make_problem
     except (ImportError, OSError) as error:  # a missing torch, or one whose libraries fail
+        reraise_if_signalled()  # unless a signal during the import is what failed it
         raise SolverUnavailable(
             f"cannot import torch ({error}); install it with: pip install torch"
         ) from None

@@ -99,6 +99,22 @@ def report_crash(error: BaseException, *, text: str | None = None) -> int:
     return EXIT_FAILED
 
 
+_ARRIVED: list[int] = []
+"""The ending signal that arrived, if one has (see :func:`reraise_if_signalled`)."""
+
+
+def reraise_if_signalled() -> None:
+    """Raise the ending a signal asked for, if one arrived. A signal raised inside a C
+    extension's import comes back wrapped in an ImportError (numpy: "Original error
+    was …"); the caller that catches ImportError calls this first, so the process
+    still ends as the signal said, not as a failed import."""
+    if _ARRIVED:
+        signum = _ARRIVED[0]
+        if signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        raise Ended(signum)
+
+
 class _Signals:
     """Raise on the first ending signal; later ones (during the clean-up) wait."""
 
@@ -109,6 +125,7 @@ class _Signals:
         if self.ending is not None:
             return  # already unwinding: let the clean-up finish
         self.ending = signum
+        _ARRIVED.append(signum)
         if signum == signal.SIGINT:
             raise KeyboardInterrupt
         raise Ended(signum)
@@ -123,6 +140,7 @@ def signal_handlers(
     Outside the main thread (a test calling ``main`` from a worker) nothing is changed.
     """
     chosen = handler or _Signals()
+    _ARRIVED.clear()
     previous: dict[int, object] = {}
     try:
         for signum in (signal.SIGINT, *ENDING_SIGNALS):
