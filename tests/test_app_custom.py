@@ -121,3 +121,44 @@ async def test_export_writes_csv_and_json_that_repeat_the_run(tmp_path, gdlab) -
     assert json.loads(again.out)["rows"] == data["rows"]
     csv = sorted(tmp_path.glob("*.csv"))[0].read_text().splitlines()
     assert csv[0] == "iteration,x,objective,grad_x" and len(csv) == 16
+
+
+async def test_an_optimizer_chosen_in_the_app_runs_with_its_knobs_and_columns() -> None:
+    from textual.widgets import Select
+
+    app = GdlabApp(start_chapter="3")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await first_screen(pilot)
+        screen.query_one("#optimizer", Select).value = "adam"
+        await wait_until(
+            pilot, lambda: screen.query_one("#knob-betas", Input).value == "0.9, 0.999", "knobs", 5
+        )
+        assert not screen.query_one("#knob-row-momentum").display  # adam has no momentum
+        screen.query_one("#knob-eps", Input).value = "-1"
+        screen.query_one("#eta", Input).value = "0.01"
+        screen.query_one("#iterations", Input).value = "300"
+        screen.action_leave_field()
+        await tap(pilot, "r")
+        await wait_until(pilot, lambda: "out of range" in text_of(screen, "#knob-eps-error"), "eps")
+        assert screen.controller.phase is Phase.IDLE
+        screen.query_one("#knob-eps", Input).value = "1e-8"
+        screen.action_leave_field()
+        await tap(pilot, "r")
+        await wait_until(pilot, lambda: screen.controller.phase is Phase.FINISHED, "the run")
+        view = screen.controller.view
+        assert view is not None and view.settings.optimizer.name == "adam"
+        assert "m_w0" in view.layout.columns and "step_b" in view.layout.columns
+        await wait_until(
+            pilot,
+            lambda: (
+                screen.live is not None
+                and screen.live.table is not None
+                and "m_w0" in screen.live.table._columns
+            ),
+            "the table's new columns",
+            10,
+        )
+        await tap(pilot, "n")
+        await wait_until(
+            pilot, lambda: "bias corrections" in text_of(screen, "#step-detail"), "adam's terms"
+        )

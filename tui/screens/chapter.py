@@ -159,7 +159,9 @@ class ChapterScreen(Screen[None]):
         self._mount_live()
         self._show_regime()
 
-    def _mount_live(self, spec: ProblemSpec | None = None) -> None:
+    def _mount_live(
+        self, spec: ProblemSpec | None = None, extra_names: tuple[str, ...] = ()
+    ) -> None:
         if self.live is not None:
             return
         from tui.widgets.live_view import LiveView
@@ -167,7 +169,7 @@ class ChapterScreen(Screen[None]):
         spec = spec or self.spec
         from solvers.problems import problem_for  # torch has loaded: the view is mounted after
 
-        self.live = LiveView(spec, problem_for(spec), id="live-view")
+        self.live = LiveView(spec, problem_for(spec), extra_names, id="live-view")
         for placeholder in self.query("#live-placeholder"):
             placeholder.remove()
         self.query_one("#live").mount(self.live)
@@ -333,10 +335,14 @@ class ChapterScreen(Screen[None]):
         self.query_one(ProblemFacts).show(view.facts, view.spec)
         self._show_regime()
         self.query_one("#formula", Static).update(view.spec.formula)
-        if self.live is not None and self.live.spec.param_names != view.spec.param_names:
-            old, self.live = self.live, None
-            await old.remove()
-            self._mount_live(view.spec)
+        live = self.live
+        if live is not None and (
+            live.spec.param_names != view.spec.param_names
+            or live.extra_names != view.layout.extra_names
+        ):
+            self.live = None
+            await live.remove()
+            self._mount_live(view.spec, view.layout.extra_names)
 
     @on(RunProgress)
     def _run_progress(self, message: RunProgress) -> None:

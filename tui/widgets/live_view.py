@@ -43,9 +43,17 @@ def table_columns(spec: ProblemSpec, extra_names: tuple[str, ...] = ()) -> tuple
 class LiveView(Vertical):
     """Sparkline of log10(f - f*), the objective and path plots, and the table."""
 
-    def __init__(self, spec: ProblemSpec, problem: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        spec: ProblemSpec,
+        problem: Any = None,
+        extra_names: tuple[str, ...] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.spec = spec
+        self.extra_names = extra_names
+        """The update rule's columns (the step taken, its state), after the problem's."""
         self.problem = problem
         """The solver's Problem, for the landscape (computed off the UI thread)."""
         self._composed = False
@@ -61,7 +69,7 @@ class LiveView(Vertical):
                 yield LandscapePlot(id="landscape-plot")
             elif self.spec.n_params <= 2:
                 yield PathPlot(self.spec.param_names, id="path-plot")
-        yield IterationTable(table_columns(self.spec), id="table")
+        yield IterationTable(table_columns(self.spec, self.extra_names), id="table")
 
     class Ready(Message):
         """The view's children exist: whatever happened before can be drawn now."""

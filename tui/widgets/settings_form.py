@@ -18,16 +18,26 @@ from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Label, Select, Static
 
 from solvers.expression import ExpressionError, parse
+from solvers.optimizers import KNOB_NAMES, OPTIMIZER_SUMMARY, OPTIMIZERS, Knob
 from solvers.runs import RunSettings
 from solvers.specs import ProblemSpec, custom_spec
 from solvers.validation import (
     SettingError,
     parse_eta,
     parse_iterations,
+    parse_optimizer,
     parse_seed,
     parse_start,
 )
 from tui.widgets.ordered_input import OrderedInput
+
+
+def knob_text(knob: Knob) -> str:
+    """A knob's default as the field shows it (betas as "0.9, 0.999")."""
+    value = knob.default
+    if isinstance(value, tuple):
+        return ", ".join(f"{v:g}" for v in value)
+    return "" if value is None else f"{value:g}"
 
 
 def split_start(text: str) -> list[str]:
@@ -96,6 +106,21 @@ class SettingsForm(Vertical):
         if self.custom:
             yield from self._field("expr", "f =", spec.expr or "")
         yield from self._field("eta", "η", str(spec.eta))
+        with Horizontal(classes="field"):
+            yield Label("optimizer", classes="field-label")
+            yield Select(
+                [(name, name) for name in OPTIMIZERS],
+                value="plain",
+                allow_blank=False,
+                compact=True,
+                id="optimizer",
+            )
+        yield Static(OPTIMIZER_SUMMARY["plain"], id="optimizer-summary")
+        for name in KNOB_NAMES:
+            with Horizontal(classes="field knob -hidden", id=f"knob-row-{name}"):
+                yield Label(name, classes="field-label")
+                yield OrderedInput("", id=f"knob-{name}", compact=True)
+            yield Static("", id=f"knob-{name}-error", classes="field-error -empty")
         yield from self._field("iterations", "iterations", str(spec.iterations))
         with Horizontal(classes="field"):
             yield Label("device", classes="field-label")
@@ -131,10 +156,34 @@ class SettingsForm(Vertical):
             )
         yield Static("", id=f"{name}-error", classes="field-error -empty")
 
+    @on(Select.Changed, "#optimizer")
+    def _optimizer_chosen(self, event: Select.Changed) -> None:
+        """Show the chosen optimizer's knobs, each at its default."""
+        chosen = str(event.value)
+        knobs = {knob.name: knob for knob in OPTIMIZERS.get(chosen, ())}
+        for name in KNOB_NAMES:
+            shown = name in knobs
+            self.query_one(f"#knob-row-{name}").set_class(not shown, "-hidden")
+            if shown:
+                self.query_one(f"#knob-{name}", Input).value = knob_text(knobs[name])
+            self.flag(f"knob-{name}", "")
+        self.query_one("#optimizer-summary", Static).update(OPTIMIZER_SUMMARY.get(chosen, ""))
+
+    def _optimizer(self) -> Any:
+        """The optimizer and its shown knobs, checked by the CLI's parser."""
+        chosen = str(self.query_one("#optimizer", Select).value)
+        texts: dict[str, str | list[str]] = {}
+        for knob in OPTIMIZERS.get(chosen, ()):
+            text = self.query_one(f"#knob-{knob.name}", Input).value
+            texts[knob.name] = split_start(text) if knob.pair else text
+        return parse_optimizer(chosen, texts)
+
     @on(Input.Changed)
     @on(Input.Submitted)
     def _show_field_error(self, event: Input.Changed | Input.Submitted) -> None:
         name = str(event.input.id)
+        if name.startswith("knob-"):
+            return  # checked together with the optimizer, when a run is asked for
         if name == "expr":
             self.flag(name, self._expression_problem(event.value))
             return
@@ -172,6 +221,15 @@ class SettingsForm(Vertical):
                     self.flag(name, self._expression_problem(field.value))
                 else:
                     self.flag(name, problem.reason)
+        try:
+            optimizer = self._optimizer()
+            for name in KNOB_NAMES:
+                self.flag(f"knob-{name}", "")
+        except SettingError as problem:
+            knob = problem.field.split()[-1] if problem.field else ""
+            target = knob if knob in KNOB_NAMES else "momentum"
+            self.flag(f"knob-{target}", problem.reason)
+            return None
         if len(values) < len(self._parsers):
             return None
         spec = self.spec
@@ -192,6 +250,7 @@ class SettingsForm(Vertical):
             device=str(self.query_one("#device", Select).value),
             seed=values.get("seed"),
             start=values.get("start"),
+            optimizer=optimizer,
         )
         return spec, settings
 

@@ -38,5 +38,20 @@ class StepDetail(Static):
         """Explain the last step of ``view``; clear when there is none to explain."""
         if view is None or after is None or view.count == 0 or len(after) != view.spec.n_params:
             self.update("")
+        elif view.settings.optimizer.name != "plain":
+            from solvers.explain import explain_step  # the optimizer's own terms
+
+            settings = view.settings
+            self.update(
+                explain_step(
+                    settings.optimizer,
+                    view.rows[-1].tolist(),
+                    None,
+                    view.layout.columns,
+                    view.spec.param_names,
+                    settings.eta,
+                    view.count - 1,
+                )
+            )
         else:
             self.update(explain(view, after))
