@@ -141,6 +141,41 @@ def fps_setting(text: str) -> int | None:
     return fps
 
 
+def add_run_options(parser: argparse.ArgumentParser) -> None:
+    """The options that describe a run: ``gdlab run``'s and ``gdlab code``'s alike."""
+    parser.add_argument("chapter", nargs="?", help=", ".join(SPECS) + " (or --from FILE)")
+    parser.add_argument(
+        "--expr", help='your function, for chapter "custom": e.g. "(1-x0)**2 + x1**2"'
+    )
+    parser.add_argument(
+        "--from", dest="from_file", metavar="FILE", help="repeat a run saved as JSON"
+    )
+    parser.add_argument("--eta", help="learning rate (default: the book's)")
+    parser.add_argument("--iterations", help="iterations to run (default: the book's)")
+    parser.add_argument("--device", help="auto (default), cpu, cuda, cuda:N or mps")
+    parser.add_argument("--seed", help="seed of the normal(0, 0.01) start draw")
+    parser.add_argument(
+        "--init", nargs="+", metavar="V", help="explicit start, one value per parameter"
+    )
+    parser.add_argument(
+        "--optimizer",
+        help=f"{', '.join(OPTIMIZERS)} (default: plain, the book's update)",
+    )
+    parser.add_argument("--momentum", help="μ of momentum, nesterov, rmsprop")
+    parser.add_argument("--dampening", help="d of momentum")
+    parser.add_argument("--alpha", help="α of rmsprop")
+    parser.add_argument("--betas", nargs=2, metavar=("B1", "B2"), help="β₁ β₂ of adam, adamw")
+    parser.add_argument("--eps", help="ε of adagrad, rmsprop, adam, adamw")
+    parser.add_argument("--weight-decay", help="λ of every torch.optim optimizer")
+    parser.add_argument("--schedule", help=f"η schedule: {', '.join(SCHEDULES)}")
+    parser.add_argument("--step-size", help="step: iterations between η cuts")
+    parser.add_argument("--gamma", help="step, exponential: η's factor")
+    parser.add_argument("--t-max", help="cosine: iterations from η to 0 (default: the run's)")
+    parser.add_argument("--patience", help="plateau: iterations without progress before a cut")
+    parser.add_argument("--factor", help="plateau: η's factor at a cut")
+    parser.add_argument("--dtype", help="float32 (the book's, the default) or float64")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``gdlab`` argument parser; values stay text so our validators can explain them."""
     parser = _Parser(prog="gdlab", description="Learn gradient descent with PyTorch autograd.")
@@ -160,36 +195,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command")
     run = sub.add_parser("run", help="run a chapter headless and print its iterations")
-    run.add_argument("chapter", nargs="?", help=", ".join(SPECS) + " (or --from FILE)")
-    run.add_argument("--expr", help='your function, for chapter "custom": e.g. "(1-x0)**2 + x1**2"')
-    run.add_argument("--from", dest="from_file", metavar="FILE", help="repeat a run saved as JSON")
-    run.add_argument("--eta", help="learning rate (default: the book's)")
-    run.add_argument("--iterations", help="iterations to run (default: the book's)")
-    run.add_argument("--device", help="auto (default), cpu, cuda, cuda:N or mps")
-    run.add_argument("--seed", help="seed of the normal(0, 0.01) start draw")
-    run.add_argument(
-        "--init", nargs="+", metavar="V", help="explicit start, one value per parameter"
-    )
+    add_run_options(run)
     run.add_argument("--every", default="1", help="keep every K-th iteration in csv/json")
     run.add_argument("--format", default="book", help=" or ".join(FORMATS) + " (default: book)")
     run.add_argument("--output", help="write rows to FILE instead of standard output")
-    run.add_argument(
-        "--optimizer",
-        help=f"{', '.join(OPTIMIZERS)} (default: plain, the book's update)",
-    )
-    run.add_argument("--momentum", help="μ of momentum, nesterov, rmsprop")
-    run.add_argument("--dampening", help="d of momentum")
-    run.add_argument("--alpha", help="α of rmsprop")
-    run.add_argument("--betas", nargs=2, metavar=("B1", "B2"), help="β₁ β₂ of adam, adamw")
-    run.add_argument("--eps", help="ε of adagrad, rmsprop, adam, adamw")
-    run.add_argument("--weight-decay", help="λ of every torch.optim optimizer")
-    run.add_argument("--schedule", help=f"η schedule: {', '.join(SCHEDULES)}")
-    run.add_argument("--step-size", help="step: iterations between η cuts")
-    run.add_argument("--gamma", help="step, exponential: η's factor")
-    run.add_argument("--t-max", help="cosine: iterations from η to 0 (default: the run's)")
-    run.add_argument("--patience", help="plateau: iterations without progress before a cut")
-    run.add_argument("--factor", help="plateau: η's factor at a cut")
-    run.add_argument("--dtype", help="float32 (the book's, the default) or float64")
     bench = sub.add_parser("bench", help="measure gdlab against the book's loop")
     bench.add_argument("--json", action="store_true", help="print the figures as JSON")
     bench.add_argument("--only", help="comma-separated subset, e.g. B1,B4")
@@ -249,11 +258,13 @@ def settings_from_args(args: argparse.Namespace) -> tuple[ProblemSpec, RunSettin
     if args.optimizer is None and not knobs and base is not None:
         optimizer = base.optimizer
     else:
-        optimizer = parse_optimizer(args.optimizer or "plain", knobs)
+        optimizer = parse_optimizer("plain" if args.optimizer is None else args.optimizer, knobs)
     if args.schedule is None and not schedule_knobs and base is not None:
         schedule = base.schedule
     else:
-        schedule = parse_schedule(args.schedule or "constant", schedule_knobs)
+        schedule = parse_schedule(
+            "constant" if args.schedule is None else args.schedule, schedule_knobs
+        )
     dtype = parse_dtype(args.dtype) if args.dtype is not None else default.dtype
     if args.output is not None:
         check_output(args.output)

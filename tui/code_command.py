@@ -9,79 +9,63 @@ from __future__ import annotations
 
 import argparse
 
-from solvers.codegen import OPTIMIZERS, PLAIN, CodeRequest, Knob, script
-from solvers.specs import SPECS
+from solvers.codegen import OPTIMIZERS, PLAIN, SCHEDULES, CodeRequest, Knob, script
+from solvers.runs import RunSettings
 from solvers.validation import SettingError
 
 
 def add_code_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """The ``code`` subcommand: ``gdlab run``'s options, and where to write."""
+    from tui.cli import add_run_options
+
     code = sub.add_parser("code", help="print (or save) the standalone PyTorch script of a run")
-    code.add_argument("chapter", nargs="?", help=", ".join(SPECS) + " (or --from FILE)")
-    code.add_argument(
-        "--expr", help='your function, for chapter "custom": e.g. "(1-x0)**2 + x1**2"'
-    )
-    code.add_argument("--from", dest="from_file", metavar="FILE", help="a run saved as JSON")
-    code.add_argument("--eta", help="learning rate (default: the book's)")
-    code.add_argument("--iterations", help="iterations to run (default: the book's)")
-    code.add_argument("--device", help="auto (default), cpu, cuda, cuda:N or mps")
-    code.add_argument("--seed", help="seed of the normal(0, 0.01) start draw")
-    code.add_argument(
-        "--init", nargs="+", metavar="V", help="explicit start, one value per parameter"
-    )
-    code.add_argument(
-        "--optimizer", default=PLAIN, help=" or ".join((PLAIN, *OPTIMIZERS)) + " (torch.optim)"
-    )
-    code.add_argument(
-        "--knob",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="an optimizer keyword, torch.optim's name, e.g. momentum=0.9 (repeatable)",
-    )
+    add_run_options(code)
     code.add_argument("--output", help="write the script to FILE instead of standard output")
     code.set_defaults(every="1", format="csv")
 
 
-def _knob(text: str) -> tuple[str, Knob]:
-    name, sep, value = text.partition("=")
-    name = name.strip()
-    if not sep or not name.isidentifier():
-        raise SettingError("knob", f"{text[:30]!r} is not NAME=VALUE")
-    word = value.strip()
-    if word.lower() in ("true", "false"):
-        return name, word.lower() == "true"
-    try:
-        if "," in word:
-            return name, tuple(float(part) for part in word.split(","))
-        number = float(word)
-    except ValueError:
-        raise SettingError("knob", f"{name}: {word[:20]!r} is not a number") from None
-    return name, int(number) if word.lstrip("+-").isdigit() else number
+def _torch_schedule(settings: RunSettings) -> tuple[str | None, dict[str, Knob]]:
+    """The schedule as torch.optim.lr_scheduler names it, for the script."""
+    schedule = settings.schedule
+    if schedule.name == "constant":
+        return None, {}
+    if schedule.name not in SCHEDULES:
+        raise SettingError(
+            "schedule",
+            f"{schedule.name} has no closed form the script could write; "
+            f"gdlab code writes {', '.join(SCHEDULES)} or constant",
+        )
+    names = {"step-size": "step_size", "gamma": "gamma", "t-max": "T_max"}
+    knobs: dict[str, Knob] = {names[k]: v for k, v in schedule.values.items() if v is not None}
+    if schedule.name == "cosine" and "T_max" not in knobs:
+        knobs["T_max"] = settings.iterations  # the run's own default
+    return schedule.name, knobs
 
 
 def request_from_args(args: argparse.Namespace) -> CodeRequest:
-    """The script's request from ``gdlab code``'s options (checked by ``gdlab run``'s
-    rules, :func:`tui.cli.settings_from_args`); SettingError names a bad one."""
+    """The script's request from ``gdlab code``'s options, checked by ``gdlab run``'s own
+    rules (:func:`tui.cli.settings_from_args`); SettingError names a bad one."""
     from tui.cli import settings_from_args
 
-    optimizer = args.optimizer.strip().lower()
+    spec, settings, _, _ = settings_from_args(args)
+    optimizer = settings.optimizer.name
     if optimizer != PLAIN and optimizer not in OPTIMIZERS:
         raise SettingError(
-            "optimizer", f"{args.optimizer[:20]!r} is not one of {', '.join((PLAIN, *OPTIMIZERS))}"
+            "optimizer",
+            f"{optimizer} is gdlab's own line search, with no torch.optim loop to write; "
+            f"gdlab code writes {', '.join((PLAIN, *OPTIMIZERS))}",
         )
-    knobs = dict(_knob(text) for text in args.knob)
-    spec, settings, _, _ = settings_from_args(args)
-    if spec.expr is None:
-        return CodeRequest.of(spec.id, settings, optimizer=optimizer, knobs=knobs)
-    return CodeRequest.of(
-        spec.id,
-        settings,
-        expression=spec.expr,
-        param_names=spec.param_names,
-        optimizer=optimizer,
-        knobs=knobs,
-    )
+    knobs = {} if optimizer == PLAIN else dict(settings.optimizer.torch_kwargs)
+    schedule, schedule_knobs = _torch_schedule(settings)
+    extra: dict[str, object] = {
+        "optimizer": optimizer,
+        "knobs": knobs,
+        "schedule": schedule,
+        "schedule_knobs": schedule_knobs,
+    }
+    if spec.expr is not None:
+        extra.update(expression=spec.expr, param_names=spec.param_names)
+    return CodeRequest.of(spec.id, settings, **extra)
 
 
 def code_command(args: argparse.Namespace) -> int:

@@ -22,7 +22,7 @@ KEYS = """\
 | `n` | one step, explained: forward value, gradient, update (pauses a run first) |
 | `ctrl+r` | reset: stop and clear the rows |
 | `m` `o` `y` `d` | set η in the monotone, oscillating, cycle or divergent regime, and run |
-| (optimizer) | the selector beside η: plain, momentum, nesterov, adagrad, rmsprop, adam, adamw, armijo; its knobs appear under it |
+| (optimizer) | the selector beside η: plain, momentum, adam…; its knobs appear under it |
 | `e` | export the run to CSV and JSON files (`gdlab run --from` repeats it) |
 | `g` | the autograd graph of one forward pass, values and gradients at the last step |
 | `c` | the run's standalone PyTorch script (`w` there writes it to a file) |
