@@ -15,17 +15,17 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, ProgressBar, Static
 
-from solvers.facts import Facts, Regime, preset_eta, regime
 from solvers.runs import RunSettings
 from solvers.specs import ProblemSpec, spec_of
-from solvers.validation import SettingError, parse_eta
 from tui.messages import RunEnded, RunFailed, RunProgress, RunStarted
 from tui.run_controller import KEYS, Phase, RunController
+from tui.screens.teaching_keys import TEACHING_BINDINGS, TeachingKeys
 from tui.solver_state import SolverState, SolverStatus
+from tui.widgets.live_slot import LiveSlot
 from tui.widgets.problem_facts import ProblemFacts
+from tui.widgets.regime_line import RegimeLine
 from tui.widgets.run_status import RunStatus
 from tui.widgets.settings_form import SettingsForm
 from tui.widgets.step_detail import StepDetail
@@ -34,21 +34,12 @@ if TYPE_CHECKING:
     from solvers.view import RunView
     from tui.widgets.live_view import LiveView
 
-PRESET_KEYS = Binding.Group("η", compact=True)
-PRESETS = {
-    "m": Regime.MONOTONE,
-    "o": Regime.OSCILLATING,
-    "y": Regime.CYCLE,
-    "d": Regime.DIVERGENT,
-}
-"""Keys that set η to a value in each regime of plain descent, and run."""
-
 MIN_WIDTH = 70
 MIN_HEIGHT = 20
 """Below this size the screen cannot show its controls, status and table: it says so."""
 
 
-class ChapterScreen(Screen[None]):
+class ChapterScreen(TeachingKeys):
     """A problem: formula, facts, fields, and the live table and plots of its run."""
 
     AUTO_FOCUS = ""  # none: the table takes focus once it is mounted (on_live_view_ready)
@@ -58,13 +49,7 @@ class ChapterScreen(Screen[None]):
         Binding("space", "key('pause')", "Pause/resume"),
         Binding("n", "key('step')", "Step"),
         Binding("ctrl+r", "key('reset')", "Reset"),
-        *(
-            Binding(key, f"preset('{kind.value}')", f"η {kind.value}", group=PRESET_KEYS)
-            for key, kind in PRESETS.items()
-        ),
-        Binding("e", "export", "Export"),
-        Binding("g", "graph", "Graph", show=False),
-        Binding("c", "code", "Code", show=False),
+        *TEACHING_BINDINGS,
         Binding("escape", "leave_field", "Leave field"),
     ]
 
@@ -73,12 +58,16 @@ class ChapterScreen(Screen[None]):
         self.problem_id = problem_id
         self.spec = spec_of(problem_id)
         self.controller = RunController(self, problem_id, self._run_changed)
-        self.live: LiveView | None = None
-        """Plots and table; mounted once torch has loaded (they import numpy)."""
         self.controls_mounted = False
         """Fields, buttons, progress bar and footer are mounted (see mount_controls)."""
         self._solver = SolverState()
         self._shown_phase: Phase | None = None
+
+    @property
+    def live(self) -> LiveView | None:
+        """Plots and table; mounted once torch has loaded (they import numpy)."""
+        slots = self.query(LiveSlot)
+        return slots.first().live if slots else None
 
     # ----------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
@@ -90,7 +79,7 @@ class ChapterScreen(Screen[None]):
                 yield Static(f"{spec.heading}: {spec.title}", id="title")
                 yield Static(spec.formula, id="formula")
                 yield ProblemFacts(spec, id="facts")
-                yield Static("", id="regime")
+                yield RegimeLine("", id="regime")
                 with Vertical(id="fields"):
                     if controls_now:
                         yield from self._controls()
@@ -99,7 +88,7 @@ class ChapterScreen(Screen[None]):
                 with Vertical(id="progress-row"):
                     if controls_now:
                         yield self._progress_bar()
-                yield Static("loading torch…", id="live-placeholder")
+                yield LiveSlot(id="live-slot")
         yield Static("", id="too-small")
         if controls_now:
             yield Footer(compact=True, show_command_palette=False)
@@ -156,23 +145,8 @@ class ChapterScreen(Screen[None]):
         facts.show(problem.facts)
         for form in self.query(SettingsForm):
             form.set_devices(state.devices)
-        self._mount_live()
+        self.query_one(LiveSlot).ensure(self.spec)
         self._show_regime()
-
-    def _mount_live(
-        self, spec: ProblemSpec | None = None, extra_names: tuple[str, ...] = ()
-    ) -> None:
-        if self.live is not None:
-            return
-        from tui.widgets.live_view import LiveView
-
-        spec = spec or self.spec
-        from solvers.problems import problem_for  # torch has loaded: the view is mounted after
-
-        self.live = LiveView(spec, problem_for(spec), extra_names, id="live-view")
-        for placeholder in self.query("#live-placeholder"):
-            placeholder.remove()
-        self.query_one("#live").mount(self.live)
 
     def on_live_view_ready(self) -> None:
         """Draw into the new live view what the run (if any) has done so far."""
@@ -242,69 +216,6 @@ class ChapterScreen(Screen[None]):
             )
         return settings
 
-    def _facts(self) -> Facts | None:
-        """The facts regimes are judged by: the run's, else the screen's problem's; None
-        while unknown (torch loading, or no bound)."""
-        view = self.controller.view
-        if view is not None:
-            facts: Facts = view.facts
-        else:
-            problem = self._solver.problems.get(self.problem_id)
-            if problem is None:
-                return None
-            facts = problem.facts
-        return facts if facts.stable_eta is not None else None
-
-    def action_preset(self, kind: str) -> None:
-        """m, o, y, d: η in the monotone, oscillating, cycle or divergent regime, then run."""
-        facts = self._facts()
-        eta = preset_eta(Regime(kind), facts) if facts is not None else None
-        if eta is None or not self.controls_mounted or self.controller.phase.live:
-            return
-        self.query_one("#eta", Input).value = f"{eta:.6g}"
-        self._show_regime()
-        self.action_key("run")
-
-    def action_export(self) -> None:
-        """e: write the run shown to CSV and JSON files (see tui/screens/export.py)."""
-        view = self.controller.view
-        if view is None or self.controller.phase.live:
-            return
-        from tui.screens.export import ExportScreen
-
-        self.app.push_screen(ExportScreen(view, self.controller.ending, self.problem_id))
-
-    def _show_regime(self) -> None:
-        """Which regime the η field is in, and why (empty where the bound is unknown)."""
-        facts = self._facts()
-        text = ""
-        if facts is not None and self.controls_mounted:
-            try:
-                eta = parse_eta(self.query_one("#eta", Input).value)
-            except SettingError:
-                eta = None
-            said = regime(eta, facts) if eta is not None else None
-            if said is not None:
-                text = f"η = {eta:g}: {said[0].value}"
-                if not self.has_class("-short"):  # 80x24 has room for the word only
-                    text += f". {said[1]}"
-        self.query_one("#regime", Static).update(text)
-
-    @on(Input.Changed, "#eta")
-    def _eta_changed(self) -> None:
-        self._show_regime()
-    def action_graph(self) -> None:
-        """g: the autograd graph of this problem (tui/screens/graph.py)."""
-        from tui.screens.graph import open_graph
-
-        open_graph(self)
-
-    def action_code(self) -> None:
-        """c: the standalone script of this run (tui/screens/code.py)."""
-        from tui.screens.code import open_code
-
-        open_code(self)
-
     def action_leave_field(self) -> None:
         """Escape: leave the text field so single-letter keys work again."""
         self.set_focus(self.live.table if self.live is not None else None)  # None: no focus
@@ -335,14 +246,7 @@ class ChapterScreen(Screen[None]):
         self.query_one(ProblemFacts).show(view.facts, view.spec)
         self._show_regime()
         self.query_one("#formula", Static).update(view.spec.formula)
-        live = self.live
-        if live is not None and (
-            live.spec.param_names != view.spec.param_names
-            or live.extra_names != view.layout.extra_names
-        ):
-            self.live = None
-            await live.remove()
-            self._mount_live(view.spec, view.layout.extra_names)
+        await self.query_one(LiveSlot).fit(view.spec, view.layout.extra_names)
 
     @on(RunProgress)
     def _run_progress(self, message: RunProgress) -> None:

@@ -1,0 +1,56 @@
+"""Where a screen's live view (plots and table) goes: a placeholder until torch has
+loaded, then a LiveView for the run's problem and update rule, rebuilt when a run
+brings other columns (your function with other variables, another optimizer)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from solvers.specs import ProblemSpec
+
+if TYPE_CHECKING:
+    from tui.widgets.live_view import LiveView
+
+
+class LiveSlot(Vertical):
+    """Holds "loading torch…", then one LiveView."""
+
+    DEFAULT_CSS = """
+    LiveSlot {
+        height: 1fr;
+    }
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.live: LiveView | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("loading torch…", id="live-placeholder")
+
+    def ensure(self, spec: ProblemSpec, extra_names: tuple[str, ...] = ()) -> None:
+        """Mount a LiveView for ``spec`` if there is none (torch has loaded by now)."""
+        if self.live is not None:
+            return
+        from solvers.problems import problem_for
+        from tui.widgets.live_view import LiveView
+
+        self.live = LiveView(spec, problem_for(spec), extra_names, id="live-view")
+        for placeholder in self.query("#live-placeholder"):
+            placeholder.remove()
+        self.mount(self.live)
+
+    async def fit(self, spec: ProblemSpec, extra_names: tuple[str, ...]) -> None:
+        """Rebuild the view where the run's columns differ from the ones it shows."""
+        live = self.live
+        if live is None:
+            return
+        if live.spec.param_names == spec.param_names and live.extra_names == extra_names:
+            return
+        self.live = None
+        await live.remove()
+        self.ensure(spec, extra_names)
