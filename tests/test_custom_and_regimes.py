@@ -199,3 +199,33 @@ def test_from_takes_overrides_and_refuses_a_bad_file(gdlab, tmp_path):
     assert result.code == 2 and result.err.startswith("gdlab: from: ")
     missing = gdlab("run", "--from", str(tmp_path / "nope.json"))
     assert missing.code == 2 and "cannot be read" in missing.err
+
+
+@pytest.mark.parametrize(
+    ("problem_id", "eta", "optimizer"),
+    [
+        ("1", 0.4, "momentum"),
+        ("2", 0.4, "momentum"),
+        ("3", 1e-4, "momentum"),
+        ("1", 0.1, "adam"),
+        ("2", 0.1, "adam"),
+        ("3", 1e-2, "adam"),
+        ("custom", 1e-3, "momentum"),
+        ("custom", 1e-2, "adam"),
+    ],
+)
+def test_momentum_and_adam_with_ordinary_settings_are_not_called_divergent(
+    problem_id, eta, optimizer
+):
+    """They overshoot, but the divergence rule must not stop them (the optimizer issue
+    relies on it): the book's chapters and Rosenbrock, 3,000 iterations."""
+    from solvers.optimizers import OptimizerChoice
+
+    if problem_id == "custom":
+        spec = custom_spec("(1-x0)**2 + 100*(x1-x0**2)**2", (-1.5, 2.0))
+        problem, start = problem_for(spec), (-1.5, 2.0)
+    else:
+        problem, start = make_problem(problem_id), None
+    settings = RunSettings(eta, 3000, seed=3, start=start, optimizer=OptimizerChoice(optimizer))
+    descent = finish(Descent(problem, settings))
+    assert descent.report is not None and descent.report.outcome is Outcome.FINISHED, descent.report
