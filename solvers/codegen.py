@@ -22,7 +22,18 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from solvers.expression import Binary, Call, Expression, Negate, Node, Variable, parse, postorder
+from solvers.expression import (
+    TORCH_FUNCTIONS_1,
+    TORCH_FUNCTIONS_2,
+    Binary,
+    Call,
+    Expression,
+    Negate,
+    Node,
+    Variable,
+    parse,
+    postorder,
+)
 from solvers.runs import RunSettings
 from solvers.specs import ProblemSpec, spec_of
 
@@ -50,19 +61,8 @@ NESTED_HEIGHT = 24
 """An expression whose tree is at most this deep is written as one line; deeper ones
 as straight-line steps (``t0 = …``), which any depth fits."""
 
-_TORCH_1 = {
-    "sin": "torch.sin",
-    "cos": "torch.cos",
-    "tan": "torch.tan",
-    "exp": "torch.exp",
-    "log": "torch.log",
-    "sqrt": "torch.sqrt",
-    "abs": "torch.abs",
-    "tanh": "torch.tanh",
-    "sigmoid": "torch.sigmoid",
-    "softplus": "torch.nn.functional.softplus",
-}
-_TORCH_2 = {"min": "torch.minimum", "max": "torch.maximum"}
+_TORCH_1 = TORCH_FUNCTIONS_1
+_TORCH_2 = TORCH_FUNCTIONS_2
 
 
 @dataclass(frozen=True)

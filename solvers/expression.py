@@ -45,6 +45,21 @@ FUNCTIONS_1 = ("sin", "cos", "tan", "exp", "log", "sqrt", "abs", "tanh", "sigmoi
 FUNCTIONS_2 = ("min", "max")
 """Functions of two arguments."""
 CONSTANTS = {"pi": math.pi, "e": math.e}
+TORCH_FUNCTIONS_1 = {
+    "sin": "torch.sin",
+    "cos": "torch.cos",
+    "tan": "torch.tan",
+    "exp": "torch.exp",
+    "log": "torch.log",
+    "sqrt": "torch.sqrt",
+    "abs": "torch.abs",
+    "tanh": "torch.tanh",
+    "sigmoid": "torch.sigmoid",
+    "softplus": "torch.nn.functional.softplus",
+}
+"""The torch function each one-argument name stands for, as generated code writes it
+(the compiled objective and the standalone script both)."""
+TORCH_FUNCTIONS_2 = {"min": "torch.minimum", "max": "torch.maximum"}
 VARIABLES: dict[str, int | None] = {"x": None} | {f"x{k}": k for k in range(MAX_DIMENSION)}
 """Accepted variable names and their index in the vector (None: x, the only one)."""
 
@@ -629,8 +644,7 @@ def parse(text: str) -> Expression:
     """Parse ``text`` into an :class:`Expression`, or raise :class:`ExpressionError`."""
     if len(text) > MAX_LENGTH:
         raise ExpressionError(
-            f"the expression is {len(text):,} characters long; at most {MAX_LENGTH:,} "
-            "are accepted",
+            f"the expression is {len(text):,} characters long; at most {MAX_LENGTH:,} are accepted",
             MAX_LENGTH,
             text,
         )
@@ -639,8 +653,7 @@ def parse(text: str) -> Expression:
     names = sorted(parser.first_use)
     if not names:
         raise ExpressionError(
-            "the expression does not use x, so there is nothing to minimise; "
-            f"expected {ACCEPTED}",
+            f"the expression does not use x, so there is nothing to minimise; expected {ACCEPTED}",
             0,
             text,
         )

@@ -22,23 +22,22 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor
 
-from solvers.expression import Binary, Call, Expression, Negate, Node, Variable, postorder
+from solvers.expression import (
+    TORCH_FUNCTIONS_1,
+    TORCH_FUNCTIONS_2,
+    Binary,
+    Call,
+    Expression,
+    Negate,
+    Node,
+    Variable,
+    postorder,
+)
 
 Operand = int | float
 """A step's operand: the index of an earlier step's result, or a constant."""
 
-_TORCH_1: dict[str, str] = {
-    "sin": "torch.sin",
-    "cos": "torch.cos",
-    "tan": "torch.tan",
-    "exp": "torch.exp",
-    "log": "torch.log",
-    "sqrt": "torch.sqrt",
-    "abs": "torch.abs",
-    "tanh": "torch.tanh",
-    "sigmoid": "torch.sigmoid",
-    "softplus": "torch.nn.functional.softplus",
-}
+_TORCH_1 = TORCH_FUNCTIONS_1
 _EAGER_1: dict[str, Callable[[Tensor], Tensor]] = {
     "sin": torch.sin,
     "cos": torch.cos,
@@ -51,7 +50,7 @@ _EAGER_1: dict[str, Callable[[Tensor], Tensor]] = {
     "sigmoid": torch.sigmoid,
     "softplus": torch.nn.functional.softplus,
 }
-_TORCH_2: dict[str, str] = {"min": "torch.minimum", "max": "torch.maximum"}
+_TORCH_2 = TORCH_FUNCTIONS_2
 _EAGER_2: dict[str, Callable[[Tensor, Tensor], Tensor]] = {
     "min": torch.minimum,
     "max": torch.maximum,
