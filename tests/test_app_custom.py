@@ -162,3 +162,21 @@ async def test_an_optimizer_chosen_in_the_app_runs_with_its_knobs_and_columns() 
         await wait_until(
             pilot, lambda: "bias corrections" in text_of(screen, "#step-detail"), "adam's terms"
         )
+
+
+async def test_tab_stops_only_at_what_takes_keys() -> None:
+    """Tab from the table used to land on the controls' container first (where 2 switched
+    chapter), and shift+tab on plots whose zoom keys did nothing."""
+    from textual.widgets import Button, Select
+
+    from tui.widgets.iteration_table import IterationTable
+
+    app = GdlabApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await first_screen(pilot)
+        chain = screen.focus_chain
+        assert chain, "nothing takes focus"
+        assert all(isinstance(w, (Input, Select, Button, IterationTable)) for w in chain), chain
+        assert all(w.display and w.parent.display for w in chain)  # no hidden knob fields
+        await pilot.press("tab")
+        assert app.focused is chain[0] and isinstance(app.focused, Input)
