@@ -163,19 +163,25 @@ def _finish(raw: TextIO, name: str, *, sync: bool) -> None:
         raise OutputError(f"cannot write {name}: {error.strerror or error}") from None
 
 
-def _write_through(destination: Destination) -> Iterator[TextIO]:
-    name = shown(str(destination.path))
-    try:
-        fd = os.open(destination.path, os.O_WRONLY | os.O_NOCTTY | os.O_APPEND)
-    except OSError as error:
-        raise SettingError("output", f"cannot open {name}: {error.strerror}") from None
+def _stream(fd: int, name: str, *, sync: bool) -> Iterator[TextIO]:
+    """``fd`` as a text stream whose failed writes say so: closed quietly when the
+    writing fails, flushed (and, with ``sync``, fsynced) and closed when it ends well."""
     raw = os.fdopen(fd, "w", encoding="utf-8", newline="")
     try:
         yield GuardedStream(raw, name)  # type: ignore[misc]
     except BaseException:
         _close_quietly(raw)
         raise
-    _finish(raw, name, sync=False)
+    _finish(raw, name, sync=sync)
+
+
+def _write_through(destination: Destination) -> Iterator[TextIO]:
+    name = shown(str(destination.path))
+    try:
+        fd = os.open(destination.path, os.O_WRONLY | os.O_NOCTTY | os.O_APPEND)
+    except OSError as error:
+        raise SettingError("output", f"cannot open {name}: {error.strerror}") from None
+    yield from _stream(fd, name, sync=False)
 
 
 ENDING_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
@@ -201,13 +207,7 @@ def _write_atomically(destination: Destination) -> Iterator[TextIO]:
     try:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a held signal is handled here
         os.fchmod(fd, file_mode(real))  # mkstemp makes 0600; keep the usual mode
-        raw = os.fdopen(fd, "w", encoding="utf-8", newline="")
-        try:
-            yield GuardedStream(raw, name)  # type: ignore[misc]
-        except BaseException:
-            _close_quietly(raw)
-            raise
-        _finish(raw, name, sync=True)
+        yield from _stream(fd, name, sync=True)
         try:
             os.replace(tmp, real)
         except OSError as error:
