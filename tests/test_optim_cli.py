@@ -211,7 +211,10 @@ def test_schedule_parser_returns_a_checked_choice_or_refuses(name, knob, text):
         return
     assert isinstance(choice, ScheduleChoice)
     value = choice[knob]
-    assert isinstance(value, int | float) and math.isfinite(value) and value > 0
+    assert isinstance(value, int | float) and math.isfinite(value)
+    accepted = next(k for k in SCHEDULES[choice.name] if k.name == knob)  # its own range
+    assert value > accepted.lo if accepted.lo_open else value >= accepted.lo
+    assert value < accepted.hi if accepted.hi_open else value <= accepted.hi
 
 
 @FUZZ
