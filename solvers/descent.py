@@ -220,8 +220,3 @@ class Descent:
         self.report = RunReport(
             outcome, done, seconds, self.diverged, chunk_of.compiled, chunk_of.why_eager
         )
-
-    @property
-    def last_row(self) -> np.ndarray | None:
-        """The newest recorded row (a copy), or None before the first iteration."""
-        return self.history.last()

@@ -301,11 +301,6 @@ def check_output(path: str) -> Path:
     return check(path).path
 
 
-_output = open_output
-"""Standard output, or --output written atomically (a regular file) or through
-(a device or FIFO): tui/output.py, the one output writer."""
-
-
 def _import_solver() -> tuple[type[Descent], object]:
     """Import torch and the solver, turning a failed import into a clear message."""
     try:
@@ -337,7 +332,7 @@ def run_command(args: argparse.Namespace) -> int:
     status = EXIT_OK
     started = time.perf_counter()
     saved = record(spec, settings, descent.seed, descent.start)
-    with _output(args.output) as stream:
+    with open_output(args.output) as stream:  # tui/output.py, the one output writer
         writer = make_writer(fmt, stream, problem, descent.layout, saved)
         writer.begin()
         try:
