@@ -38,6 +38,12 @@ class StepChunk(torch.nn.Module):
         extras = rule(params, grads, state, etas[i], value)  # update, in place, no_grad
         out[i, base:] = extras                          # what the rule did
 
+    One run: ``out`` is (n, width), ``etas`` (n,). A compare's batch of M members
+    (:mod:`solvers.compare`): every parameter has a leading member dimension,
+    ``out`` is (n, M, width), ``etas`` (n, M), the objective returns one value per
+    member and the gradient is that of their sum, which is each member's own
+    (members share nothing). The same loop serves both; only the row's shape differs.
+
     Returns how many iterations ran (fewer when ``cancel[0]`` was set).
     """
 
@@ -51,29 +57,51 @@ class StepChunk(torch.nn.Module):
     def forward(
         self, params: list[Tensor], state: list[Tensor], etas: Tensor, out: Tensor, cancel: Tensor
     ) -> int:
-        whole_row = self.base == out.size(1)
+        batched = out.dim() == 3
+        shape: list[int] = [out.size(1), -1] if batched else [-1]
+        width = out.size(-1)
+        whole_row = self.base == width
         for i in range(out.size(0)):
             if bool(cancel[0]):
                 return i
             value, pred = self.objective(params)
-            grads = torch.autograd.grad([value], params)
+            total = value.sum() if batched else value
+            grads = torch.autograd.grad([total], params)
             with torch.no_grad():
-                parts: list[Tensor] = [p.reshape(-1) for p in params]
-                parts.append(value.reshape(-1))
+                parts: list[Tensor] = [p.reshape(shape) for p in params]
+                parts.append(value.reshape(shape))
                 found: list[Tensor] = []
                 for g in grads:
                     assert g is not None
-                    parts.append(g.reshape(-1))
+                    parts.append(g.reshape(shape))
                     found.append(g)
-                parts.append(pred.reshape(-1))
+                parts.append(pred.reshape(shape))
                 if whole_row:
-                    torch.cat(parts, out=out[i])
+                    torch.cat(parts, -1, out=out[i])
                 else:
-                    torch.cat(parts, out=out[i].narrow(0, 0, self.base))
+                    torch.cat(parts, -1, out=out[i].narrow(-1, 0, self.base))
                 extras = self.rule(params, found, state, etas[i], value)
                 if not whole_row:
-                    torch.cat(extras, out=out[i].narrow(0, self.base, out.size(1) - self.base))
+                    if batched:
+                        extras = [e.reshape(shape) for e in extras]
+                    torch.cat(extras, -1, out=out[i].narrow(-1, self.base, width - self.base))
         return out.size(0)
+
+
+class MembersOf(torch.nn.Module):
+    """An objective's batched form as a module: ``forward`` is its ``members``.
+
+    A compare's chunk (and armijo's trial points) call the objective as a module;
+    wrapped in this, they get one value per member of the batch.
+    """
+
+    def __init__(self, objective: torch.nn.Module) -> None:
+        super().__init__()
+        self.objective = objective
+
+    def forward(self, params: list[Tensor]) -> tuple[Tensor, Tensor]:
+        value, pred = self.objective.members(params)
+        return value, pred
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,15 @@ def _scalar(value: float) -> Tensor:
     return torch.tensor(value, dtype=torch.float64)
 
 
+def member_eta(eta: Tensor, param: Tensor) -> Tensor:
+    """η shaped to scale ``param``: a run's 0-d η as it is; a compare's (M,) η, one
+    per member, as (M, 1, …) against a parameter with a leading member dimension."""
+    if eta.dim() == 0:
+        return eta
+    shape = [eta.size(0)] + [1] * (param.dim() - 1)
+    return eta.reshape(shape)
+
+
 class UpdateRule(torch.nn.Module):
     """Base for update rules (see the module docstring for the contract)."""
 
@@ -123,7 +132,7 @@ class PlainUpdate(UpdateRule):
         value: Tensor,
     ) -> list[Tensor]:
         for j in range(len(params)):
-            params[j].sub_(grads[j] * eta)
+            params[j].sub_(grads[j] * member_eta(eta, params[j]))
         return []
 
 

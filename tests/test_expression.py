@@ -331,9 +331,13 @@ def test_the_objective_refuses_a_start_of_the_wrong_size() -> None:
 def test_generated_source_uses_only_whitelisted_tokens() -> None:
     text = "min(x0, -2) + max(3, x1)**x0 + 2**x1 - -softplus(x0)/1e-300 + abs(x1)**-1.5"
     source = expression_source(parse(text), 2)
-    body = source.splitlines()[2:]
+    forward, members = source.split("def members")
+    assert members == (
+        "(self, params: List[Tensor]) -> Tuple[Tensor, Tensor]:\n    return self.forward(params)\n"
+    )
+    body = forward.splitlines()[2:]
     allowed = re.compile(
-        r"^    (t\d+ = (x\[\d\]|.+)|return t\d+\.reshape\(1\), x\.new_empty\(0\))$"
+        r"^    (t\d+ = (x\[\.\.\., \d\]|.+)|return t\d+\.reshape\(-1\), x\.new_empty\(0\))$"
     )
     words = {
         "torch.minimum", "torch.maximum", "torch.pow", "torch.full_like",

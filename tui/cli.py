@@ -161,12 +161,7 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
         "--optimizer",
         help=f"{', '.join(OPTIMIZERS)} (default: plain, the book's update)",
     )
-    parser.add_argument("--momentum", help="μ of momentum, nesterov, rmsprop")
-    parser.add_argument("--dampening", help="d of momentum")
-    parser.add_argument("--alpha", help="α of rmsprop")
-    parser.add_argument("--betas", nargs=2, metavar=("B1", "B2"), help="β₁ β₂ of adam, adamw")
-    parser.add_argument("--eps", help="ε of adagrad, rmsprop, adam, adamw")
-    parser.add_argument("--weight-decay", help="λ of every torch.optim optimizer")
+    add_knob_options(parser)
     parser.add_argument("--schedule", help=f"η schedule: {', '.join(SCHEDULES)}")
     parser.add_argument("--step-size", help="step: iterations between η cuts")
     parser.add_argument("--gamma", help="step, exponential: η's factor")
@@ -174,6 +169,16 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--patience", help="plateau: iterations without progress before a cut")
     parser.add_argument("--factor", help="plateau: η's factor at a cut")
     parser.add_argument("--dtype", help="float32 (the book's, the default) or float64")
+
+
+def add_knob_options(parser: argparse.ArgumentParser) -> None:
+    """The optimizers' knobs, as ``gdlab run``, ``code`` and ``compare`` take them."""
+    parser.add_argument("--momentum", help="μ of momentum, nesterov, rmsprop")
+    parser.add_argument("--dampening", help="d of momentum")
+    parser.add_argument("--alpha", help="α of rmsprop")
+    parser.add_argument("--betas", nargs=2, metavar=("B1", "B2"), help="β₁ β₂ of adam, adamw")
+    parser.add_argument("--eps", help="ε of adagrad, rmsprop, adam, adamw")
+    parser.add_argument("--weight-decay", help="λ of every torch.optim optimizer")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -209,8 +214,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--fps", dest="serve_fps", metavar="N", help=f"each tab's redraws per second, 1-{MAX_FPS}"
     )
     from tui.code_command import add_code_parser
+    from tui.compare_command import add_compare_parser
 
     add_code_parser(sub)
+    add_compare_parser(sub)
     return parser
 
 
@@ -382,6 +389,10 @@ def _dispatch(argv: Sequence[str] | None) -> int:
         args = parser.parse_args(arguments)
         if args.command == "run":
             return run_command(args)
+        if args.command == "compare":
+            from tui.compare_command import compare_command
+
+            return compare_command(args)
         if args.command == "code":
             from tui.code_command import code_command
 

@@ -4,6 +4,13 @@ Each is a ``torch.nn.Module`` whose ``forward(params)`` returns ``(objective,
 predictions)``, so autograd sees the book's graph and gdlab's float32
 trajectory matches the book's printed digits. They are TorchScript-compatible:
 :mod:`solvers.engine` scripts them into chunks of iterations.
+
+A compare (:mod:`solvers.compare`) runs many members as one batch: every
+parameter gains a leading member dimension, and :meth:`Objective.members`
+computes one objective per member. Where the book's own formula already works
+on a batch (chapter 1: elementwise) it is the same method; chapters 2 and 3
+write the batched form beside the book's, because the book's ``torch.mm`` and
+``x[0, 0]`` are what the autograd graph view shows a learner.
 """
 
 from __future__ import annotations
@@ -28,6 +35,12 @@ class Objective(torch.nn.Module):
     def forward(self, params: list[Tensor]) -> tuple[Tensor, Tensor]:
         raise NotImplementedError
 
+    @torch.jit.export
+    def members(self, params: list[Tensor]) -> tuple[Tensor, Tensor]:
+        """The objective of each member of a batch (params with a leading member
+        dimension): one value per member, and each member's predictions."""
+        return self.forward(params)
+
 
 class HalfSquareDistance(Objective):
     """Chapter 1: y = (x - 2)² / 2 on a 1x1 tensor."""
@@ -44,6 +57,14 @@ class VectorQuadratic(Objective):
     def forward(self, params: list[Tensor]) -> tuple[Tensor, Tensor]:
         x = params[0]
         y = torch.mm(x, x.t()) + 4 * x[0, 0] + 5 * x[0, 1] + 3
+        return y, x.new_empty(0)
+
+    @torch.jit.export
+    def members(self, params: list[Tensor]) -> tuple[Tensor, Tensor]:
+        """The same formula on (M, 1, 2): a batched product and slices per member."""
+        x = params[0]
+        square = torch.matmul(x, x.transpose(-1, -2))
+        y = square + 4 * x[:, 0:1, 0:1] + 5 * x[:, 0:1, 1:2] + 3
         return y, x.new_empty(0)
 
 
@@ -68,6 +89,12 @@ class LinearRegression(Objective):
     def forward(self, params: list[Tensor]) -> tuple[Tensor, Tensor]:
         y = self.predict(params)
         return torch.sum(self.sample_losses(y)), y
+
+    @torch.jit.export
+    def members(self, params: list[Tensor]) -> tuple[Tensor, Tensor]:
+        """The same model on w (M, 1, 2) and b (M, 1): each member's loss and outputs."""
+        y = torch.matmul(params[0], self.x) + params[1].unsqueeze(-1)
+        return torch.sum(self.sample_losses(y), dim=[-2, -1]), y
 
 
 def book_regression() -> LinearRegression:

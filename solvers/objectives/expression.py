@@ -8,7 +8,8 @@ without the GIL. Both give bit-identical values and gradients on the CPU.
 
 The source is generated from the parsed tree only: operators and function names
 come from fixed tables, constants are ``repr(float)`` of already-finite floats,
-variables are ``x[k]``. No user text reaches the compiler.
+variables are ``x[..., k]`` (one run's x is (dim,), a compare's (M, dim)).
+No user text reaches the compiler.
 """
 
 from __future__ import annotations
@@ -130,7 +131,7 @@ def expression_source(tree: Expression, dim: int) -> str:
     for i, step in enumerate(steps):
         ops = step.operands
         if step.kind == "select":
-            expr = f"x[{int(ops[0])}]"
+            expr = f"x[..., {int(ops[0])}]"
         elif step.kind == "neg":
             expr = f"-{ref(ops[0])}"
         elif step.kind == "**":
@@ -149,14 +150,19 @@ def expression_source(tree: Expression, dim: int) -> str:
         else:  # pragma: no cover - the parser accepts nothing else
             raise ValueError(step.kind)
         lines.append(f"    t{i} = {expr}")
-    lines.append(f"    return t{len(steps) - 1}.reshape(1), x.new_empty(0)")
+    lines.append(f"    return t{len(steps) - 1}.reshape(-1), x.new_empty(0)")
+    lines += [
+        "def members(self, params: List[Tensor]) -> Tuple[Tensor, Tensor]:",
+        "    return self.forward(params)",
+    ]
     return "\n".join(lines) + "\n"
 
 
 class ExpressionObjective(torch.nn.Module):
     """The expression evaluated eagerly with torch ops, one step at a time.
 
-    ``params`` is ``[x]`` with x of shape (dim,); ``x`` alone is x[0].
+    ``params`` is ``[x]`` with x of shape (dim,), or (M, dim) for a compare's M
+    members; ``x`` alone is x[..., 0]. The value has one element per member.
     """
 
     def __init__(self, tree: Expression, dim: int) -> None:
@@ -184,7 +190,7 @@ class ExpressionObjective(torch.nn.Module):
             kind = step.kind
             out: Tensor
             if kind == "select":
-                out = x[int(ops[0])]
+                out = x[..., int(ops[0])]
             elif kind == "neg":
                 out = -values[int(ops[0])]
             elif kind in _EAGER_1:
@@ -195,7 +201,11 @@ class ExpressionObjective(torch.nn.Module):
             else:
                 out = _binary(kind, get(ops[0]), get(ops[1]))
             values.append(out)
-        return values[-1].reshape(1), x.new_empty(0)
+        return values[-1].reshape(-1), x.new_empty(0)
+
+    def members(self, params: list[Tensor]) -> tuple[Tensor, Tensor]:
+        """The same steps on (M, dim): they select from the right, so one per member."""
+        return self.forward(params)
 
 
 def _binary(op: str, a: Tensor | float, b: Tensor | float) -> Tensor:
