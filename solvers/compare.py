@@ -123,11 +123,14 @@ class _Group:
         self.etas = torch.tensor(etas, dtype=dtype, device=device)
         self.key = f"{self.rule.cache_key}@{dtype}@members"
 
+    def _make_chunk(self) -> StepChunk:
+        return StepChunk(self.objective, self.rule, self.layout.base_width)
+
     def chunk(self, total: int) -> Chunk:
-        make = lambda: StepChunk(self.objective, self.rule, self.layout.base_width)  # noqa: E731
+        """The group's chunk: compiled (and cached with the problem) for long runs."""
         if total < SCRIPT_FROM:
-            return Chunk(make(), compiled=False, why_eager="a short run")
-        return compiled_chunk(self.problem, make, self.key, self.device)
+            return Chunk(self._make_chunk(), compiled=False, why_eager="a short run")
+        return compiled_chunk(self.problem, self._make_chunk, self.key, self.device)
 
     def step(self, module: torch.nn.Module, size: int, first: int, cancel: Tensor) -> int:
         """Run ``size`` iterations of every member; hand each its rows. Returns how many ran."""
@@ -182,11 +185,15 @@ class Comparison:
         )
         self.control = control if control is not None else RunControl()
         self._cancel_flag = torch.zeros(1, dtype=torch.bool)
-        self.control.on_cancel(lambda: self._cancel_flag.fill_(True))
+        self.control.on_cancel(self._raise_cancel_flag)
         self.count = 0
         """Iterations every member still going has recorded."""
         self.seconds = 0.0
         self.stopped = False
+
+    def _raise_cancel_flag(self) -> None:
+        """Every group's compiled loop polls this tensor before every iteration."""
+        self._cancel_flag.fill_(True)
 
     def _member_run(self, index: int, member: Member, layout: Layout) -> MemberRun:
         settings = self.settings.member_settings(index)

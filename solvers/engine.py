@@ -100,7 +100,7 @@ class MembersOf(torch.nn.Module):
         self.objective = objective
 
     def forward(self, params: list[Tensor]) -> tuple[Tensor, Tensor]:
-        value, pred = self.objective.members(params)
+        value, pred = self.objective.members(params)  # type: ignore[operator]
         return value, pred
 
 
