@@ -37,6 +37,14 @@ def _mode(problem_id: str) -> str:
     return f"chapter{problem_id}"
 
 
+def _compare_screen() -> Screen[Any]:
+    """The compare screen, imported when first shown: its plots import numpy, which
+    the first frame does without."""
+    from tui.screens.compare import CompareScreen
+
+    return CompareScreen()
+
+
 class GdlabApp(App[None]):
     """Teaches gradient descent with PyTorch autograd, a screen per chapter of the book."""
 
@@ -44,7 +52,8 @@ class GdlabApp(App[None]):
     SUB_TITLE = "gradient descent with PyTorch autograd"
     CSS_PATH = "app.tcss"
     MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
-        _mode(k): partial(ChapterScreen, k) for k in SPECS
+        **{_mode(k): partial(ChapterScreen, k) for k in SPECS},
+        "compare": _compare_screen,
     }
     DEFAULT_MODE = _mode("1")
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -52,6 +61,7 @@ class GdlabApp(App[None]):
             Binding(key, f"chapter('{pid}')", SPECS[pid].heading, group=CHAPTER_KEYS)
             for key, pid in SCREEN_KEYS.items()
         ),
+        Binding("5", "compare", "Compare"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]
@@ -116,12 +126,18 @@ class GdlabApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """In a text field, letters type: chapter keys, ? and q are not offered there."""
-        return not (action in ("chapter", "help", "quit") and isinstance(self.focused, Input))
+        typing = isinstance(self.focused, Input)
+        return not (action in ("chapter", "compare", "help", "quit") and typing)
 
     def action_chapter(self, problem_id: str) -> None:
         """Show problem ``problem_id``'s screen (a run elsewhere goes on)."""
         if problem_id in SPECS and self.current_mode != _mode(problem_id):
             self.switch_mode(_mode(problem_id))
+
+    def action_compare(self) -> None:
+        """Show the compare screen (runs elsewhere go on)."""
+        if self.current_mode != "compare":
+            self.switch_mode("compare")
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

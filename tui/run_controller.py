@@ -116,6 +116,11 @@ def driving() -> set[str]:
     return set(_DRIVING)
 
 
+def track(control: RunControl) -> None:
+    """Have quitting stop ``control``'s run too (the compare screen's runs)."""
+    _CONTROLS.add(control)
+
+
 def cancel_all() -> None:
     """Stop every run of every screen at its next iteration (on quit)."""
     for control in list(_CONTROLS):

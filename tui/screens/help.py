@@ -16,6 +16,7 @@ KEYS = """\
 |---|---|
 | `1` `2` `3` | show chapter 1, 2 or 3 (a run on another chapter goes on) |
 | `4` | your own function: type f in x or x0 … x9, and its start |
+| `5` | compare: several η and optimizers on one chapter, run together, one curve and row each |
 | `r` | run with the fields' settings; while paused or stepping: run the rest |
 | `s` | stop the run at its next iteration |
 | `space` | pause / resume the run (paused, the table and plots show every row) |

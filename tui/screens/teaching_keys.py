@@ -95,6 +95,7 @@ class TeachingKeys(Screen[None]):
     @on(Input.Changed, "#eta")
     def _eta_changed(self) -> None:
         self._show_regime()
+
     def action_graph(self) -> None:
         """g: the autograd graph of this problem (tui/screens/graph.py)."""
         from tui.screens.graph import open_graph
@@ -106,4 +107,3 @@ class TeachingKeys(Screen[None]):
         from tui.screens.code import open_code
 
         open_code(cast("ChapterScreen", self))
-

@@ -89,11 +89,11 @@ class CurvePlot(_Plot):
         self.plot(curve.path_x, curve.path_f, line_style="bold cyan", hires_mode=line_mode())
         self.scatter(curve.path_x, curve.path_f, marker=ITERATE, marker_style="cyan")
         if curve.optimum is not None:
-            self.scatter([curve.optimum[0]], [curve.optimum[1]], marker=OPTIMUM,
-                         marker_style="bold yellow")
+            self.scatter(
+                [curve.optimum[0]], [curve.optimum[1]], marker=OPTIMUM, marker_style="bold yellow"
+            )
         self.scatter(curve.path_x[:1], curve.path_f[:1], marker=START, marker_style="bold green")
-        self.scatter(curve.path_x[-1:], curve.path_f[-1:], marker=CURRENT,
-                     marker_style="bold red")
+        self.scatter(curve.path_x[-1:], curve.path_f[-1:], marker=CURRENT, marker_style="bold red")
 
 
 class ContourView(Widget):

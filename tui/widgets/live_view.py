@@ -21,7 +21,7 @@ from solvers.view import RunView
 from tui.widgets.iteration_table import IterationTable
 from tui.widgets.landscape import LandscapePlot
 from tui.widgets.plots import ObjectivePlot, PathPlot
-from tui.widgets.series import log_gap, resolution
+from tui.widgets.series import log_progress
 
 PLOT_POINTS = 20_000
 """Longer histories are strided to this many rows before the plots bucket them."""
@@ -117,24 +117,17 @@ class LiveView(Vertical):
             return
         sample = rows[:: max(1, len(rows) // PLOT_POINTS)]
         values = sample[:, view.layout.objective]
-        gaps = view.gap(values)
-        if gaps is None:  # no f*: the objective itself, shifted to stay positive
-            shifted = values.astype(np.float64) - float(np.nanmin(values))
-            logs = log_gap(shifted, max(1e-30, float(np.nanmax(np.abs(values))) * 1e-7))
-        else:
-            assert view.facts.optimum is not None  # gaps exist only where f* is known
-            logs = log_gap(gaps, resolution(view.facts.optimum.value))
+        optimum = view.facts.optimum
+        logs, label = log_progress(values, optimum.value if optimum is not None else None)
         finite = logs[np.isfinite(logs)]
         sparkline = self.query_one(Sparkline)
         step = max(1, len(finite) // max(1, sparkline.size.width or 60))
         sparkline.data = finite[::step].tolist()
         objective_plot = self.query_one(ObjectivePlot)
-        label = "f - f*" if gaps is not None else "f - min f"
         if label != self._ylabel:
             self._ylabel = label
             objective_plot.set_ylabel(label)
         objective_plot.show(logs)
-        optimum = view.facts.optimum
         for plot in self.query(PathPlot):
             plot.optimum = optimum.params if optimum is not None else None
             plot.show(sample[:, view.layout.params])

@@ -20,6 +20,23 @@ def log_gap(gap: np.ndarray, floor: float = 1e-30) -> np.ndarray:
         return np.log10(np.maximum(values, floor))
 
 
+def log_progress(
+    values: np.ndarray, optimum_value: float | None, lowest: float | None = None
+) -> tuple[np.ndarray, str]:
+    """log10 of how far each objective value is from done, and what that is called.
+
+    f - f* where f* is known (floored at float32's resolution near it); otherwise f
+    less the lowest f seen (``lowest``, default the lowest of ``values``), floored
+    at 1e-7 of the largest |f|, so a curve still shows how f falls.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    if optimum_value is not None:
+        return log_gap(np.abs(values - optimum_value), resolution(optimum_value)), "f - f*"
+    low = float(np.nanmin(values)) if lowest is None else lowest
+    top = float(np.nanmax(np.abs(values))) if len(values) else 1.0
+    return log_gap(values - low, max(1e-30, top * 1e-7)), "f - min f"
+
+
 def min_max_buckets(values: np.ndarray, buckets: int) -> tuple[np.ndarray, np.ndarray]:
     """Downsample to at most ``2 * buckets`` points: each bucket's min and max.
 

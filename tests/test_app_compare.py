@@ -1,0 +1,97 @@
+"""The compare screen: members run together, one curve and one table row each."""
+
+from __future__ import annotations
+
+from app_helpers import first_screen, tap, wait_until
+from textual.widgets import DataTable, Input, Select, SelectionList, Static
+
+from tui.app import GdlabApp
+from tui.run_controller import Phase
+from tui.screens.compare import CompareScreen
+from tui.widgets.compare_plots import MembersLossPlot, MembersPathPlot
+
+
+async def _compare(pilot) -> CompareScreen:
+    await first_screen(pilot)
+    await tap(pilot, "5")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, CompareScreen), "compare")
+    screen = pilot.app.screen
+    assert isinstance(screen, CompareScreen)
+    await pilot.pause(0.1)
+    return screen
+
+
+def _cells(screen: CompareScreen) -> list[list[str]]:
+    table = screen.query_one(DataTable)
+    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def test_members_run_together_each_with_its_curve_and_row() -> None:
+    app = GdlabApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _compare(pilot)
+        screen.query_one(Select).value = "1"
+        await pilot.pause(0.1)
+        assert screen.spec.id == "1"
+        screen.query_one("#compare-etas", Input).value = "0.4 2.5"
+        optimizers = screen.query_one(SelectionList)
+        optimizers.select("momentum")
+        await pilot.pause(0.1)
+        await tap(pilot, "r")
+        await wait_until(pilot, lambda: screen.phase is Phase.FINISHED, "the compare's end")
+        await pilot.pause(0.2)
+        rows = _cells(screen)
+        assert [row[0] for row in rows] == [
+            "plain η=0.4", "plain η=2.5", "momentum η=0.4", "momentum η=2.5",
+        ]  # fmt: skip
+        assert rows[0][1] == "15" and rows[0][4] == "still going"
+        assert rows[1][4].startswith("diverged at ") and int(rows[1][1]) < 15
+        loss = screen.query_one(MembersLossPlot)
+        assert loss._labels == [row[0] for row in rows]  # one curve per member, named
+        assert len(screen.query_one(MembersPathPlot)._datasets) == 4
+        status = str(screen.query_one("#compare-status", Static).render())
+        assert status.startswith("finished: 4 members, 15 iterations, batched")
+
+
+async def test_a_bad_eta_is_named_and_nothing_runs() -> None:
+    app = GdlabApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _compare(pilot)
+        screen.query_one("#compare-etas", Input).value = "1e-4 fast"
+        await tap(pilot, "r")
+        await pilot.pause(0.1)
+        error = str(screen.query_one("#compare-error", Static).render())
+        assert error.startswith("eta: 'fast'")
+        assert screen.phase is Phase.IDLE
+        assert screen.query_one(DataTable).row_count == 0
+        screen.query_one(SelectionList).deselect_all()
+        screen.query_one("#compare-etas", Input).value = "1e-4"
+        await tap(pilot, "r")
+        await pilot.pause(0.1)
+        assert str(screen.query_one("#compare-error", Static).render()).startswith("optimizer")
+        assert screen.phase is Phase.IDLE
+
+
+async def test_pause_holds_every_member_and_stop_ends_them() -> None:
+    app = GdlabApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _compare(pilot)
+        screen.query_one("#compare-iterations", Input).value = "1000000"
+        await tap(pilot, "r")
+        await wait_until(pilot, lambda: screen.count > 0, "rows")
+        await tap(pilot, "space")
+        await wait_until(pilot, lambda: screen.phase is Phase.PAUSED, "the pause")
+        await pilot.pause(0.5)
+        held = [len(m.view.rows) for m in screen.members]
+        await pilot.pause(0.5)
+        assert [len(m.view.rows) for m in screen.members] == held
+        await pilot.pause(0.2)
+        assert {row[4] for row in _cells(screen)} >= {"paused"}
+        await tap(pilot, "space")
+        await wait_until(pilot, lambda: screen.phase is Phase.RUNNING, "the resume")
+        await tap(pilot, "s")
+        await wait_until(pilot, lambda: screen.phase is Phase.STOPPED, "the stop")
+        await pilot.pause(0.2)
+        outcomes = [row[4] for row in _cells(screen)]
+        assert outcomes[:3] == ["stopped"] * 3  # the fourth (η = 9e-3) diverged first
+        assert outcomes[3].startswith("diverged at ")

@@ -1,0 +1,338 @@
+"""Compare: several η and optimizers on one problem, run together, drawn together.
+
+The fields choose a problem, η values and optimizers; every combination is a
+member. ``r`` runs them as one batched computation (:mod:`solvers.compare`) in a
+worker (:mod:`tui.compare_run`); the loss curves share one log plot with a
+legend, the paths share one plot, and the table has one row per member. A member
+that diverges stops alone and its row says where. ``space`` pauses and resumes,
+``s`` stops.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar
+
+import numpy as np
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import (
+    Button,
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    Label,
+    Select,
+    SelectionList,
+    Static,
+)
+
+from solvers.control import RunControl
+from solvers.measures import grad_norm
+from solvers.members import CompareSettings
+from solvers.optimizers import OPTIMIZERS
+from solvers.specs import ProblemSpec, spec_of
+from solvers.validation import SettingError, parse_eta, parse_iterations, parse_optimizer
+from tui.compare_run import (
+    CompareEnded,
+    CompareFailed,
+    CompareProgress,
+    CompareStarted,
+    drive_compare,
+)
+from tui.run_controller import Phase, track
+from tui.widgets.compare_plots import MembersLossPlot, MembersPathPlot, colour
+
+if TYPE_CHECKING:
+    from solvers.compare import MemberResult, MemberRun
+    from solvers.facts import Facts
+
+PROBLEMS = ("1", "2", "3")
+"""The problems the screen compares on (your own function: ``gdlab compare custom``)."""
+DEFAULT_ETAS = {"1": "0.1 0.4 1.5 2.5", "2": "0.05 0.2 0.45 0.55", "3": "1e-4 5e-4 1e-3 9e-3"}
+"""η values the fields start with: each regime of plain descent, one diverging."""
+COMPARABLE = tuple(name for name in OPTIMIZERS if name != "armijo")
+"""armijo runs alone (its line search takes its own trial points per member)."""
+COLUMNS = (("member", 18), ("iterations", 10), ("f", 12), ("distance", 9), ("outcome", 16))
+"""The table's columns and their widths (fixed: the first rows would size them)."""
+
+
+class CompareScreen(Screen[None]):
+    """Members side by side: fields, a shared loss plot, paths, and a table."""
+
+    AUTO_FOCUS = "#compare-table"
+    """The table, so r, s and space work at once (in a field, letters type)."""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "run", "Run"),
+        Binding("s", "stop", "Stop"),
+        Binding("space", "pause", "Pause/resume"),
+        Binding("escape", "leave_field", "Leave field"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="compare")
+        self.phase = Phase.IDLE
+        self.run_id = 0
+        self.control: RunControl | None = None
+        self.members: list[MemberRun] = []
+        self.facts: Facts | None = None
+        self.results: list[MemberResult] = []
+        self.total = 0
+        self.count = 0
+        self.spec: ProblemSpec = spec_of("3")
+        self.failure = ""
+        self.seconds = 0.0
+
+    # ----------------------------------------------------------------- layout
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="compare-body"):
+            with VerticalScroll(id="compare-controls", can_focus=False):
+                yield Static("Compare: members side by side", id="compare-title")
+                yield Label("problem")
+                yield Select(
+                    [(f"{spec_of(p).heading}: {spec_of(p).title}", p) for p in PROBLEMS],
+                    value="3",
+                    allow_blank=False,
+                    id="compare-problem",
+                    compact=True,
+                )
+                yield Label("η values (space-separated)")
+                yield Input(DEFAULT_ETAS["3"], id="compare-etas", compact=True)
+                yield Label("optimizers")
+                yield SelectionList[str](
+                    *((name, name, name == "plain") for name in COMPARABLE),
+                    id="compare-optimizers",
+                    compact=True,
+                )
+                yield Label("iterations (each member)")
+                yield Input(str(spec_of("3").iterations), id="compare-iterations", compact=True)
+                yield Static("", id="compare-error")
+                yield Button("Run (r)", id="compare-run", variant="success", compact=True)
+            with Vertical(id="compare-live"):
+                yield Static("", id="compare-status")
+                with Horizontal(id="compare-plots"):
+                    yield MembersLossPlot(id="compare-loss")
+                    yield MembersPathPlot(spec_of("3").param_names, id="compare-paths")
+                yield DataTable(id="compare-table", cursor_type="row", zebra_stripes=True)
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for label, width in COLUMNS:
+            table.add_column(label, width=width, key=label)
+        self._show_status()
+
+    # ----------------------------------------------------------------- fields
+    @on(Select.Changed, "#compare-problem")
+    def _problem_changed(self, event: Select.Changed) -> None:
+        problem = str(event.value)
+        if problem == self.spec.id:
+            return
+        self.spec = spec_of(problem)
+        self.query_one("#compare-etas", Input).value = DEFAULT_ETAS[problem]
+        self.query_one("#compare-iterations", Input).value = str(self.spec.iterations)
+        paths = self.query_one(MembersPathPlot)
+        paths.names = self.spec.param_names
+        paths.on_mount()
+
+    def _read(self) -> tuple[ProblemSpec, CompareSettings] | None:
+        """The problem and members the fields describe; None after showing what is wrong."""
+        error = self.query_one("#compare-error", Static)
+        try:
+            texts = self.query_one("#compare-etas", Input).value.split()
+            if not texts:
+                raise SettingError("eta", "is empty; expected one or more η values")
+            etas = [parse_eta(text) for text in texts]
+            chosen = self.query_one("#compare-optimizers", SelectionList).selected
+            if not chosen:
+                raise SettingError("optimizer", "none is chosen; expected at least one")
+            optimizers = [parse_optimizer(name) for name in chosen]
+            iterations = parse_iterations(self.query_one("#compare-iterations", Input).value)
+            settings = CompareSettings.every(etas, optimizers, iterations)
+        except SettingError as problem:
+            error.update(Text(str(problem), style="bold red"))
+            return None
+        error.update("")
+        return self.spec, settings
+
+    def action_leave_field(self) -> None:
+        if isinstance(self.focused, Input):
+            self.query_one(DataTable).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Show only what does something now; in a text field, letters type."""
+        if action in ("run", "stop", "pause") and isinstance(self.focused, Input):
+            return False
+        if action == "run":
+            return self.phase not in (Phase.RUNNING, Phase.STOPPING)
+        if action == "stop":
+            return self.phase in (Phase.RUNNING, Phase.PAUSED)
+        if action == "pause":
+            return self.phase in (Phase.RUNNING, Phase.PAUSED)
+        return True
+
+    # ------------------------------------------------------------------- keys
+    @on(Button.Pressed, "#compare-run")
+    def _run_pressed(self) -> None:
+        self.action_run()
+
+    def action_run(self) -> None:
+        """Start the members (or, paused, go on with them)."""
+        if self.phase is Phase.PAUSED and self.control is not None:
+            self.control.resume()
+            self._set(Phase.RUNNING)
+            return
+        if self.phase in (Phase.RUNNING, Phase.STOPPING):
+            return
+        wanted = self._read()
+        if wanted is None:
+            return
+        spec, settings = wanted
+        if self.control is not None:
+            self.control.cancel()
+        self.run_id += 1
+        self.control = RunControl()
+        track(self.control)
+        self.members, self.results, self.facts = [], [], None
+        self.total, self.count, self.seconds = settings.iterations, 0, 0.0
+        self._set(Phase.RUNNING)
+        worker = partial(
+            drive_compare, self.post_message, self.run_id, spec, settings, self.control
+        )
+        self.run_worker(worker, name="compare", group="compare", thread=True, exit_on_error=False)
+
+    def action_stop(self) -> None:
+        if self.control is not None and self.phase in (Phase.RUNNING, Phase.PAUSED):
+            self.control.cancel()
+            self._set(Phase.STOPPING)
+
+    def action_pause(self) -> None:
+        if self.control is None:
+            return
+        if self.phase is Phase.RUNNING:
+            self.control.pause()
+            self._set(Phase.PAUSED)
+        elif self.phase is Phase.PAUSED:
+            self.control.resume()
+            self._set(Phase.RUNNING)
+
+    def _set(self, phase: Phase) -> None:
+        self.phase = phase
+        self._show_status()
+        self.refresh_bindings()
+
+    # ------------------------------------------------------ worker's messages
+    @on(CompareStarted)
+    def _started(self, message: CompareStarted) -> None:
+        if message.run_id != self.run_id:
+            return
+        self.members, self.facts = message.members, message.facts
+        table = self.query_one(DataTable)
+        table.clear()
+        known = message.facts.optimum is not None
+        table.columns[list(table.columns)[3]].label = Text("distance" if known else "‖∇f‖")
+        for index in range(len(self.members)):
+            label = Text(self._label(index), style=f"bold {colour(index)}")
+            table.add_row(label, "0", "", "", "running", key=str(index))
+        paths = self.query_one(MembersPathPlot)
+        paths.names = self.spec.param_names
+        self._draw()
+
+    @on(CompareProgress)
+    def _progress(self, message: CompareProgress) -> None:
+        if message.run_id == self.run_id:
+            self.count = message.count
+            self._draw()
+
+    @on(CompareEnded)
+    def _ended(self, message: CompareEnded) -> None:
+        if message.run_id != self.run_id:
+            return
+        self.results, self.seconds = message.results, message.seconds
+        self.count = max((r.iterations for r in message.results), default=0)
+        self._set(Phase.STOPPED if message.stopped else Phase.FINISHED)
+        self._draw()
+
+    @on(CompareFailed)
+    def _failed(self, message: CompareFailed) -> None:
+        if message.run_id == self.run_id:
+            self.failure = message.reason
+            self._set(Phase.FAILED)
+
+    # ----------------------------------------------------------------- drawing
+    def _label(self, index: int) -> str:
+        settings = self.members[index].view.settings
+        return f"{settings.optimizer.name} η={settings.eta:g}"
+
+    def _show_status(self) -> None:
+        status = self.query_one("#compare-status", Static)
+        members = len(self.members)
+        if self.phase is Phase.IDLE:
+            text = "ready: every η with every optimizer is a member; r runs them together"
+        elif self.phase is Phase.FAILED:
+            text = f"failed: {self.failure}"
+        elif self.phase in (Phase.FINISHED, Phase.STOPPED):
+            text = (
+                f"{self.phase.value}: {members} members, {self.count:,} iterations, batched, "
+                f"{self.seconds:.2f} s"
+            )
+        else:
+            text = f"{self.phase.value}: iteration {self.count:,} of {self.total:,}"
+            if members:
+                text += f", {members} members batched"
+        status.update(text)
+        self.set_class(self.phase is Phase.FAILED, "-failed")
+
+    def _draw(self) -> None:
+        """The plots and the table, from the members' rows recorded so far."""
+        self._show_status()
+        if not self.members:
+            return
+        facts = self.facts
+        optimum = facts.optimum if facts is not None else None
+        views = [member.view for member in self.members]
+        rows = [view.rows for view in views]
+        layout = views[0].layout
+        labels = [self._label(i) for i in range(len(rows))]
+        series = [r[:, layout.objective] for r in rows]
+        self.query_one(MembersLossPlot).show(
+            series, labels, optimum.value if optimum is not None else None
+        )
+        self.query_one(MembersPathPlot).show(
+            [r[:, layout.params] for r in rows], optimum.params if optimum is not None else None
+        )
+        self._fill_table(rows)
+
+    def _fill_table(self, rows: list[np.ndarray]) -> None:
+        table = self.query_one(DataTable)
+        column_keys = list(table.columns)
+        by_index = {i: r for i, r in enumerate(self.results)}
+        for index, (member_rows, member) in enumerate(zip(rows, self.members, strict=True)):
+            view = member.view
+            key = str(index)
+            if key not in table.rows:
+                continue
+            cells: list[str] = [f"{len(member_rows):,}", "", "", ""]
+            if len(member_rows):
+                last = member_rows[-1]
+                cells[1] = f"{float(last[view.layout.objective]):.6g}"
+                far = view.distance(last[view.layout.params])
+                if far is None:
+                    cells[2] = f"{float(grad_norm(last[view.layout.grads])):.3g}"
+                else:
+                    cells[2] = f"{float(far):.3g}"
+            result = by_index.get(index)
+            if result is not None:
+                cells[3] = result.outcome
+            elif member.diverged is not None:
+                cells[3] = f"diverged at {member.diverged.iteration}"
+            else:
+                cells[3] = self.phase.value
+            for column, value in zip(column_keys[1:], cells, strict=True):
+                table.update_cell(key, column, value)

@@ -1,0 +1,116 @@
+"""The compare screen's plots: every member's loss curve on one log plot, and
+every member's path through parameter space, each in its own colour, with a legend.
+
+Colour tells members apart; the legend names them in the table's order. With
+NO_COLOR or in 16 colours the curves keep their shapes and the table beside
+them keeps every figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from textual_plot.plot_widget import LegendLocation
+
+from tui.display import line_mode
+from tui.widgets.plots import PowerOfTenFormatter, _Plot
+from tui.widgets.series import log_progress, min_max_buckets
+
+PALETTE = (
+    "green", "cyan", "magenta", "yellow", "red", "blue", "bright_green", "bright_cyan",
+    "bright_magenta", "bright_yellow", "bright_red", "bright_blue", "white", "bright_white",
+    "dark_orange", "purple",
+)  # fmt: skip
+"""One colour per member, in order (repeating after 16)."""
+
+
+def colour(index: int) -> str:
+    """Member ``index``'s colour, the same in the legend, both plots and the table."""
+    return PALETTE[index % len(PALETTE)]
+
+
+class MembersLossPlot(_Plot):
+    """log10(f − f*) against iteration, one curve per member (f − min f without f*)."""
+
+    DEFAULT_CSS = """
+    MembersLossPlot { height: 1fr; min-height: 6; }
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(allow_pan_and_zoom=False, **kwargs)
+        self.can_focus = False
+
+    def on_mount(self) -> None:
+        self.set_y_formatter(PowerOfTenFormatter())
+        self.set_xlabel("iteration")
+        self.set_ylabel("f - f*")
+        self.show_legend(LegendLocation.TOPRIGHT)
+
+    def show(
+        self,
+        series: Sequence[np.ndarray],
+        labels: Sequence[str],
+        optimum_value: float | None,
+    ) -> None:
+        """Plot each member's objective values (one array per member)."""
+        if not self.composed:
+            return
+        self.clear()
+        lowest = None
+        if optimum_value is None:
+            finite = [float(np.nanmin(v)) for v in series if len(v) and np.isfinite(v).any()]
+            lowest = min(finite) if finite else 0.0
+        buckets = max(8, self.size.width)
+        for index, (values, label) in enumerate(zip(series, labels, strict=True)):
+            if len(values) == 0:
+                continue
+            logs, _ = log_progress(values, optimum_value, lowest)
+            xs, ys = min_max_buckets(logs, buckets)
+            self.plot(xs, ys, line_style=colour(index), hires_mode=line_mode(), label=label)
+        self.set_ylabel("f - f*" if optimum_value is not None else "f - min f")
+
+
+class MembersPathPlot(_Plot):
+    """Where each member's parameters went: x against iteration (one parameter), or
+    the second parameter against the first, the optimum marked ``*``."""
+
+    DEFAULT_CSS = """
+    MembersPathPlot { height: 1fr; min-height: 6; }
+    """
+
+    def __init__(self, names: tuple[str, ...], **kwargs: Any) -> None:
+        super().__init__(allow_pan_and_zoom=False, **kwargs)
+        self.names = names
+        self.can_focus = False
+
+    def on_mount(self) -> None:
+        if len(self.names) == 1:
+            self.set_xlabel("iteration")
+            self.set_ylabel(self.names[0])
+        else:
+            self.set_xlabel(self.names[0])
+            self.set_ylabel(self.names[1])
+
+    def show(self, paths: Sequence[np.ndarray], optimum: tuple[float, ...] | None) -> None:
+        """Plot each member's parameter rows, (n, n_params) each."""
+        if not self.composed:
+            return
+        self.clear()
+        buckets = max(8, self.size.width)
+        for index, params in enumerate(paths):
+            if len(params) == 0:
+                continue
+            finite = params[np.isfinite(params).all(axis=1)]
+            if len(finite) == 0:
+                continue
+            if len(self.names) == 1:
+                xs, ys = min_max_buckets(finite[:, 0], buckets)
+            else:
+                step = max(1, len(finite) // 400)
+                path = np.vstack([finite[::step, :2], finite[-1:, :2]]).astype(np.float64)
+                xs, ys = path[:, 0], path[:, 1]
+            self.plot(xs, ys, line_style=colour(index), hires_mode=line_mode())
+        if optimum is not None and len(self.names) > 1:
+            self.scatter([optimum[0]], [optimum[1]], marker="*", marker_style="yellow")
