@@ -206,3 +206,13 @@ def test_gdlab_compare_refuses_bad_input_naming_the_field(args, field, capsys):
     err = capsys.readouterr().err.strip()
     assert err.startswith(f"gdlab: {field}")
     assert len(err.splitlines()) == 1
+
+
+def test_b9s_compare_records_every_member_and_its_etas_are_stable():
+    from tui.bench.compare import B9_ETAS, B9_MEMBERS, compare_run
+
+    assert len(B9_ETAS) == B9_MEMBERS == 16
+    facts = problem_for(spec_of("3")).facts
+    assert facts.stable_eta is not None
+    assert max(B9_ETAS) < facts.stable_eta  # no member diverges: all 30,000 rows are timed
+    assert compare_run(50) > 0  # asserts inside that every member recorded every row

@@ -8,6 +8,7 @@ import platform
 import sys
 from dataclasses import asdict
 
+from tui.bench.compare import b9_compare
 from tui.bench.expression import b7_expression
 from tui.bench.measures import (
     Figure,
@@ -20,7 +21,7 @@ from tui.bench.measures import (
     b10_classroom,
 )
 
-ALL = ("B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "B10")
+ALL = ("B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "B9", "B10")
 
 
 def machine() -> str:
@@ -52,6 +53,8 @@ def run_figures(only: set[str]) -> list[Figure]:
         figures.append(b7_expression())
     if "B8" in only:
         figures.extend(b8_optimizers())
+    if "B9" in only:
+        figures.append(b9_compare())
     if "B10" in only:
         figures.append(b10_classroom())
     return sorted(figures, key=lambda f: int(f.key[1:]))
