@@ -215,4 +215,4 @@ def test_b9s_compare_records_every_member_and_its_etas_are_stable():
     facts = problem_for(spec_of("3")).facts
     assert facts.stable_eta is not None
     assert max(B9_ETAS) < facts.stable_eta  # no member diverges: all 30,000 rows are timed
-    assert compare_run(50) > 0  # asserts inside that every member recorded every row
+    compare_run(50)  # it asserts that every member recorded every row
