@@ -274,9 +274,7 @@ class ContourMap:
         return out
 
 
-def _lines(
-    col: np.ndarray, row: np.ndarray, inside: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+def _lines(col: np.ndarray, row: np.ndarray, inside: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Cells strictly between consecutive points (both inside the box) on the straight
     line joining them: (cols, rows), all segments at once."""
     keep = np.ones(len(col), dtype=bool)

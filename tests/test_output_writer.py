@@ -180,7 +180,14 @@ def _small_file_limit() -> None:
 def test_output_onto_a_full_file_system_is_one_line_and_leaves_no_file(tmp_path):
     target = tmp_path / "ch3.csv"
     done = _gdlab_process(
-        "run", "3", "--iterations", "2000", "--format", "csv", "--output", str(target),
+        "run",
+        "3",
+        "--iterations",
+        "2000",
+        "--format",
+        "csv",
+        "--output",
+        str(target),
         capture_output=True,
         preexec_fn=_small_file_limit,
     )
@@ -193,7 +200,14 @@ def test_output_onto_a_full_file_system_keeps_the_old_file(tmp_path):
     target = tmp_path / "ch3.csv"
     target.write_text("old\n")
     done = _gdlab_process(
-        "run", "3", "--iterations", "2000", "--format", "csv", "--output", str(target),
+        "run",
+        "3",
+        "--iterations",
+        "2000",
+        "--format",
+        "csv",
+        "--output",
+        str(target),
         capture_output=True,
         preexec_fn=_small_file_limit,
     )

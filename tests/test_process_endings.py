@@ -18,10 +18,10 @@ ROOT = Path(__file__).parents[1]
 LONG_CSV = ("run", "3", "--iterations", "10000000", "--format", "csv")
 
 
-
 def ending_lines(err: str) -> list[str]:
     """stderr without the regime line gdlab run prints before a run starts."""
     return [line for line in err.splitlines() if not line.startswith("gdlab: η = ")]
+
 
 def _start(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
     environment = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}

@@ -8,7 +8,7 @@ import platform
 import sys
 from dataclasses import asdict
 
-from tui.bench.compare import b9_compare
+from tui.bench.compare import b3_compare, b9_compare
 from tui.bench.expression import b7_expression
 from tui.bench.measures import (
     Figure,
@@ -45,6 +45,8 @@ def run_figures(only: set[str]) -> list[Figure]:
     if only & {"B3", "B6"}:
         b3, b6 = b3_b6_pty()
         figures.extend(f for f in (b3, b6) if f.key in only)
+    if "B3" in only:
+        figures.extend(b3_compare())
     if "B4" in only:
         figures.append(b4_first_paint())
     if "B5" in only:

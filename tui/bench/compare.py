@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 from tui.bench.measures import CH3_ITERATIONS, Figure, solver_run
+from tui.bench.pty_session import PtySession
 
 B9_MEMBERS = 16
 B9_ETAS = tuple(1e-4 + k * (8e-3 - 1e-4) / (B9_MEMBERS - 1) for k in range(B9_MEMBERS))
@@ -56,3 +57,61 @@ def b9_compare(pairs: int = 3) -> Figure:
         f"{B9_MEMBERS} members {statistics.median(compares) / CH3_ITERATIONS * 1e6:.0f} µs/it",
         ratios,
     )
+
+
+SHIFT_TAB, DOWN, HOME, KILL_RIGHT, TAB = "\x1b[Z", "\x1b[B", "\x1b[H", "\x0b", "\t"
+
+
+def _type(session: PtySession, *keys: str) -> None:
+    """Send keys one at a time, as a person types: Textual moves focus (tab) only once
+    the key has bubbled back up to the app, so keys sent in one burst after a tab
+    would reach the widget focused before it."""
+    for key in keys:
+        session.send(key)
+        time.sleep(0.3)
+
+
+def _compare_going(session: PtySession, etas: str, adam: bool) -> None:
+    """On the compare screen (focus on its table): set the η field, tick adam instead
+    of plain if asked, go back to the table and run; returns once it is running."""
+    opened = session.send("5")
+    if session.wait_for(b"ready: every", opened, timeout=30) is None:
+        raise RuntimeError("the compare screen did not open in the pty")
+    time.sleep(0.5)  # keys typed before the switch ends go to the screen being left
+    _type(session, *[SHIFT_TAB] * 4)  # table → Run button → iterations → optimizers → η
+    _type(session, HOME, KILL_RIGHT, etas, TAB)  # then the optimizers, plain highlighted
+    if adam:
+        _type(session, " ", *[DOWN] * 5, " ")  # untick plain; tick adam (sixth)
+    _type(session, TAB, TAB, TAB)  # iterations → Run → the table
+    begun = session.send("r")
+    if session.wait_for(b"running: iteration", begun, timeout=60) is None:
+        raise RuntimeError("the compare did not start in the pty")
+    time.sleep(1.5)
+
+
+def b3_compare() -> list[Figure]:
+    """B3 during an Adam run (one Adam member on the compare screen) and during a
+    16-member compare (B9's η, plain), each in a fresh app on a pty."""
+    from tui.bench.measures import _start_app, latency_figure, pause_latencies
+
+    figures = []
+    cases = (
+        ("during an Adam run (p95)", "1e-3", True),
+        (
+            f"during a {B9_MEMBERS}-member compare (p95)",
+            " ".join(f"{e:.6g}" for e in B9_ETAS),
+            False,
+        ),
+    )
+    for what, etas, adam in cases:
+        session, _ = _start_app()
+        try:
+            session.send("3")
+            time.sleep(0.5)
+            _compare_going(session, etas, adam)
+            latencies = pause_latencies(session)
+            session.send("s")
+        finally:
+            session.close()
+        figures.append(latency_figure(f"key press to screen update {what}", latencies))
+    return figures

@@ -10,6 +10,7 @@ that diverges stops alone and its row says where. ``space`` pauses and resumes,
 
 from __future__ import annotations
 
+import time
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
@@ -47,6 +48,8 @@ from tui.compare_run import (
 )
 from tui.run_controller import Phase, track
 from tui.widgets.compare_plots import MembersLossPlot, MembersPathPlot, colour
+from tui.widgets.live_view import PLOT_SECONDS, TABLE_SECONDS
+from tui.widgets.ordered_input import OrderedInput
 
 if TYPE_CHECKING:
     from solvers.compare import MemberResult, MemberRun
@@ -87,6 +90,8 @@ class CompareScreen(Screen[None]):
         self.spec: ProblemSpec = spec_of("3")
         self.failure = ""
         self.seconds = 0.0
+        self._drawn_at = (0.0, 0.0)
+        """When the plots and the table were last drawn (monotonic seconds)."""
 
     # ----------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
@@ -103,7 +108,7 @@ class CompareScreen(Screen[None]):
                     compact=True,
                 )
                 yield Label("η values (space-separated)")
-                yield Input(DEFAULT_ETAS["3"], id="compare-etas", compact=True)
+                yield OrderedInput(DEFAULT_ETAS["3"], id="compare-etas", compact=True)
                 yield Label("optimizers")
                 yield SelectionList[str](
                     *((name, name, name == "plain") for name in COMPARABLE),
@@ -111,7 +116,9 @@ class CompareScreen(Screen[None]):
                     compact=True,
                 )
                 yield Label("iterations (each member)")
-                yield Input(str(spec_of("3").iterations), id="compare-iterations", compact=True)
+                yield OrderedInput(
+                    str(spec_of("3").iterations), id="compare-iterations", compact=True
+                )
                 yield Static("", id="compare-error")
                 yield Button("Run (r)", id="compare-run", variant="success", compact=True)
             with Vertical(id="compare-live"):
@@ -248,7 +255,7 @@ class CompareScreen(Screen[None]):
     def _progress(self, message: CompareProgress) -> None:
         if message.run_id == self.run_id:
             self.count = message.count
-            self._draw()
+            self._draw(streaming=True)
 
     @on(CompareEnded)
     def _ended(self, message: CompareEnded) -> None:
@@ -289,11 +296,23 @@ class CompareScreen(Screen[None]):
         status.update(text)
         self.set_class(self.phase is Phase.FAILED, "-failed")
 
-    def _draw(self) -> None:
-        """The plots and the table, from the members' rows recorded so far."""
+    def _draw(self, *, streaming: bool = False) -> None:
+        """The plots and the table, from the members' rows recorded so far. While
+        ``streaming``, the table redraws at most every TABLE_SECONDS and the plots
+        every PLOT_SECONDS, as a chapter's do: sixteen curves cost a frame ~50 ms,
+        and a key's effect waits for the frame being drawn."""
         self._show_status()
         if not self.members:
             return
+        now = time.monotonic()
+        plotted_at, tabled_at = self._drawn_at
+        if streaming and now - tabled_at < TABLE_SECONDS:
+            return
+        if streaming and now - plotted_at < PLOT_SECONDS:
+            self._drawn_at = (plotted_at, now)
+            self._fill_table([member.view.rows for member in self.members])
+            return
+        self._drawn_at = (now, now)
         facts = self.facts
         optimum = facts.optimum if facts is not None else None
         views = [member.view for member in self.members]

@@ -24,6 +24,9 @@ PALETTE = (
     "dark_orange", "purple",
 )  # fmt: skip
 """One colour per member, in order (repeating after 16)."""
+POINTS = 1600
+"""Points drawn in all, shared by the members: drawing costs per segment, and a
+frame that takes long holds up the next key's effect (B3)."""
 
 
 def colour(index: int) -> str:
@@ -62,7 +65,8 @@ class MembersLossPlot(_Plot):
         if optimum_value is None:
             finite = [float(np.nanmin(v)) for v in series if len(v) and np.isfinite(v).any()]
             lowest = min(finite) if finite else 0.0
-        buckets = max(8, self.size.width)
+        # each bucket gives two points (its min and max)
+        buckets = max(8, min(self.size.width, POINTS // (2 * max(1, len(series)))))
         for index, (values, label) in enumerate(zip(series, labels, strict=True)):
             if len(values) == 0:
                 continue
@@ -98,7 +102,7 @@ class MembersPathPlot(_Plot):
         if not self.composed:
             return
         self.clear()
-        buckets = max(8, self.size.width)
+        buckets = max(8, min(self.size.width, POINTS // (2 * max(1, len(paths)))))
         for index, params in enumerate(paths):
             if len(params) == 0:
                 continue
@@ -108,7 +112,7 @@ class MembersPathPlot(_Plot):
             if len(self.names) == 1:
                 xs, ys = min_max_buckets(finite[:, 0], buckets)
             else:
-                step = max(1, len(finite) // 400)
+                step = max(1, len(finite) // (2 * buckets))
                 path = np.vstack([finite[::step, :2], finite[-1:, :2]]).astype(np.float64)
                 xs, ys = path[:, 0], path[:, 1]
             self.plot(xs, ys, line_style=colour(index), hires_mode=line_mode())
