@@ -61,8 +61,14 @@ DEFAULT_ETAS = {"1": "0.1 0.4 1.5 2.5", "2": "0.05 0.2 0.45 0.55", "3": "1e-4 5e
 """η values the fields start with: each regime of plain descent, one diverging."""
 COMPARABLE = tuple(name for name in OPTIMIZERS if name != "armijo")
 """armijo runs alone (its line search takes its own trial points per member)."""
-COLUMNS = (("member", 18), ("iterations", 10), ("f", 12), ("distance", 9), ("outcome", 16))
+COLUMNS = (("member", 16), ("outcome", 14), ("f", 11), ("distance", 9), ("iterations", 10))
 """The table's columns and their widths (fixed: the first rows would size them)."""
+
+
+def _ticked(name: str, on: bool) -> str:
+    """An optimizer's line in the checklist: its tick is a character, not only a
+    colour, so it reads with NO_COLOR and in 16 colours."""
+    return f"{'✓' if on else '·'} {name}"
 
 
 class CompareScreen(Screen[None]):
@@ -98,7 +104,7 @@ class CompareScreen(Screen[None]):
         yield Header()
         with Horizontal(id="compare-body"):
             with VerticalScroll(id="compare-controls", can_focus=False):
-                yield Static("Compare: members side by side", id="compare-title")
+                yield Static("Compare side by side", id="compare-title")
                 yield Label("problem")
                 yield Select(
                     [(f"{spec_of(p).heading}: {spec_of(p).title}", p) for p in PROBLEMS],
@@ -107,15 +113,18 @@ class CompareScreen(Screen[None]):
                     id="compare-problem",
                     compact=True,
                 )
-                yield Label("η values (space-separated)")
+                yield Label("η values")
                 yield OrderedInput(DEFAULT_ETAS["3"], id="compare-etas", compact=True)
                 yield Label("optimizers")
                 yield SelectionList[str](
-                    *((name, name, name == "plain") for name in COMPARABLE),
+                    *(
+                        (_ticked(name, name == "plain"), name, name == "plain")
+                        for name in COMPARABLE
+                    ),
                     id="compare-optimizers",
                     compact=True,
                 )
-                yield Label("iterations (each member)")
+                yield Label("iterations")
                 yield OrderedInput(
                     str(spec_of("3").iterations), id="compare-iterations", compact=True
                 )
@@ -147,6 +156,17 @@ class CompareScreen(Screen[None]):
         paths = self.query_one(MembersPathPlot)
         paths.names = self.spec.param_names
         paths.on_mount()
+
+    @on(SelectionList.SelectedChanged, "#compare-optimizers")
+    def _ticks(self, event: SelectionList.SelectedChanged[str]) -> None:
+        checklist = event.selection_list
+        chosen = set(checklist.selected)
+        for index, name in enumerate(COMPARABLE):
+            checklist.replace_option_prompt_at_index(index, _ticked(name, name in chosen))
+
+    def on_resize(self) -> None:
+        """Narrow terminals (80 columns) drop the paths plot and slim the fields."""
+        self.set_class(self.size.width < 100, "-narrow")
 
     def _read(self) -> tuple[ProblemSpec, CompareSettings] | None:
         """The problem and members the fields describe; None after showing what is wrong."""
@@ -246,7 +266,7 @@ class CompareScreen(Screen[None]):
         table.columns[list(table.columns)[3]].label = Text("distance" if known else "‖∇f‖")
         for index in range(len(self.members)):
             label = Text(self._label(index), style=f"bold {colour(index)}")
-            table.add_row(label, "0", "", "", "running", key=str(index))
+            table.add_row(label, "running", "", "", "0", key=str(index))
         paths = self.query_one(MembersPathPlot)
         paths.names = self.spec.param_names
         self._draw()
@@ -337,7 +357,7 @@ class CompareScreen(Screen[None]):
             key = str(index)
             if key not in table.rows:
                 continue
-            cells: list[str] = [f"{len(member_rows):,}", "", "", ""]
+            cells: list[str] = ["", "", "", f"{len(member_rows):,}"]
             if len(member_rows):
                 last = member_rows[-1]
                 cells[1] = f"{float(last[view.layout.objective]):.6g}"
@@ -348,10 +368,10 @@ class CompareScreen(Screen[None]):
                     cells[2] = f"{float(far):.3g}"
             result = by_index.get(index)
             if result is not None:
-                cells[3] = result.outcome
+                cells[0] = result.outcome
             elif member.diverged is not None:
-                cells[3] = f"diverged at {member.diverged.iteration}"
+                cells[0] = f"diverged at {member.diverged.iteration}"
             else:
-                cells[3] = self.phase.value
+                cells[0] = self.phase.value
             for column, value in zip(column_keys[1:], cells, strict=True):
                 table.update_cell(key, column, value)
