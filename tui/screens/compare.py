@@ -252,6 +252,7 @@ class CompareScreen(Screen[None]):
     def _set(self, phase: Phase) -> None:
         self.phase = phase
         self._show_status()
+        self._fill_outcomes()
         self.refresh_bindings()
 
     # ------------------------------------------------------ worker's messages
@@ -351,7 +352,7 @@ class CompareScreen(Screen[None]):
     def _fill_table(self, rows: list[np.ndarray]) -> None:
         table = self.query_one(DataTable)
         column_keys = list(table.columns)
-        by_index = {i: r for i, r in enumerate(self.results)}
+        by_index = dict(enumerate(self.results))
         for index, (member_rows, member) in enumerate(zip(rows, self.members, strict=True)):
             view = member.view
             key = str(index)
@@ -366,12 +367,21 @@ class CompareScreen(Screen[None]):
                     cells[2] = f"{float(grad_norm(last[view.layout.grads])):.3g}"
                 else:
                     cells[2] = f"{float(far):.3g}"
-            result = by_index.get(index)
-            if result is not None:
-                cells[0] = result.outcome
-            elif member.diverged is not None:
-                cells[0] = f"diverged at {member.diverged.iteration}"
-            else:
-                cells[0] = self.phase.value
+            cells[0] = self._outcome(index, by_index.get(index))
             for column, value in zip(column_keys[1:], cells, strict=True):
                 table.update_cell(key, column, value)
+
+    def _outcome(self, index: int, result: MemberResult | None) -> str:
+        """A member's outcome cell: its result's, where it diverged, or the phase."""
+        if result is not None:
+            return result.outcome
+        diverged = self.members[index].diverged
+        return f"diverged at {diverged.iteration}" if diverged is not None else self.phase.value
+
+    def _fill_outcomes(self) -> None:
+        """Only the outcome column (a key changed the phase: the rest can wait)."""
+        table = self.query_one(DataTable)
+        by_index = dict(enumerate(self.results))
+        for index in range(len(self.members)):
+            if str(index) in table.rows:
+                table.update_cell(str(index), "outcome", self._outcome(index, by_index.get(index)))
