@@ -36,3 +36,16 @@ def line_mode() -> HiResMode | None:
     from textual_hires_canvas import HiResMode
 
     return None if plain() else HiResMode.BRAILLE
+
+
+PALETTE = (
+    "green", "cyan", "magenta", "yellow", "red", "blue", "bright_green", "bright_cyan",
+    "bright_magenta", "bright_yellow", "bright_red", "bright_blue", "white", "bright_white",
+    "dark_orange", "purple",
+)  # fmt: skip
+"""One colour per member, in order (repeating after 16)."""
+
+
+def colour(index: int) -> str:
+    """Member ``index``'s colour, the same in the legend, both plots and the table."""
+    return PALETTE[index % len(PALETTE)]

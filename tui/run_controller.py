@@ -50,6 +50,13 @@ if TYPE_CHECKING:
 
 REFRESH_SECONDS = 0.1
 """The worker posts progress at most this often: about ten redraws a second."""
+PLOT_SECONDS = 2.0
+"""While rows stream in, the plots redraw at most this often..."""
+TABLE_SECONDS = 0.2
+"""...and the table this often; the status line and progress bar follow every
+progress message (10 Hz). Each table frame rewrites every visible row and each
+plot frame hundreds of braille cells: at 10 Hz both would cost an SSH user about
+40 KiB/s (the bench's B6 figure) for no more information."""
 
 
 class Phase(Enum):

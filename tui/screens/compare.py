@@ -14,7 +14,6 @@ import time
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
-import numpy as np
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -34,7 +33,6 @@ from textual.widgets import (
 )
 
 from solvers.control import RunControl
-from solvers.measures import grad_norm
 from solvers.members import CompareSettings
 from solvers.optimizers import OPTIMIZERS
 from solvers.specs import ProblemSpec, spec_of
@@ -46,14 +44,16 @@ from tui.compare_run import (
     CompareStarted,
     drive_compare,
 )
-from tui.run_controller import Phase, track
-from tui.widgets.compare_plots import MembersLossPlot, MembersPathPlot, colour
-from tui.widgets.live_view import PLOT_SECONDS, TABLE_SECONDS
+from tui.display import colour
+from tui.run_controller import PLOT_SECONDS, TABLE_SECONDS, Phase, track
 from tui.widgets.ordered_input import OrderedInput
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from solvers.compare import MemberResult, MemberRun
     from solvers.facts import Facts
+    from tui.widgets.compare_plots import MembersLossPlot, MembersPathPlot
 
 PROBLEMS = ("1", "2", "3")
 """The problems the screen compares on (your own function: ``gdlab compare custom``)."""
@@ -101,6 +101,10 @@ class CompareScreen(Screen[None]):
 
     # ----------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
+        # the plots import numpy and textual_plot: the screen is first shown long after
+        # the app's first frame, and the app imports this module only then
+        from tui.widgets.compare_plots import MembersLossPlot, MembersPathPlot
+
         yield Header()
         with Horizontal(id="compare-body"):
             with VerticalScroll(id="compare-controls", can_focus=False):
@@ -153,7 +157,7 @@ class CompareScreen(Screen[None]):
         self.spec = spec_of(problem)
         self.query_one("#compare-etas", Input).value = DEFAULT_ETAS[problem]
         self.query_one("#compare-iterations", Input).value = str(self.spec.iterations)
-        paths = self.query_one(MembersPathPlot)
+        paths = self._paths()
         paths.names = self.spec.param_names
         paths.on_mount()
 
@@ -268,7 +272,7 @@ class CompareScreen(Screen[None]):
         for index in range(len(self.members)):
             label = Text(self._label(index), style=f"bold {colour(index)}")
             table.add_row(label, "running", "", "", "0", key=str(index))
-        paths = self.query_one(MembersPathPlot)
+        paths = self._paths()
         paths.names = self.spec.param_names
         self._draw()
 
@@ -294,6 +298,12 @@ class CompareScreen(Screen[None]):
             self._set(Phase.FAILED)
 
     # ----------------------------------------------------------------- drawing
+    def _loss(self) -> MembersLossPlot:
+        return self.query_one("#compare-loss")  # type: ignore[return-value]
+
+    def _paths(self) -> MembersPathPlot:
+        return self.query_one("#compare-paths")  # type: ignore[return-value]
+
     def _label(self, index: int) -> str:
         settings = self.members[index].view.settings
         return f"{settings.optimizer.name} η={settings.eta:g}"
@@ -341,15 +351,15 @@ class CompareScreen(Screen[None]):
         layout = views[0].layout
         labels = [self._label(i) for i in range(len(rows))]
         series = [r[:, layout.objective] for r in rows]
-        self.query_one(MembersLossPlot).show(
-            series, labels, optimum.value if optimum is not None else None
-        )
-        self.query_one(MembersPathPlot).show(
+        self._loss().show(series, labels, optimum.value if optimum is not None else None)
+        self._paths().show(
             [r[:, layout.params] for r in rows], optimum.params if optimum is not None else None
         )
         self._fill_table(rows)
 
     def _fill_table(self, rows: list[np.ndarray]) -> None:
+        from solvers.measures import grad_norm
+
         table = self.query_one(DataTable)
         column_keys = list(table.columns)
         by_index = dict(enumerate(self.results))

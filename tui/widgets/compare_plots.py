@@ -14,24 +14,13 @@ from typing import Any
 import numpy as np
 from textual_plot.plot_widget import LegendLocation
 
-from tui.display import line_mode
+from tui.display import colour, line_mode
 from tui.widgets.plots import PowerOfTenFormatter, _Plot
 from tui.widgets.series import log_progress, min_max_buckets
 
-PALETTE = (
-    "green", "cyan", "magenta", "yellow", "red", "blue", "bright_green", "bright_cyan",
-    "bright_magenta", "bright_yellow", "bright_red", "bright_blue", "white", "bright_white",
-    "dark_orange", "purple",
-)  # fmt: skip
-"""One colour per member, in order (repeating after 16)."""
 POINTS = 1600
 """Points drawn in all, shared by the members: drawing costs per segment, and a
 frame that takes long holds up the next key's effect (B3)."""
-
-
-def colour(index: int) -> str:
-    """Member ``index``'s colour, the same in the legend, both plots and the table."""
-    return PALETTE[index % len(PALETTE)]
 
 
 class MembersLossPlot(_Plot):

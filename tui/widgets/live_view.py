@@ -18,6 +18,7 @@ from textual_plot import PlotWidget
 
 from solvers.specs import ProblemSpec
 from solvers.view import RunView
+from tui.run_controller import PLOT_SECONDS, TABLE_SECONDS
 from tui.widgets.iteration_table import IterationTable
 from tui.widgets.landscape import LandscapePlot
 from tui.widgets.plots import ObjectivePlot, PathPlot
@@ -25,13 +26,6 @@ from tui.widgets.series import log_progress
 
 PLOT_POINTS = 20_000
 """Longer histories are strided to this many rows before the plots bucket them."""
-PLOT_SECONDS = 2.0
-"""While rows stream in, the plots redraw at most this often..."""
-TABLE_SECONDS = 0.2
-"""...and the table this often; the status line and progress bar follow every
-progress message (10 Hz). Each table frame rewrites every visible row and each
-plot frame hundreds of braille cells: at 10 Hz both would cost an SSH user about
-40 KiB/s (the bench's B6 figure) for no more information."""
 
 
 def table_columns(spec: ProblemSpec, extra_names: tuple[str, ...] = ()) -> tuple[str, ...]:
