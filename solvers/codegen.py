@@ -36,6 +36,7 @@ from solvers.expression import (
 )
 from solvers.runs import RunSettings
 from solvers.specs import ProblemSpec, spec_of
+from solvers.validation import SettingError
 
 Knob = float | int | bool | tuple[float, ...]
 """A value of an optimizer's or a schedule's keyword argument."""
@@ -96,6 +97,49 @@ class CodeRequest:
             settings.start,
             **extra,  # type: ignore[arg-type]
         )
+
+    @classmethod
+    def for_run(cls, spec: ProblemSpec, settings: RunSettings) -> CodeRequest:
+        """The request for a run of ``spec`` with ``settings``: its optimizer and schedule
+        as torch.optim names them, its expression where it is your function. What has no
+        torch.optim loop to write (armijo, plateau) is refused with a SettingError, as
+        ``gdlab code`` refuses it."""
+        optimizer = settings.optimizer.name
+        if optimizer != PLAIN and optimizer not in OPTIMIZERS:
+            raise SettingError(
+                "optimizer",
+                f"{optimizer} is gdlab's own line search, with no torch.optim loop to write; "
+                f"gdlab code writes {', '.join((PLAIN, *OPTIMIZERS))}",
+            )
+        knobs = {} if optimizer == PLAIN else dict(settings.optimizer.torch_kwargs)
+        schedule, schedule_knobs = _torch_schedule(settings)
+        extra: dict[str, object] = {
+            "optimizer": optimizer,
+            "knobs": knobs,
+            "schedule": schedule,
+            "schedule_knobs": schedule_knobs,
+        }
+        if spec.expr is not None:
+            extra.update(expression=spec.expr, param_names=spec.param_names)
+        return cls.of(spec.id, settings, **extra)
+
+
+def _torch_schedule(settings: RunSettings) -> tuple[str | None, dict[str, Knob]]:
+    """The schedule as torch.optim.lr_scheduler names it, for the script."""
+    schedule = settings.schedule
+    if schedule.name == "constant":
+        return None, {}
+    if schedule.name not in SCHEDULES:
+        raise SettingError(
+            "schedule",
+            f"{schedule.name} has no closed form the script could write; "
+            f"gdlab code writes {', '.join(SCHEDULES)} or constant",
+        )
+    names = {"step-size": "step_size", "gamma": "gamma", "t-max": "T_max"}
+    knobs: dict[str, Knob] = {names[k]: v for k, v in schedule.values.items() if v is not None}
+    if schedule.name == "cosine" and "T_max" not in knobs:
+        knobs["T_max"] = settings.iterations  # the run's own default
+    return schedule.name, knobs
 
 
 @dataclass(frozen=True)

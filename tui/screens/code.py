@@ -12,6 +12,7 @@ import contextlib
 import os
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -23,21 +24,22 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from solvers.codegen import CodeRequest, script
-from solvers.runs import RunSettings
 
 if TYPE_CHECKING:
     from tui.screens.chapter import ChapterScreen
 
 
 def request_for(screen: ChapterScreen) -> CodeRequest:
-    """The script's request: the current run's problem and settings, else the fields'."""
+    """The script's request: the current run's problem and settings, else the fields';
+    the optimizer and schedule too, refused as ``gdlab code`` refuses them (a
+    SettingError, which is a ValueError, for armijo or plateau)."""
     view = screen.controller.view
     if view is not None:
         spec, settings = view.spec, view.settings
         drawn = settings.start is None and spec.book_start is None and settings.seed is None
         if drawn and view.count:  # a drawn start with no seed: the start the run recorded
             start = tuple(float(v) for v in view.rows[0][view.layout.params].tolist())
-            settings = RunSettings(settings.eta, settings.iterations, settings.device, None, start)
+            settings = replace(settings, seed=None, start=start)
     else:
         from tui.widgets.settings_form import SettingsForm
 
@@ -46,9 +48,7 @@ def request_for(screen: ChapterScreen) -> CodeRequest:
         if read is None:
             raise ValueError("fix the flagged field first")
         spec, settings = read
-    if spec.expr is None:
-        return CodeRequest.of(spec.id, settings)
-    return CodeRequest.of(spec.id, settings, expression=spec.expr, param_names=spec.param_names)
+    return CodeRequest.for_run(spec, settings)
 
 
 def save_beside(text: str, stem: str, folder: Path | None = None) -> Path:

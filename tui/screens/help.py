@@ -24,6 +24,8 @@ KEYS = """\
 | `ctrl+r` | reset: stop and clear the rows |
 | `m` `o` `y` `d` | set η in the monotone, oscillating, cycle or divergent regime, and run |
 | (optimizer) | the selector beside η: plain, momentum, adam…; its knobs appear under it |
+| (schedule) | the selector under it: constant, step, exponential, cosine, plateau; its knobs too |
+| (dtype) | float32 (the book's) or float64 |
 | `e` | export the run to CSV and JSON files (`gdlab run --from` repeats it) |
 | `g` | the autograd graph of one forward pass, values and gradients at the last step |
 | `c` | the run's standalone PyTorch script (`w` there writes it to a file) |

@@ -22,7 +22,7 @@ from tui.run_controller import PLOT_SECONDS, TABLE_SECONDS
 from tui.widgets.iteration_table import IterationTable
 from tui.widgets.landscape import LandscapePlot
 from tui.widgets.plots import ObjectivePlot, PathPlot
-from tui.widgets.series import log_progress
+from tui.widgets.series import log_etas, log_progress
 
 PLOT_POINTS = 20_000
 """Longer histories are strided to this many rows before the plots bucket them."""
@@ -53,7 +53,6 @@ class LiveView(Vertical):
         self._composed = False
         self._plotted_at = 0.0
         self._tabled_at = 0.0
-        self._ylabel = "f - f*"
 
     def compose(self) -> ComposeResult:
         yield Sparkline([], id="sparkline")
@@ -118,10 +117,9 @@ class LiveView(Vertical):
         step = max(1, len(finite) // max(1, sparkline.size.width or 60))
         sparkline.data = finite[::step].tolist()
         objective_plot = self.query_one(ObjectivePlot)
-        if label != self._ylabel:
-            self._ylabel = label
-            objective_plot.set_ylabel(label)
-        objective_plot.show(logs)
+        if label != objective_plot.gap_label:
+            objective_plot.set_gap_label(label)
+        objective_plot.show(logs, log_etas(sample, view.layout.columns))
         for plot in self.query(PathPlot):
             plot.optimum = optimum.params if optimum is not None else None
             plot.show(sample[:, view.layout.params])

@@ -12,13 +12,14 @@ from typing import Any
 
 import numpy as np
 from rich.segment import Segment
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Grid
 from textual.strip import Strip
-from textual_hires_canvas import Canvas
+from textual_hires_canvas import Canvas, TextAlign
 from textual_plot import PlotWidget
 from textual_plot.axis_formatter import NumericAxisFormatter
-from textual_plot.plot_widget import Legend
+from textual_plot.plot_widget import LEGEND_LINE, Legend
 
 from tui.display import line_mode
 from tui.widgets.series import min_max_buckets
@@ -83,8 +84,23 @@ class _Plot(PlotWidget):
         return bool(self.query("#legend"))
 
 
+ETA_STYLE = "bold magenta"
+"""η's line on the objective plot (the gap's is green)."""
+GAP_STYLE = "bold green"
+
+
 class ObjectivePlot(_Plot):
-    """Gap to the optimum, f - f*, against iteration, log10 y axis."""
+    """Gap to the optimum, f - f*, against iteration, log10 y axis; and, where η changes
+    from iteration to iteration (a schedule, armijo's line search), log10 η on the same
+    axis, with a legend.
+
+    One axis for both: each is a positive number read in powers of ten, and on a shared
+    iteration axis the gap's slope visibly changes where η does, which is what the line
+    is there to show; a plot of its own would get a few rows of the plots' dozen at
+    120x40, too few to read a step. The legend is one line in the plot's top margin,
+    right of the axis label: textual-plot's own legend is a bordered box inside the
+    data area, which at this height covers part of one curve or the other.
+    """
 
     DEFAULT_CSS = """
     ObjectivePlot { height: 1fr; min-height: 6; }
@@ -92,21 +108,64 @@ class ObjectivePlot(_Plot):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(allow_pan_and_zoom=False, **kwargs)
+        self.gap_label = "f - f*"
+        self.curves: tuple[str, ...] = ()
+        """The labels of the curves drawn last: (), (gap,) or (gap, "η")."""
 
     def on_mount(self) -> None:
         self.set_y_formatter(PowerOfTenFormatter())
         self.set_xlabel("iteration")
-        self.set_ylabel("f - f*")
+        self.set_ylabel(self.gap_label)
 
-    def show(self, log_values: np.ndarray) -> None:
-        """Plot log10 gaps (one per iteration), downsampled to the widget's width."""
+    def set_gap_label(self, label: str) -> None:
+        """What the gap is (f - f*, or f - min f where f* is not known)."""
+        self.gap_label = label
+        self.set_ylabel(f"{label}, η" if len(self.curves) > 1 else label)
+
+    def show(self, log_values: np.ndarray, log_etas: np.ndarray | None = None) -> None:
+        """Plot log10 gaps (one per iteration), downsampled to the widget's width, and
+        log10 η of the same iterations where ``log_etas`` is given (NaN: η ≤ 0, left out)."""
         if not self.composed:
             return
         self.clear()
+        self.curves = ()
+        with_eta = log_etas is not None and len(log_etas) == len(log_values) > 0
+        self.set_ylabel(f"{self.gap_label}, η" if with_eta else self.gap_label)
         if len(log_values) == 0:
             return
-        xs, ys = min_max_buckets(log_values, max(8, self.size.width))
-        self.plot(xs, ys, line_style="bold green", hires_mode=line_mode())
+        buckets = max(8, self.size.width)
+        if not with_eta or log_etas is None:
+            xs, ys = min_max_buckets(log_values, buckets)
+            self.curves = (self.gap_label,)
+            self.plot(xs, ys, line_style=GAP_STYLE, hires_mode=line_mode())
+            return
+        self.curves = (self.gap_label, "η")  # before plot(), which redraws the legend
+        xs, ys = min_max_buckets(log_values, buckets)
+        self.plot(xs, ys, line_style=GAP_STYLE, hires_mode=line_mode(), label=self.curves[0])
+        xs, ys = min_max_buckets(log_etas, buckets)
+        self.plot(xs, ys, line_style=ETA_STYLE, hires_mode=line_mode(), label=self.curves[1])
+
+    def legend_text(self) -> Text:
+        """The one-line legend: each curve's line in its colour, then its name."""
+        if len(self.curves) < 2:
+            return Text()
+        marker = LEGEND_LINE[line_mode()]
+        text = Text()
+        for label, style in zip(self.curves, (GAP_STYLE, ETA_STYLE), strict=True):
+            text.append(marker, style)
+            text.append(f" {label}  ")
+        text.rstrip()
+        return text
+
+    def _render_y_label(self) -> None:
+        """textual-plot's axis label (top left), then the legend at the top right."""
+        super()._render_y_label()
+        legend = self.legend_text()
+        if not legend:
+            return
+        margin = self.query_one("#margin-top", Canvas)
+        # right-aligned over the data area's right edge, a space short of the plot beside
+        margin.write_text(margin.size.width - 2, 0, legend.markup, TextAlign.RIGHT)
 
 
 class PathPlot(_Plot):

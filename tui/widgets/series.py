@@ -37,6 +37,19 @@ def log_progress(
     return log_gap(values - low, max(1e-30, top * 1e-7)), "f - min f"
 
 
+def log_etas(rows: np.ndarray, columns: tuple[str, ...]) -> np.ndarray | None:
+    """log10 of the rows' ``eta`` column (NaN where η ≤ 0), or None where there is no
+    such column or η is the same in every row: a constant η gets no line."""
+    if "eta" not in columns or len(rows) == 0:
+        return None
+    etas = np.asarray(rows[:, columns.index("eta")], dtype=np.float64)
+    finite = etas[np.isfinite(etas)]
+    if len(finite) == 0 or finite.min() == finite.max():
+        return None
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log10(np.where(etas > 0, etas, np.nan))
+
+
 def min_max_buckets(values: np.ndarray, buckets: int) -> tuple[np.ndarray, np.ndarray]:
     """Downsample to at most ``2 * buckets`` points: each bucket's min and max.
 

@@ -1,4 +1,5 @@
-"""The fields of a run: η, iterations, device, seed and start, checked as they are typed.
+"""The fields of a run: η, optimizer, schedule, iterations, device, dtype, seed and
+start, checked as they are typed.
 
 Every field is parsed by the same parsers the CLI uses (:mod:`solvers.validation`),
 so the app and ``gdlab run`` refuse a value with the same words. A bad value is
@@ -18,7 +19,17 @@ from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Label, Select, Static
 
 from solvers.expression import ExpressionError, parse
-from solvers.optimizers import KNOB_NAMES, OPTIMIZER_SUMMARY, OPTIMIZERS, Knob
+from solvers.optimizers import (
+    DTYPES,
+    KNOB_NAMES,
+    OPTIMIZER_SUMMARY,
+    OPTIMIZERS,
+    SCHEDULE_KNOB_NAMES,
+    SCHEDULES,
+    Knob,
+    OptimizerChoice,
+    ScheduleChoice,
+)
 from solvers.runs import RunSettings
 from solvers.specs import ProblemSpec, custom_spec
 from solvers.validation import (
@@ -26,6 +37,7 @@ from solvers.validation import (
     parse_eta,
     parse_iterations,
     parse_optimizer,
+    parse_schedule,
     parse_seed,
     parse_start,
 )
@@ -60,8 +72,22 @@ class SettingValidator(Validator):
         return self.success()
 
 
+DEFAULT_T_MAX = "the run's iterations"
+"""What an empty t-max means (cosine's default): the placeholder says so."""
+
+
+def conflict(optimizer: str, schedule: str) -> str:
+    """Why ``optimizer`` cannot run under ``schedule``, in RunSettings's words; "" if it can."""
+    try:
+        RunSettings(1.0, 1, optimizer=OptimizerChoice(optimizer), schedule=ScheduleChoice(schedule))
+    except SettingError as problem:
+        return problem.reason
+    return ""
+
+
 class SettingsForm(Vertical):
-    """η, iterations, device, seed (where the start is drawn) and start values."""
+    """η, optimizer and schedule (each with its knobs), iterations, device, dtype, seed
+    (where the start is drawn) and start values."""
 
     DEFAULT_CSS = """
     SettingsForm {
@@ -116,11 +142,18 @@ class SettingsForm(Vertical):
                 id="optimizer",
             )
         yield Static(OPTIMIZER_SUMMARY["plain"], id="optimizer-summary")
-        for name in KNOB_NAMES:
-            with Horizontal(classes="field knob -hidden", id=f"knob-row-{name}"):
-                yield Label(name, classes="field-label")
-                yield OrderedInput("", id=f"knob-{name}", compact=True)
-            yield Static("", id=f"knob-{name}-error", classes="field-error -empty")
+        yield from self._knobs(KNOB_NAMES)
+        with Horizontal(classes="field"):
+            yield Label("schedule", classes="field-label")
+            yield Select(
+                [(name, name) for name in SCHEDULES],
+                value="constant",
+                allow_blank=False,
+                compact=True,
+                id="schedule",
+            )
+        yield Static("", id="schedule-error", classes="field-error -empty")
+        yield from self._knobs(SCHEDULE_KNOB_NAMES)
         yield from self._field("iterations", "iterations", str(spec.iterations))
         with Horizontal(classes="field"):
             yield Label("device", classes="field-label")
@@ -131,6 +164,15 @@ class SettingsForm(Vertical):
                 compact=True,
                 id="device",
             )
+        with Horizontal(classes="field"):
+            yield Label("dtype", classes="field-label")
+            yield Select(
+                [(name, name) for name in DTYPES],
+                value="float32",
+                allow_blank=False,
+                compact=True,
+                id="dtype",
+            )
         if "seed" in self._parsers:
             yield from self._field("seed", "seed", "", placeholder="random")
         start = (
@@ -140,6 +182,16 @@ class SettingsForm(Vertical):
         )
         # your function has no start of its own: its field holds one to edit
         yield from self._field("start", "start", start if self.custom else "", placeholder=start)
+
+    @staticmethod
+    def _knobs(names: Iterable[str]) -> ComposeResult:
+        """A hidden row per knob (#knob-NAME: the optimizers' and the schedules' knob
+        names do not overlap); choosing its optimizer or schedule shows it."""
+        for name in names:
+            with Horizontal(classes="field knob -hidden", id=f"knob-row-{name}"):
+                yield Label(name, classes="field-label")
+                yield OrderedInput("", id=f"knob-{name}", compact=True)
+            yield Static("", id=f"knob-{name}-error", classes="field-error -empty")
 
     def _field(self, name: str, label: str, value: str, *, placeholder: str = "") -> ComposeResult:
         with Horizontal(classes="field"):
@@ -160,14 +212,37 @@ class SettingsForm(Vertical):
     def _optimizer_chosen(self, event: Select.Changed) -> None:
         """Show the chosen optimizer's knobs, each at its default."""
         chosen = str(event.value)
-        knobs = {knob.name: knob for knob in OPTIMIZERS.get(chosen, ())}
-        for name in KNOB_NAMES:
-            shown = name in knobs
+        self._show_knobs(KNOB_NAMES, OPTIMIZERS.get(chosen, ()))
+        self.query_one("#optimizer-summary", Static).update(OPTIMIZER_SUMMARY.get(chosen, ""))
+        self._show_conflict()
+
+    @on(Select.Changed, "#schedule")
+    def _schedule_chosen(self, event: Select.Changed) -> None:
+        """Show the chosen schedule's knobs, each at its default (t-max: empty, the run's)."""
+        self._show_knobs(SCHEDULE_KNOB_NAMES, SCHEDULES.get(str(event.value), ()))
+        self._show_conflict()
+
+    def _show_knobs(self, names: Iterable[str], knobs: Iterable[Knob]) -> None:
+        """Show the rows of ``knobs`` at their defaults, hide the others of ``names``."""
+        by_name = {knob.name: knob for knob in knobs}
+        for name in names:
+            shown = name in by_name
             self.query_one(f"#knob-row-{name}").set_class(not shown, "-hidden")
             if shown:
-                self.query_one(f"#knob-{name}", Input).value = knob_text(knobs[name])
+                field = self.query_one(f"#knob-{name}", Input)
+                field.value = knob_text(by_name[name])
+                field.placeholder = DEFAULT_T_MAX if by_name[name].default is None else ""
             self.flag(f"knob-{name}", "")
-        self.query_one("#optimizer-summary", Static).update(OPTIMIZER_SUMMARY.get(chosen, ""))
+
+    def _show_conflict(self) -> None:
+        """Flag a schedule the optimizer refuses (armijo chooses η itself) as it is chosen."""
+        self.flag(
+            "schedule",
+            conflict(
+                str(self.query_one("#optimizer", Select).value),
+                str(self.query_one("#schedule", Select).value),
+            ),
+        )
 
     def _optimizer(self) -> Any:
         """The optimizer and its shown knobs, checked by the CLI's parser."""
@@ -178,12 +253,36 @@ class SettingsForm(Vertical):
             texts[knob.name] = split_start(text) if knob.pair else text
         return parse_optimizer(chosen, texts)
 
+    def _schedule(self) -> Any:
+        """The schedule and its shown knobs, checked by the CLI's parser; an empty knob
+        that has no default of its own (t-max) is left to the run, as the CLI leaves it."""
+        chosen = str(self.query_one("#schedule", Select).value)
+        texts: dict[str, str] = {}
+        for knob in SCHEDULES.get(chosen, ()):
+            text = self.query_one(f"#knob-{knob.name}", Input).value
+            if knob.default is None and not text.strip():
+                continue
+            texts[knob.name] = text
+        return parse_schedule(chosen, texts)
+
+    def _choice(self, parse_choice: Callable[[], Any], knob_names: tuple[str, ...]) -> Any:
+        """``parse_choice()``, or None after flagging the bad knob under its own field
+        (under the first of ``knob_names`` if the error names none of them)."""
+        for name in knob_names:  # the parser stops at the first bad knob: flag only it
+            self.flag(f"knob-{name}", "")
+        try:
+            return parse_choice()
+        except SettingError as problem:
+            knob = problem.field.split()[-1] if problem.field else ""
+            self.flag(f"knob-{knob if knob in knob_names else knob_names[0]}", problem.reason)
+            return None
+
     @on(Input.Changed)
     @on(Input.Submitted)
     def _show_field_error(self, event: Input.Changed | Input.Submitted) -> None:
         name = str(event.input.id)
         if name.startswith("knob-"):
-            return  # checked together with the optimizer, when a run is asked for
+            return  # checked with the optimizer or schedule, when a run is asked for
         if name == "expr":
             self.flag(name, self._expression_problem(event.value))
             return
@@ -205,7 +304,7 @@ class SettingsForm(Vertical):
         error = self.query_one(f"#{name}-error", Static)
         error.update(reason)
         error.set_class(not reason, "-empty")
-        self.query_one(f"#{name}", Input).set_class(bool(reason), "-invalid")
+        self.query_one(f"#{name}").set_class(bool(reason), "-invalid")  # an Input or a Select
 
     def read(self) -> tuple[ProblemSpec, RunSettings] | None:
         """The problem and the settings the fields describe, or None after flagging
@@ -221,16 +320,9 @@ class SettingsForm(Vertical):
                     self.flag(name, self._expression_problem(field.value))
                 else:
                     self.flag(name, problem.reason)
-        try:
-            optimizer = self._optimizer()
-            for name in KNOB_NAMES:
-                self.flag(f"knob-{name}", "")
-        except SettingError as problem:
-            knob = problem.field.split()[-1] if problem.field else ""
-            target = knob if knob in KNOB_NAMES else "momentum"
-            self.flag(f"knob-{target}", problem.reason)
-            return None
-        if len(values) < len(self._parsers):
+        optimizer = self._choice(self._optimizer, KNOB_NAMES)
+        schedule = self._choice(self._schedule, SCHEDULE_KNOB_NAMES)
+        if optimizer is None or schedule is None or len(values) < len(self._parsers):
             return None
         spec = self.spec
         if self.custom:
@@ -244,14 +336,21 @@ class SettingsForm(Vertical):
             except ExpressionError as error:  # the start does not fit the variables
                 self.flag("start", error.reason)
                 return None
-        settings = RunSettings(
-            eta=values["eta"],
-            iterations=values["iterations"],
-            device=str(self.query_one("#device", Select).value),
-            seed=values.get("seed"),
-            start=values.get("start"),
-            optimizer=optimizer,
-        )
+        try:
+            settings = RunSettings(
+                eta=values["eta"],
+                iterations=values["iterations"],
+                device=str(self.query_one("#device", Select).value),
+                seed=values.get("seed"),
+                start=values.get("start"),
+                optimizer=optimizer,
+                schedule=schedule,
+                dtype=str(self.query_one("#dtype", Select).value),
+            )
+        except SettingError as problem:  # armijo with a schedule: under the schedule
+            self.flag("schedule", problem.reason)
+            return None
+        self.flag("schedule", "")
         return spec, settings
 
     def set_devices(self, devices: Iterable[str]) -> None:
