@@ -4,6 +4,9 @@ runs, runs everything as written.
 ``examples(n)``: a property test's example count, ``n`` in the full run and a fifth
 of it in the quick run (where conftest.py loads the "quick" Hypothesis profile).
 
+``slow_except(values, *kept)``: one test parameter's values, all but ``kept`` marked
+``slow``.
+
 ``grid(rows, columns)``: the parameters of a test over rows × columns. The quick run
 keeps one column for each row, in turn (row i meets column i mod len(columns)), so it
 still meets every row and every column; the other pairs are marked ``slow``.
@@ -58,3 +61,11 @@ def grid(
                 )
             )
     return params
+
+
+def slow_except(values: Sequence[Any], *kept: Any) -> list[Any]:
+    """Each value as a ``pytest.param`` (the id the value alone gives), marked slow
+    unless it is one of ``kept``."""
+    missing = [k for k in kept if k not in values]
+    assert not missing, f"kept values not among the parameters: {missing}"
+    return [pytest.param(v, marks=() if v in kept else pytest.mark.slow) for v in values]
