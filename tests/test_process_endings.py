@@ -68,7 +68,7 @@ def _writing(folder: Path) -> bool:
     ("signum", "code", "line"),
     [
         (signal.SIGTERM, 143, "gdlab: ended by SIGTERM"),
-        (signal.SIGHUP, 129, "gdlab: ended by SIGHUP"),
+        pytest.param(signal.SIGHUP, 129, "gdlab: ended by SIGHUP", marks=pytest.mark.slow),
     ],
 )
 def test_terminate_or_hangup_mid_run_leaves_no_file_and_says_so(tmp_path, signum, code, line):
