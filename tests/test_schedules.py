@@ -24,6 +24,8 @@ SCHEDULES = [
     ScheduleChoice("plateau", {"patience": 5, "factor": 0.5}),
     ScheduleChoice("plateau"),
 ]
+WITH_KNOBS = [s for s in SCHEDULES if s != ScheduleChoice(s.name)]
+"""One of each schedule, with knobs other than its defaults."""
 
 
 def torch_etas(schedule: ScheduleChoice, eta: float, iterations: int) -> list[float]:
@@ -64,10 +66,12 @@ def problems():
 
 @pytest.mark.parametrize(
     ("schedule", "problem_key", "name"),
+    # the quick run: each schedule with its knobs set, on one problem each
     grid(
         SCHEDULES,
         [("2", "momentum"), ("3", "adam"), ("rosenbrock", "rmsprop")],
         row_id=lambda s: s.describe(),
+        quick_rows=lambda s: s in WITH_KNOBS,
     ),
 )
 def test_scheduled_runs_are_torch_loops_with_the_scheduler(problems, problem_key, schedule, name):

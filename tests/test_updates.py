@@ -72,7 +72,13 @@ def test_each_optimizer_is_torch_optims_own_loop_bit_for_bit(problems, problem_k
 
 
 @pytest.mark.parametrize(
-    ("name", "problem_key"), grid(list(TORCH_OPTIMIZERS), [(k,) for k in PROBLEMS])
+    ("name", "problem_key"),
+    # the quick run: three optimizers, one on each problem
+    grid(
+        list(TORCH_OPTIMIZERS),
+        [(k,) for k in PROBLEMS],
+        quick_rows=lambda name: name in ("momentum", "adagrad", "adam"),
+    ),
 )
 def test_compiled_runs_are_torch_optims_loop_within_1e_6(monkeypatch, problems, problem_key, name):
     """Compiled with TorchScript, as long runs are: bit for bit on chapter 3 and on
