@@ -247,6 +247,7 @@ async def test_stop_before_the_run_started_message_is_handled() -> None:
         assert table_rows(screen) == count(screen)
 
 
+@pytest.mark.slow
 async def test_quit_before_the_run_started_message_is_handled() -> None:
     app = HoldingScreensApp()
     async with app.run_test(size=(120, 40)) as pilot:

@@ -52,7 +52,7 @@ def csv_of(problem: Problem, settings: RunSettings) -> str:
 @pytest.mark.parametrize(
     ("chapter", "options"),
     [
-        ("1", ["--seed", "7"]),
+        pytest.param("1", ["--seed", "7"], marks=pytest.mark.slow),
         pytest.param("2", ["--seed", "3"], marks=pytest.mark.slow),
         pytest.param(
             "2",

@@ -185,7 +185,7 @@ def test_json_carries_settings_rows_final_and_outcome(gdlab, tmp_path):
             ("custom", "--expr", "sin(x0)*x1**2 + x0**2", "--init", "0.5", "-1"),
             marks=pytest.mark.slow,  # two runs of the default 30,000 iterations
         ),
-        ("3", "--iterations", "3000"),
+        pytest.param(("3", "--iterations", "3000"), marks=pytest.mark.slow),
     ],
 )
 def test_from_repeats_a_run_bit_for_bit(gdlab, tmp_path, args):
@@ -217,7 +217,7 @@ def test_from_takes_overrides_and_refuses_a_bad_file(gdlab, tmp_path):
     [
         pytest.param("1", 0.4, "momentum", marks=pytest.mark.slow),
         pytest.param("2", 0.4, "momentum", marks=pytest.mark.slow),
-        ("3", 1e-4, "momentum"),
+        pytest.param("3", 1e-4, "momentum", marks=pytest.mark.slow),
         pytest.param("1", 0.1, "adam", marks=pytest.mark.slow),
         pytest.param("2", 0.1, "adam", marks=pytest.mark.slow),
         pytest.param("3", 1e-2, "adam", marks=pytest.mark.slow),

@@ -179,6 +179,7 @@ def _small_file_limit() -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
 
 
+@pytest.mark.slow
 def test_output_onto_a_full_file_system_is_one_line_and_leaves_no_file(tmp_path):
     target = tmp_path / "ch3.csv"
     done = _gdlab_process(

@@ -84,6 +84,7 @@ def test_terminate_or_hangup_mid_run_leaves_no_file_and_says_so(tmp_path, signum
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_interrupt_mid_run_writes_the_rows_so_far_whole(tmp_path):
     target = tmp_path / "x.csv"
     process = _start(*LONG_CSV, "--output", str(target))
