@@ -9,7 +9,8 @@ of it in the quick run (where conftest.py loads the "quick" Hypothesis profile).
 
 ``grid(rows, columns)``: the parameters of a test over rows × columns. The quick run
 keeps one column for each row, in turn (row i meets column i mod len(columns)), so it
-still meets every row and every column; the other pairs are marked ``slow``.
+still meets every row and, given as many rows as columns, every column; the other
+pairs are marked ``slow``, and so is every pair of a row ``quick_rows`` leaves out.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from hypothesis import settings
 
 QUICK_PROFILE = "quick"
 QUICK_SHARE = 5
-"""The quick run runs one example in QUICK_SHARE, and at least MIN_QUICK_EXAMPLES."""
+"""The quick run runs one example in QUICK_SHARE ..."""
 MIN_QUICK_EXAMPLES = 5
+"""... and at least MIN_QUICK_EXAMPLES."""
 
 
 def quick_run() -> bool:
