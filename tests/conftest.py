@@ -1,4 +1,5 @@
-"""Shared fixtures: running the CLI in-process and capturing what it prints."""
+"""Shared fixtures: running the CLI in-process and capturing what it prints; the
+Hypothesis profile of the quick run."""
 
 from __future__ import annotations
 
@@ -6,8 +7,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import settings
+from quick import QUICK_PROFILE, QUICK_SHARE
 
 from tui.cli import main
+
+settings.register_profile(QUICK_PROFILE, max_examples=100 // QUICK_SHARE)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A run that deselects the slow tests (``-m 'not slow'``) is the quick run: it
+    loads the "quick" Hypothesis profile, in which ``quick.examples`` gives a fifth
+    of each property test's examples, unless ``--hypothesis-profile`` names one. The
+    full run (no ``-m``, as CI runs it) keeps the profile with each test's own count."""
+    named = config.getoption("hypothesis_profile", default=None)
+    if named is None and "not slow" in (config.getoption("markexpr", default="") or ""):
+        settings.load_profile(QUICK_PROFILE)
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from app_helpers import chapter, first_screen, tap, wait_until
 from textual.widgets import Input, Static
 
@@ -17,6 +18,7 @@ def text_of(screen: ChapterScreen, selector: str) -> str:
     return str(screen.query_one(selector, Static).render())
 
 
+@pytest.mark.slow
 async def test_your_function_runs_and_its_table_follows_its_variables() -> None:
     app = GdlabApp()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -71,6 +73,7 @@ async def test_a_bad_expression_is_flagged_with_a_caret_and_refused() -> None:
         assert screen.controller.phase is Phase.IDLE
 
 
+@pytest.mark.slow
 async def test_the_divergent_preset_sets_eta_runs_and_says_why() -> None:
     app = GdlabApp()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -88,6 +91,7 @@ async def test_the_divergent_preset_sets_eta_runs_and_says_why() -> None:
         assert "monotone" in text_of(screen, "#status")
 
 
+@pytest.mark.slow
 async def test_export_writes_csv_and_json_that_repeat_the_run(tmp_path, gdlab) -> None:
     app = GdlabApp()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -123,6 +127,7 @@ async def test_export_writes_csv_and_json_that_repeat_the_run(tmp_path, gdlab) -
     assert csv[0] == "iteration,x,objective,grad_x" and len(csv) == 16
 
 
+@pytest.mark.slow
 async def test_an_optimizer_chosen_in_the_app_runs_with_its_knobs_and_columns() -> None:
     from textual.widgets import Select
 

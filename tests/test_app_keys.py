@@ -161,6 +161,7 @@ async def test_stop_ends_a_long_run_within_a_second() -> None:
         assert table_rows(screen) == rows
 
 
+@pytest.mark.slow
 async def test_pause_holds_the_count_resume_continues_and_stop_while_paused() -> None:
     app = GdlabApp()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -226,6 +227,7 @@ async def start_held_long_run(pilot: Pilot[None]) -> HoldingChapterScreen:
     return screen
 
 
+@pytest.mark.slow
 async def test_stop_before_the_run_started_message_is_handled() -> None:
     app = HoldingScreensApp()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -245,6 +247,7 @@ async def test_stop_before_the_run_started_message_is_handled() -> None:
         assert table_rows(screen) == count(screen)
 
 
+@pytest.mark.slow
 async def test_quit_before_the_run_started_message_is_handled() -> None:
     app = HoldingScreensApp()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -257,6 +260,7 @@ async def test_quit_before_the_run_started_message_is_handled() -> None:
 # ---------------------------------------------------------------- step / reset
 
 
+@pytest.mark.slow
 async def test_three_steps_then_run_continues_the_same_run() -> None:
     app = GdlabApp()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -298,6 +302,7 @@ async def test_three_steps_then_run_continues_the_same_run() -> None:
         assert table_rows(screen) == 15
 
 
+@pytest.mark.slow
 async def test_reset_clears_a_finished_run_and_stops_a_going_one() -> None:
     app = GdlabApp()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -345,6 +350,7 @@ BAD_INPUT = [
 ]
 
 
+@pytest.mark.slow
 async def test_bad_input_is_refused_with_a_reason() -> None:
     """Each bad value in turn, in one app: no run starts, the field says what it accepts."""
     app = GdlabApp()
@@ -401,6 +407,7 @@ async def test_bad_input_is_refused_with_a_reason() -> None:
 # ---------------------------------------------------------------- focus
 
 
+@pytest.mark.slow
 async def test_keys_in_a_text_field_type_into_it() -> None:
     app = GdlabApp()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -428,6 +435,7 @@ async def test_keys_in_a_text_field_type_into_it() -> None:
         assert count(screen) == 15
 
 
+@pytest.mark.slow
 async def test_focus_is_not_left_in_a_text_field() -> None:
     app = GdlabApp(start_chapter="2")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -464,6 +472,7 @@ async def test_focus_is_not_left_in_a_text_field() -> None:
         assert not isinstance(app.focused, Input)
 
 
+@pytest.mark.slow
 async def test_the_fields_stay_put_when_torch_has_loaded() -> None:
     """SolverReady is held back so that the layout before it can be measured."""
     app = HeldSolverApp()
@@ -480,6 +489,7 @@ async def test_the_fields_stay_put_when_torch_has_loaded() -> None:
         assert after == before
 
 
+@pytest.mark.slow
 async def test_the_table_has_focus_once_mounted() -> None:
     """Regression: AUTO_FOCUS = None inherited the App's "*", which focused the controls'
     VerticalScroll, so the arrows, pgup/end and f scrolled the controls, not the table."""
@@ -497,6 +507,7 @@ async def test_the_table_has_focus_once_mounted() -> None:
 # ---------------------------------------------------------------- chapters, quitting
 
 
+@pytest.mark.slow
 async def test_a_run_goes_on_while_another_chapter_shows_and_quit_stops_it() -> None:
     app = GdlabApp(start_chapter="3")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -521,6 +532,7 @@ async def test_a_run_goes_on_while_another_chapter_shows_and_quit_stops_it() -> 
     assert screen3.controller.count < 10_000_000
 
 
+@pytest.mark.slow
 async def test_opening_a_chapter_after_torch_loaded_does_not_crash() -> None:
     """Regression: the screen redrew its LiveView before the view's children had mounted
     (NoMatches ObjectivePlot or IterationTable), on every first visit after torch loaded."""
@@ -577,6 +589,7 @@ def _key_names(app: App[None]) -> list[str]:
     return shown
 
 
+@pytest.mark.slow
 async def test_help_lists_every_key_and_escape_closes_it() -> None:
     app = GdlabApp()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -599,6 +612,7 @@ async def test_help_lists_every_key_and_escape_closes_it() -> None:
         assert app.is_running
 
 
+@pytest.mark.slow
 async def test_system_commands_switch_chapters() -> None:
     app = GdlabApp(start_chapter="2")  # chapters 1 and 2 are built at start
     async with app.run_test(size=(120, 40)) as pilot:
@@ -625,6 +639,7 @@ async def test_system_commands_switch_chapters() -> None:
         assert isinstance(screen, ChapterScreen) and screen.problem_id == "2"
 
 
+@pytest.mark.slow
 async def test_an_idle_screen_shows_no_busy_animation() -> None:
     """Regression: with no run the bar had total=None, Textual's indeterminate animation
     (a bouncing bar in the error colour, 15 redraws a second, ~8% of a core here)."""

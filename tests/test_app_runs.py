@@ -63,6 +63,7 @@ def assert_table_matches_history(screen: ChapterScreen) -> None:
 # ---------------------------------------------------------------- chapter 1
 
 
+@pytest.mark.slow
 async def test_chapter1_runs_the_books_fifteen_iterations() -> None:
     app = GdlabApp()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -82,6 +83,7 @@ async def test_chapter1_runs_the_books_fifteen_iterations() -> None:
         assert_table_matches_history(screen)
 
 
+@pytest.mark.slow
 async def test_a_run_that_ends_before_torch_has_loaded_still_fills_the_table() -> None:
     """r pressed as the app opens: the run (which imports torch itself) ends first.
 
@@ -110,6 +112,7 @@ async def test_a_run_that_ends_before_torch_has_loaded_still_fills_the_table() -
 # ---------------------------------------------------------------- chapter 2
 
 
+@pytest.mark.slow
 async def test_chapter2_runs_the_books_ten_iterations() -> None:
     app = GdlabApp()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -149,6 +152,7 @@ async def test_chapter3_runs_the_books_thirty_thousand_iterations() -> None:
         assert_table_matches_history(screen)
 
 
+@pytest.mark.slow
 async def test_chapter3_shows_its_exact_minimum_as_zero() -> None:
     """Three samples, three parameters: the fit is exact and f* = 0.
 
@@ -171,6 +175,7 @@ async def test_chapter3_shows_its_exact_minimum_as_zero() -> None:
 # ---------------------------------------------------------------- divergence
 
 
+@pytest.mark.slow
 async def test_chapter1_divergence_is_reported_with_the_stable_bound() -> None:
     """η = 3 doubles |x - 2| each step; the gap passes 100 × the start's at iteration 4."""
     app = GdlabApp()
@@ -194,7 +199,9 @@ async def test_chapter1_divergence_is_reported_with_the_stable_bound() -> None:
 # ---------------------------------------------------------------- sizes
 
 
-@pytest.mark.parametrize(("size", "small"), [((80, 24), True), ((200, 60), False)])
+@pytest.mark.parametrize(
+    ("size", "small"), [((80, 24), True), pytest.param((200, 60), False, marks=pytest.mark.slow)]
+)
 async def test_a_run_completes_at_small_and_large_sizes(size: tuple[int, int], small: bool) -> None:
     """At 80x24 with the book's start; at 200x60 from the random normal(0, 0.01) start."""
     app = GdlabApp()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from app_helpers import wait_until
 from textual.widgets import Footer, Input, ProgressBar, Select
 
@@ -54,6 +55,7 @@ async def test_the_first_screen_starts_bare_and_gets_its_fields_before_torch_loa
         assert len(screen.query(Footer)) == 1
 
 
+@pytest.mark.slow
 async def test_keys_before_the_fields_exist_do_nothing_and_break_nothing() -> None:
     app = NoControlsYet()
     async with app.run_test(size=(120, 40)) as pilot:

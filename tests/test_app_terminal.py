@@ -117,7 +117,12 @@ def test_app_without_a_keyboard_says_it_needs_a_terminal(redirect):
 
 
 @pytest.mark.parametrize(
-    ("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129), (signal.SIGINT, 130)]
+    ("signum", "code"),
+    [
+        (signal.SIGTERM, 143),
+        pytest.param(signal.SIGHUP, 129, marks=pytest.mark.slow),
+        pytest.param(signal.SIGINT, 130, marks=pytest.mark.slow),
+    ],
 )
 def test_app_ended_by_a_signal_gives_the_terminal_back(signum, code, tmp_path):
     session = _session(XDG_STATE_HOME=str(tmp_path))
@@ -134,6 +139,7 @@ def test_app_ended_by_a_signal_gives_the_terminal_back(signum, code, tmp_path):
     assert b"Traceback" not in out
 
 
+@pytest.mark.slow
 def test_app_crash_is_one_line_naming_a_log_and_never_exit_0(tmp_path):
     crash = (
         "import sys\n"

@@ -52,10 +52,14 @@ def csv_of(problem: Problem, settings: RunSettings) -> str:
 @pytest.mark.parametrize(
     ("chapter", "options"),
     [
-        ("1", ["--seed", "7"]),
-        ("2", ["--seed", "3"]),
-        ("2", ["--init", "0.3", "-0.2", "--eta", "0.7", "--iterations", "25"]),
-        ("3", ["--iterations", "300"]),
+        pytest.param("1", ["--seed", "7"], marks=pytest.mark.slow),
+        pytest.param("2", ["--seed", "3"], marks=pytest.mark.slow),
+        pytest.param(
+            "2",
+            ["--init", "0.3", "-0.2", "--eta", "0.7", "--iterations", "25"],
+            marks=pytest.mark.slow,
+        ),
+        pytest.param("3", ["--iterations", "300"], marks=pytest.mark.slow),
     ],
 )
 def test_chapter_script_prints_gdlab_runs_rows(gdlab, tmp_path, chapter, options):
@@ -88,8 +92,12 @@ def custom_problem(text: str, dim: int, *, compiled: bool = False) -> Problem:
     ("text", "start"),
     [
         ("sin(x0)*sin(x0) + max(x1, 2) - x0^2/3 + (x0 - 1)^2 + tanh(-x1)", (0.5, 1.0)),
-        ("(x - 2)**2/2 + 0.1*exp(-x) + abs(x) + sigmoid(x) - min(x, 1)", (3.0,)),
-        ("softplus(-x) + log(1 + x^2)", (1.0,)),
+        pytest.param(
+            "(x - 2)**2/2 + 0.1*exp(-x) + abs(x) + sigmoid(x) - min(x, 1)",
+            (3.0,),
+            marks=pytest.mark.slow,
+        ),
+        pytest.param("softplus(-x) + log(1 + x^2)", (1.0,), marks=pytest.mark.slow),
     ],
 )
 def test_custom_function_script_prints_the_runs_rows(tmp_path, text, start):
@@ -101,6 +109,7 @@ def test_custom_function_script_prints_the_runs_rows(tmp_path, text, start):
     assert run_script(script(request), tmp_path) == csv_of(problem, settings)
 
 
+@pytest.mark.slow
 @pytest.mark.xfail(
     strict=True,
     reason="the TorchScript twin (make_expression_objective) is not bit-identical to eager "
@@ -115,6 +124,7 @@ def test_compiled_expression_matches_the_script(tmp_path, text):
     assert run_script(script(request), tmp_path) == csv_of(problem, settings)
 
 
+@pytest.mark.slow
 def test_deep_expression_is_written_as_steps(tmp_path):
     text = " + ".join(f"sin(x0*{k}+x1)" for k in range(1, 40))
     problem = custom_problem(text, 2)
@@ -149,6 +159,7 @@ def torch_optim_rows(problem: Problem, settings: RunSettings, cls: type, **knobs
     return stream.getvalue()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("optimizer", "cls", "knobs"),
     [
@@ -174,6 +185,7 @@ def _run_knows_optimizers() -> bool:
     return True
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not _run_knows_optimizers(), reason="gdlab run has no --optimizer yet")
 @pytest.mark.parametrize("optimizer", ["momentum", "adam"])
 def test_optimizer_scripts_print_gdlab_runs_rows(gdlab, tmp_path, optimizer):
@@ -238,6 +250,7 @@ def test_save_beside_never_overwrites(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([first.name, second.name])
 
 
+@pytest.mark.slow
 async def test_c_shows_the_runs_script_and_w_saves_it(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     app = GdlabApp(start_chapter="2")
@@ -292,6 +305,7 @@ class StepScheduleDescent(Descent):
         )
 
 
+@pytest.mark.slow
 def test_plain_step_schedule_script_prints_the_runs_rows(tmp_path):
     problem = make_problem("3")
     settings = RunSettings(0.0001, 40, "cpu")
@@ -309,6 +323,7 @@ def test_plain_step_schedule_script_prints_the_runs_rows(tmp_path):
     assert run_script(code, tmp_path) == stream.getvalue()
 
 
+@pytest.mark.slow
 def test_torch_optim_schedule_script_runs(tmp_path):
     settings = RunSettings(0.1, 12, "cpu", start=(0.3, -0.2))
     request = CodeRequest.of(
@@ -319,6 +334,7 @@ def test_torch_optim_schedule_script_runs(tmp_path):
     assert len(run_script(code, tmp_path).splitlines()) == 13
 
 
+@pytest.mark.slow
 def test_custom_script_prints_gdlab_run_customs_rows(gdlab, tmp_path):
     common = ["custom", "--expr", "(1-x0)**2 + 10*(x1-x0^2)^2", "--init", "-1", "1"]
     common += ["--eta", "0.001", "--iterations", "60", "--device", "cpu"]

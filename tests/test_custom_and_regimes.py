@@ -76,7 +76,14 @@ def test_the_presets_land_in_their_regime(kind):
         assert said is not None and said[0] is kind, (chapter, eta)
 
 
-@pytest.mark.parametrize("preset", FUNCTIONS[:7], ids=lambda f: f.key)
+@pytest.mark.parametrize(
+    "preset",
+    [
+        pytest.param(f, marks=[pytest.mark.slow] if f.key in ("rosenbrock", "beale") else [])
+        for f in FUNCTIONS[:7]
+    ],
+    ids=lambda f: f.key,
+)
 def test_standard_functions_reach_their_minima_in_the_recorded_loop(preset):
     """The engine's float32 loop, from the stated start with the stated η."""
     spec = custom_spec(preset.expr, preset.start, preset.eta, preset.iterations)
@@ -102,6 +109,7 @@ def test_a_quadratic_expression_knows_its_optimum_and_a_general_one_says_local()
     assert local.stable_eta == pytest.approx(2 / local.eigenvalues[1])
 
 
+@pytest.mark.slow  # 30,000 iterations
 def test_rosenbrock_with_an_ordinary_step_is_not_called_divergent_without_f_star():
     spec = custom_spec("(1-x0)**2 + 100*(x1-x0**2)**2", (-1.5, 2.0))
     descent = finish(Descent(problem_for(spec), RunSettings(1e-3, 30000, start=(-1.5, 2.0))))
@@ -173,8 +181,11 @@ def test_json_carries_settings_rows_final_and_outcome(gdlab, tmp_path):
     "args",
     [
         ("2",),
-        ("custom", "--expr", "sin(x0)*x1**2 + x0**2", "--init", "0.5", "-1"),
-        ("3", "--iterations", "3000"),
+        pytest.param(
+            ("custom", "--expr", "sin(x0)*x1**2 + x0**2", "--init", "0.5", "-1"),
+            marks=pytest.mark.slow,  # two runs of the default 30,000 iterations
+        ),
+        pytest.param(("3", "--iterations", "3000"), marks=pytest.mark.slow),
     ],
 )
 def test_from_repeats_a_run_bit_for_bit(gdlab, tmp_path, args):
@@ -204,13 +215,13 @@ def test_from_takes_overrides_and_refuses_a_bad_file(gdlab, tmp_path):
 @pytest.mark.parametrize(
     ("problem_id", "eta", "optimizer"),
     [
-        ("1", 0.4, "momentum"),
-        ("2", 0.4, "momentum"),
-        ("3", 1e-4, "momentum"),
-        ("1", 0.1, "adam"),
-        ("2", 0.1, "adam"),
-        ("3", 1e-2, "adam"),
-        ("custom", 1e-3, "momentum"),
+        pytest.param("1", 0.4, "momentum", marks=pytest.mark.slow),
+        pytest.param("2", 0.4, "momentum", marks=pytest.mark.slow),
+        pytest.param("3", 1e-4, "momentum", marks=pytest.mark.slow),
+        pytest.param("1", 0.1, "adam", marks=pytest.mark.slow),
+        pytest.param("2", 0.1, "adam", marks=pytest.mark.slow),
+        pytest.param("3", 1e-2, "adam", marks=pytest.mark.slow),
+        pytest.param("custom", 1e-3, "momentum", marks=pytest.mark.slow),
         ("custom", 1e-2, "adam"),
     ],
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+import pytest
 from app_helpers import first_screen, tap, wait_until
 
 from tui.app import GdlabApp
@@ -53,6 +54,7 @@ async def _plots_after_a_run(monkeypatch, flag: str) -> tuple[str, str]:
         return screen_text(app), app.theme
 
 
+@pytest.mark.slow
 async def test_plain_mode_draws_no_braille_and_uses_16_colours(monkeypatch):
     fancy, theme = await _plots_after_a_run(monkeypatch, "0")
     assert has_braille(fancy), "the plots draw no Braille: this test checks nothing"

@@ -18,6 +18,7 @@ from typing import Any
 import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from quick import examples
 
 from solvers.expression import MAX_LENGTH, Expression, ExpressionError, parse
 from solvers.objectives.expression import ExpressionObjective, make_expression_objective
@@ -76,19 +77,19 @@ def check_outcome(text: str) -> Expression | ExpressionError:
     return outcome
 
 
-@settings(max_examples=300, deadline=5000, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=5000, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(max_size=MAX_LENGTH + 10))
 def test_any_text_parses_or_is_refused(text: str) -> None:
     check_outcome(text)
 
 
-@settings(max_examples=300, deadline=5000, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=5000, suppress_health_check=[HealthCheck.too_slow])
 @given(ASCII_SOUP)
 def test_text_of_the_grammars_characters_parses_or_is_refused(text: str) -> None:
     check_outcome(text)
 
 
-@settings(max_examples=300, deadline=5000, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=5000, suppress_health_check=[HealthCheck.too_slow])
 @given(TOKEN_SOUP)
 def test_text_of_the_grammars_tokens_parses_or_is_refused(text: str) -> None:
     check_outcome(text)
@@ -118,7 +119,7 @@ GRAMMATICAL = st.recursive(LEAVES, _extend, max_leaves=40)
 CONSTANT_REFUSALS = ("does not use x", "too large", "not a finite number", "divides by zero")
 
 
-@settings(max_examples=300, deadline=5000)
+@settings(max_examples=examples(300), deadline=5000)
 @given(GRAMMATICAL)
 def test_grammatical_text_parses_unless_a_constant_is_bad(text: str) -> None:
     outcome = check_outcome(text)
@@ -134,7 +135,7 @@ def test_grammatical_text_parses_unless_a_constant_is_bad(text: str) -> None:
         assert "nests deeper" in again.reason or "characters long" in again.reason
 
 
-@settings(max_examples=25, deadline=10000, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(25), deadline=10000, suppress_health_check=[HealthCheck.too_slow])
 @given(GRAMMATICAL, st.floats(0.1, 3.0))
 def test_eager_and_scripted_agree_on_grammatical_text(text: str, value: float) -> None:
     outcome = parse_or_refuse(text)
@@ -205,7 +206,7 @@ def test_worst_case_inputs_cost_linear_work() -> None:
     assert max(per_char.values()) <= 40, per_char
 
 
-@settings(max_examples=50, deadline=5000)
+@settings(max_examples=examples(50), deadline=5000)
 @given(st.sampled_from(sorted(worst_cases(MAX_LENGTH))))
 def test_worst_case_inputs_finish(name: str) -> None:
     outcome = check_outcome(worst_cases(MAX_LENGTH)[name])

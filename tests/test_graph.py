@@ -144,6 +144,7 @@ def test_format_values():
     assert format_values(tuple(range(10))).endswith(", …]")
 
 
+@pytest.mark.slow
 async def test_g_opens_the_graph_and_it_folds():
     app = GdlabApp(start_chapter="3")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -204,6 +205,7 @@ def test_a_scripted_objective_is_drawn_from_its_eager_twin():
     assert graph.leaf("x").grad == fused.leaf("x").grad
 
 
+@pytest.mark.slow
 async def test_your_function_gets_its_graph_and_its_script(tmp_path):
     from textual.widgets import Input
 

@@ -581,6 +581,7 @@ def test_output_file_gets_the_usual_permissions(gdlab, tmp_path):
 # --------------------------------------------------------------------- 5. broken pipe
 
 
+@pytest.mark.slow
 def test_broken_pipe_into_head_exits_quietly():
     """`gdlab run 3 --format csv | head -1`: one line out, no traceback, success."""
     producer = subprocess.Popen(

@@ -16,6 +16,7 @@ from collections.abc import Callable
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from quick import examples
 
 from solvers.validation import (
     MAX_ABS_START,
@@ -34,12 +35,12 @@ FAST = 1.0
 """Seconds one parser call may take."""
 
 SETTINGS = settings(
-    max_examples=150,
+    max_examples=examples(150),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     database=None,
 )
-FEW = settings(SETTINGS, max_examples=25)
+FEW = settings(SETTINGS, max_examples=examples(25))
 
 
 def _in_bounds_eta(value: object) -> bool:

@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).parents[1]
 
 
@@ -46,6 +48,7 @@ def test_no_solver_module_imports_textual_or_tui():
         assert not imported_modules(path) & {"textual", "tui", "rich"}, path
 
 
+@pytest.mark.slow
 def test_importing_every_solver_module_loads_no_textual():
     modules = [f"solvers.{p.stem}" for p in (ROOT / "solvers").glob("*.py") if p.stem != "__init__"]
     code = (

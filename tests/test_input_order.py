@@ -57,6 +57,7 @@ async def test_a_burst_of_backspaces_then_digits_keeps_every_digit():
     assert values == ["0.123"] * 20
 
 
+@pytest.mark.slow
 async def test_plain_textual_input_loses_digits_after_a_backspace_burst():
     """The fault, in Textual itself: documents why OrderedInput exists. If a Textual
     upgrade makes this fail, the workaround may be dropped."""

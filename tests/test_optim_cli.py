@@ -10,6 +10,7 @@ import sys
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from quick import examples
 
 from solvers.optimizers import (
     KNOB_NAMES,
@@ -22,7 +23,10 @@ from solvers.optimizers import (
 from solvers.validation import SettingError, parse_dtype, parse_optimizer, parse_schedule
 
 FUZZ = settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None
+    max_examples=examples(200),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    database=None,
 )
 
 BAD = [

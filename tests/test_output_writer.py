@@ -147,6 +147,7 @@ def test_output_onto_a_full_device_is_one_line_and_exit_4(gdlab, tmp_path):
     assert stat.S_ISCHR(full.stat().st_mode)
 
 
+@pytest.mark.slow
 def test_stdout_onto_dev_full_is_one_line_and_exit_4():
     """Item 3: `gdlab run 1 > /dev/full` printed a 12-line traceback and exit 1."""
     with open("/dev/full", "w") as full:
@@ -156,6 +157,7 @@ def test_stdout_onto_dev_full_is_one_line_and_exit_4():
     assert "standard output" in line and "No space left" in line
 
 
+@pytest.mark.slow
 def test_stdout_closed_is_one_line_and_exit_4():
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run(
@@ -177,6 +179,7 @@ def _small_file_limit() -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
 
 
+@pytest.mark.slow
 def test_output_onto_a_full_file_system_is_one_line_and_leaves_no_file(tmp_path):
     target = tmp_path / "ch3.csv"
     done = _gdlab_process(
@@ -196,6 +199,7 @@ def test_output_onto_a_full_file_system_is_one_line_and_leaves_no_file(tmp_path)
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_output_onto_a_full_file_system_keeps_the_old_file(tmp_path):
     target = tmp_path / "ch3.csv"
     target.write_text("old\n")

@@ -7,6 +7,7 @@ import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from quick import examples
 
 from solvers.descent import Descent
 from solvers.measures import distance
@@ -26,20 +27,20 @@ def autograd_gradient(chapter: int, values: tuple[float, ...]) -> np.ndarray:
     return torch.cat([g.reshape(-1) for g in grads]).numpy()
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(coord)
 def test_chapter1_gradient_is_x_minus_2(x):
     assert autograd_gradient(1, (x,)) == pytest.approx([x - 2], rel=1e-12, abs=1e-12)
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(coord, coord)
 def test_chapter2_gradient_is_2x_plus_4_5(x0, x1):
     expected = [2 * x0 + 4, 2 * x1 + 5]
     assert autograd_gradient(2, (x0, x1)) == pytest.approx(expected, rel=1e-12, abs=1e-12)
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(coord, coord, coord)
 def test_chapter3_gradient_is_the_residuals_times_the_samples(w0, w1, b):
     x = np.array(BOOK_X, dtype=np.float32).astype(np.float64)

@@ -68,7 +68,7 @@ def _writing(folder: Path) -> bool:
     ("signum", "code", "line"),
     [
         (signal.SIGTERM, 143, "gdlab: ended by SIGTERM"),
-        (signal.SIGHUP, 129, "gdlab: ended by SIGHUP"),
+        pytest.param(signal.SIGHUP, 129, "gdlab: ended by SIGHUP", marks=pytest.mark.slow),
     ],
 )
 def test_terminate_or_hangup_mid_run_leaves_no_file_and_says_so(tmp_path, signum, code, line):
@@ -84,6 +84,7 @@ def test_terminate_or_hangup_mid_run_leaves_no_file_and_says_so(tmp_path, signum
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_interrupt_mid_run_writes_the_rows_so_far_whole(tmp_path):
     target = tmp_path / "x.csv"
     process = _start(*LONG_CSV, "--output", str(target))

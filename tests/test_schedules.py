@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 import torch
 from optim_reference import PROBLEMS, eta_for, gdlab_run, torch_loop, torch_scheduler
+from quick import grid
 
 import solvers.descent as descent_module
 from solvers.optimizers import OptimizerChoice, ScheduleChoice
@@ -23,6 +24,8 @@ SCHEDULES = [
     ScheduleChoice("plateau", {"patience": 5, "factor": 0.5}),
     ScheduleChoice("plateau"),
 ]
+WITH_KNOBS = [s for s in SCHEDULES if s != ScheduleChoice(s.name)]
+"""One of each schedule, with knobs other than its defaults."""
 
 
 def torch_etas(schedule: ScheduleChoice, eta: float, iterations: int) -> list[float]:
@@ -62,9 +65,15 @@ def problems():
 
 
 @pytest.mark.parametrize(
-    ("problem_key", "name"), [("2", "momentum"), ("3", "adam"), ("rosenbrock", "rmsprop")]
+    ("schedule", "problem_key", "name"),
+    # the quick run: each schedule with its knobs set, on one problem each
+    grid(
+        SCHEDULES,
+        [("2", "momentum"), ("3", "adam"), ("rosenbrock", "rmsprop")],
+        row_id=lambda s: s.describe(),
+        quick_rows=lambda s: s in WITH_KNOBS,
+    ),
 )
-@pytest.mark.parametrize("schedule", SCHEDULES, ids=lambda s: s.describe())
 def test_scheduled_runs_are_torch_loops_with_the_scheduler(problems, problem_key, schedule, name):
     """float32, 1,000 iterations: parameters and the η column equal torch's loop with
     the scheduler stepped after every optimizer step (ReduceLROnPlateau with the

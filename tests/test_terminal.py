@@ -16,6 +16,7 @@ def test_no_color_is_honoured(monkeypatch):
     assert any(isinstance(f, (NoColor, Monochrome)) for f in app._filters)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("size", "plots_shown"), [((80, 24), False), ((200, 60), True)])
 async def test_small_and_large_terminals_run_a_chapter(size, plots_shown):
     app = GdlabApp(start_chapter="2")

@@ -16,6 +16,7 @@ from optim_reference import (
     max_relative_difference,
     torch_loop,
 )
+from quick import grid, slow_except
 
 import solvers.descent as descent_module
 from solvers.descent import Descent
@@ -25,7 +26,8 @@ from solvers.updates import ARMIJO_C, PlainUpdate, make_rule
 
 ITERATIONS = 1000
 
-CHOICES = [OptimizerChoice(name) for name in TORCH_OPTIMIZERS] + [
+DEFAULTS = [OptimizerChoice(name) for name in TORCH_OPTIMIZERS]
+WITH_KNOBS = [
     OptimizerChoice("momentum", {"momentum": 0.5, "dampening": 0.1, "weight-decay": 0.01}),
     OptimizerChoice("momentum", {"momentum": 0.0}),  # torch.optim.SGD without momentum
     OptimizerChoice("nesterov", {"momentum": 0.5, "weight-decay": 0.01}),
@@ -34,6 +36,7 @@ CHOICES = [OptimizerChoice(name) for name in TORCH_OPTIMIZERS] + [
     OptimizerChoice("adam", {"betas": (0.8, 0.99), "eps": 1e-6, "weight-decay": 0.01}),
     OptimizerChoice("adamw", {"weight-decay": 0.1}),
 ]
+CHOICES = [*DEFAULTS, *WITH_KNOBS]
 
 
 @pytest.fixture(scope="module")
@@ -41,8 +44,16 @@ def problems():
     return {key: make() for key, (make, *_rest) in PROBLEMS.items()}
 
 
-@pytest.mark.parametrize("problem_key", list(PROBLEMS))
-@pytest.mark.parametrize("choice", CHOICES, ids=lambda c: c.describe())
+@pytest.mark.parametrize(
+    ("choice", "problem_key"),
+    # the quick run: each optimizer with knobs set, on one problem each
+    grid(
+        CHOICES,
+        [(key,) for key in PROBLEMS],
+        row_id=lambda c: c.describe(),
+        quick_rows=lambda c: c in WITH_KNOBS,
+    ),
+)
 def test_each_optimizer_is_torch_optims_own_loop_bit_for_bit(problems, problem_key, choice):
     """float32, 1,000 iterations (run eagerly, as runs under 2,000 iterations are): the
     parameters and objective of every iteration equal torch.optim's loop (zero_grad,
@@ -60,8 +71,15 @@ def test_each_optimizer_is_torch_optims_own_loop_bit_for_bit(problems, problem_k
     assert np.array_equal(objective, values.astype(np.float32))
 
 
-@pytest.mark.parametrize("problem_key", list(PROBLEMS))
-@pytest.mark.parametrize("name", list(TORCH_OPTIMIZERS))
+@pytest.mark.parametrize(
+    ("name", "problem_key"),
+    # the quick run: three optimizers, one on each problem
+    grid(
+        list(TORCH_OPTIMIZERS),
+        [(k,) for k in PROBLEMS],
+        quick_rows=lambda name: name in ("momentum", "adagrad", "adam"),
+    ),
+)
 def test_compiled_runs_are_torch_optims_loop_within_1e_6(monkeypatch, problems, problem_key, name):
     """Compiled with TorchScript, as long runs are: bit for bit on chapter 3 and on
     Rosenbrock; on chapter 2 within 2.5e-7 relative. There TorchScript's optimizing
@@ -103,7 +121,9 @@ def test_plain_is_the_books_update_and_not_torch_sgd(problems):
     assert plain.layout.extra_names == ()
 
 
-@pytest.mark.parametrize("name", [n for n in OPTIMIZERS if n != "plain"])
+@pytest.mark.parametrize(
+    "name", slow_except([n for n in OPTIMIZERS if n != "plain"], "adam", "armijo")
+)
 def test_scripted_chunks_equal_eager_ones(monkeypatch, problems, name):
     problem = problems["3"]
     choice = OptimizerChoice(name)
@@ -192,7 +212,7 @@ def armijo_reference(problem, start, eta, iterations):
     return np.array(rows), etas
 
 
-@pytest.mark.parametrize("problem_key", list(PROBLEMS))
+@pytest.mark.parametrize("problem_key", slow_except(list(PROBLEMS), "3"))
 def test_armijo_is_the_line_search_written_out(problems, problem_key):
     problem = problems[problem_key]
     start = PROBLEMS[problem_key][1]
@@ -220,7 +240,7 @@ def test_armijo_finds_a_stable_eta_where_a_fixed_one_diverges(problems):
     assert float(eta.max()) < 0.0165  # never more than twice the stable bound
 
 
-@pytest.mark.parametrize("name", ["plain", "momentum", "adam"])
+@pytest.mark.parametrize("name", slow_except(["plain", "momentum", "adam"], "momentum"))
 def test_float64_runs_in_float64_and_records_float64_rows(problems, name):
     problem = problems["3"]
     choice = OptimizerChoice(name)

@@ -6,12 +6,13 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from quick import examples
 
 from tui.widgets.iteration_table import CELL, format_value
 from tui.widgets.series import log_gap, min_max_buckets, resolution
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(arrays(np.float64, st.integers(1, 5000), elements=st.floats(-1e6, 1e6)), st.integers(1, 300))
 def test_buckets_keep_every_extreme_and_stay_small(values, buckets):
     xs, ys = min_max_buckets(values, buckets)
@@ -36,7 +37,7 @@ def test_log_gap_floors_at_the_float32_resolution_of_the_optimum():
     assert np.isnan(logs[3])
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.floats(allow_nan=True, allow_infinity=True, width=32))
 def test_every_value_fits_its_cell(value):
     text = format_value(value)
