@@ -151,8 +151,12 @@ def test_eager_and_scripted_agree_on_grammatical_text(text: str, value: float) -
             (g,) = torch.autograd.grad(y, x, allow_unused=True)
             results.append((y.detach(), g))
     (y1, g1), (y2, g2) = results
-    assert torch.equal(y1, y2) or (y1.isnan().all() and y2.isnan().all())
-    assert torch.equal(g1, g2) or (g1.isnan().all() and g2.isnan().all())
+    # the compiled form merges repeated subexpressions and may round the last bit of
+    # a gradient its own way (README, "The code"): equal to 1e-12, NaN with NaN
+    assert torch.allclose(y1, y2, rtol=1e-12, atol=1e-12, equal_nan=True)
+    assert (g1 is None) == (g2 is None)
+    if g1 is not None:
+        assert torch.allclose(g1, g2, rtol=1e-12, atol=1e-12, equal_nan=True)
 
 
 # --- worst cases: bounded work ----------------------------------------------------------
