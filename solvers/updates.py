@@ -10,11 +10,28 @@ row are recorded::
 and the plateau schedule need it); ``eta`` is this iteration's learning rate as
 a 0-d float64 CPU tensor, so a schedule is just a different tensor of η per
 chunk. ``state`` is the rule's own tensors, made by :meth:`UpdateRule.initial_state`
-and carried from chunk to chunk: first its hyperparameters (0-d float64 CPU
-tensors, so one compiled chunk serves every value of them), then its counters
-and buffers (a velocity, running averages). Rules change their state in place
-only. ``extras`` are 1-d tensors recorded in the row after the update, under
-:attr:`UpdateRule.extra_names`. The loop never changes when a rule is added.
+and carried from chunk to chunk: 0-d tensors first (factors such as μ or β₂ in
+the parameters' dtype and device, counters as float64 on the CPU), then its
+buffers shaped like the parameters (a velocity, running averages). Rules change
+their state in place only. ``extras`` are 1-d tensors recorded in the row after
+the update, under :attr:`UpdateRule.extra_names`. The loop never changes when a
+rule is added.
+
+Hyperparameters (μ, β, ε, λ…) are constants of a rule's compiled code, so its
+:attr:`~UpdateRule.cache_key` carries their values: one compiled chunk per set
+of values. A rule scales by a hyperparameter through its 0-d tensor in the
+state, not the Python float: the same rounding (the kernel reads the float in
+the tensor's dtype either way), and a third of the cost in the compiled loop.
+
+A compare's batch (:mod:`solvers.compare`) runs M members through the same
+rule: every parameter, gradient and buffer has a leading member dimension
+(M, …), and ``eta`` holds one η per member, shape (M,) or (M, 1, …), in the
+run's dtype and on its device. A rule views it per parameter as (M, 1, …)
+(:func:`member_eta`); the 0-d tensors of the state (factors, counters) are
+shared, since every member has the same hyperparameters and is at the same
+iteration. Each formula is written once, for both (:func:`_descend` …), and
+a member follows its own run alone (tests/test_updates.py). Extras are the
+same tensors with the member dimension, (M·k,) flattened member by member.
 
 Each optimizer is written in torch.optim's own operations, in its order and with
 its Python-float scalars (``torch/optim/sgd.py``, ``adam.py``, ``adagrad.py``,
@@ -51,17 +68,84 @@ ARMIJO_MAX_HALVINGS = 60
 
 
 def _scalar(value: float) -> Tensor:
-    """A hyperparameter as state: a 0-d float64 CPU tensor holding the exact double."""
+    """A counter or a line search's η as state: a 0-d float64 CPU tensor (exact doubles)."""
     return torch.tensor(value, dtype=torch.float64)
 
 
+def _factors(params: list[Tensor], values: tuple[float, ...]) -> list[Tensor]:
+    """Hyperparameters a rule multiplies or adds tensors by, as 0-d tensors of the
+    parameters' dtype and device. Scaling by one rounds exactly as by the Python float
+    torch.optim passes (its kernel reads the float in the tensor's dtype), and costs
+    a third of it in the compiled loop (no scalar to wrap and convert per call)."""
+    like = params[0]
+    return [torch.tensor(v, dtype=like.dtype, device=like.device) for v in values]
+
+
 def member_eta(eta: Tensor, param: Tensor) -> Tensor:
-    """η shaped to scale ``param``: a run's 0-d η as it is; a compare's (M,) η, one
-    per member, as (M, 1, …) against a parameter with a leading member dimension."""
+    """η shaped to scale ``param``: a run's 0-d η as it is; a compare's η, one per
+    member (shape (M,) or (M, 1, …)), as (M, 1, …) with ``param``'s number of
+    dimensions, against a parameter with a leading member dimension."""
     if eta.dim() == 0:
         return eta
     shape = [eta.size(0)] + [1] * (param.dim() - 1)
     return eta.reshape(shape)
+
+
+def _member_double(eta: Tensor, param: Tensor) -> Tensor:
+    """A batch's η as (M, 1, …), in float64 where the device has it: a run computes
+    η / (1 − β₁ᵗ) and 1 − η·λ in Python floats and rounds once into the dtype."""
+    lr = member_eta(eta, param)
+    if lr.device.type == "mps":
+        return lr
+    return lr.to(torch.float64)
+
+
+def _descend(param: Tensor, direction: Tensor, eta: Tensor) -> None:
+    """θ ← θ − η·direction, in place.
+
+    A run's 0-d η: torch.optim's ``param.add_(d, alpha=-lr)``, so it rounds as
+    torch.optim does (one rounding: the CPU kernel fuses the multiply and add). A
+    batch's η: ``addcmul_`` with each member's η, which rounds the same way.
+    """
+    if eta.dim() == 0:
+        param.add_(direction, alpha=-float(eta))
+    else:
+        param.addcmul_(direction, member_eta(eta, param), value=-1)
+
+
+def _descend_ratio(
+    param: Tensor, numerator: Tensor, denominator: Tensor, eta: Tensor, divisor: float
+) -> None:
+    """θ ← θ − (η / divisor)·numerator / denominator, in place.
+
+    A run's 0-d η: torch.optim's ``param.addcdiv_(n, d, value=-(lr / divisor))``
+    with that Python float. A batch's: each member's η / divisor (in float64, then
+    the dtype) multiplies the numerator first, which is what addcdiv's kernel does
+    with its value, so a member rounds as its run does.
+    """
+    if eta.dim() == 0:
+        param.addcdiv_(numerator, denominator, value=-(float(eta) / divisor))
+    else:
+        scale = member_eta(eta, param)
+        if divisor != 1.0:
+            scale = (_member_double(eta, param) / divisor).to(param.dtype)
+        param.addcdiv_(numerator * scale, denominator, value=-1)
+
+
+def _decay_factor(eta: Tensor, param: Tensor, weight_decay: float, scratch: Tensor) -> Tensor:
+    """1 − η·λ, AdamW's decoupled decay, as a tensor ``param`` is multiplied by: a run's
+    in ``scratch`` (a 0-d tensor of the run's dtype: the double torch.optim computes,
+    read in that dtype), a batch's one per member."""
+    if eta.dim() == 0:
+        return scratch.fill_(1 - float(eta) * weight_decay)
+    return (1 - _member_double(eta, param) * weight_decay).to(param.dtype)
+
+
+def _each(values: Tensor, eta: Tensor) -> Tensor:
+    """Sum per member: a run's whole tensor (0-d), a batch's over all but the first dim."""
+    if eta.dim() == 0:
+        return values.sum()
+    return values.reshape(eta.size(0), -1).sum(1)
 
 
 class UpdateRule(torch.nn.Module):
@@ -82,6 +166,8 @@ class UpdateRule(torch.nn.Module):
     """Per-parameter quantities recorded after the update, e.g. ("step", "v")."""
     singles: tuple[str, ...] = ()
     """Single columns recorded after them, e.g. ("eta",)."""
+    hyper: tuple[float, ...] = ()
+    """The hyperparameters' values: compiled into the rule as constants."""
 
     def __init__(self, param_names: tuple[str, ...] = ()) -> None:
         super().__init__()
@@ -95,8 +181,10 @@ class UpdateRule(torch.nn.Module):
 
     @property
     def cache_key(self) -> str:
-        """What tells compiled chunks apart: the rule and the columns it records."""
-        return f"{self.name}:{','.join(self.quantities + self.singles)}"
+        """What tells compiled chunks apart: the rule, the columns it records and its
+        hyperparameters (constants of the compiled code)."""
+        values = ",".join(repr(float(h)) for h in self.hyper)
+        return f"{self.name}:{','.join(self.quantities + self.singles)}:{values}"
 
     def initial_state(self, params: list[Tensor]) -> list[Tensor]:
         """The rule's state before the first iteration (none by default)."""
@@ -150,9 +238,10 @@ class MomentumUpdate(UpdateRule):
         θ ← θ − η·g
 
     With μ = 0 it is SGD itself: θ ← θ − η·g (no velocity). Records step_θ and v_θ.
-    State: [μ, d, λ, steps, v per parameter].
+    State: [μ, started (0 before the first step), v per parameter].
     """
 
+    __constants__: ClassVar[list[str]] = ["momentum", "dampening", "weight_decay", "nesterov"]
     name = "momentum"
     quantities: tuple[str, ...] = ("step", "v")
 
@@ -165,13 +254,16 @@ class MomentumUpdate(UpdateRule):
         nesterov: bool = False,
     ) -> None:
         super().__init__(param_names)
-        self.hyper = (momentum, dampening, weight_decay)
+        self.momentum = float(momentum)
+        self.dampening = float(dampening)
+        self.weight_decay = float(weight_decay)
         self.nesterov = nesterov
+        self.hyper = (self.momentum, self.dampening, self.weight_decay)
         if nesterov:
             self.name = "nesterov"
 
     def initial_state(self, params: list[Tensor]) -> list[Tensor]:
-        return [*(_scalar(h) for h in self.hyper), _scalar(0.0), *_zeros(params)]
+        return [*_factors(params, (self.momentum,)), _scalar(0.0), *_zeros(params)]
 
     def forward(
         self,
@@ -181,11 +273,11 @@ class MomentumUpdate(UpdateRule):
         eta: Tensor,
         value: Tensor,
     ) -> list[Tensor]:
-        momentum = float(state[0])
-        dampening = float(state[1])
-        weight_decay = float(state[2])
-        first = float(state[3]) == 0.0
-        lr = float(eta)
+        first = False
+        if self.momentum != 0:
+            first = float(state[1]) == 0.0
+            if first:
+                state[1].fill_(1.0)
         n = len(params)
         steps: list[Tensor] = []
         velocities: list[Tensor] = []
@@ -193,19 +285,18 @@ class MomentumUpdate(UpdateRule):
             param = params[j]
             before = param.clone()
             grad = grads[j]
-            if weight_decay != 0:
-                grad = grad.add(param, alpha=weight_decay)
-            buf = state[4 + j]
-            if momentum != 0:
+            if self.weight_decay != 0:
+                grad = grad.add(param, alpha=self.weight_decay)
+            buf = state[2 + j]
+            if self.momentum != 0:
                 if first:
                     buf.copy_(grad)
                 else:
-                    buf.mul_(momentum).add_(grad, alpha=1 - dampening)
-                grad = grad.add(buf, alpha=momentum) if self.nesterov else buf
-            param.add_(grad, alpha=-lr)
+                    buf.mul_(state[0]).add_(grad, alpha=1 - self.dampening)
+                grad = grad.add(buf, alpha=self.momentum) if self.nesterov else buf
+            _descend(param, grad, eta)
             steps.append((param - before).reshape(-1))
             velocities.append(buf.reshape(-1))
-        state[3].add_(1)
         return steps + velocities
 
 
@@ -216,9 +307,11 @@ class AdagradUpdate(UpdateRule):
         G ← G + g²
         θ ← θ − η·g / (√G + ε)
 
-    Records step_θ and sum_θ (G). State: [ε, λ, steps, G per parameter].
+    (torch's step size η / (1 + (t − 1)·lr_decay) is η itself with lr_decay 0, so no
+    step count is kept.) Records step_θ and sum_θ (G). State: [ε, G per parameter].
     """
 
+    __constants__: ClassVar[list[str]] = ["eps", "weight_decay"]
     name = "adagrad"
     quantities: tuple[str, ...] = ("step", "sum")
 
@@ -226,10 +319,12 @@ class AdagradUpdate(UpdateRule):
         self, param_names: tuple[str, ...] = (), eps: float = 1e-10, weight_decay: float = 0.0
     ) -> None:
         super().__init__(param_names)
-        self.hyper = (eps, weight_decay)
+        self.eps = float(eps)
+        self.weight_decay = float(weight_decay)
+        self.hyper = (self.eps, self.weight_decay)
 
     def initial_state(self, params: list[Tensor]) -> list[Tensor]:
-        return [*(_scalar(h) for h in self.hyper), _scalar(0.0), *_zeros(params)]
+        return [*_factors(params, (self.eps,)), *_zeros(params)]
 
     def forward(
         self,
@@ -239,25 +334,18 @@ class AdagradUpdate(UpdateRule):
         eta: Tensor,
         value: Tensor,
     ) -> list[Tensor]:
-        eps = float(state[0])
-        weight_decay = float(state[1])
-        state[2].add_(1)
-        step = float(state[2])
-        lr = float(eta)
-        lr_decay = 0.0
-        clr = lr / (1 + (step - 1) * lr_decay)
         steps: list[Tensor] = []
         sums: list[Tensor] = []
         for j in range(len(params)):
             param = params[j]
             before = param.clone()
             grad = grads[j]
-            if weight_decay != 0:
-                grad = grad.add(param, alpha=weight_decay)
-            state_sum = state[3 + j]
+            if self.weight_decay != 0:
+                grad = grad.add(param, alpha=self.weight_decay)
+            state_sum = state[1 + j]
             state_sum.addcmul_(grad, grad, value=1)
-            std = state_sum.sqrt().add_(eps)
-            param.addcdiv_(grad, std, value=-clr)
+            std = state_sum.sqrt().add_(state[0])
+            _descend_ratio(param, grad, std, eta, 1.0)
             steps.append((param - before).reshape(-1))
             sums.append(state_sum.reshape(-1))
         return steps + sums
@@ -271,9 +359,10 @@ class RMSpropUpdate(UpdateRule):
         v ← μ·v + g / (√v2 + ε);  θ ← θ − η·v          (μ > 0)
         θ ← θ − η·g / (√v2 + ε)                          (μ = 0)
 
-    Records step_θ, v2_θ, and v_θ when μ > 0. State: [α, ε, λ, μ, v2…, v…].
+    Records step_θ, v2_θ, and v_θ when μ > 0. State: [α, ε, μ, v2…, v…].
     """
 
+    __constants__: ClassVar[list[str]] = ["alpha", "weight_decay", "momentum"]
     name = "rmsprop"
     quantities: tuple[str, ...] = ("step", "v2")
 
@@ -286,13 +375,17 @@ class RMSpropUpdate(UpdateRule):
         momentum: float = 0.0,
     ) -> None:
         super().__init__(param_names)
-        self.hyper = (alpha, eps, weight_decay, momentum)
-        self.with_momentum = momentum > 0
-        if self.with_momentum:
+        self.alpha = float(alpha)
+        self.eps = float(eps)
+        self.weight_decay = float(weight_decay)
+        self.momentum = float(momentum)
+        self.hyper = (self.alpha, self.eps, self.weight_decay, self.momentum)
+        if self.momentum > 0:
             self.quantities = ("step", "v2", "v")
 
     def initial_state(self, params: list[Tensor]) -> list[Tensor]:
-        return [*(_scalar(h) for h in self.hyper), *_zeros(params), *_zeros(params)]
+        factors = _factors(params, (self.alpha, self.eps, self.momentum))
+        return [*factors, *_zeros(params), *_zeros(params)]
 
     def forward(
         self,
@@ -302,11 +395,6 @@ class RMSpropUpdate(UpdateRule):
         eta: Tensor,
         value: Tensor,
     ) -> list[Tensor]:
-        alpha = float(state[0])
-        eps = float(state[1])
-        weight_decay = float(state[2])
-        momentum = float(state[3])
-        lr = float(eta)
         n = len(params)
         steps: list[Tensor] = []
         squares: list[Tensor] = []
@@ -315,19 +403,18 @@ class RMSpropUpdate(UpdateRule):
             param = params[j]
             before = param.clone()
             grad = grads[j]
-            if weight_decay != 0:
-                grad = grad.add(param, alpha=weight_decay)
-            square_avg = state[4 + j]
-            square_avg.mul_(alpha).addcmul_(grad, grad, value=1 - alpha)
-            avg = square_avg.sqrt()
-            avg = avg.add_(eps)
-            if momentum > 0:
-                buf = state[4 + n + j]
-                buf.mul_(momentum).addcdiv_(grad, avg)
-                param.add_(buf, alpha=-lr)
+            if self.weight_decay != 0:
+                grad = grad.add(param, alpha=self.weight_decay)
+            square_avg = state[3 + j]
+            square_avg.mul_(state[0]).addcmul_(grad, grad, value=1 - self.alpha)
+            avg = square_avg.sqrt().add_(state[1])
+            if self.momentum > 0:
+                buf = state[3 + n + j]
+                buf.mul_(state[2]).addcdiv_(grad, avg)
+                _descend(param, buf, eta)
                 velocities.append(buf.reshape(-1))
             else:
-                param.addcdiv_(grad, avg, value=-lr)
+                _descend_ratio(param, grad, avg, eta, 1.0)
             steps.append((param - before).reshape(-1))
             squares.append(square_avg.reshape(-1))
         return steps + squares + velocities
@@ -343,10 +430,12 @@ class AdamUpdate(UpdateRule):
         v2 ← β₂·v2 + (1 − β₂)·g²
         θ ← θ − (η / (1 − β₁ᵗ)) · m / (√v2 / √(1 − β₂ᵗ) + ε)
 
-    The bias corrections are Python floats (float64), as in torch.optim.
-    Records step_θ, m_θ, v2_θ. State: [β₁, β₂, ε, λ, t, m…, v2…].
+    The bias corrections are Python floats (float64), as in torch.optim; a batch's
+    step size η / (1 − β₁ᵗ) is each member's own. Records step_θ, m_θ, v2_θ.
+    State: [β₂, ε, √(1 − β₂ᵗ), 1 − η·λ (scratch), t, m…, v2…].
     """
 
+    __constants__: ClassVar[list[str]] = ["beta1", "beta2", "weight_decay", "decoupled"]
     name = "adam"
     quantities: tuple[str, ...] = ("step", "m", "v2")
 
@@ -359,13 +448,18 @@ class AdamUpdate(UpdateRule):
         decoupled: bool = False,
     ) -> None:
         super().__init__(param_names)
-        self.hyper = (betas[0], betas[1], eps, weight_decay)
+        self.beta1 = float(betas[0])
+        self.beta2 = float(betas[1])
+        self.eps = float(eps)
+        self.weight_decay = float(weight_decay)
         self.decoupled = decoupled
+        self.hyper = (self.beta1, self.beta2, self.eps, self.weight_decay)
         if decoupled:
             self.name = "adamw"
 
     def initial_state(self, params: list[Tensor]) -> list[Tensor]:
-        return [*(_scalar(h) for h in self.hyper), _scalar(0.0), *_zeros(params), *_zeros(params)]
+        factors = _factors(params, (self.beta2, self.eps, 1.0, 1.0))
+        return [*factors, _scalar(0.0), *_zeros(params), *_zeros(params)]
 
     def forward(
         self,
@@ -375,18 +469,12 @@ class AdamUpdate(UpdateRule):
         eta: Tensor,
         value: Tensor,
     ) -> list[Tensor]:
-        beta1 = float(state[0])
-        beta2 = float(state[1])
-        eps = float(state[2])
-        weight_decay = float(state[3])
-        state[4].add_(1)
-        step = float(state[4])
-        lr = float(eta)
+        step = float(state[4]) + 1
+        state[4].fill_(step)
         n = len(params)
-        bias_correction1 = 1 - beta1**step
-        bias_correction2 = 1 - beta2**step
-        step_size = lr / bias_correction1
-        bias_correction2_sqrt = bias_correction2**0.5
+        bias_correction1 = 1 - self.beta1**step
+        bias_correction2 = 1 - self.beta2**step
+        bias_correction2_sqrt = state[2].fill_(bias_correction2**0.5)
         steps: list[Tensor] = []
         firsts: list[Tensor] = []
         seconds: list[Tensor] = []
@@ -396,15 +484,16 @@ class AdamUpdate(UpdateRule):
             grad = grads[j]
             exp_avg = state[5 + j]
             exp_avg_sq = state[5 + n + j]
-            if weight_decay != 0:
+            if self.weight_decay != 0:
                 if self.decoupled:
-                    param.mul_(1 - lr * weight_decay)
+                    param.mul_(_decay_factor(eta, param, self.weight_decay, state[3]))
                 else:
-                    grad = grad.add(param, alpha=weight_decay)
-            exp_avg.lerp_(grad, 1 - beta1)
-            exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
-            denom = (exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(eps)
-            param.addcdiv_(exp_avg, denom, value=-step_size)
+                    grad = grad.add(param, alpha=self.weight_decay)
+            exp_avg.lerp_(grad, 1 - self.beta1)
+            exp_avg_sq.mul_(state[0]).addcmul_(grad, grad, value=1 - self.beta2)
+            # (√v2 / √(1 − β₂ᵗ)) + ε in one op, rounded as torch.optim's div then add_
+            denom = torch.addcdiv(state[1], exp_avg_sq.sqrt(), bias_correction2_sqrt)
+            _descend_ratio(param, exp_avg, denom, eta, bias_correction1)
             steps.append((param - before).reshape(-1))
             firsts.append(exp_avg.reshape(-1))
             seconds.append(exp_avg_sq.reshape(-1))
@@ -419,13 +508,21 @@ class ArmijoUpdate(UpdateRule):
     step to θ − η·g with the η that worked, and start the next iteration from
     2η (at most MAX_ETA). After ARMIJO_MAX_HALVINGS halvings it takes the η
     reached. The objective is evaluated at each trial point (the rule holds the
-    chunk's objective module); f and ‖g‖² are compared as Python floats.
-    The first trial η is the run's η.
+    chunk's objective module); f, ‖g‖², η and the test are float64 on the CPU,
+    the doubles a Python loop would compare. The first trial η is the η of the
+    first step (the run's η; a batch's, each member's own).
+
+    A batch searches per member: each member halves its own η until its own
+    condition holds (f and ‖g‖² are its own sums), every member's trial point is
+    evaluated in one call of the (batched) objective, a member that has accepted
+    keeps its η, and the search ends when all have accepted (or reached the
+    halvings' limit). A run is the same computation with 0-d quantities.
 
     Records step_θ, then ``eta`` (the η taken) and ``halvings``.
-    State: [c, next trial η].
+    State: [next trial η: 0-d; one per member (M,) once a batch has stepped].
     """
 
+    __constants__: ClassVar[list[str]] = ["c", "max_halvings", "max_eta"]
     name = "armijo"
     quantities: tuple[str, ...] = ("step",)
     singles: tuple[str, ...] = ("eta", "halvings")
@@ -433,12 +530,12 @@ class ArmijoUpdate(UpdateRule):
     def __init__(self, param_names: tuple[str, ...], objective: torch.nn.Module) -> None:
         super().__init__(param_names)
         self.objective = objective
-        self.start_eta = -1.0
-        self.max_halvings = ARMIJO_MAX_HALVINGS
+        self.c = ARMIJO_C
+        self.max_halvings = float(ARMIJO_MAX_HALVINGS)
         self.max_eta = MAX_ETA
 
     def initial_state(self, params: list[Tensor]) -> list[Tensor]:
-        return [_scalar(ARMIJO_C), _scalar(self.start_eta)]
+        return [_scalar(-1.0)]  # no trial yet: the first takes the step's η
 
     def forward(
         self,
@@ -448,32 +545,41 @@ class ArmijoUpdate(UpdateRule):
         eta: Tensor,
         value: Tensor,
     ) -> list[Tensor]:
-        c = float(state[0])
-        lr = float(state[1])
-        if lr <= 0:
-            lr = float(eta)
-        f0 = float(value.sum())
-        norm2 = 0.0
+        cpu = torch.device("cpu")
+        double = torch.float64
+        trial = state[0]
+        given = eta.to(device=cpu, dtype=double)
+        lr = torch.where(trial > 0, trial, given)
+        f0 = _each(value, eta).to(device=cpu, dtype=double)
+        norm2 = torch.zeros_like(f0)
         before: list[Tensor] = []
         for j in range(len(params)):
-            norm2 += float((grads[j].double() * grads[j].double()).sum())
+            g = grads[j].to(device=cpu, dtype=double)
+            norm2 = norm2 + _each(g * g, eta)
             before.append(params[j].clone())
-        halvings = 0
+        halvings = torch.zeros_like(lr)
+        accepted = torch.zeros_like(lr, dtype=torch.bool)
         while True:
             for j in range(len(params)):
-                torch.sub(before[j], grads[j], alpha=lr, out=params[j])
-            trial, _ = self.objective(params)
-            f1 = float(trial.sum())
-            if f1 <= f0 - c * lr * norm2 or halvings >= self.max_halvings:
+                param = params[j]
+                scale = member_eta(lr.to(device=param.device, dtype=param.dtype), param)
+                torch.sub(before[j], grads[j] * scale, out=param)
+            f1 = _each(self.objective(params)[0], eta).to(device=cpu, dtype=double)
+            accepted = accepted | (f1 <= f0 - self.c * lr * norm2)
+            accepted = accepted | (halvings >= self.max_halvings)
+            if bool(accepted.all()):
                 break
-            lr = lr / 2
-            halvings += 1
-        state[1].fill_(min(2 * lr, self.max_eta))
+            lr = torch.where(accepted, lr, lr / 2)
+            halvings = torch.where(accepted, halvings, halvings + 1)
+        if trial.shape != lr.shape:
+            trial.resize_(lr.shape)
+        trial.copy_(torch.clamp(2 * lr, max=self.max_eta))
         steps: list[Tensor] = []
         for j in range(len(params)):
             steps.append((params[j] - before[j]).reshape(-1))
         like = params[0]
-        steps.append(torch.tensor([lr, float(halvings)], dtype=like.dtype, device=like.device))
+        taken = torch.stack([lr, halvings], -1).reshape(-1)
+        steps.append(taken.to(device=like.device, dtype=like.dtype))
         return steps
 
 
@@ -481,15 +587,19 @@ class ScheduledUpdate(UpdateRule):
     """An optimizer whose η follows a schedule, recording the η used (``eta``).
 
     For every schedule but plateau, η comes from the chunk (Descent.etas,
-    computed by :mod:`solvers.schedules`). Plateau is torch's ReduceLROnPlateau
-    stepped with f after every iteration, inside the chunk, so it reacts at the
-    very next iteration as ``scheduler.step(loss)`` in torch's loop does::
+    computed by :mod:`solvers.schedules`), a run's 0-d or a batch's one per member
+    alike. Plateau is torch's ReduceLROnPlateau, one run's only (its η, best and
+    count are one run's: a batch is refused), stepped with f after every
+    iteration, inside the chunk, so it reacts at the very next iteration as
+    ``scheduler.step(loss)`` in torch's loop does::
 
         if f < best·(1 − 1e-4): best ← f, bad ← 0   else bad ← bad + 1
         if bad > patience: η ← η·factor (when that lowers η by more than 1e-8), bad ← 0
 
     State: [the inner rule's state…, then (plateau) η, best, bad, factor, patience].
     """
+
+    __constants__: ClassVar[list[str]] = ["plateau", "threshold", "eps"]
 
     def __init__(self, inner: UpdateRule, plateau: bool) -> None:
         super().__init__(inner.param_names)
@@ -528,27 +638,32 @@ class ScheduledUpdate(UpdateRule):
     ) -> list[Tensor]:
         k = self.inner_size
         inner_state = state[:k]
-        lr = eta if not self.plateau else state[k]
-        used = float(lr)
-        extras: list[Tensor] = self.inner(params, grads, inner_state, lr, value)
-        if self.plateau:
-            current = float(value.sum())
-            best = float(state[k + 1])
-            bad = float(state[k + 2])
-            factor = float(state[k + 3])
-            patience = float(state[k + 4])
-            if current < best * (1.0 - self.threshold):
-                state[k + 1].fill_(current)
-                bad = 0.0
-            else:
-                bad += 1
-            if bad > patience:
-                new_lr = max(used * factor, 0.0)
-                if used - new_lr > self.eps:
-                    lr.fill_(new_lr)
-                bad = 0.0
-            state[k + 2].fill_(bad)
         like = params[0]
+        if not self.plateau:
+            extras: list[Tensor] = self.inner(params, grads, inner_state, eta, value)
+            extras.append(eta.reshape(-1).to(device=like.device, dtype=like.dtype))
+            return extras
+        if eta.dim() != 0:
+            raise RuntimeError("the plateau schedule steps one run's η, not a batch's")
+        lr = state[k]
+        used = float(lr)
+        extras = self.inner(params, grads, inner_state, lr, value)
+        current = float(value.sum())
+        best = float(state[k + 1])
+        bad = float(state[k + 2])
+        factor = float(state[k + 3])
+        patience = float(state[k + 4])
+        if current < best * (1.0 - self.threshold):
+            state[k + 1].fill_(current)
+            bad = 0.0
+        else:
+            bad += 1
+        if bad > patience:
+            new_lr = max(used * factor, 0.0)
+            if used - new_lr > self.eps:
+                lr.fill_(new_lr)
+            bad = 0.0
+        state[k + 2].fill_(bad)
         extras.append(torch.tensor([used], dtype=like.dtype, device=like.device))
         return extras
 
@@ -600,11 +715,9 @@ def make_rule(
     """The update rule of ``choice``, recording one column per scalar parameter
     (named after ``param_names``) per quantity; under a schedule other than
     constant, wrapped to record η (and, for plateau, to schedule it).
-    ``eta`` is the run's first η (armijo's first trial; plateau's start);
+    ``eta`` is the run's first η (plateau's start: its η lives in the rule's state);
     ``objective`` the chunk's objective module (armijo evaluates it)."""
     rule = _optimizer_rule(choice, param_names, objective)
-    if isinstance(rule, ArmijoUpdate):
-        rule.start_eta = eta
     if schedule is None or schedule.name == "constant":
         return rule
     wrapped = ScheduledUpdate(rule, schedule.name == "plateau")

@@ -20,8 +20,11 @@ from quick import grid, slow_except
 
 import solvers.descent as descent_module
 from solvers.descent import Descent
+from solvers.engine import MembersOf, StepChunk, compile_chunk
+from solvers.history import Layout
 from solvers.optimizers import OPTIMIZERS, OptimizerChoice, ScheduleChoice
 from solvers.runs import RunSettings
+from solvers.schedules import EtaSchedule
 from solvers.updates import ARMIJO_C, PlainUpdate, make_rule
 
 ITERATIONS = 1000
@@ -286,3 +289,175 @@ def test_explain_step_speaks_the_optimizers_terms(problems, name):
     assert words.get(name, "step") in text
     last = explain_step(choice, rows[3], None, descent.layout.columns, ("w0", "w1", "b"), 1e-3, 3)
     assert "→" in last
+
+
+# A compare's batch (solvers.compare): every parameter and buffer has a leading member
+# dimension, η one value per member. Each member must follow its own run.
+
+BATCHED = [
+    OptimizerChoice("plain"),
+    *CHOICES,
+    OptimizerChoice("rmsprop", {"momentum": 0.9}),
+]
+MEMBER_ETAS = {"plain-like": [1e-4, 5e-4, 2e-3], "adaptive": [1e-3, 1e-2, 5e-2]}
+
+
+def _member_etas(name: str) -> list[float]:
+    plain_like = name in ("plain", "momentum", "nesterov")
+    return MEMBER_ETAS["plain-like" if plain_like else "adaptive"]
+
+
+def _flat(params: list[torch.Tensor], members: int | None = None) -> np.ndarray:
+    shape = [-1] if members is None else [members, -1]
+    return torch.cat([p.detach().reshape(shape) for p in params], -1).numpy().copy()
+
+
+def _alone(problem, choice, eta, iterations, schedule=None, etas=None):
+    """The rule called in a loop, one run: its parameters before each step and extras."""
+    objective = problem.objective_on(torch.device("cpu"))
+    names = problem.spec.param_names
+    rule = make_rule(choice, names, schedule=schedule, eta=eta, objective=objective)
+    params = problem.make_params(problem.start_values(None, 0), torch.device("cpu"))
+    state = rule.initial_state(params)
+    rows, extras = [], []
+    for i in range(iterations):
+        value, _ = objective(params)
+        grads = list(torch.autograd.grad([value], params))
+        rows.append(_flat(params))
+        step_eta = torch.tensor(eta if etas is None else etas[i], dtype=torch.float64)
+        with torch.no_grad():
+            done = rule(params, grads, state, step_eta, value)
+        extras.append(torch.cat(done).numpy().copy() if done else np.zeros(0))
+    return np.array(rows), np.array(extras)
+
+
+def _together(problem, choice, etas, iterations, shape, schedule=None, per_step=None):
+    """The same rule on a batch: params (M, …) stacked from the members' starts, each
+    member's gradient by the unbatched objective (isolating the rule), η (M, 1, …)."""
+    objective = problem.objective_on(torch.device("cpu"))
+    names = problem.spec.param_names
+    members = len(etas)
+    trial = MembersOf(objective)
+    rule = make_rule(choice, names, schedule=schedule, eta=etas[0], objective=trial)
+    one = problem.make_params(problem.start_values(None, 0), torch.device("cpu"))
+    params = [p.detach().unsqueeze(0).repeat([members] + [1] * p.dim()) for p in one]
+    state = rule.initial_state(params)
+    rows, extras = [], []
+    for i in range(iterations):
+        grads, values = [], []
+        for m in range(members):
+            mine = [p[m].detach().clone().requires_grad_(True) for p in params]
+            value, _ = objective(mine)
+            grads.append(torch.autograd.grad([value], mine))
+            values.append(value.detach())
+        stacked = [torch.stack([g[j] for g in grads]) for j in range(len(params))]
+        rows.append(_flat(params, members))
+        now = etas if per_step is None else [e[i] for e in per_step]
+        eta = torch.tensor(now, dtype=torch.float32).reshape(shape)
+        with torch.no_grad():
+            done = rule(params, stacked, state, eta, torch.stack(values))
+        columns = [d.reshape(members, -1) for d in done]
+        extras.append(torch.cat(columns, -1).numpy().copy() if done else np.zeros((members, 0)))
+    return np.array(rows), np.array(extras)
+
+
+@pytest.mark.parametrize("choice", BATCHED, ids=lambda c: c.describe())
+def test_each_member_of_a_batch_follows_its_run_alone(problems, choice):
+    """1,000 float32 iterations on chapter 3, η (M, 1, 1): each member's parameters
+    are its run's (η a 0-d float64) within 1e-6 relative, and bit for bit its run
+    with η rounded to float32, as the batch holds it (Adam's η / (1 − β₁ᵗ) differs
+    in the last bit otherwise). Recorded columns follow: a step within 1e-6 of the
+    parameters (it is their difference), the state within 1e-6 of its column's
+    largest value (made of gradients, which on chapter 3 are differences of nearly
+    equal sums)."""
+    problem = problems["3"]
+    etas = _member_etas(choice.name)
+    rows, extras = _together(problem, choice, etas, ITERATIONS, (-1, 1, 1))
+    for m, eta in enumerate(etas):
+        alone, alone_extras = _alone(problem, choice, eta, ITERATIONS)
+        assert max_relative_difference(rows[:, m], alone) <= 1e-6, (m, eta)
+        if choice.name in ("adam", "adamw"):
+            rounded, _ = _alone(problem, choice, float(np.float32(eta)), ITERATIONS)
+            assert np.array_equal(rows[:, m], rounded), (m, eta)
+        else:
+            assert np.array_equal(rows[:, m], alone), (m, eta)
+        if alone_extras.size:
+            scale = np.abs(alone_extras).max(axis=0)
+            scale[: alone.shape[1]] = np.abs(alone).max()  # step_θ columns
+            assert np.all(np.abs(extras[:, m] - alone_extras) <= 1e-6 * scale), (m, eta)
+
+
+@pytest.mark.parametrize("name", ["plain", "adam"])
+def test_a_batch_takes_eta_as_one_value_per_member(problems, name):
+    """η as (M,), as a compare's chunk passes it: the same as (M, 1, 1)."""
+    problem = problems["3"]
+    choice = OptimizerChoice(name)
+    etas = _member_etas(name)
+    column = _together(problem, choice, etas, 100, (-1, 1, 1))
+    flat = _together(problem, choice, etas, 100, (-1,))
+    assert np.array_equal(column[0], flat[0]) and np.array_equal(column[1], flat[1])
+
+
+def test_a_batch_takes_a_schedule_per_member(problems):
+    """A scheduled η passes through batched: each member's own cosine, recorded."""
+    problem = problems["3"]
+    etas = _member_etas("adam")
+    schedule = ScheduleChoice("cosine")
+    per_step = [EtaSchedule(schedule, eta, 300).etas(0, 300) for eta in etas]
+    choice = OptimizerChoice("adam")
+    rows, extras = _together(problem, choice, etas, 300, (-1,), schedule, per_step)
+    for m, eta in enumerate(etas):
+        alone, _ = _alone(problem, choice, eta, 300, schedule, per_step[m])
+        assert max_relative_difference(rows[:, m], alone) <= 1e-6
+        assert np.array_equal(extras[:, m, -1], np.array(per_step[m], dtype=np.float32))
+
+
+def test_plateau_refuses_a_batch(problems):
+    """Plateau's η, best and count are one run's: a batch is refused, not stepped."""
+    plateau = ScheduleChoice("plateau")
+    with pytest.raises(RuntimeError, match="plateau"):
+        _together(problems["3"], OptimizerChoice("adam"), [1e-3, 1e-2], 2, (-1,), plateau)
+
+
+def test_armijo_searches_each_member_on_its_own(problems):
+    """Each member halves its own η from its own start (η exact in float32 here, so
+    the trial ηs are the same doubles) until its own Armijo condition holds."""
+    problem = problems["3"]
+    etas = [1.0, 2.0**-4, 2.0**-12]
+    choice = OptimizerChoice("armijo")
+    rows, extras = _together(problem, choice, etas, 300, (-1,))
+    for m, eta in enumerate(etas):
+        alone, alone_extras = _alone(problem, choice, eta, 300)
+        assert max_relative_difference(rows[:, m], alone) <= 1e-6
+        assert np.array_equal(extras[:, m, -2:], alone_extras[:, -2:])  # η taken, halvings
+    halvings = extras[:, :, -1]
+    assert halvings[0, 0] > 0 and halvings[0, 2] == 0  # η = 1 halved, η = 2⁻¹² not
+
+
+@pytest.mark.parametrize("name", [n for n in OPTIMIZERS if n != "plain"])
+def test_a_compiled_batched_chunk_equals_the_eager_one(problems, name):
+    """The rules script into a chunk with batched params, rows (n, M, width), η (n, M)."""
+    problem = problems["3"]
+    objective = MembersOf(problem.objective_on(torch.device("cpu")))
+    etas = _member_etas(name)
+    members = len(etas)
+    rule = make_rule(OptimizerChoice(name), problem.spec.param_names, objective=objective)
+    layout = Layout.of(problem.spec, rule.extra_names)
+    one = problem.make_params(problem.start_values(None, 0), torch.device("cpu"))
+    eager = StepChunk(objective, rule, layout.base_width)
+    compiled = compile_chunk(StepChunk(objective, rule, layout.base_width))
+    assert compiled.compiled, compiled.why_eager
+    outs = []
+    for module in (eager, compiled.module):
+        params = [
+            p.detach().unsqueeze(0).repeat([members] + [1] * p.dim()).requires_grad_(True)
+            for p in one
+        ]
+        state = rule.initial_state(params)
+        out = torch.empty(200, members, layout.width)
+        step_etas = torch.tensor(etas).expand(200, members)
+        cancel = torch.zeros(1, dtype=torch.bool)
+        for first in range(0, 200, 50):
+            module(params, state, step_etas[first:], out[first : first + 50], cancel)
+        outs.append(out)
+    assert torch.equal(outs[0], outs[1])
