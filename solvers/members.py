@@ -63,13 +63,6 @@ class CompareSettings:
             raise SettingError("eta", "repeats a member; expected each η and optimizer once")
         for member in self.members:
             check_eta(float(member.eta))
-            if member.optimizer.name == "armijo" and len(self.members) > 1:
-                # armijo's line search takes a different number of trial points per member
-                raise SettingError(
-                    "optimizer",
-                    "armijo runs alone (its line search tries each member's points "
-                    "separately); expected it as the only member, or use gdlab run",
-                )
         check_whole("iterations", self.iterations, 1, MAX_ITERATIONS)
         if self.dtype not in DTYPES:
             raise SettingError(
