@@ -92,9 +92,11 @@ class LinearRegression(Objective):
 
     @torch.jit.export
     def members(self, params: list[Tensor]) -> tuple[Tensor, Tensor]:
-        """The same model on w (M, 1, 2) and b (M, 1): each member's loss and outputs."""
-        y = torch.matmul(params[0], self.x) + params[1].unsqueeze(-1)
-        return torch.sum(self.sample_losses(y), dim=[-2, -1]), y
+        """The same model on w (M, 1, 2) and b (M, 1): each member's loss and outputs,
+        as one (M, 2) × (2, 3) product (the book's ``torch.mm``, one row per member)."""
+        w = params[0].reshape(params[0].size(0), -1)
+        y = torch.mm(w, self.x) + params[1]
+        return torch.sum(self.sample_losses(y), dim=1), y
 
 
 def book_regression() -> LinearRegression:
