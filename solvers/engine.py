@@ -36,7 +36,16 @@ class StepChunk(torch.nn.Module):
         grads = d value / d params                      # backward (autograd)
         out[i, :base] = [params, value, grads, pred]    # record, before the update
         extras = rule(params, grads, state, etas[i], value)  # update, in place, no_grad
-        out[i, base:] = extras                          # what the rule did
+        out[i, base + steps:] = extras                  # what the rule did
+
+    and, once the iterations have run, the step each took (when the rule records
+    ``step_θ``: its quantities start with "step")::
+
+        out[i, base:base + steps] = θ after − θ before  # θ of row i + 1 (or now) − row i's
+
+    one subtraction for the whole chunk instead of a copy and a subtraction per
+    parameter per iteration; the rows hold θ in the run's dtype exactly, so it is
+    the same difference, bit for bit.
 
     One run: ``out`` is (n, width), ``etas`` (n,). A compare's batch of M members
     (:mod:`solvers.compare`): every parameter has a leading member dimension,
@@ -53,6 +62,8 @@ class StepChunk(torch.nn.Module):
         self.rule = rule
         self.base = base
         """Columns recorded before the update (the rest are the rule's extras)."""
+        self.steps = len(rule.param_names) if rule.quantities[:1] == ("step",) else 0
+        """step_θ columns (one per scalar parameter), which the chunk records itself."""
 
     def forward(
         self, params: list[Tensor], state: list[Tensor], etas: Tensor, out: Tensor, cancel: Tensor
@@ -60,15 +71,23 @@ class StepChunk(torch.nn.Module):
         batched = out.dim() == 3
         shape: list[int] = [out.size(1), -1] if batched else [-1]
         width = out.size(-1)
+        own = self.base + self.steps  # where the rule's own extras start
         whole_row = self.base == width
+        with torch.no_grad():
+            # views made once (view, never a copy): they see every in-place update
+            flat: list[Tensor] = [p.view(shape) for p in params]
+        rows = out.unbind(0)
+        step_etas = etas.unbind(0)
+        ran = out.size(0)
         for i in range(out.size(0)):
-            if bool(cancel[0]):
-                return i
+            if bool(cancel):
+                ran = i
+                break
             value, pred = self.objective(params)
             total = value.sum() if batched else value
             grads = torch.autograd.grad([total], params)
             with torch.no_grad():
-                parts: list[Tensor] = [p.reshape(shape) for p in params]
+                parts: list[Tensor] = flat.copy()
                 parts.append(value.reshape(shape))
                 found: list[Tensor] = []
                 for g in grads:
@@ -76,16 +95,32 @@ class StepChunk(torch.nn.Module):
                     parts.append(g.reshape(shape))
                     found.append(g)
                 parts.append(pred.reshape(shape))
+                row = rows[i]
                 if whole_row:
-                    torch.cat(parts, -1, out=out[i])
+                    torch.cat(parts, -1, out=row)
                 else:
-                    torch.cat(parts, -1, out=out[i].narrow(-1, 0, self.base))
-                extras = self.rule(params, found, state, etas[i], value)
-                if not whole_row:
+                    torch.cat(parts, -1, out=row.narrow(-1, 0, self.base))
+                extras = self.rule(params, found, state, step_etas[i], value)
+                if own < width:
                     if batched:
                         extras = [e.reshape(shape) for e in extras]
-                    torch.cat(extras, -1, out=out[i].narrow(-1, self.base, width - self.base))
-        return out.size(0)
+                    torch.cat(extras, -1, out=row.narrow(-1, own, width - own))
+        if self.steps > 0 and ran > 0:
+            self._record_steps(flat, out.narrow(0, 0, ran))
+        return ran
+
+    def _record_steps(self, flat: list[Tensor], rows: Tensor) -> None:
+        """step_θ of every row: the next row's θ (the last row: θ now) − the row's θ."""
+        with torch.no_grad():
+            n = rows.size(0)
+            before = rows.narrow(-1, 0, self.steps)
+            taken = rows.narrow(-1, self.base, self.steps)
+            if n > 1:
+                after = before.narrow(0, 1, n - 1)
+                torch.sub(after, before.narrow(0, 0, n - 1), out=taken.narrow(0, 0, n - 1))
+            last = taken[n - 1]
+            torch.cat(flat, -1, out=last)
+            last.sub_(before[n - 1])
 
 
 class MembersOf(torch.nn.Module):

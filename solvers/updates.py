@@ -14,8 +14,10 @@ and carried from chunk to chunk: 0-d tensors first (factors such as μ or β₂ 
 the parameters' dtype and device, counters as float64 on the CPU), then its
 buffers shaped like the parameters (a velocity, running averages). Rules change
 their state in place only. ``extras`` are 1-d tensors recorded in the row after
-the update, under :attr:`UpdateRule.extra_names`. The loop never changes when a
-rule is added.
+the update, under :attr:`UpdateRule.extra_names`, but for the ``step_θ`` columns:
+a rule whose quantities start with "step" has the chunk record them (θ after −
+θ before, from its rows, once per chunk) and returns the rest. The loop never
+changes when a rule is added.
 
 Hyperparameters (μ, β, ε, λ…) are constants of a rule's compiled code, so its
 :attr:`~UpdateRule.cache_key` carries their values: one compiled chunk per set
@@ -41,7 +43,7 @@ CPU), so its trajectory is torch.optim's bit for bit (tests/test_updates.py).
 Recorded columns, one per scalar parameter θ (e.g. ``step_w0``, ``step_w1``,
 ``step_b``), quantity by quantity:
 
-* ``step_θ``: the step actually taken, θ after − θ before;
+* ``step_θ``: the step actually taken, θ after − θ before (recorded by the chunk);
 * ``v_θ``: the velocity (momentum buffer) of momentum, nesterov and rmsprop
   with momentum;
 * ``m_θ``: Adam's running average of g (exp_avg);
@@ -278,12 +280,9 @@ class MomentumUpdate(UpdateRule):
             first = float(state[1]) == 0.0
             if first:
                 state[1].fill_(1.0)
-        n = len(params)
-        steps: list[Tensor] = []
         velocities: list[Tensor] = []
-        for j in range(n):
+        for j in range(len(params)):
             param = params[j]
-            before = param.clone()
             grad = grads[j]
             if self.weight_decay != 0:
                 grad = grad.add(param, alpha=self.weight_decay)
@@ -295,9 +294,8 @@ class MomentumUpdate(UpdateRule):
                     buf.mul_(state[0]).add_(grad, alpha=1 - self.dampening)
                 grad = grad.add(buf, alpha=self.momentum) if self.nesterov else buf
             _descend(param, grad, eta)
-            steps.append((param - before).reshape(-1))
             velocities.append(buf.reshape(-1))
-        return steps + velocities
+        return velocities
 
 
 class AdagradUpdate(UpdateRule):
@@ -334,11 +332,9 @@ class AdagradUpdate(UpdateRule):
         eta: Tensor,
         value: Tensor,
     ) -> list[Tensor]:
-        steps: list[Tensor] = []
         sums: list[Tensor] = []
         for j in range(len(params)):
             param = params[j]
-            before = param.clone()
             grad = grads[j]
             if self.weight_decay != 0:
                 grad = grad.add(param, alpha=self.weight_decay)
@@ -346,9 +342,8 @@ class AdagradUpdate(UpdateRule):
             state_sum.addcmul_(grad, grad, value=1)
             std = state_sum.sqrt().add_(state[0])
             _descend_ratio(param, grad, std, eta, 1.0)
-            steps.append((param - before).reshape(-1))
             sums.append(state_sum.reshape(-1))
-        return steps + sums
+        return sums
 
 
 class RMSpropUpdate(UpdateRule):
@@ -396,12 +391,10 @@ class RMSpropUpdate(UpdateRule):
         value: Tensor,
     ) -> list[Tensor]:
         n = len(params)
-        steps: list[Tensor] = []
         squares: list[Tensor] = []
         velocities: list[Tensor] = []
         for j in range(n):
             param = params[j]
-            before = param.clone()
             grad = grads[j]
             if self.weight_decay != 0:
                 grad = grad.add(param, alpha=self.weight_decay)
@@ -415,9 +408,8 @@ class RMSpropUpdate(UpdateRule):
                 velocities.append(buf.reshape(-1))
             else:
                 _descend_ratio(param, grad, avg, eta, 1.0)
-            steps.append((param - before).reshape(-1))
             squares.append(square_avg.reshape(-1))
-        return steps + squares + velocities
+        return squares + velocities
 
 
 class AdamUpdate(UpdateRule):
@@ -475,12 +467,10 @@ class AdamUpdate(UpdateRule):
         bias_correction1 = 1 - self.beta1**step
         bias_correction2 = 1 - self.beta2**step
         bias_correction2_sqrt = state[2].fill_(bias_correction2**0.5)
-        steps: list[Tensor] = []
         firsts: list[Tensor] = []
         seconds: list[Tensor] = []
         for j in range(n):
             param = params[j]
-            before = param.clone()
             grad = grads[j]
             exp_avg = state[5 + j]
             exp_avg_sq = state[5 + n + j]
@@ -494,10 +484,9 @@ class AdamUpdate(UpdateRule):
             # (√v2 / √(1 − β₂ᵗ)) + ε in one op, rounded as torch.optim's div then add_
             denom = torch.addcdiv(state[1], exp_avg_sq.sqrt(), bias_correction2_sqrt)
             _descend_ratio(param, exp_avg, denom, eta, bias_correction1)
-            steps.append((param - before).reshape(-1))
             firsts.append(exp_avg.reshape(-1))
             seconds.append(exp_avg_sq.reshape(-1))
-        return steps + firsts + seconds
+        return firsts + seconds
 
 
 class ArmijoUpdate(UpdateRule):
@@ -574,13 +563,9 @@ class ArmijoUpdate(UpdateRule):
         if trial.shape != lr.shape:
             trial.resize_(lr.shape)
         trial.copy_(torch.clamp(2 * lr, max=self.max_eta))
-        steps: list[Tensor] = []
-        for j in range(len(params)):
-            steps.append((params[j] - before[j]).reshape(-1))
         like = params[0]
         taken = torch.stack([lr, halvings], -1).reshape(-1)
-        steps.append(taken.to(device=like.device, dtype=like.dtype))
-        return steps
+        return [taken.to(device=like.device, dtype=like.dtype)]
 
 
 class ScheduledUpdate(UpdateRule):

@@ -183,8 +183,50 @@ def test_recorded_step_and_state_are_what_the_optimizer_did(problems):
     step = rows[:, [columns.index(f"step_{n}") for n in ("w0", "w1", "b")]]
     velocity = rows[:, [columns.index(f"v_{n}") for n in ("w0", "w1", "b")]]
     assert np.array_equal(rows[:-1, params] + step[:-1], rows[1:, params])
+    # the chunk records each step as θ after − θ before, in float32, the last too
+    after = np.vstack([rows[1:, params], np.array([descent.current_values()], np.float32)])
+    assert np.array_equal(step, after - rows[:, params])
     assert np.array_equal(velocity[0], rows[0, descent.layout.grads])  # v₀ = g₀
     assert np.allclose(step, -1e-4 * velocity, rtol=1e-3, atol=1e-12)
+
+
+class _StopsAfter(torch.nn.Module):
+    """An objective that raises the chunk's cancel flag on its ``calls``-th call."""
+
+    def __init__(self, objective: torch.nn.Module, cancel: torch.Tensor, calls: int) -> None:
+        super().__init__()
+        self.objective = objective
+        self.cancel = cancel
+        self.left = calls
+
+    def forward(self, params: list[torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+        self.left -= 1
+        if self.left == 0:
+            self.cancel.fill_(True)
+        return self.objective(params)
+
+
+@pytest.mark.parametrize("name", ["momentum", "armijo"])
+def test_a_stopped_chunk_records_the_steps_it_took(problems, name):
+    """Stopped after 3 of 10 iterations: 3 rows, each step θ after − θ before."""
+    problem = problems["3"]
+    cancel = torch.zeros(1, dtype=torch.bool)
+    plain = problem.objective_on(torch.device("cpu"))
+    objective = _StopsAfter(plain, cancel, 3)  # the chunk's (armijo's trials: plain)
+    rule = make_rule(OptimizerChoice(name), problem.spec.param_names, objective=plain)
+    layout = Layout.of(problem.spec, rule.extra_names)
+    params = problem.make_params(problem.start_values(None, 0), torch.device("cpu"))
+    state = rule.initial_state(params)
+    out = torch.full((10, layout.width), float("nan"))
+    etas = torch.full((10,), 1e-4, dtype=torch.float64)
+    chunk = StepChunk(objective, rule, layout.base_width)
+    assert chunk(params, state, etas, out, cancel) == 3
+    rows = out.numpy()
+    step = rows[:3, layout.extras][:, :3]
+    now = torch.cat([p.detach().reshape(-1) for p in params]).numpy()
+    after = np.vstack([rows[1:3, layout.params], now])
+    assert np.array_equal(step, after - rows[:3, layout.params])
+    assert np.isnan(rows[3:]).all()  # rows not run are left alone
 
 
 def armijo_reference(problem, start, eta, iterations):
@@ -366,10 +408,9 @@ def test_each_member_of_a_batch_follows_its_run_alone(problems, choice):
     """1,000 float32 iterations on chapter 3, η (M, 1, 1): each member's parameters
     are its run's (η a 0-d float64) within 1e-6 relative, and bit for bit its run
     with η rounded to float32, as the batch holds it (Adam's η / (1 − β₁ᵗ) differs
-    in the last bit otherwise). Recorded columns follow: a step within 1e-6 of the
-    parameters (it is their difference), the state within 1e-6 of its column's
-    largest value (made of gradients, which on chapter 3 are differences of nearly
-    equal sums)."""
+    in the last bit otherwise). The state the rule returns follows within 1e-6 of
+    its column's largest value (made of gradients, which on chapter 3 are
+    differences of nearly equal sums)."""
     problem = problems["3"]
     etas = _member_etas(choice.name)
     rows, extras = _together(problem, choice, etas, ITERATIONS, (-1, 1, 1))
@@ -383,7 +424,6 @@ def test_each_member_of_a_batch_follows_its_run_alone(problems, choice):
             assert np.array_equal(rows[:, m], alone), (m, eta)
         if alone_extras.size:
             scale = np.abs(alone_extras).max(axis=0)
-            scale[: alone.shape[1]] = np.abs(alone).max()  # step_θ columns
             assert np.all(np.abs(extras[:, m] - alone_extras) <= 1e-6 * scale), (m, eta)
 
 
