@@ -15,7 +15,7 @@ import numpy as np
 from textual_plot.plot_widget import LegendLocation
 
 from tui.display import colour, line_mode
-from tui.widgets.plots import PowerOfTenFormatter, _Plot
+from tui.widgets.plots import PowerOfTenFormatter, _Plot, label_path_axes
 from tui.widgets.series import log_progress, min_max_buckets
 
 POINTS = 1600
@@ -79,12 +79,7 @@ class MembersPathPlot(_Plot):
         self.can_focus = False
 
     def on_mount(self) -> None:
-        if len(self.names) == 1:
-            self.set_xlabel("iteration")
-            self.set_ylabel(self.names[0])
-        else:
-            self.set_xlabel(self.names[0])
-            self.set_ylabel(self.names[1])
+        label_path_axes(self, self.names)
 
     def show(self, paths: Sequence[np.ndarray], optimum: tuple[float, ...] | None) -> None:
         """Plot each member's parameter rows, (n, n_params) each."""

@@ -168,6 +168,16 @@ class ObjectivePlot(_Plot):
         margin.write_text(margin.size.width - 2, 0, legend.markup, TextAlign.RIGHT)
 
 
+def label_path_axes(plot: PlotWidget, names: tuple[str, ...]) -> None:
+    """A path's axes: x against iteration (one parameter), else the second against the first."""
+    if len(names) == 1:
+        plot.set_xlabel("iteration")
+        plot.set_ylabel(names[0])
+    else:
+        plot.set_xlabel(names[0])
+        plot.set_ylabel(names[1])
+
+
 class PathPlot(_Plot):
     """Where the parameters went: x against iteration (one parameter) or x1 against x0."""
 
@@ -182,12 +192,7 @@ class PathPlot(_Plot):
         """Drawn as a marker once known (it is computed after torch loads)."""
 
     def on_mount(self) -> None:
-        if len(self.names) == 1:
-            self.set_xlabel("iteration")
-            self.set_ylabel(self.names[0])
-        else:
-            self.set_xlabel(self.names[0])
-            self.set_ylabel(self.names[1])
+        label_path_axes(self, self.names)
 
     def show(self, params: np.ndarray) -> None:
         """Plot the path of rows of parameters (n, 1) or (n, 2)."""

@@ -132,47 +132,15 @@ class SettingsForm(Vertical):
         if self.custom:
             yield from self._field("expr", "f =", spec.expr or "")
         yield from self._field("eta", "η", str(spec.eta))
-        with Horizontal(classes="field"):
-            yield Label("optimizer", classes="field-label")
-            yield Select(
-                [(name, name) for name in OPTIMIZERS],
-                value="plain",
-                allow_blank=False,
-                compact=True,
-                id="optimizer",
-            )
+        yield from self._select("optimizer", OPTIMIZERS, "plain")
         yield Static(OPTIMIZER_SUMMARY["plain"], id="optimizer-summary")
         yield from self._knobs(KNOB_NAMES)
-        with Horizontal(classes="field"):
-            yield Label("schedule", classes="field-label")
-            yield Select(
-                [(name, name) for name in SCHEDULES],
-                value="constant",
-                allow_blank=False,
-                compact=True,
-                id="schedule",
-            )
+        yield from self._select("schedule", SCHEDULES, "constant")
         yield Static("", id="schedule-error", classes="field-error -empty")
         yield from self._knobs(SCHEDULE_KNOB_NAMES)
         yield from self._field("iterations", "iterations", str(spec.iterations))
-        with Horizontal(classes="field"):
-            yield Label("device", classes="field-label")
-            yield Select(
-                [(name, name) for name in self._devices],
-                value="auto",
-                allow_blank=False,
-                compact=True,
-                id="device",
-            )
-        with Horizontal(classes="field"):
-            yield Label("dtype", classes="field-label")
-            yield Select(
-                [(name, name) for name in DTYPES],
-                value="float32",
-                allow_blank=False,
-                compact=True,
-                id="dtype",
-            )
+        yield from self._select("device", self._devices, "auto")
+        yield from self._select("dtype", DTYPES, "float32")
         if "seed" in self._parsers:
             yield from self._field("seed", "seed", "", placeholder="random")
         start = (
@@ -192,6 +160,19 @@ class SettingsForm(Vertical):
                 yield Label(name, classes="field-label")
                 yield OrderedInput("", id=f"knob-{name}", compact=True)
             yield Static("", id=f"knob-{name}-error", classes="field-error -empty")
+
+    @staticmethod
+    def _select(name: str, options: Iterable[str], value: str) -> ComposeResult:
+        """A labelled choice (optimizer, schedule, device, dtype), its id its label."""
+        with Horizontal(classes="field"):
+            yield Label(name, classes="field-label")
+            yield Select(
+                [(option, option) for option in options],
+                value=value,
+                allow_blank=False,
+                compact=True,
+                id=name,
+            )
 
     def _field(self, name: str, label: str, value: str, *, placeholder: str = "") -> ComposeResult:
         with Horizontal(classes="field"):
