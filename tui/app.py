@@ -25,6 +25,7 @@ from tui.messages import SolverFailed, SolverReady
 from tui.run_controller import cancel_all
 from tui.screens.chapter import ChapterScreen
 from tui.screens.help import HelpScreen
+from tui.shared_css import SharedStylesheet
 from tui.solver_state import SolverState, SolverStatus
 
 CHAPTER_KEYS = Binding.Group("Chapter", compact=True)
@@ -64,6 +65,8 @@ class GdlabApp(App[None]):
     def __init__(self, start_chapter: str = "1") -> None:
         super().__init__()
         self.start_chapter = start_chapter
+        # parsed CSS kept for the process: Textual parses it all twice on start
+        self.stylesheet = SharedStylesheet(variables=self.get_css_variables())
 
     def on_mount(self) -> None:
         if plain():

@@ -74,6 +74,16 @@ def _warm_imports() -> None:
             importlib.import_module(name)
 
 
+def _warm_css() -> None:
+    """Parse the CSS an app parses on start, and every imported widget's, once here:
+    a tab's app then finds it parsed (tui/shared_css.py)."""
+    from tui.app import GdlabApp
+    from tui.shared_css import warm
+
+    with contextlib.suppress(Exception):  # an app that cannot parse its CSS says so itself
+        warm(GdlabApp())
+
+
 def _reseed() -> None:
     """Fresh random state in a child: forked generators would repeat each other."""
     import random
@@ -211,6 +221,7 @@ def zygote(control_fd: int, spares_wanted: int = SPARES) -> None:
     # stops, closes its end of the socket, and this process then ends its apps.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _warm_imports()
+    _warm_css()
     gc.collect()
     gc.freeze()
     children: set[int] = set()
