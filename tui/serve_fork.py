@@ -57,7 +57,8 @@ def _warm_imports() -> None:
     import tui.launch  # noqa: F401
 
     with contextlib.suppress(ImportError):
-        import numpy  # noqa: F401
+        import numpy
+        import numpy.random  # noqa: F401  (a child reseeds it before its first frame)
         import torch  # noqa: F401
     for package_name in PACKAGES_TO_WARM:
         try:
@@ -72,6 +73,9 @@ def _warm_imports() -> None:
     for name in ("textual.widgets._markdown", "textual_plot"):
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
+    from rich.cells import cell_len
+
+    cell_len("⭘")  # the header's icon: loads rich's table of character widths, once
 
 
 def _warm_css() -> None:
