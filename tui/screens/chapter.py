@@ -39,6 +39,11 @@ MIN_HEIGHT = 20
 """Below this size the screen cannot show its controls, status and table: it says so."""
 
 
+def _phase_class(phase: Phase) -> str:
+    """The screen's CSS class in ``phase`` (app.tcss styles the status by it)."""
+    return f"-{phase.name.lower()}"
+
+
 class ChapterScreen(TeachingKeys):
     """A problem: formula, facts, fields, and the live table and plots of its run."""
 
@@ -61,7 +66,9 @@ class ChapterScreen(TeachingKeys):
         self.controls_mounted = False
         """Fields, buttons, progress bar and footer are mounted (see mount_controls)."""
         self._solver = SolverState()
-        self._shown_phase: Phase | None = None
+        # the phase's class from the start: adding it at mount would restyle the screen
+        self._shown_phase: Phase = self.controller.phase
+        self.add_class(_phase_class(self.controller.phase), update=False)
 
     @property
     def live(self) -> LiveView | None:
@@ -157,11 +164,12 @@ class ChapterScreen(TeachingKeys):
     def on_resize(self, event: events.Resize) -> None:
         """Small terminals narrow the controls and drop the plots; too small ones say so."""
         width, height = event.size
-        self.set_class(width < 110, "-narrow")
-        self.set_class(height < 32, "-short")
-        self._show_regime()
         too_small = width < MIN_WIDTH or height < MIN_HEIGHT
-        self.set_class(too_small, "-too-small")
+        # one restyle of the screen for the three, not one each
+        self.update_classes(
+            {"-narrow": width < 110, "-short": height < 32, "-too-small": too_small}
+        )
+        self._show_regime()
         if too_small:
             self.query_one("#too-small", Static).update(
                 f"gdlab needs a terminal of at least {MIN_WIDTH}×{MIN_HEIGHT}; "
@@ -274,7 +282,7 @@ class ChapterScreen(TeachingKeys):
         if phase is not self._shown_phase:
             self._shown_phase = phase
             for name in Phase:
-                self.set_class(phase is name, f"-{name.name.lower()}")
+                self.set_class(phase is name, _phase_class(name))
             self.refresh_bindings()  # the footer shows the keys that work in this phase
         if self.controls_mounted:
             count = controller.count
