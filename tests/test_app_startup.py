@@ -9,6 +9,7 @@ fields exist.
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from app_helpers import wait_until
@@ -18,6 +19,7 @@ import tui.app
 from tui.app import GdlabApp
 from tui.run_controller import Phase
 from tui.screens.chapter import ChapterScreen
+from tui.solver_state import SolverStatus
 
 
 class NoControlsYet(GdlabApp):
@@ -93,3 +95,17 @@ async def test_a_chapter_opened_after_the_first_frame_has_its_fields_at_once() -
         assert isinstance(screen, ChapterScreen)
         assert screen.controls_mounted
         assert screen.query_one("#iterations", Input).value == "10"
+
+
+async def test_the_collector_paused_for_the_start_is_on_again_after_the_first_frame() -> None:
+    """tui.launch turns garbage collection off while the app imports and composes."""
+    gc.disable()
+    try:
+        app = GdlabApp(collect_after_first_frame=True)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_until(pilot, lambda: app.first_frame_shown, "the first frame")
+            assert gc.isenabled()
+            # leave once torch has loaded: quitting while the fields mount is another story
+            await wait_until(pilot, lambda: app.solver.status is not SolverStatus.LOADING, "torch")
+    finally:
+        gc.enable()
