@@ -12,14 +12,13 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
-from app_helpers import wait_until
+from app_helpers import first_screen, wait_until
 from textual.widgets import Footer, Input, ProgressBar, Select
 
 import tui.app
 from tui.app import GdlabApp
 from tui.run_controller import Phase
 from tui.screens.chapter import ChapterScreen
-from tui.solver_state import SolverStatus
 
 
 class NoControlsYet(GdlabApp):
@@ -105,7 +104,7 @@ async def test_the_collector_paused_for_the_start_is_on_again_after_the_first_fr
         async with app.run_test(size=(120, 40)) as pilot:
             await wait_until(pilot, lambda: app.first_frame_shown, "the first frame")
             assert gc.isenabled()
-            # leave once torch has loaded: quitting while the fields mount is another story
-            await wait_until(pilot, lambda: app.solver.status is not SolverStatus.LOADING, "torch")
+            # leave once the table and plots are up: quitting while they mount is another story
+            await first_screen(pilot)
     finally:
         gc.enable()
