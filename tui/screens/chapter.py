@@ -69,6 +69,7 @@ class ChapterScreen(TeachingKeys):
         # the phase's class from the start: adding it at mount would restyle the screen
         self._shown_phase: Phase = self.controller.phase
         self.add_class(_phase_class(self.controller.phase), update=False)
+        self._resumed = False
 
     @property
     def live(self) -> LiveView | None:
@@ -176,7 +177,13 @@ class ChapterScreen(TeachingKeys):
                 f"this one is {width}×{height}. Enlarge it, or press q to quit."
             )
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        if not self._resumed:
+            # Textual restyles the whole screen at every resume. The first comes just after
+            # mounting, every widget styled already: that restyle was ~12 ms before the first
+            # frame. (This handler runs before Screen's own, which reads the flag.)
+            self._resumed = True
+            event.refresh_styles = False
         if isinstance(self.focused, Input):
             self.action_leave_field()
 
