@@ -15,9 +15,8 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Header, Input, ProgressBar, Static
+from textual.widgets import Button, Header, Input, Static
 
-from solvers.runs import RunSettings
 from solvers.specs import ProblemSpec, spec_of
 from tui.messages import RunEnded, RunFailed, RunProgress, RunStarted
 from tui.run_controller import KEYS, Phase, RunController
@@ -27,10 +26,12 @@ from tui.widgets.live_slot import LiveSlot
 from tui.widgets.problem_facts import ProblemFacts
 from tui.widgets.regime_line import RegimeLine
 from tui.widgets.run_status import RunStatus
-from tui.widgets.settings_form import SettingsForm
 from tui.widgets.step_detail import StepDetail
 
 if TYPE_CHECKING:
+    from textual.widgets import Footer, ProgressBar
+
+    from solvers.runs import RunSettings
     from solvers.view import RunView
     from tui.widgets.live_view import LiveView
 
@@ -99,10 +100,14 @@ class ChapterScreen(TeachingKeys):
                 yield LiveSlot(id="live-slot")
         yield Static("", id="too-small")
         if controls_now:
-            yield Footer(compact=True, show_command_palette=False)
+            yield self._footer()
         self.controls_mounted = controls_now
 
+    # The controls' widgets and modules (fields, optimizers, progress bar, footer) are
+    # imported when the controls are mounted: after the first frame, on the first screen.
     def _controls(self) -> ComposeResult:
+        from tui.widgets.settings_form import SettingsForm
+
         yield SettingsForm(self.spec, self._solver.devices, id="form")
         with Horizontal(id="buttons"):
             yield Button("Run (r)", id="run", variant="success", compact=True)
@@ -110,8 +115,15 @@ class ChapterScreen(TeachingKeys):
         yield StepDetail("", id="step-detail")
 
     def _progress_bar(self) -> ProgressBar:
+        from textual.widgets import ProgressBar
+
         # no ETA from the bar: it would count down while paused; the status has one
         return ProgressBar(id="progress", show_eta=False)
+
+    def _footer(self) -> Footer:
+        from textual.widgets import Footer
+
+        return Footer(compact=True, show_command_palette=False)
 
     async def mount_controls(self) -> None:
         """Mount the fields, buttons, progress bar and footer, once the app's first
@@ -123,7 +135,7 @@ class ChapterScreen(TeachingKeys):
         self.controls_mounted = True
         await self.query_one("#fields").mount_compose(self._controls())
         await self.query_one("#progress-row").mount(self._progress_bar())
-        await self.mount(Footer(compact=True, show_command_palette=False))
+        await self.mount(self._footer())
         self.refresh_bindings()  # the footer lists the keys when bindings change: now
         self._run_changed()
 
@@ -151,6 +163,8 @@ class ChapterScreen(TeachingKeys):
         if problem is None:
             return
         facts.show(problem.facts)
+        from tui.widgets.settings_form import SettingsForm  # not before the first frame
+
         for form in self.query(SettingsForm):
             form.set_devices(state.devices)
         self.query_one(LiveSlot).ensure(self.spec)
@@ -223,6 +237,8 @@ class ChapterScreen(TeachingKeys):
         if self._solver.status is SolverStatus.FAILED:
             self.notify("torch could not be loaded; runs are off.", severity="error")
             return None
+        from tui.widgets.settings_form import SettingsForm
+
         settings = self.query_one(SettingsForm).read()
         if settings is None:
             self.app.bell()
@@ -292,6 +308,8 @@ class ChapterScreen(TeachingKeys):
                 self.set_class(phase is name, _phase_class(name))
             self.refresh_bindings()  # the footer shows the keys that work in this phase
         if self.controls_mounted:
+            from textual.widgets import ProgressBar
+
             count = controller.count
             progress = self.query_one(ProgressBar)
             if phase is Phase.IDLE:
