@@ -3,10 +3,11 @@
 Started as textual-serve does it, every tab would start a Python that imports
 Textual, the app and torch anew: about 1.5 s of CPU and 250 MB a tab, so a class
 of 30 opening the page together waited tens of seconds on a 2-core server. Here
-one process (the *zygote*) imports all of that once, runs no torch operation and
-starts no thread, freezes what it imported out of the garbage collector's reach
-(``gc.freeze()``), and then forks a child per tab. A child shares the imported
-pages with the zygote until it writes to them.
+one process (the *zygote*) imports all of that once, parses every stylesheet an
+app will need (tui/shared_css.py), runs no torch operation and starts no thread,
+freezes what it made out of the garbage collector's reach (``gc.freeze()``), and
+then forks a child per tab. A child shares those pages with the zygote until it
+writes to them, and imports and parses nothing before its first frame.
 
 Protocol, over a Unix socket pair the web server created: the server sends one
 JSON line ``{"columns": W, "rows": H}`` with the tab's three pipe ends (the app's
