@@ -71,7 +71,8 @@ def _warm_imports() -> None:
                 continue
             with contextlib.suppress(Exception):
                 importlib.import_module(module.name)
-    for name in ("textual.widgets._markdown", "textual_plot"):
+    # imported lazily by the app: the help screen, the plots, the controls' progress bar
+    for name in ("textual.widgets._markdown", "textual_plot", "textual.widgets._progress_bar"):
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
     from rich.cells import cell_len
