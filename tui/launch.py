@@ -71,21 +71,16 @@ def launch_app() -> int:
         from rich.console import Console
 
         from tui.app import GdlabApp
-    except BaseException:
-        if collecting:
-            gc.enable()
-        raise
 
-    # What exists now (textual's modules, classes and tables) lives as long as the
-    # process: keep the collector from walking it again. Without this, a full
-    # collection (~50 ms here) fell just before the first frame.
-    gc.freeze()
-    app = GdlabApp(collect_after_first_frame=collecting)
-    # Textual prints a crash's traceback on this console once the terminal is back:
-    # keep it for the log file instead, and say one line.
-    errors = io.StringIO()
-    app.error_console = Console(file=errors, markup=False, highlight=False, width=120)
-    try:
+        # What exists now (textual's modules, classes and tables) lives as long as the
+        # process: keep the collector from walking it again. Without this, a full
+        # collection (~50 ms here) fell just before the first frame.
+        gc.freeze()
+        app = GdlabApp(collect_after_first_frame=collecting)
+        # Textual prints a crash's traceback on this console once the terminal is back:
+        # keep it for the log file instead, and say one line.
+        errors = io.StringIO()
+        app.error_console = Console(file=errors, markup=False, highlight=False, width=120)
         with signal_handlers(_exit_on_signal(app)):  # type: ignore[arg-type]
             app.run()
     finally:
