@@ -34,6 +34,14 @@ def test_over_ssh_the_default_is_lower(clean_env):
     assert args.fps == SSH_FPS and os.environ["TEXTUAL_FPS"] == str(SSH_FPS)
 
 
+def test_plain_gdlab_takes_the_ssh_rate_without_a_parser(gdlab, clean_env):
+    """`gdlab` alone skips argparse (start-up time): the rate is the parser's all the same."""
+    clean_env.setenv("SSH_CONNECTION", "10.0.0.2 52000 10.0.0.1 22")
+    result = gdlab()
+    assert result.code == 2 and "not a terminal" in result.err  # stdout is captured here
+    assert os.environ["TEXTUAL_FPS"] == str(SSH_FPS)
+
+
 def test_over_ssh_an_explicit_rate_wins(clean_env):
     clean_env.setenv("SSH_CONNECTION", "10.0.0.2 52000 10.0.0.1 22")
     assert build_parser().parse_args(["--fps", "60"]).fps == 60

@@ -77,3 +77,25 @@ def test_importing_the_app_and_its_screens_loads_no_torch_numpy_or_plots():
         "print([m for m in ('torch', 'numpy', 'textual_plot') if m in sys.modules])\n"
     )
     assert fresh_python(code) == "[]"
+
+
+def test_the_first_frame_leaves_the_runs_modules_and_the_controls_for_later():
+    """What the first frame does not show is imported after it (B4 in `gdlab bench`)."""
+    code = (
+        "import asyncio, os, sys\n"
+        "import tui.app\n"
+        "from tui.app import GdlabApp\n"
+        "later = ('solvers.runs', 'solvers.optimizers', 'tui.widgets.settings_form',\n"
+        "         'textual.widgets._footer', 'textual.widgets._progress_bar', 'torch', 'numpy')\n"
+        "class FirstFrame(GdlabApp):\n"
+        "    CSS_PATH = tui.app.__file__.replace('app.py', 'app.tcss')\n"
+        "    def _after_first_frame(self):\n"
+        "        found = [m for m in later if m in sys.modules]\n"
+        "        os.write(1, repr(found).encode())  # print() goes to Textual's log here\n"
+        "        os._exit(0)\n"
+        "async def main():\n"
+        "    async with FirstFrame().run_test(size=(120, 40)) as pilot:\n"
+        "        await pilot.pause(30)\n"
+        "asyncio.run(main())\n"
+    )
+    assert fresh_python(code) == "[]"

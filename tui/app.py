@@ -8,6 +8,7 @@ screens never register with it.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any, ClassVar
@@ -25,6 +26,7 @@ from tui.messages import SolverFailed, SolverReady
 from tui.run_controller import cancel_all
 from tui.screens.chapter import ChapterScreen
 from tui.screens.help import HelpScreen
+from tui.shared_css import SharedStylesheet
 from tui.solver_state import SolverState, SolverStatus
 
 CHAPTER_KEYS = Binding.Group("Chapter", compact=True)
@@ -71,9 +73,15 @@ class GdlabApp(App[None]):
     solver: reactive[SolverState] = reactive(SolverState)
     """torch and the problems: loading, ready or failed."""
 
-    def __init__(self, start_chapter: str = "1") -> None:
+    def __init__(
+        self, start_chapter: str = "1", *, collect_after_first_frame: bool = False
+    ) -> None:
         super().__init__()
         self.start_chapter = start_chapter
+        self.collect_after_first_frame = collect_after_first_frame
+        """Turn the garbage collector on after the first frame (tui.launch pauses it)."""
+        # parsed CSS kept for the process: Textual parses it all twice on start
+        self.stylesheet = SharedStylesheet(variables=self.stylesheet._variables)
 
     def on_mount(self) -> None:
         if plain():
@@ -89,6 +97,8 @@ class GdlabApp(App[None]):
 
     def _after_first_frame(self) -> None:
         """Let screens mount their fields, then pay for importing torch, off the UI thread."""
+        if self.collect_after_first_frame:
+            gc.enable()
         self.first_frame_shown = True
         self.call_after_refresh(self._load_solver)
 

@@ -1,7 +1,9 @@
 """The ``gdlab`` command: the app with no arguments, ``gdlab run`` headless.
 
 Nothing heavy is imported at module level: ``gdlab`` must draw its first frame
-before torch has loaded, and ``gdlab run --eta abc`` must refuse at once.
+before torch has loaded, and ``gdlab run --eta abc`` must refuse at once. Plain
+``gdlab`` builds no parser and imports none of the run's modules here: the app
+imports what it needs (after tui.launch has paused the garbage collector).
 """
 
 from __future__ import annotations
@@ -15,11 +17,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from solvers.optimizers import KNOB_NAMES, OPTIMIZERS, SCHEDULE_KNOB_NAMES, SCHEDULES
-from solvers.runs import FORMATS, RunSettings
-from solvers.saved_run import read as read_saved_run
-from solvers.saved_run import record
-from solvers.specs import SPECS, ProblemSpec, custom_spec, spec_of
 from solvers.validation import (
     SettingError,
     parse_dtype,
@@ -31,7 +28,6 @@ from solvers.validation import (
     parse_seed,
     parse_start,
 )
-from tui.output import check, open_output
 from tui.process import (  # the exit codes, each documented in the README
     EXIT_DIVERGED,
     EXIT_FAILED,
@@ -48,6 +44,8 @@ from tui.process import (  # the exit codes, each documented in the README
 
 if TYPE_CHECKING:
     from solvers.descent import Descent
+    from solvers.runs import RunSettings
+    from solvers.specs import ProblemSpec
 
 __all__ = [
     "EXIT_DIVERGED",
@@ -143,6 +141,9 @@ def fps_setting(text: str) -> int | None:
 
 def add_run_options(parser: argparse.ArgumentParser) -> None:
     """The options that describe a run: ``gdlab run``'s and ``gdlab code``'s alike."""
+    from solvers.optimizers import OPTIMIZERS, SCHEDULES
+    from solvers.specs import SPECS
+
     parser.add_argument("chapter", nargs="?", help=", ".join(SPECS) + " (or --from FILE)")
     parser.add_argument(
         "--expr", help='your function, for chapter "custom": e.g. "(1-x0)**2 + x1**2"'
@@ -183,6 +184,8 @@ def add_knob_options(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``gdlab`` argument parser; values stay text so our validators can explain them."""
+    from solvers.runs import FORMATS
+
     parser = _Parser(prog="gdlab", description="Learn gradient descent with PyTorch autograd.")
     parser.add_argument("--version", action=_Version, help="print gdlab's version and exit")
     parser.add_argument(
@@ -227,6 +230,11 @@ def settings_from_args(args: argparse.Namespace) -> tuple[ProblemSpec, RunSettin
     With ``--from FILE`` the saved run's settings come first and the options given
     on the command line replace them.
     """
+    from solvers.optimizers import KNOB_NAMES, SCHEDULE_KNOB_NAMES
+    from solvers.runs import FORMATS, RunSettings
+    from solvers.saved_run import read as read_saved_run
+    from solvers.specs import SPECS, spec_of
+
     saved = read_saved_run(args.from_file) if args.from_file is not None else None
     if args.chapter is None and saved is None:
         raise SettingError("chapter", f"is missing; expected one of {', '.join(SPECS)}")
@@ -289,6 +297,8 @@ def _custom(
     args: argparse.Namespace, saved: ProblemSpec | None, base: RunSettings | None
 ) -> tuple[ProblemSpec, tuple[float, ...]]:
     """The spec of ``--expr`` with ``--init`` (the number of values sets the dimension)."""
+    from solvers.specs import custom_spec
+
     text = args.expr if args.expr is not None else (saved.expr if saved else None)
     if text is None:
         raise SettingError("expr", 'is missing; chapter "custom" needs --expr "EXPRESSION"')
@@ -305,6 +315,8 @@ def _custom(
 def check_output(path: str) -> Path:
     """Refuse an --output path that cannot be written, before any work is done
     (the rules are in tui/output.py)."""
+    from tui.output import check
+
     return check(path).path
 
 
@@ -329,6 +341,8 @@ def run_command(args: argparse.Namespace) -> int:
     from solvers.export import make_writer, strided
     from solvers.facts import regime
     from solvers.measures import grad_norm
+    from solvers.saved_run import record
+    from tui.output import open_output
 
     problem = make_problem(spec)  # type: ignore[operator]
     descent = descent_cls(problem, settings)
@@ -384,6 +398,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _dispatch(argv: Sequence[str] | None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
+    if not arguments:  # the app: what the parser would do with no arguments, without it
+        fps_setting("auto")
+        from tui.launch import launch_app
+
+        return launch_app()
     parser = build_parser()
     try:
         args = parser.parse_args(arguments)

@@ -41,11 +41,11 @@ from typing import TYPE_CHECKING, Any
 from textual.dom import DOMNode
 
 from solvers.control import RunControl
-from solvers.runs import Outcome, RunReport, RunSettings
 from solvers.specs import ProblemSpec
 from tui.messages import RunEnded, RunFailed, RunProgress, RunStarted
 
 if TYPE_CHECKING:
+    from solvers.runs import RunReport, RunSettings  # imported with the first run: not at start-up
     from solvers.view import RunView
 
 REFRESH_SECONDS = 0.1
@@ -284,6 +284,8 @@ class RunController:
         self.changed()
 
     def ended(self, message: RunEnded) -> None:
+        from solvers.runs import Outcome
+
         if message.run_id != self.run_id:
             return
         report = message.report

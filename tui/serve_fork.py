@@ -3,10 +3,11 @@
 Started as textual-serve does it, every tab would start a Python that imports
 Textual, the app and torch anew: about 1.5 s of CPU and 250 MB a tab, so a class
 of 30 opening the page together waited tens of seconds on a 2-core server. Here
-one process (the *zygote*) imports all of that once, runs no torch operation and
-starts no thread, freezes what it imported out of the garbage collector's reach
-(``gc.freeze()``), and then forks a child per tab. A child shares the imported
-pages with the zygote until it writes to them.
+one process (the *zygote*) imports all of that once, parses every stylesheet an
+app will need (tui/shared_css.py), runs no torch operation and starts no thread,
+freezes what it made out of the garbage collector's reach (``gc.freeze()``), and
+then forks a child per tab. A child shares those pages with the zygote until it
+writes to them, and imports and parses nothing before its first frame.
 
 Protocol, over a Unix socket pair the web server created: the server sends one
 JSON line ``{"columns": W, "rows": H}`` with the tab's three pipe ends (the app's
@@ -57,7 +58,8 @@ def _warm_imports() -> None:
     import tui.launch  # noqa: F401
 
     with contextlib.suppress(ImportError):
-        import numpy  # noqa: F401
+        import numpy
+        import numpy.random  # noqa: F401  (a child reseeds it before its first frame)
         import torch  # noqa: F401
     for package_name in PACKAGES_TO_WARM:
         try:
@@ -69,9 +71,23 @@ def _warm_imports() -> None:
                 continue
             with contextlib.suppress(Exception):
                 importlib.import_module(module.name)
-    for name in ("textual.widgets._markdown", "textual_plot"):
+    # imported lazily by the app: the help screen, the plots, the controls' progress bar
+    for name in ("textual.widgets._markdown", "textual_plot", "textual.widgets._progress_bar"):
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
+    from rich.cells import cell_len
+
+    cell_len("⭘")  # the header's icon: loads rich's table of character widths, once
+
+
+def _warm_css() -> None:
+    """Parse the CSS an app parses on start, and every imported widget's, once here:
+    a tab's app then finds it parsed (tui/shared_css.py)."""
+    from tui.app import GdlabApp
+    from tui.shared_css import warm
+
+    with contextlib.suppress(Exception):  # an app that cannot parse its CSS says so itself
+        warm(GdlabApp())
 
 
 def _reseed() -> None:
@@ -211,6 +227,7 @@ def zygote(control_fd: int, spares_wanted: int = SPARES) -> None:
     # stops, closes its end of the socket, and this process then ends its apps.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _warm_imports()
+    _warm_css()
     gc.collect()
     gc.freeze()
     children: set[int] = set()

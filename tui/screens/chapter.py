@@ -15,9 +15,8 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Header, Input, ProgressBar, Static
+from textual.widgets import Button, Header, Input, Static
 
-from solvers.runs import RunSettings
 from solvers.specs import ProblemSpec, spec_of
 from tui.messages import RunEnded, RunFailed, RunProgress, RunStarted
 from tui.run_controller import KEYS, Phase, RunController
@@ -27,16 +26,23 @@ from tui.widgets.live_slot import LiveSlot
 from tui.widgets.problem_facts import ProblemFacts
 from tui.widgets.regime_line import RegimeLine
 from tui.widgets.run_status import RunStatus
-from tui.widgets.settings_form import SettingsForm
 from tui.widgets.step_detail import StepDetail
 
 if TYPE_CHECKING:
+    from textual.widgets import Footer, ProgressBar
+
+    from solvers.runs import RunSettings
     from solvers.view import RunView
     from tui.widgets.live_view import LiveView
 
 MIN_WIDTH = 70
 MIN_HEIGHT = 20
 """Below this size the screen cannot show its controls, status and table: it says so."""
+
+
+def _phase_class(phase: Phase) -> str:
+    """The screen's CSS class in ``phase`` (app.tcss styles the status by it)."""
+    return f"-{phase.name.lower()}"
 
 
 class ChapterScreen(TeachingKeys):
@@ -61,7 +67,10 @@ class ChapterScreen(TeachingKeys):
         self.controls_mounted = False
         """Fields, buttons, progress bar and footer are mounted (see mount_controls)."""
         self._solver = SolverState()
-        self._shown_phase: Phase | None = None
+        # the phase's class from the start: adding it at mount would restyle the screen
+        self._shown_phase: Phase = self.controller.phase
+        self.add_class(_phase_class(self.controller.phase), update=False)
+        self._resumed = False
 
     @property
     def live(self) -> LiveView | None:
@@ -91,10 +100,14 @@ class ChapterScreen(TeachingKeys):
                 yield LiveSlot(id="live-slot")
         yield Static("", id="too-small")
         if controls_now:
-            yield Footer(compact=True, show_command_palette=False)
+            yield self._footer()
         self.controls_mounted = controls_now
 
+    # The controls' widgets and modules (fields, optimizers, progress bar, footer) are
+    # imported when the controls are mounted: after the first frame, on the first screen.
     def _controls(self) -> ComposeResult:
+        from tui.widgets.settings_form import SettingsForm
+
         yield SettingsForm(self.spec, self._solver.devices, id="form")
         with Horizontal(id="buttons"):
             yield Button("Run (r)", id="run", variant="success", compact=True)
@@ -102,8 +115,15 @@ class ChapterScreen(TeachingKeys):
         yield StepDetail("", id="step-detail")
 
     def _progress_bar(self) -> ProgressBar:
+        from textual.widgets import ProgressBar
+
         # no ETA from the bar: it would count down while paused; the status has one
         return ProgressBar(id="progress", show_eta=False)
+
+    def _footer(self) -> Footer:
+        from textual.widgets import Footer
+
+        return Footer(compact=True, show_command_palette=False)
 
     async def mount_controls(self) -> None:
         """Mount the fields, buttons, progress bar and footer, once the app's first
@@ -115,7 +135,7 @@ class ChapterScreen(TeachingKeys):
         self.controls_mounted = True
         await self.query_one("#fields").mount_compose(self._controls())
         await self.query_one("#progress-row").mount(self._progress_bar())
-        await self.mount(Footer(compact=True, show_command_palette=False))
+        await self.mount(self._footer())
         self.refresh_bindings()  # the footer lists the keys when bindings change: now
         self._run_changed()
 
@@ -143,6 +163,8 @@ class ChapterScreen(TeachingKeys):
         if problem is None:
             return
         facts.show(problem.facts)
+        from tui.widgets.settings_form import SettingsForm  # not before the first frame
+
         for form in self.query(SettingsForm):
             form.set_devices(state.devices)
         self.query_one(LiveSlot).ensure(self.spec)
@@ -157,18 +179,25 @@ class ChapterScreen(TeachingKeys):
     def on_resize(self, event: events.Resize) -> None:
         """Small terminals narrow the controls and drop the plots; too small ones say so."""
         width, height = event.size
-        self.set_class(width < 110, "-narrow")
-        self.set_class(height < 32, "-short")
-        self._show_regime()
         too_small = width < MIN_WIDTH or height < MIN_HEIGHT
-        self.set_class(too_small, "-too-small")
+        # one restyle of the screen for the three, not one each
+        self.update_classes(
+            {"-narrow": width < 110, "-short": height < 32, "-too-small": too_small}
+        )
+        self._show_regime()
         if too_small:
             self.query_one("#too-small", Static).update(
                 f"gdlab needs a terminal of at least {MIN_WIDTH}×{MIN_HEIGHT}; "
                 f"this one is {width}×{height}. Enlarge it, or press q to quit."
             )
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        if not self._resumed:
+            # Textual restyles the whole screen at every resume. The first comes just after
+            # mounting, every widget styled already: that restyle was ~12 ms before the first
+            # frame. (This handler runs before Screen's own, which reads the flag.)
+            self._resumed = True
+            event.refresh_styles = False
         if isinstance(self.focused, Input):
             self.action_leave_field()
 
@@ -208,6 +237,8 @@ class ChapterScreen(TeachingKeys):
         if self._solver.status is SolverStatus.FAILED:
             self.notify("torch could not be loaded; runs are off.", severity="error")
             return None
+        from tui.widgets.settings_form import SettingsForm
+
         settings = self.query_one(SettingsForm).read()
         if settings is None:
             self.app.bell()
@@ -274,9 +305,11 @@ class ChapterScreen(TeachingKeys):
         if phase is not self._shown_phase:
             self._shown_phase = phase
             for name in Phase:
-                self.set_class(phase is name, f"-{name.name.lower()}")
+                self.set_class(phase is name, _phase_class(name))
             self.refresh_bindings()  # the footer shows the keys that work in this phase
         if self.controls_mounted:
+            from textual.widgets import ProgressBar
+
             count = controller.count
             progress = self.query_one(ProgressBar)
             if phase is Phase.IDLE:
