@@ -61,7 +61,7 @@ DEFAULT_ETAS = {"1": "0.1 0.4 1.5 2.5", "2": "0.05 0.2 0.45 0.55", "3": "1e-4 5e
 """η values the fields start with: each regime of plain descent, one diverging."""
 COMPARABLE = tuple(OPTIMIZERS)
 """Every optimizer, at its knobs' defaults (the CLI sets knobs)."""
-COLUMNS = (("member", 16), ("outcome", 14), ("f", 11), ("distance", 9), ("iterations", 10))
+COLUMNS = (("member", 18), ("outcome", 14), ("f", 11), ("distance", 9), ("iterations", 10))
 """The table's columns and their widths (fixed: the first rows would size them)."""
 
 
