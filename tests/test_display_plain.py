@@ -38,7 +38,9 @@ def test_plain_is_asked_for_or_follows_the_terminal(monkeypatch):
 def test_the_cli_flag_sets_plain_before_the_app_loads(monkeypatch):
     from tui.cli import build_parser
 
-    monkeypatch.delenv("GDLAB_PLAIN", raising=False)
+    # set (to "0"), not deleted: monkeypatch then removes the "1" the parser sets, which
+    # leaked into every later test of the session when the variable was absent before
+    monkeypatch.setenv("GDLAB_PLAIN", "0")
     build_parser().parse_args(["--plain", "run", "1"])
     assert plain()
 

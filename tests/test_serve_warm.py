@@ -8,6 +8,7 @@ for it 30 times over when a class opened the page together (B10 in `gdlab bench`
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -58,11 +59,14 @@ os.write(1, json.dumps(report).encode())
 
 def test_a_tab_forked_from_the_warm_process_imports_and_parses_nothing_first() -> None:
     """What a forked tab does: its first frame, then chapters, help and plots."""
+    # the default theme, as a class's server has it (--plain's theme is another)
+    env = {k: v for k, v in os.environ.items() if k not in ("GDLAB_PLAIN", "NO_COLOR")}
     done = subprocess.run(
         [sys.executable, "-c", AFTER_WARM],
         capture_output=True,
         text=True,
         cwd=ROOT,
+        env=env,
         timeout=300,
         check=False,
     )
