@@ -36,7 +36,7 @@ class StepChunk(torch.nn.Module):
         grads = d value / d params                      # backward (autograd)
         out[i, :base] = [params, value, grads, pred]    # record, before the update
         extras = rule(params, grads, state, etas[i], value)  # update, in place, no_grad
-        out[i, base + steps:] = extras                  # what the rule did
+        out[i, base + steps:] = [rule.recorded(state), extras]  # what the rule did
 
     and, once the iterations have run, the step each took (when the rule records
     ``step_θ``: its quantities start with "step")::
@@ -45,7 +45,9 @@ class StepChunk(torch.nn.Module):
 
     one subtraction for the whole chunk instead of a copy and a subtraction per
     parameter per iteration; the rows hold θ in the run's dtype exactly, so it is
-    the same difference, bit for bit.
+    the same difference, bit for bit. Views (of the parameters, of the recorded
+    state, of each row) are made once per chunk: a view costs about as much as a
+    small op in the loop.
 
     One run: ``out`` is (n, width), ``etas`` (n,). A compare's batch of M members
     (:mod:`solvers.compare`): every parameter has a leading member dimension,
@@ -71,12 +73,13 @@ class StepChunk(torch.nn.Module):
         batched = out.dim() == 3
         shape: list[int] = [out.size(1), -1] if batched else [-1]
         width = out.size(-1)
-        own = self.base + self.steps  # where the rule's own extras start
-        whole_row = self.base == width
+        own = self.base + self.steps  # where the recorded state starts
         with torch.no_grad():
             # views made once (view, never a copy): they see every in-place update
             flat: list[Tensor] = [p.view(shape) for p in params]
-        rows = out.unbind(0)
+            recorded: list[Tensor] = [s.view(shape) for s in self.rule.recorded(state)]
+        before = out.narrow(-1, 0, self.base).unbind(0)
+        after = out.narrow(-1, own, width - own).unbind(0)
         step_etas = etas.unbind(0)
         ran = out.size(0)
         for i in range(out.size(0)):
@@ -95,16 +98,12 @@ class StepChunk(torch.nn.Module):
                     parts.append(g.reshape(shape))
                     found.append(g)
                 parts.append(pred.reshape(shape))
-                row = rows[i]
-                if whole_row:
-                    torch.cat(parts, -1, out=row)
-                else:
-                    torch.cat(parts, -1, out=row.narrow(-1, 0, self.base))
+                torch.cat(parts, -1, out=before[i])
                 extras = self.rule(params, found, state, step_etas[i], value)
                 if own < width:
                     if batched:
                         extras = [e.reshape(shape) for e in extras]
-                    torch.cat(extras, -1, out=row.narrow(-1, own, width - own))
+                    torch.cat(recorded + extras, -1, out=after[i])
         if self.steps > 0 and ran > 0:
             self._record_steps(flat, out.narrow(0, 0, ran))
         return ran

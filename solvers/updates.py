@@ -13,11 +13,13 @@ chunk. ``state`` is the rule's own tensors, made by :meth:`UpdateRule.initial_st
 and carried from chunk to chunk: 0-d tensors first (factors such as μ or β₂ in
 the parameters' dtype and device, counters as float64 on the CPU), then its
 buffers shaped like the parameters (a velocity, running averages). Rules change
-their state in place only. ``extras`` are 1-d tensors recorded in the row after
-the update, under :attr:`UpdateRule.extra_names`, but for the ``step_θ`` columns:
-a rule whose quantities start with "step" has the chunk record them (θ after −
-θ before, from its rows, once per chunk) and returns the rest. The loop never
-changes when a rule is added.
+their state in place only. ``extras`` are the 1-d tensors a rule computes for
+its last columns (armijo's η and halvings, a schedule's η). The chunk records
+the other columns of :attr:`UpdateRule.extra_names` itself, after each update:
+``step_θ`` for a rule whose quantities start with "step" (θ after − θ before,
+from its rows, once per chunk), then the state tensors :meth:`UpdateRule.recorded`
+names (a velocity, running averages), through flat views it makes once per
+chunk. The loop never changes when a rule is added.
 
 Hyperparameters (μ, β, ε, λ…) are constants of a rule's compiled code, so its
 :attr:`~UpdateRule.cache_key` carries their values: one compiled chunk per set
@@ -192,6 +194,12 @@ class UpdateRule(torch.nn.Module):
         """The rule's state before the first iteration (none by default)."""
         return []
 
+    def recorded(self, state: list[Tensor]) -> list[Tensor]:
+        """The state tensors recorded after every update, in column order (the
+        quantities after ``step``, each per parameter). The chunk views them flat
+        once per chunk and copies them into every row (none by default)."""
+        return []
+
     def forward(
         self,
         params: list[Tensor],
@@ -267,6 +275,9 @@ class MomentumUpdate(UpdateRule):
     def initial_state(self, params: list[Tensor]) -> list[Tensor]:
         return [*_factors(params, (self.momentum,)), _scalar(0.0), *_zeros(params)]
 
+    def recorded(self, state: list[Tensor]) -> list[Tensor]:
+        return state[2:]
+
     def forward(
         self,
         params: list[Tensor],
@@ -280,7 +291,6 @@ class MomentumUpdate(UpdateRule):
             first = float(state[1]) == 0.0
             if first:
                 state[1].fill_(1.0)
-        velocities: list[Tensor] = []
         for j in range(len(params)):
             param = params[j]
             grad = grads[j]
@@ -294,8 +304,7 @@ class MomentumUpdate(UpdateRule):
                     buf.mul_(state[0]).add_(grad, alpha=1 - self.dampening)
                 grad = grad.add(buf, alpha=self.momentum) if self.nesterov else buf
             _descend(param, grad, eta)
-            velocities.append(buf.reshape(-1))
-        return velocities
+        return []
 
 
 class AdagradUpdate(UpdateRule):
@@ -324,6 +333,9 @@ class AdagradUpdate(UpdateRule):
     def initial_state(self, params: list[Tensor]) -> list[Tensor]:
         return [*_factors(params, (self.eps,)), *_zeros(params)]
 
+    def recorded(self, state: list[Tensor]) -> list[Tensor]:
+        return state[1:]
+
     def forward(
         self,
         params: list[Tensor],
@@ -332,7 +344,6 @@ class AdagradUpdate(UpdateRule):
         eta: Tensor,
         value: Tensor,
     ) -> list[Tensor]:
-        sums: list[Tensor] = []
         for j in range(len(params)):
             param = params[j]
             grad = grads[j]
@@ -342,8 +353,7 @@ class AdagradUpdate(UpdateRule):
             state_sum.addcmul_(grad, grad, value=1)
             std = state_sum.sqrt().add_(state[0])
             _descend_ratio(param, grad, std, eta, 1.0)
-            sums.append(state_sum.reshape(-1))
-        return sums
+        return []
 
 
 class RMSpropUpdate(UpdateRule):
@@ -354,7 +364,7 @@ class RMSpropUpdate(UpdateRule):
         v ← μ·v + g / (√v2 + ε);  θ ← θ − η·v          (μ > 0)
         θ ← θ − η·g / (√v2 + ε)                          (μ = 0)
 
-    Records step_θ, v2_θ, and v_θ when μ > 0. State: [α, ε, μ, v2…, v…].
+    Records step_θ, v2_θ, and v_θ when μ > 0. State: [α, ε, μ, v2…, (μ > 0) v…].
     """
 
     __constants__: ClassVar[list[str]] = ["alpha", "weight_decay", "momentum"]
@@ -380,7 +390,11 @@ class RMSpropUpdate(UpdateRule):
 
     def initial_state(self, params: list[Tensor]) -> list[Tensor]:
         factors = _factors(params, (self.alpha, self.eps, self.momentum))
-        return [*factors, *_zeros(params), *_zeros(params)]
+        velocities = _zeros(params) if self.momentum > 0 else []
+        return [*factors, *_zeros(params), *velocities]
+
+    def recorded(self, state: list[Tensor]) -> list[Tensor]:
+        return state[3:]
 
     def forward(
         self,
@@ -391,8 +405,6 @@ class RMSpropUpdate(UpdateRule):
         value: Tensor,
     ) -> list[Tensor]:
         n = len(params)
-        squares: list[Tensor] = []
-        velocities: list[Tensor] = []
         for j in range(n):
             param = params[j]
             grad = grads[j]
@@ -405,11 +417,9 @@ class RMSpropUpdate(UpdateRule):
                 buf = state[3 + n + j]
                 buf.mul_(state[2]).addcdiv_(grad, avg)
                 _descend(param, buf, eta)
-                velocities.append(buf.reshape(-1))
             else:
                 _descend_ratio(param, grad, avg, eta, 1.0)
-            squares.append(square_avg.reshape(-1))
-        return squares + velocities
+        return []
 
 
 class AdamUpdate(UpdateRule):
@@ -453,6 +463,9 @@ class AdamUpdate(UpdateRule):
         factors = _factors(params, (self.beta2, self.eps, 1.0, 1.0))
         return [*factors, _scalar(0.0), *_zeros(params), *_zeros(params)]
 
+    def recorded(self, state: list[Tensor]) -> list[Tensor]:
+        return state[5:]
+
     def forward(
         self,
         params: list[Tensor],
@@ -467,8 +480,6 @@ class AdamUpdate(UpdateRule):
         bias_correction1 = 1 - self.beta1**step
         bias_correction2 = 1 - self.beta2**step
         bias_correction2_sqrt = state[2].fill_(bias_correction2**0.5)
-        firsts: list[Tensor] = []
-        seconds: list[Tensor] = []
         for j in range(n):
             param = params[j]
             grad = grads[j]
@@ -484,9 +495,7 @@ class AdamUpdate(UpdateRule):
             # (√v2 / √(1 − β₂ᵗ)) + ε in one op, rounded as torch.optim's div then add_
             denom = torch.addcdiv(state[1], exp_avg_sq.sqrt(), bias_correction2_sqrt)
             _descend_ratio(param, exp_avg, denom, eta, bias_correction1)
-            firsts.append(exp_avg.reshape(-1))
-            seconds.append(exp_avg_sq.reshape(-1))
-        return firsts + seconds
+        return []
 
 
 class ArmijoUpdate(UpdateRule):
@@ -612,6 +621,9 @@ class ScheduledUpdate(UpdateRule):
             return inner
         plateau = [self.start_eta, float("inf"), 0.0, self.factor, float(self.patience)]
         return inner + [_scalar(v) for v in plateau]
+
+    def recorded(self, state: list[Tensor]) -> list[Tensor]:
+        return self.inner.recorded(state[: self.inner_size])
 
     def forward(
         self,

@@ -368,8 +368,8 @@ def _alone(problem, choice, eta, iterations, schedule=None, etas=None):
         rows.append(_flat(params))
         step_eta = torch.tensor(eta if etas is None else etas[i], dtype=torch.float64)
         with torch.no_grad():
-            done = rule(params, grads, state, step_eta, value)
-        extras.append(torch.cat(done).numpy().copy() if done else np.zeros(0))
+            done = [*rule.recorded(state), *rule(params, grads, state, step_eta, value)]
+        extras.append(torch.cat([d.reshape(-1) for d in done]).numpy().copy() if done else [])
     return np.array(rows), np.array(extras)
 
 
@@ -397,7 +397,7 @@ def _together(problem, choice, etas, iterations, shape, schedule=None, per_step=
         now = etas if per_step is None else [e[i] for e in per_step]
         eta = torch.tensor(now, dtype=torch.float32).reshape(shape)
         with torch.no_grad():
-            done = rule(params, stacked, state, eta, torch.stack(values))
+            done = [*rule.recorded(state), *rule(params, stacked, state, eta, torch.stack(values))]
         columns = [d.reshape(members, -1) for d in done]
         extras.append(torch.cat(columns, -1).numpy().copy() if done else np.zeros((members, 0)))
     return np.array(rows), np.array(extras)
