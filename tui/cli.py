@@ -360,6 +360,9 @@ def run_command(args: argparse.Namespace) -> int:
             for batch in descent.run():
                 rows = descent.history.rows[batch.start : batch.stop]
                 writer.rows(*strided(batch.start, rows, every))
+                # a signal whose exception something swallowed (one raised inside
+                # an import, say) still ends the run, at the next batch
+                reraise_if_signalled()
         except KeyboardInterrupt:
             descent.control.cancel()
             status = EXIT_INTERRUPTED

@@ -136,6 +136,7 @@ def compare_command(args: argparse.Namespace) -> int:
     """Run the members together, then write the table (or their rows)."""
     from tui.cli import EXIT_INTERRUPTED, EXIT_OK, _import_solver
     from tui.output import open_output
+    from tui.process import reraise_if_signalled
 
     spec, settings, fmt = settings_from_args(args)
     within = _within(args)
@@ -149,7 +150,7 @@ def compare_command(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         for _ in comparison.run():
-            pass
+            reraise_if_signalled()  # a signal something swallowed ends it too
     except KeyboardInterrupt:
         comparison.control.cancel()
         comparison.stopped = True
