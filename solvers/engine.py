@@ -78,8 +78,8 @@ class StepChunk(torch.nn.Module):
             # views made once (view, never a copy): they see every in-place update
             flat: list[Tensor] = [p.view(shape) for p in params]
             recorded: list[Tensor] = [s.view(shape) for s in self.rule.recorded(state)]
-        before = out.narrow(-1, 0, self.base).unbind(0)
-        after = out.narrow(-1, own, width - own).unbind(0)
+        base_rows = out.narrow(-1, 0, self.base).unbind(0)
+        own_rows = out.narrow(-1, own, width - own).unbind(0)
         step_etas = etas.unbind(0)
         ran = out.size(0)
         for i in range(out.size(0)):
@@ -98,12 +98,12 @@ class StepChunk(torch.nn.Module):
                     parts.append(g.reshape(shape))
                     found.append(g)
                 parts.append(pred.reshape(shape))
-                torch.cat(parts, -1, out=before[i])
+                torch.cat(parts, -1, out=base_rows[i])
                 extras = self.rule(params, found, state, step_etas[i], value)
                 if own < width:
                     if batched:
                         extras = [e.reshape(shape) for e in extras]
-                    torch.cat(recorded + extras, -1, out=after[i])
+                    torch.cat(recorded + extras, -1, out=own_rows[i])
         if self.steps > 0 and ran > 0:
             self._record_steps(flat, out.narrow(0, 0, ran))
         return ran
