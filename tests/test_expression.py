@@ -329,16 +329,21 @@ def test_the_objective_refuses_a_start_of_the_wrong_size() -> None:
 
 
 def test_generated_source_uses_only_whitelisted_tokens() -> None:
-    text = "min(x0, -2) + max(3, x1)**x0 + 2**x1 - -softplus(x0)/1e-300 + abs(x1)**-1.5"
+    text = (
+        "min(x0, -2) + max(3, x1)**x0 + 2**x1 - -softplus(x0)/1e-300 + abs(x1)**-1.5 + x0**2"
+    )
     source = expression_source(parse(text), 2)
     forward, members = source.split("def members")
     assert members == (
         "(self, params: List[Tensor]) -> Tuple[Tensor, Tensor]:\n    return self.forward(params)\n"
     )
-    body = forward.splitlines()[2:]
+    assert forward.splitlines()[1:3] == ["    x = params[0]", "    xs = x.unbind(-1)"]
+    body = forward.splitlines()[3:]
     allowed = re.compile(
-        r"^    (t\d+ = (x\[\.\.\., \d\]|.+)|return t\d+\.reshape\(-1\), x\.new_empty\(0\))$"
+        r"^    (t\d+ = (xs\[\d\]|.+)|return t\d+\.reshape\(-1\), x\.new_empty\(0\))$"
     )
+    # the square is a product of the operand with itself (same results, a cheaper op)
+    assert re.search(r"^    t\d+ = (t\d+) \* \1$", forward, re.MULTILINE), forward
     words = {
         "torch.minimum", "torch.maximum", "torch.pow", "torch.full_like",
         "torch.nn.functional.softplus", "torch.abs",
@@ -346,7 +351,7 @@ def test_generated_source_uses_only_whitelisted_tokens() -> None:
     for line in body:
         assert allowed.match(line), line
         for word in re.findall(r"[A-Za-z_][A-Za-z_.]*", line):
-            assert word in words or re.fullmatch(r"x|e|t|return|reshape|x\.new_empty", word), word
+            assert word in words or re.fullmatch(r"xs?|e|t|return|reshape|x\.new_empty", word), word
 
 
 def test_compiled_modules_are_independent_and_copyable() -> None:

@@ -2,13 +2,15 @@
 
 Why two ways: :class:`ExpressionObjective` evaluates the tree with torch ops one
 by one (easy to read, step through and test); :func:`make_expression_objective`
-emits TorchScript source for the same ops in the same order and compiles it, so
-that :class:`solvers.descent.PlainStepChunk` can be scripted around it and run
+emits TorchScript source for the same steps in the same order (two rewritten to
+cheaper ops with the same results, see :func:`expression_source`) and compiles it, so
+that :class:`solvers.engine.StepChunk` can be scripted around it and run
 without the GIL. Both give bit-identical values and gradients on the CPU.
 
 The source is generated from the parsed tree only: operators and function names
 come from fixed tables, constants are ``repr(float)`` of already-finite floats,
-variables are ``x[..., k]`` (one run's x is (dim,), a compare's (M, dim)).
+variables are ``x[..., k]`` eagerly and the pieces of one ``x.unbind(-1)`` compiled
+(one run's x is (dim,), a compare's (M, dim)).
 No user text reaches the compiler.
 """
 
@@ -111,11 +113,21 @@ def _literal(value: float) -> str:
 
 
 def expression_source(tree: Expression, dim: int) -> str:
-    """TorchScript source of ``forward(self, params)`` for ``tree`` on ``dim`` values."""
+    """TorchScript source of ``forward(self, params)`` for ``tree`` on ``dim`` values.
+
+    Two rewrites make it cheaper than the eager steps and leave every value and
+    gradient bit for bit the same (tested against them and a hand-written loop):
+    the variables come from one ``x.unbind(-1)`` (one op forward and one ``stack``
+    backward, instead of a select and a dense zero-filled gradient per use), and
+    ``a ** 2`` is ``a * a`` (ATen computes a square as ``a * a``; its gradient
+    ``g·(2a)`` and the product's ``g·a + g·a`` are both ``2·round(g·a)``). Together
+    they take about 13% off B7's compiled Rosenbrock.
+    """
     tree.check_dimension(dim)
     lines = [
         "def forward(self, params: List[Tensor]) -> Tuple[Tensor, Tensor]:",
         "    x = params[0]",
+        "    xs = x.unbind(-1)",
     ]
 
     def ref(value: Operand) -> str:
@@ -131,12 +143,14 @@ def expression_source(tree: Expression, dim: int) -> str:
     for i, step in enumerate(steps):
         ops = step.operands
         if step.kind == "select":
-            expr = f"x[..., {int(ops[0])}]"
+            expr = f"xs[{int(ops[0])}]"
         elif step.kind == "neg":
             expr = f"-{ref(ops[0])}"
         elif step.kind == "**":
             a, b = ops
-            if isinstance(b, float):
+            if b == 2.0 and not isinstance(a, float):
+                expr = f"{ref(a)} * {ref(a)}"
+            elif isinstance(b, float):
                 expr = f"{ref(a)} ** {ref(b)}"
             else:
                 expr = f"torch.pow({ref(a)}, {ref(b)})"
