@@ -354,6 +354,7 @@ def b10_classroom(together: int = 30) -> Figure:
 
 
 B8_ETAS = {
+    "plain": 1e-4,
     "momentum": 1e-4,
     "nesterov": 1e-4,
     "adagrad": 1e-2,
@@ -361,7 +362,8 @@ B8_ETAS = {
     "adam": 1e-2,
     "adamw": 1e-2,
 }
-"""η of each optimizer in B8: stable on chapter 3 for 30,000 iterations."""
+"""η of each optimizer in B8: stable on chapter 3 for 30,000 iterations. plain is the
+book's update against torch.optim.SGD without momentum; armijo has no torch.optim twin."""
 
 
 def torch_optim_loop(name: str, iterations: int = CH3_ITERATIONS) -> float:
@@ -373,6 +375,7 @@ def torch_optim_loop(name: str, iterations: int = CH3_ITERATIONS) -> float:
 
     choice = OptimizerChoice(name)
     classes = {
+        "plain": torch.optim.SGD,
         "momentum": torch.optim.SGD,
         "nesterov": torch.optim.SGD,
         "adagrad": torch.optim.Adagrad,
