@@ -166,9 +166,20 @@ async def test_pause_holds_the_count_resume_continues_and_stop_while_paused() ->
     app = GdlabApp()
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await start_long_run(pilot)
+        classes = set(screen.classes)
+        table = screen.live.table if screen.live is not None else None
+        assert table is not None
+        await wait_until(pilot, lambda: table.virtual_size.height > 1_000_000, "the run's range")
+        scroll_range = table.virtual_size.height
         await tap(pilot, "space")
         await wait_until(pilot, lambda: screen.controller.phase is Phase.PAUSED, "paused", 5)
         assert "paused" in text_of(screen, "#status")
+        # what a pause changes is cheap to draw (B3): a class on the status line, not on
+        # the screen (that restyles every widget), and the table keeps its scroll range
+        await pilot.pause(0.1)
+        assert screen.query_one("#status").has_class("-paused")
+        assert set(screen.classes) == classes
+        assert table.virtual_size.height == scroll_range
         assert screen.controller.view is not None and screen.controller.control.held
         await pilot.pause(0.3)  # the chunk in flight when space was pressed finishes
         held = count(screen)

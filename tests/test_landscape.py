@@ -33,7 +33,7 @@ from solvers.objectives.expression import ExpressionObjective
 from solvers.problems import Problem, make_problem
 from solvers.runs import RunSettings
 from solvers.specs import ProblemSpec
-from tui.widgets.landscape import ContourView, CurvePlot, LandscapePlot
+from tui.widgets.landscape import ContourView, CurvePlot, LandscapePlot, TextLine
 
 ROOT = Path(__file__).parents[1]
 
@@ -375,3 +375,27 @@ async def test_a_request_before_the_plot_is_mounted_is_drawn_once_it_is():
         assert isinstance(plot.landscape, ContourMap)
         assert START in "\n".join(plot.query_one(ContourView).lines_text())
     assert app._exception is None
+
+
+async def test_a_text_line_is_laid_out_again_only_when_its_lines_change(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The landscape's title and legend are redrawn every couple of seconds during a
+    run; a layout pass of the whole screen each time cost key presses their latency."""
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield TextLine("")
+
+    async with One().run_test() as pilot:
+        line = pilot.app.query_one(TextLine)
+        asked: list[bool] = []
+        monkeypatch.setattr(line, "refresh", lambda *a, layout=False, **k: asked.append(layout))
+        assert line.show("") is False  # the same text: nothing at all
+        assert line.show("loss over w at b = 0.1") is True
+        assert line.show("loss over w at b = 0.1") is False
+        assert line.show("loss over w at b = 0.2") is True  # one line still
+        assert line.show("two\nlines") is True
+        assert line.show("") is True
+        assert asked == [True, False, True, True]
+        assert str(line.render()) == ""

@@ -41,7 +41,11 @@ MIN_HEIGHT = 20
 
 
 def _phase_class(phase: Phase) -> str:
-    """The screen's CSS class in ``phase`` (app.tcss styles the status by it)."""
+    """The status line's CSS class in ``phase`` (app.tcss styles it by the class).
+
+    On the status, not the screen: a class changed on the screen restyles every
+    widget under it, which took 100–400 ms of the UI thread at each pause/resume
+    during a run (B3)."""
     return f"-{phase.name.lower()}"
 
 
@@ -67,16 +71,18 @@ class ChapterScreen(TeachingKeys):
         self.controls_mounted = False
         """Fields, buttons, progress bar and footer are mounted (see mount_controls)."""
         self._solver = SolverState()
-        # the phase's class from the start: adding it at mount would restyle the screen
         self._shown_phase: Phase = self.controller.phase
-        self.add_class(_phase_class(self.controller.phase), update=False)
+        self._live_slot: LiveSlot | None = None
         self._resumed = False
 
     @property
     def live(self) -> LiveView | None:
         """Plots and table; mounted once torch has loaded (they import numpy)."""
-        slots = self.query(LiveSlot)
-        return slots.first().live if slots else None
+        slot = self._live_slot
+        if slot is None or not slot.is_attached:
+            # found once: a query walks the whole screen, and this is read at 10 Hz
+            slot = self._live_slot = self.query(LiveSlot).first() if self.query(LiveSlot) else None
+        return slot.live if slot is not None else None
 
     # ----------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
@@ -93,7 +99,7 @@ class ChapterScreen(TeachingKeys):
                     if controls_now:
                         yield from self._controls()
             with Vertical(id="live"):
-                yield RunStatus("", id="status")
+                yield RunStatus("", id="status", classes=_phase_class(self.controller.phase))
                 with Vertical(id="progress-row"):
                     if controls_now:
                         yield self._progress_bar()
@@ -301,11 +307,12 @@ class ChapterScreen(TeachingKeys):
         phase = controller.phase
         view = controller.view
         loading = self._solver.status is SolverStatus.LOADING
-        self.query_one(RunStatus).show(controller, loading=loading)
+        status = self.query_one(RunStatus)
+        status.show(controller, loading=loading)
         if phase is not self._shown_phase:
             self._shown_phase = phase
             for name in Phase:
-                self.set_class(phase is name, _phase_class(name))
+                status.set_class(phase is name, _phase_class(name))
             self.refresh_bindings()  # the footer shows the keys that work in this phase
         if self.controls_mounted:
             from textual.widgets import ProgressBar
@@ -319,4 +326,7 @@ class ChapterScreen(TeachingKeys):
             self.query_one(StepDetail).show(view, controller.step_after)
         if self.live is not None:
             streaming = phase in (Phase.RUNNING, Phase.STOPPING)
-            self.live.show(view, streaming=streaming, capacity=controller.total if streaming else 0)
+            # the table's scroll range stays the run's length while it is paused: a
+            # range that shrank and grew at each pause cost a layout pass of the screen
+            capacity = controller.total if phase.live else 0
+            self.live.show(view, streaming=streaming, capacity=capacity)

@@ -324,8 +324,9 @@ class CompareScreen(Screen[None]):
             text = f"{self.phase.value}: iteration {self.count:,} of {self.total:,}"
             if members:
                 text += f", {members} members batched"
-        status.update(text)
-        self.set_class(self.phase is Phase.FAILED, "-failed")
+        status.update(text, layout=False)  # one line, fixed: no layout pass at 5 Hz
+        status.set_class(self.phase is Phase.FAILED, "-failed")  # not the screen's: see
+        # tui.screens.chapter._phase_class
 
     def _draw(self, *, streaming: bool = False) -> None:
         """The plots and the table, from the members' rows recorded so far. While

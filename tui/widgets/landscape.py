@@ -175,6 +175,33 @@ class ContourView(Widget):
         ]
 
 
+class TextLine(Static):
+    """Plain text, updated only when it changes, laid out again only when its number
+    of lines does.
+
+    A ``Static.update`` asks Textual for a layout pass of the whole screen by default;
+    the landscape is redrawn every couple of seconds during a run, its title and legend
+    the same or with other numbers on as many lines."""
+
+    def __init__(self, text: str = "", **kwargs: Any) -> None:
+        super().__init__(Text(text), **kwargs)
+        self.text = text
+
+    def show(self, text: str) -> bool:
+        """Show ``text``; whether it differs from what was shown."""
+        if text == self.text:
+            return False
+        relayout = _lines(text) != _lines(self.text)
+        self.text = text
+        self.update(Text(text), layout=relayout)
+        return True
+
+
+def _lines(text: str) -> int:
+    """How many lines ``text`` takes (none when empty)."""
+    return text.count("\n") + 1 if text else 0
+
+
 class LandscapePlot(Vertical):
     """f under the path: a title, the curve or the map, and a legend.
 
@@ -206,10 +233,10 @@ class LandscapePlot(Vertical):
         self._request: tuple[ViewLike, Any] | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="landscape-title")
+        yield TextLine("", id="landscape-title")
         yield CurvePlot(id="landscape-curve")
         yield ContourView(id="landscape-map")
-        yield Static("", id="landscape-legend")
+        yield TextLine("", id="landscape-legend")
 
     def on_mount(self) -> None:
         self._draw()
@@ -290,25 +317,25 @@ class LandscapePlot(Vertical):
 
     def _draw(self) -> None:
         landscape = self.landscape
-        title = self.query_one("#landscape-title", Static)
-        legend = self.query_one("#landscape-legend", Static)
+        title = self.query_one("#landscape-title", TextLine)
+        legend = self.query_one("#landscape-legend", TextLine)
         curve = self.query_one(CurvePlot)
         contour = self.query_one(ContourView)
         curve.display = isinstance(landscape, Curve)
         contour.display = isinstance(landscape, ContourMap)
         if isinstance(landscape, NoLandscape):
-            title.update(Text(f"landscape: nothing drawn, {landscape.reason}"))
-            legend.update("")
+            title.show(f"landscape: nothing drawn, {landscape.reason}")
+            legend.show("")
             contour.show(None)
             return
-        title.update(Text(landscape.title))
+        title.show(landscape.title)
         if isinstance(landscape, Curve):
             curve.show(landscape)
-            legend.update(Text(landscape.legend))
+            legend.show(landscape.legend)
         else:
             contour.show(landscape)
-            legend.update(Text(landscape.plan.axes_line + "\n" + landscape.legend))
-            self.call_after_refresh(self._follow_size)  # the legend may have changed it
+            if legend.show(landscape.plan.axes_line + "\n" + landscape.legend):
+                self.call_after_refresh(self._follow_size)  # the legend may have changed it
 
     def on_resize(self) -> None:
         """A new size needs a new grid: ask again with the last rows, once laid out."""
