@@ -185,7 +185,7 @@ def _hello_first_paint() -> float:
         session.close()
 
 
-def b4_first_paint(samples: int = 5) -> Figure:
+def b4_first_paint(samples: int = 11) -> Figure:
     """gdlab's first frame against the floor: a one-widget Textual app on the same pty.
 
     Alternating (floor, gdlab, floor, gdlab, ...) in one bench run; the figure is the
