@@ -8,7 +8,8 @@ on ``.data``, the gradient zeroed; or the ``torch.optim`` loop where an
 optimizer is chosen. Run with plain ``python``, it prints the rows ``gdlab run
 --format csv`` prints for the same run, character for character on the CPU:
 parameters before the update, objective, gradient, predictions, each number as
-``repr(float)`` of the float32 value.
+``repr(float)`` of the value in the run's dtype (float32, the book's, or float64:
+every tensor the script creates is created in it).
 
 This module imports neither torch nor numpy: the CLI and the app's code screen
 write a script without loading torch. The expression of a custom objective is
@@ -34,6 +35,7 @@ from solvers.expression import (
     parse,
     postorder,
 )
+from solvers.optimizers import DTYPES
 from solvers.runs import RunSettings
 from solvers.specs import ProblemSpec, spec_of
 from solvers.validation import SettingError
@@ -84,6 +86,8 @@ class CodeRequest:
     knobs: Mapping[str, Knob] = field(default_factory=dict)
     schedule: str | None = None
     schedule_knobs: Mapping[str, Knob] = field(default_factory=dict)
+    dtype: str = "float32"
+    """The tensors' dtype: float32 (the book's) or float64."""
 
     @classmethod
     def of(cls, problem_id: str, settings: RunSettings, **extra: object) -> CodeRequest:
@@ -95,6 +99,7 @@ class CodeRequest:
             settings.device,
             settings.seed,
             settings.start,
+            dtype=settings.dtype,
             **extra,  # type: ignore[arg-type]
         )
 
@@ -148,7 +153,8 @@ class _Param:
     """The tensor's name in the script."""
     shape: tuple[int, ...]
     book_start: str | None = None
-    """The book's own line for the tensor's start, where it has one."""
+    """The book's own line for the tensor's start, where it has one (``{dtype}``: the
+    run's torch dtype)."""
 
 
 @dataclass(frozen=True)
@@ -165,6 +171,8 @@ class _Problem:
     objective: str
     predictions: str | None
     data: tuple[str, ...] = ()
+    """Lines creating the problem's data, in float32 as gdlab holds it (``{to_dtype}``:
+    ``, dtype=torch.float64`` where the run is float64, else nothing)."""
     book_draw: bool = True
     """Without a start or a seed, the start is the book's unseeded normal(0, 0.01) draw."""
 
@@ -192,15 +200,17 @@ def _chapter(spec: ProblemSpec) -> _Problem:
             None,
         )
     if spec.id == "3":
+        # gdlab holds the book's samples as float32 values (a float64 run widens them):
+        # the script does too, so that its rows are the run's
         data = (
-            "x = torch.tensor([[1.1, 4.6, 8.9], [2.3, 5.7, 10.1]], dtype=torch.float32).to(device)",
-            "y_target = torch.tensor([13.5700, 38.7000, 70.5100], dtype=torch.float32).to(device)",
+            "x = torch.tensor([[1.1, 4.6, 8.9], [2.3, 5.7, 10.1]], dtype=torch.float32)"
+            ".to(device{to_dtype})",
+            "y_target = torch.tensor([13.5700, 38.7000, 70.5100], dtype=torch.float32)"
+            ".to(device{to_dtype})",
         )
         params = (
-            _Param(
-                "w", (1, 2), "torch.tensor([0.001, 0.003], dtype=torch.float32).unsqueeze(dim=0)"
-            ),
-            _Param("b", (1,), "torch.tensor([0.005], dtype=torch.float32)"),
+            _Param("w", (1, 2), "torch.tensor([0.001, 0.003], dtype={dtype}).unsqueeze(dim=0)"),
+            _Param("b", (1,), "torch.tensor([0.005], dtype={dtype})"),
         )
         forward = (
             "y = torch.mm(w, x) + b",
@@ -326,7 +336,15 @@ def _size(shape: tuple[int, ...]) -> int:
     return math.prod(shape)
 
 
+def _torch_dtype(request: CodeRequest) -> str:
+    """The request's dtype as the script names it: ``torch.float32`` or ``torch.float64``."""
+    if request.dtype not in DTYPES:
+        raise ValueError(f"{request.dtype!r} is not a dtype; expected {', '.join(DTYPES)}")
+    return f"torch.{request.dtype}"
+
+
 def _start_lines(request: CodeRequest, problem: _Problem, spec: ProblemSpec | None) -> list[str]:
+    dtype = _torch_dtype(request)
     lines: list[str] = []
     params = problem.params
     book_start = spec.book_start if spec is not None else None
@@ -339,17 +357,19 @@ def _start_lines(request: CodeRequest, problem: _Problem, spec: ProblemSpec | No
             part = values[offset : offset + _size(p.shape)]
             offset += _size(p.shape)
             lines.append(
-                f"{p.name} = torch.tensor({_nested(part, p.shape)}, dtype=torch.float32).to(device)"
+                f"{p.name} = torch.tensor({_nested(part, p.shape)}, dtype={dtype}).to(device)"
             )
     elif book_start is not None:
-        lines.extend(f"{p.name} = {p.book_start}.to(device)" for p in params)
+        lines.extend(
+            f"{p.name} = {(p.book_start or '').format(dtype=dtype)}.to(device)" for p in params
+        )
     else:
         if request.seed is not None:
             lines.append(f"np.random.seed({int(request.seed)})  # the start is reproducible")
         for p in params:
             lines.append(
                 f"{p.name} = torch.tensor(np.random.normal(0, 0.01, {_shape_text(p.shape)}), "
-                "dtype=torch.float32).to(device)"
+                f"dtype={dtype}).to(device)"
             )
     for p in params:
         lines.append(f"{p.name}.requires_grad_(requires_grad=True)")
@@ -415,6 +435,7 @@ def script(request: CodeRequest) -> str:
         )
     if request.schedule is not None and request.schedule not in SCHEDULES:
         raise ValueError(f"{request.schedule!r} is not a schedule; expected {', '.join(SCHEDULES)}")
+    dtype = _torch_dtype(request)
     params = [p.name for p in problem.params]
     grads = [f"grad_{n}" for n in problem.columns]
     header = ",".join(
@@ -445,7 +466,11 @@ def script(request: CodeRequest) -> str:
     add(_device_line(request.device))
     add("")
     if problem.data:
-        out.extend(problem.data)
+        widen = request.dtype != "float32"
+        if widen:
+            add(f"# the book's samples as gdlab holds them: float32 values, in {request.dtype}")
+        to_dtype = f", dtype={dtype}" if widen else ""
+        out.extend(line.format(to_dtype=to_dtype) for line in problem.data)
         add("")
     out.extend(_start_lines(request, problem, spec))
     add("")
@@ -462,7 +487,7 @@ def script(request: CodeRequest) -> str:
     add("")
     add("")
     add("def row(i, *tensors):")
-    add('    """One CSV line: the iteration, then every number of the tensors, as float32."""')
+    add(f'    """One CSV line: the iteration, then each number of the tensors, {request.dtype}."""')
     add("    values = [v for t in tensors for v in t.detach().reshape(-1).tolist()]")
     add("    if not all(map(math.isfinite, values)):")
     add("        raise SystemExit(f'diverged at iteration {i}')")
@@ -496,6 +521,8 @@ def script(request: CodeRequest) -> str:
 def _summary(request: CodeRequest) -> str:
     parts = [f"η = {float(request.eta)!r}", f"{request.iterations:,} iterations"]
     parts.append(f"device {request.device}")
+    if request.dtype != "float32":
+        parts.append(request.dtype)
     if request.start is not None:
         parts.append("start " + ", ".join(repr(float(v)) for v in request.start))
     elif request.seed is not None:

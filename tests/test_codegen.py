@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import torch
+from textual.widgets import Select
 
 from solvers.codegen import CodeRequest, script
 from solvers.descent import Descent
@@ -23,6 +24,7 @@ from solvers.specs import ProblemSpec
 from tests.app_helpers import first_screen, tap, wait_until
 from tui.app import GdlabApp
 from tui.cli import UsageError, build_parser
+from tui.screens.chapter import ChapterScreen
 from tui.screens.code import CodeScreen, save_beside
 
 ROOT = Path(__file__).parents[1]
@@ -78,6 +80,54 @@ def test_chapter_3_compiled_run_matches_the_script(gdlab, tmp_path):
     expected = gdlab("run", *common, "--format", "csv").out
     assert run_script(gdlab("code", *common).out, tmp_path) == expected
     assert len(expected.splitlines()) == 2501
+
+
+ROSENBROCK = ["custom", "--expr", "(1-x0)**2 + 10*(x1-x0^2)^2", "--init", "-1", "1"]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        pytest.param(["1", "--seed", "7"], id="chapter-1-drawn-start"),
+        pytest.param(
+            ["3", "--iterations", "300"], id="chapter-3-book-data", marks=pytest.mark.slow
+        ),
+        pytest.param(
+            [*ROSENBROCK, "--eta", "0.001", "--iterations", "60"],
+            id="your-function",
+            marks=pytest.mark.slow,
+        ),
+    ],
+)
+def test_float64_script_prints_gdlab_runs_float64_rows(gdlab, tmp_path, options):
+    common = [*options, "--device", "cpu"]
+    generated = gdlab("code", *common, "--dtype", "float64")
+    assert generated.code == 0, generated.err
+    code = generated.out
+    # every tensor the script creates is float64: the parameters are created in it, the
+    # book's samples (float32 values in gdlab too) are moved to it
+    created = [line for line in code.splitlines() if "torch.tensor(" in line]
+    assert created
+    for line in created:
+        assert "dtype=torch.float64" in line, line
+        assert "float32" not in line or line.endswith(".to(device, dtype=torch.float64)"), line
+    expected = gdlab("run", *common, "--dtype", "float64", "--format", "csv")
+    assert expected.code == 0, expected.err
+    printed = run_script(code, tmp_path)
+    assert printed == expected.out
+    # and these are not float32's rows: the option changed the numbers, not just the text
+    single = gdlab("run", *common, "--format", "csv").out
+    assert printed.splitlines()[0] == single.splitlines()[0]  # the same columns
+    assert printed.splitlines()[1:] != single.splitlines()[1:]
+
+
+def test_the_request_of_a_run_keeps_its_dtype():
+    spec = make_problem("2").spec
+    request = CodeRequest.for_run(spec, RunSettings(0.1, 5, "cpu", dtype="float64"))
+    assert request.dtype == "float64"
+    assert CodeRequest.for_run(spec, RunSettings(0.1, 5, "cpu")).dtype == "float32"
+    with pytest.raises(ValueError, match="float16"):
+        script(CodeRequest("2", 0.1, 5, dtype="float16"))
 
 
 def custom_problem(text: str, dim: int, *, compiled: bool = False) -> Problem:
@@ -282,6 +332,24 @@ async def test_c_shows_the_runs_script_and_w_saves_it(tmp_path, monkeypatch):
         assert run_script(saved.read_text(), tmp_path, saved.name) == stream.getvalue()
         await tap(pilot, "escape")
         await wait_until(pilot, lambda: not isinstance(app.screen, CodeScreen), "closed", 10)
+
+
+@pytest.mark.slow
+async def test_c_writes_float64_tensors_when_the_dtype_field_says_float64():
+    app = GdlabApp(start_chapter="2")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ChapterScreen)
+        await wait_until(pilot, lambda: screen.controls_mounted, "the fields", 30)
+        screen.query_one("#dtype", Select).value = "float64"
+        await pilot.pause()
+        await tap(pilot, "c")
+        await wait_until(pilot, lambda: isinstance(app.screen, CodeScreen), "the code screen", 10)
+        code_screen = app.screen
+        assert isinstance(code_screen, CodeScreen)
+        text = code_screen.text
+        assert "x = torch.tensor(np.random.normal(0, 0.01, (1, 2)), dtype=torch.float64)" in text
+        assert "float32" not in text
 
 
 def test_codegen_and_graph_model_import_no_torch():

@@ -70,6 +70,7 @@ class ChapterScreen(TeachingKeys):
         self.controller = RunController(self, problem_id, self._run_changed)
         self.controls_mounted = False
         """Fields, buttons, progress bar and footer are mounted (see mount_controls)."""
+        self._mounting_controls = False
         self._solver = SolverState()
         self._shown_phase: Phase = self.controller.phase
         self._live_slot: LiveSlot | None = None
@@ -135,13 +136,25 @@ class ChapterScreen(TeachingKeys):
         """Mount the fields, buttons, progress bar and footer, once the app's first
         frame is out. The app's first screen composes without them: their styles
         and layout cost more than the rest of the frame. Screens opened later
-        compose them at once."""
-        if self.controls_mounted:
+        compose them at once.
+
+        Each mount waits for the last, some 0.1 s in all: if the app is told to leave
+        meanwhile (ctrl+q, q, a signal), the screen is no longer attached from then
+        on and mounts nothing more. ``controls_mounted`` turns true only when all
+        are in (until then the run keys do nothing: there are no fields to read).
+        """
+        if self.controls_mounted or self._mounting_controls:
+            return
+        self._mounting_controls = True
+        if self.is_attached:  # false once the app is leaving
+            await self.query_one("#fields").mount_compose(self._controls())
+        if self.is_attached:
+            await self.query_one("#progress-row").mount(self._progress_bar())
+        if self.is_attached:
+            await self.mount(self._footer())
+        if not self.is_attached:
             return
         self.controls_mounted = True
-        await self.query_one("#fields").mount_compose(self._controls())
-        await self.query_one("#progress-row").mount(self._progress_bar())
-        await self.mount(self._footer())
         self.refresh_bindings()  # the footer lists the keys when bindings change: now
         self._run_changed()
 
@@ -158,10 +171,9 @@ class ChapterScreen(TeachingKeys):
     def _solver_changed(self, state: SolverState) -> None:
         """torch has loaded (or failed): show the facts and the devices, mount the live view."""
         self._solver = state
-        found = self.query(ProblemFacts)
-        if not found:
-            return  # being torn down (a quit as torch finished loading)
-        facts = found.first()
+        if not self.is_attached:
+            return  # the app is leaving (a quit as torch finished loading)
+        facts = self.query_one(ProblemFacts)
         if state.status is SolverStatus.FAILED:
             facts.show_failed(state.error)
             return
@@ -303,6 +315,8 @@ class ChapterScreen(TeachingKeys):
     # -------------------------------------------------------------- drawing
     def _run_changed(self) -> None:
         """Redraw what follows the run: status, progress, step, styles, keys, live view."""
+        if not self.is_attached:
+            return  # the app is leaving: widgets mounted just now may have no children
         controller = self.controller
         phase = controller.phase
         view = controller.view

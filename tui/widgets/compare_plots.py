@@ -34,7 +34,7 @@ class MembersLossPlot(_Plot):
         super().__init__(allow_pan_and_zoom=False, **kwargs)
         self.can_focus = False
 
-    def on_mount(self) -> None:
+    def label_axes(self) -> None:
         self.set_y_formatter(PowerOfTenFormatter())
         self.set_xlabel("iteration")
         self.set_ylabel("f - f*")
@@ -78,7 +78,7 @@ class MembersPathPlot(_Plot):
         self.names = names
         self.can_focus = False
 
-    def on_mount(self) -> None:
+    def label_axes(self) -> None:
         label_path_axes(self, self.names)
 
     def show(self, paths: Sequence[np.ndarray], optimum: tuple[float, ...] | None) -> None:

@@ -238,7 +238,15 @@ class LandscapePlot(Vertical):
         yield ContourView(id="landscape-map")
         yield TextLine("", id="landscape-legend")
 
+    @property
+    def composed(self) -> bool:
+        """The title, curve, map and legend are mounted (together, or not at all: a plot
+        removed before it composed, as the app leaves, never gets them)."""
+        return bool(self.query_children(ContourView))
+
     def on_mount(self) -> None:
+        if not self.composed:
+            return
         self._draw()
         if self._request is not None:  # asked before its children existed
             self.update_from(*self._request)
@@ -258,7 +266,7 @@ class LandscapePlot(Vertical):
             self.show_landscape(NoLandscape("no iterations yet"), self._serial)
             return
         self._request = (view, problem)
-        if not self.query(ContourView):
+        if not self.composed:
             return  # not composed yet: on_mount asks again
         self._serial += 1
         path = rows[:, view.layout.params]
@@ -312,7 +320,7 @@ class LandscapePlot(Vertical):
                 return
             self._shown = serial
         self.landscape = landscape
-        if self.query(ContourView):  # composed: else on_mount draws it
+        if self.composed:  # else on_mount draws it
             self._draw()
 
     def _draw(self) -> None:
@@ -342,9 +350,11 @@ class LandscapePlot(Vertical):
         self.call_after_refresh(self._follow_size)
 
     def _follow_size(self) -> None:
+        """Called after a refresh, by then perhaps removed (its children gone with it)."""
         landscape = self.landscape
-        if self._request is None or not isinstance(landscape, ContourMap):
+        maps = self.query_children(ContourView)
+        if self._request is None or not isinstance(landscape, ContourMap) or not maps:
             return
-        cells = self.query_one(ContourView).size
+        cells = maps.first().size
         if cells.area and landscape.plan.size != (cells.width, cells.height):
             self.update_from(*self._request)

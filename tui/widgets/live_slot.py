@@ -34,8 +34,8 @@ class LiveSlot(Vertical):
 
     def ensure(self, spec: ProblemSpec, extra_names: tuple[str, ...] = ()) -> None:
         """Mount a LiveView for ``spec`` if there is none (torch has loaded by now)."""
-        if self.live is not None:
-            return
+        if self.live is not None or not self.is_attached:
+            return  # there is one; or the app is leaving and nothing mounts any more
         from solvers.problems import problem_for
         from tui.widgets.live_view import LiveView
 

@@ -68,6 +68,8 @@ class LiveView(Vertical):
         """The view's children exist: whatever happened before can be drawn now."""
 
     def on_mount(self) -> None:
+        if not self.query_children(IterationTable):
+            return  # removed before it composed (the app is leaving): nothing to draw in
         # the plots do not zoom or pan, so they take no focus and offer no keys
         for plot in self.query(PlotWidget):
             plot.can_focus = False

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 from rich.segment import Segment
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Grid
 from textual.strip import Strip
@@ -68,6 +69,11 @@ class _Plot(PlotWidget):
 
     PlotWidget.clear() looks up its legend, which is only there once the widget
     has composed; a run started right after the screen opens can get here first.
+    A plot removed (or whose app leaves) between being mounted and composing never
+    gets its children at all, yet its Mount handler and its margins' first watch
+    still run: PlotWidget's would look up the grid and the legend and fail, so
+    here they do nothing without them. Subclasses set up their axes in
+    :meth:`label_axes`, called once the children exist.
     """
 
     def compose(self) -> ComposeResult:
@@ -81,7 +87,22 @@ class _Plot(PlotWidget):
 
     @property
     def composed(self) -> bool:
-        return bool(self.query("#legend"))
+        """The grid's canvases and the legend are mounted (none are, before compose)."""
+        return bool(self.query_children("#legend")) and bool(self.query("#plot"))
+
+    def _on_mount(self, event: events.Mount) -> None:
+        if not self.composed:
+            event.prevent_default()  # PlotWidget's on_mount (a base class's) is not called
+            return
+        self.label_axes()
+
+    def label_axes(self) -> None:
+        """Axis labels, formatters and legend: the subclass's set-up at mount."""
+
+    def _update_margin_sizes(self) -> None:
+        # PlotWidget's margin watchers call this at mount, on_mount or not
+        if self.query_children(Grid):
+            super()._update_margin_sizes()
 
 
 ETA_STYLE = "bold magenta"
@@ -112,7 +133,7 @@ class ObjectivePlot(_Plot):
         self.curves: tuple[str, ...] = ()
         """The labels of the curves drawn last: (), (gap,) or (gap, "η")."""
 
-    def on_mount(self) -> None:
+    def label_axes(self) -> None:
         self.set_y_formatter(PowerOfTenFormatter())
         self.set_xlabel("iteration")
         self.set_ylabel(self.gap_label)
@@ -191,7 +212,7 @@ class PathPlot(_Plot):
         self.optimum: tuple[float, ...] | None = None
         """Drawn as a marker once known (it is computed after torch loads)."""
 
-    def on_mount(self) -> None:
+    def label_axes(self) -> None:
         label_path_axes(self, self.names)
 
     def show(self, params: np.ndarray) -> None:

@@ -41,6 +41,7 @@ from solvers.validation import (
     parse_seed,
     parse_start,
 )
+from tui.widgets.choice import Choice
 from tui.widgets.ordered_input import OrderedInput
 
 
@@ -166,7 +167,7 @@ class SettingsForm(Vertical):
         """A labelled choice (optimizer, schedule, device, dtype), its id its label."""
         with Horizontal(classes="field"):
             yield Label(name, classes="field-label")
-            yield Select(
+            yield Choice(
                 [(option, option) for option in options],
                 value=value,
                 allow_blank=False,
