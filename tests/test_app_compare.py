@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 from app_helpers import first_screen, tap, wait_until
 from textual.widgets import DataTable, Input, Select, SelectionList, Static
+from textual_plot.plot_widget import LinePlot, ScatterPlot
 
 from tui.app import GdlabApp
+from tui.display import mark
 from tui.run_controller import Phase
 from tui.screens.compare import CompareScreen
 from tui.widgets.compare_plots import MembersLossPlot, MembersPathPlot
@@ -31,15 +34,18 @@ async def test_members_run_together_each_with_its_curve_and_row() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await _compare(pilot)
         screen.query_one(Select).value = "1"
-        await pilot.pause(0.1)
-        assert screen.spec.id == "1"
+        # the screen hears of the choice by a message: on a busy machine after 0.1 s or more
+        await wait_until(pilot, lambda: screen.spec.id == "1", "chapter 1 chosen", 10)
         screen.query_one("#compare-etas", Input).value = "0.4 2.5"
         optimizers = screen.query_one(SelectionList)
         optimizers.select("momentum")
-        await pilot.pause(0.1)
+
+        def prompts() -> list[str]:
+            return [str(optimizers.get_option_at_index(i).prompt) for i in range(3)]
+
         # the tick is a character, readable without colour
-        prompts = [str(optimizers.get_option_at_index(i).prompt) for i in range(3)]
-        assert prompts == ["✓ plain", "✓ momentum", "· nesterov"]
+        expected = ["✓ plain", "✓ momentum", "· nesterov"]
+        await wait_until(pilot, lambda: prompts() == expected, "momentum ticked", 10)
         await tap(pilot, "r")
         await wait_until(pilot, lambda: screen.phase is Phase.FINISHED, "the compare's end")
         await pilot.pause(0.2)
@@ -50,8 +56,22 @@ async def test_members_run_together_each_with_its_curve_and_row() -> None:
         assert rows[0][4] == "15" and rows[0][1] == "still going"
         assert rows[1][1].startswith("diverged at ") and int(rows[1][4]) < 15
         loss = screen.query_one(MembersLossPlot)
-        assert loss._labels == [row[0] for row in rows]  # one curve per member, named
-        assert len(screen.query_one(MembersPathPlot)._datasets) == 4
+        # one curve per member, named after its mark, which also ends its curve and its
+        # path: without colour the marks tell the curves apart
+        named = [label for label in loss._labels if label is not None]  # marks are unnamed
+        assert named == [f"{mark(i)} {row[0]}" for i, row in enumerate(rows)]
+        for plot in (loss, screen.query_one(MembersPathPlot)):
+            lines = [d for d in plot._datasets if isinstance(d, LinePlot)]
+            ends = [d for d in plot._datasets if isinstance(d, ScatterPlot)]
+            assert len(lines) == 4
+            assert [d.marker for d in ends][:4] == ["1", "2", "3", "4"]
+            xs = np.concatenate([d.x for d in lines])
+            ys = np.concatenate([d.y for d in lines])
+            span_x, span_y = np.ptp(xs[np.isfinite(xs)]), np.ptp(ys[np.isfinite(ys)])
+            for line, end in zip(lines, ends, strict=False):  # the mark is the line's last
+                # point (moved a millionth of the range in from the top and right edges)
+                assert abs(end.x[0] - line.x[-1]) <= 1.01e-6 * span_x
+                assert abs(end.y[0] - line.y[-1]) <= 1.01e-6 * span_y
         status = str(screen.query_one("#compare-status", Static).render())
         assert status.startswith("finished: 4 members, 15 iterations, batched")
 

@@ -49,3 +49,15 @@ PALETTE = (
 def colour(index: int) -> str:
     """Member ``index``'s colour, the same in the legend, both plots and the table."""
     return PALETTE[index % len(PALETTE)]
+
+
+MARKS = "123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ#$%"
+"""One character per member (a compare has at most 64), drawn at the end of its
+curve and its path and before its name in the legend: without colour (NO_COLOR,
+a monochrome projector) or past the palette's 16, the only way to tell the
+curves apart."""
+
+
+def mark(index: int) -> str:
+    """Member ``index``'s mark."""
+    return MARKS[index % len(MARKS)]

@@ -1,9 +1,10 @@
 """The compare screen's plots: every member's loss curve on one log plot, and
 every member's path through parameter space, each in its own colour, with a legend.
 
-Colour tells members apart; the legend names them in the table's order. With
-NO_COLOR or in 16 colours the curves keep their shapes and the table beside
-them keeps every figure.
+Colour tells members apart; the legend names them in the table's order. Each
+member's mark (1, 2, …, a, b, …) stands at the end of its curve and its path and
+before its name in the legend, so that without colour (NO_COLOR) or beyond the
+palette's 16 colours every curve can still be told from the others.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 import numpy as np
 from textual_plot.plot_widget import LegendLocation
 
-from tui.display import colour, line_mode
+from tui.display import colour, line_mode, mark
 from tui.widgets.plots import PowerOfTenFormatter, _Plot, label_path_axes
 from tui.widgets.series import log_progress, min_max_buckets
 
@@ -56,12 +57,18 @@ class MembersLossPlot(_Plot):
             lowest = min(finite) if finite else 0.0
         # each bucket gives two points (its min and max)
         buckets = max(8, min(self.size.width, POINTS // (2 * max(1, len(series)))))
+        ends: list[tuple[np.ndarray, np.ndarray, int]] = []
         for index, (values, label) in enumerate(zip(series, labels, strict=True)):
             if len(values) == 0:
                 continue
             logs, _ = log_progress(values, optimum_value, lowest)
             xs, ys = min_max_buckets(logs, buckets)
-            self.plot(xs, ys, line_style=colour(index), hires_mode=line_mode(), label=label)
+            line = colour(index)
+            self.plot(
+                xs, ys, line_style=line, hires_mode=line_mode(), label=f"{mark(index)} {label}"
+            )
+            ends.append((xs, ys, index))
+        _mark_ends(self, ends)
         self.set_ylabel("f - f*" if optimum_value is not None else "f - min f")
 
 
@@ -87,6 +94,7 @@ class MembersPathPlot(_Plot):
             return
         self.clear()
         buckets = max(8, min(self.size.width, POINTS // (2 * max(1, len(paths)))))
+        ends: list[tuple[np.ndarray, np.ndarray, int]] = []
         for index, params in enumerate(paths):
             if len(params) == 0:
                 continue
@@ -100,5 +108,30 @@ class MembersPathPlot(_Plot):
                 path = np.vstack([finite[::step, :2], finite[-1:, :2]]).astype(np.float64)
                 xs, ys = path[:, 0], path[:, 1]
             self.plot(xs, ys, line_style=colour(index), hires_mode=line_mode())
+            ends.append((xs, ys, index))
         if optimum is not None and len(self.names) > 1:
             self.scatter([optimum[0]], [optimum[1]], marker="*", marker_style="yellow")
+        _mark_ends(self, ends)  # last: a member that has reached the optimum covers its *
+
+
+def _mark_ends(plot: _Plot, ends: list[tuple[np.ndarray, np.ndarray, int]]) -> None:
+    """Each member's mark on the last finite point of its curve or path, drawn after
+    every line so that no later member's line covers it.
+
+    textual-plot maps the top and right edges of the data (its autoscaled range)
+    one cell outside its canvas, where a mark would vanish: a curve's end is always
+    on the right edge. So a mark on an edge is moved a millionth of the range in."""
+    points = [(xs[np.isfinite(xs)], ys[np.isfinite(ys)]) for xs, ys, _ in ends]
+    all_x = np.concatenate([x for x, _ in points]) if points else np.empty(0)
+    all_y = np.concatenate([y for _, y in points]) if points else np.empty(0)
+    if len(all_x) == 0 or len(all_y) == 0:
+        return
+    x_top, y_top = float(all_x.max()), float(all_y.max())
+    x_in = x_top - 1e-6 * max(x_top - float(all_x.min()), 1e-12)
+    y_in = y_top - 1e-6 * max(y_top - float(all_y.min()), 1e-12)
+    for xs, ys, index in ends:
+        finite = np.flatnonzero(np.isfinite(xs) & np.isfinite(ys))
+        if len(finite):
+            last = finite[-1]
+            x, y = min(float(xs[last]), x_in), min(float(ys[last]), y_in)
+            plot.scatter([x], [y], marker=mark(index), marker_style=f"bold {colour(index)}")
