@@ -186,6 +186,28 @@ def test_a_signal_at_any_moment_ends_cleanly(tmp_path, signum):
             assert not target.exists(), where
 
 
+def test_an_interrupt_lost_before_gdlab_took_over_still_ends_the_command(monkeypatch):
+    """Ctrl-C 0.1 s after start: Python's handler raised inside a library's import,
+    which caught it and went on, and the 10,000,000-iteration run then ran to its end
+    (a signal test timed out on it). The handler tui installs first notes the signal,
+    and the process's first guard ends the command with it before its body runs."""
+    import tui
+    from tui import process
+
+    assert signal.getsignal(signal.SIGINT) is tui._early_interrupt  # installed at import
+    with pytest.raises(KeyboardInterrupt):
+        tui._early_interrupt(signal.SIGINT, None)  # as the signal would, mid-import
+    assert tui.EARLY_INTERRUPTS == [signal.SIGINT]  # ... and say so, if it was swallowed
+
+    monkeypatch.setattr(process, "_EARLY_TAKEN", False)  # as at the process's start
+    ran: list[str] = []
+    assert process.guarded(lambda: ran.append("body") or 0) == process.EXIT_INTERRUPTED
+    assert ran == [] and tui.EARLY_INTERRUPTS == []
+    # taken once: the next command of the same process runs
+    assert process.guarded(lambda: ran.append("body") or 0) == 0
+    assert ran == ["body"]
+
+
 def test_an_unexpected_error_is_one_line_naming_a_log_with_the_traceback(
     gdlab, monkeypatch, tmp_path
 ):

@@ -2,6 +2,34 @@
 
 import sys as _sys
 
+EARLY_INTERRUPTS: list[int] = []
+"""Ctrl-C that arrived before ``tui.process.guarded`` installed gdlab's handlers.
+
+Python's own handler raises KeyboardInterrupt wherever the main thread is; during
+the imports before gdlab's handlers something swallowed it (where exactly was not
+found), and the run it asked to stop then ran to its end (10,000,000 iterations in
+the signal tests). This handler raises the same exception and also notes the
+signal, which ``guarded`` honours as soon as it takes over. Installed first thing,
+before any other import of gdlab's; before it, the window is Python's own."""
+
+
+def _early_interrupt(signum, frame):  # type: ignore[no-untyped-def]
+    EARLY_INTERRUPTS.append(signum)
+    raise KeyboardInterrupt
+
+
+def _take_early_interrupts() -> None:
+    import contextlib
+    import signal as _signal
+
+    if _signal.getsignal(_signal.SIGINT) is _signal.default_int_handler:
+        # imported outside the main thread: nothing to take over (ValueError)
+        with contextlib.suppress(ValueError):
+            _signal.signal(_signal.SIGINT, _early_interrupt)
+
+
+_take_early_interrupts()  # first: the window before it is Python's own
+
 
 def _interrupted_on_import(kind, value, tb):  # type: ignore[no-untyped-def]
     """Ctrl-C while Python imports gdlab, before ``tui.process.guarded`` has taken

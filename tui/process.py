@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
 
+import tui
+
 EXIT_OK = 0
 """Done; also when a reader stops reading (``gdlab run 3 | head -1``)."""
 EXIT_FAILED = 1
@@ -101,6 +103,9 @@ def report_crash(error: BaseException, *, text: str | None = None) -> int:
 
 _ARRIVED: list[int] = []
 """The ending signal that arrived, if one has (see :func:`reraise_if_signalled`)."""
+_EARLY_TAKEN = False
+"""Whether a guard has taken over ``tui.EARLY_INTERRUPTS`` (only the process's first:
+a later ``main`` in the same process, as the tests make, starts clean)."""
 
 
 def reraise_if_signalled() -> None:
@@ -141,6 +146,11 @@ def signal_handlers(
     """
     chosen = handler or _Signals()
     _ARRIVED.clear()
+    global _EARLY_TAKEN
+    if not _EARLY_TAKEN:  # the process's first guard: an interrupt before it counts
+        _EARLY_TAKEN = True
+        _ARRIVED.extend(tui.EARLY_INTERRUPTS[:1])
+        tui.EARLY_INTERRUPTS.clear()
     previous: dict[int, object] = {}
     try:
         for signum in (signal.SIGINT, *ENDING_SIGNALS):
@@ -197,6 +207,7 @@ def guarded(body: Callable[[], int]) -> int:
 
     with signal_handlers():
         try:
+            reraise_if_signalled()  # Ctrl-C before the handlers were in (tui.EARLY_INTERRUPTS)
             code = body()
             _flush_stdout()  # a failure here is a failed write: exit 4
             return code
