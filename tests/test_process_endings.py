@@ -194,7 +194,20 @@ def test_an_interrupt_lost_before_gdlab_took_over_still_ends_the_command(monkeyp
     import tui
     from tui import process
 
-    assert signal.getsignal(signal.SIGINT) is tui._early_interrupt  # installed at import
+    installed = subprocess.run(  # by the import of tui, in a process of its own (this
+        # one's handler is whatever earlier tests left)
+        [
+            sys.executable,
+            "-c",
+            "import signal, tui; print(signal.getsignal(signal.SIGINT).__name__)",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert installed.stdout.strip() == "_early_interrupt"
     with pytest.raises(KeyboardInterrupt):
         tui._early_interrupt(signal.SIGINT, None)  # as the signal would, mid-import
     assert tui.EARLY_INTERRUPTS == [signal.SIGINT]  # ... and say so, if it was swallowed
