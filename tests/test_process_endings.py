@@ -23,6 +23,15 @@ def ending_lines(err: str) -> list[str]:
     return [line for line in err.splitlines() if not line.startswith("gdlab: η = ")]
 
 
+def _as_from_a_terminal() -> None:
+    """In the child before it runs: Ctrl-C's default disposition, as a shell in a
+    terminal gives a command. A test run started in the background of a script
+    (``( … & )``) ignores SIGINT, every child inherits that, and a signal sent
+    before gdlab's guard took SIGINT over was then ignored: the run went on and the
+    test timed out, for a reason no user at a terminal meets."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
     environment = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     return subprocess.Popen(
@@ -33,6 +42,7 @@ def _start(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[st
         text=True,
         env=environment,
         cwd=ROOT,
+        preexec_fn=_as_from_a_terminal,
     )
 
 
@@ -206,6 +216,7 @@ def test_an_interrupt_lost_before_gdlab_took_over_still_ends_the_command(monkeyp
         timeout=60,
         check=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
+        preexec_fn=_as_from_a_terminal,
     )
     assert installed.stdout.strip() == "_early_interrupt"
     with pytest.raises(KeyboardInterrupt):

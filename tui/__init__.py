@@ -5,10 +5,10 @@ import sys as _sys
 EARLY_INTERRUPTS: list[int] = []
 """Ctrl-C that arrived before ``tui.process.guarded`` installed gdlab's handlers.
 
-Python's own handler raises KeyboardInterrupt wherever the main thread is; during
-the imports before gdlab's handlers something swallowed it (where exactly was not
-found), and the run it asked to stop then ran to its end (10,000,000 iterations in
-the signal tests). This handler raises the same exception and also notes the
+Python's own handler raises KeyboardInterrupt wherever the main thread is. Once,
+by hand, a Ctrl-C 0.05 s after start was lost that way during the imports before
+gdlab's handlers (where it was swallowed was not found) and a 10,000,000-iteration
+run went on to its end. This handler raises the same exception and also notes the
 signal, which ``guarded`` honours as soon as it takes over. Installed first thing,
 before any other import of gdlab's; before it, the window is Python's own."""
 
