@@ -267,6 +267,7 @@ AGREEMENT = [
     ("sigmoid(x0*x1) + softplus(x2 - x0) + max(x0, x2) * min(x1, 2*pi)", [0.1, -2.0, 3.0]),
     ("x0**2 + x3", [1.0, 9.0, 9.0, 2.0, 9.0]),
     ("x**4 - 3*x**2 + x", [-2.0]),
+    ("--x ** -x", [2.0]),  # the exponent is step 2's result, not the constant 2
 ]
 
 

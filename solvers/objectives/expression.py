@@ -148,7 +148,8 @@ def expression_source(tree: Expression, dim: int) -> str:
             expr = f"-{ref(ops[0])}"
         elif step.kind == "**":
             a, b = ops
-            if b == 2.0 and not isinstance(a, float):
+            if isinstance(b, float) and b == 2.0 and not isinstance(a, float):
+                # a constant 2 only: an int operand is a step's index (step 2 is not 2)
                 expr = f"{ref(a)} * {ref(a)}"
             elif isinstance(b, float):
                 expr = f"{ref(a)} ** {ref(b)}"
