@@ -82,7 +82,7 @@ class ChapterScreen(TeachingKeys):
         slot = self._live_slot
         if slot is None or not slot.is_attached:
             # found once: a query walks the whole screen, and this is read at 10 Hz
-            slot = self._live_slot = self.query(LiveSlot).first() if self.query(LiveSlot) else None
+            slot = self._live_slot = self.query_one_optional(LiveSlot)
         return slot.live if slot is not None else None
 
     # ----------------------------------------------------------------- layout

@@ -63,10 +63,8 @@ class MembersLossPlot(_Plot):
                 continue
             logs, _ = log_progress(values, optimum_value, lowest)
             xs, ys = min_max_buckets(logs, buckets)
-            line = colour(index)
-            self.plot(
-                xs, ys, line_style=line, hires_mode=line_mode(), label=f"{mark(index)} {label}"
-            )
+            named = f"{mark(index)} {label}"
+            self.plot(xs, ys, line_style=colour(index), hires_mode=line_mode(), label=named)
             ends.append((xs, ys, index))
         _mark_ends(self, ends)
         self.set_ylabel("f - f*" if optimum_value is not None else "f - min f")
