@@ -39,6 +39,7 @@ from solvers.landscape_model import (
     plan,
     stride,
 )
+from solvers.members_map import MembersCurve, MembersMap, plan_members
 from solvers.specs import ProblemSpec
 
 CPU = torch.device("cpu")
@@ -115,7 +116,7 @@ def compute_landscape(
     size: tuple[int, int] = (60, 20),
     *,
     facts: Facts | None = None,
-    previous: Landscape | None = None,
+    previous: object = None,
 ) -> Landscape:
     """What to draw under a run whose parameter rows so far are ``path`` (n, n_params).
 
@@ -143,6 +144,70 @@ def compute_landscape(
     return _map(problem, planned, drawn, optimum)
 
 
+def compute_members_landscape(
+    problem: LandscapeProblem,
+    paths: list[np.ndarray],
+    counted: list[bool],
+    size: tuple[int, int] = (60, 20),
+    *,
+    facts: Facts | None = None,
+    previous: object = None,
+) -> MembersMap | MembersCurve | NoLandscape:
+    """What to draw under a compare's members, whose parameter rows so far are
+    ``paths`` (each (n, n_params)); the box is planned around the ``counted`` ones
+    (see :mod:`solvers.members_map`). A ``previous`` map with the same plan is reused."""
+    spec = problem.spec
+    if facts is None:
+        facts = getattr(problem, "facts", None)
+    optimum = facts.optimum.params if facts is not None and facts.optimum is not None else None
+    what = "loss" if spec.prediction_names else "f"
+    rows = [np.asarray(p).reshape(-1, spec.n_params) for p in paths]
+    planned = plan_members(spec.param_names, rows, counted, optimum, size, what)
+    if isinstance(planned, NoLandscape):
+        return planned
+    each = max(50, PATH_POINTS // max(1, len(rows)))
+    drawn = []
+    for member in rows:
+        points = stride(member, each)[:, planned.axes].astype(np.float64)
+        drawn.append(points[np.isfinite(points).all(axis=1)])
+    if len(planned.axes) == 1:
+        f_star = facts.optimum.value if facts is not None and facts.optimum is not None else None
+        return _members_curve(problem, planned, [d[:, 0] for d in drawn], optimum, f_star)
+    if isinstance(previous, MembersMap) and previous.plan == planned:
+        return previous.with_paths(drawn)
+    grid = _map(problem, planned, np.empty((0, 2)), optimum)
+    if isinstance(grid, NoLandscape):
+        return grid
+    return MembersMap(grid, tuple(drawn))
+
+
+def _members_curve(
+    problem: LandscapeProblem,
+    planned: Plan,
+    paths_x: list[np.ndarray],
+    optimum: tuple[float, ...] | None,
+    f_star: float | None,
+) -> MembersCurve | NoLandscape:
+    lo, hi = planned.x
+    outside = []
+    kept = []
+    for index, path in enumerate(paths_x):  # a member is drawn until it leaves the range
+        leaves = np.flatnonzero((path < lo) | (path > hi))
+        if len(leaves):
+            outside.append(index)
+            path = path[: leaves[0]]
+        kept.append(path)
+    grid = np.linspace(lo, hi, planned.size[0])
+    xs = np.unique(np.concatenate([grid, *kept]))
+    fs = evaluate(problem, xs.reshape(-1, 1))
+    finite = np.isfinite(fs)
+    if not finite.any():
+        return NoLandscape(f"{planned.what} is not finite anywhere over the visited range")
+    paths_f = tuple(fs[np.searchsorted(xs, x)] for x in kept)
+    best = (optimum[0], f_star) if optimum is not None and f_star is not None else None
+    return MembersCurve(planned, xs[finite], fs[finite], tuple(kept), paths_f, best, tuple(outside))
+
+
 def _curve(
     problem: LandscapeProblem,
     planned: Plan,
@@ -166,7 +231,7 @@ def _map(
     planned: Plan,
     path: np.ndarray,
     optimum: tuple[float, ...] | None,
-) -> Landscape:
+) -> ContourMap | NoLandscape:
     xs, ys = planned.centres()
     cols, rows = planned.size
     points = np.empty((rows, cols, problem.spec.n_params), dtype=np.float64)

@@ -70,6 +70,8 @@ class Plan:
     """(cols, rows) of a map; (points, 1) of a curve."""
     what: str
     """What the objective is called: "f", or "loss" for a model."""
+    held_at: str = "their current values"
+    """Where the held values come from, in words (a compare holds them at the optimum)."""
 
     @property
     def title(self) -> str:
@@ -80,8 +82,11 @@ class Plan:
         if not self.held:
             return title
         if len(self.held) <= 3:
-            return title + " with " + ", ".join(f"{n} = {fmt(v)}" for n, v in self.held)
-        return title + f", the other {len(self.held)} parameters at their current values"
+            title += " with " + ", ".join(f"{n} = {fmt(v)}" for n, v in self.held)
+            if self.held_at != Plan.held_at:
+                title += f" ({self.held_at})"
+            return title
+        return title + f", the other {len(self.held)} parameters at {self.held_at}"
 
     @property
     def axes_line(self) -> str:
@@ -226,12 +231,18 @@ class ContourMap:
         return replace(self, path=np.asarray(path, dtype=np.float64))
 
     @property
-    def legend(self) -> str:
+    def levels_text(self) -> str:
+        """The level glyphs, the range of f they cover and how they were chosen."""
         levels = self.levels
         text = f"[{LEVEL_GLYPHS}] {self.plan.what} {fmt(levels.f_min)} … {fmt(levels.f_max)}, "
         text += levels.words(self.plan.what)
         if (self.cells < 0).any():
             text += f"; {NOT_FINITE} not finite"
+        return text
+
+    @property
+    def legend(self) -> str:
+        text = self.levels_text
         marks = f"{START} start  {CURRENT} now  {ITERATE}{PATH_LINE} path"
         if self.optimum is not None:
             marks += f"  {OPTIMUM} optimum"
@@ -249,10 +260,14 @@ class ContourMap:
         col, row, inside = self.plan.cells(np.array([self.optimum, self.path[-1]]))
         return bool(inside.all() and col[0] == col[1] and row[0] == row[1])
 
+    def level_grid(self) -> np.ndarray:
+        """One level glyph per cell, (rows, cols), before any mark."""
+        lookup = np.array(list(LEVEL_GLYPHS + NOT_FINITE))  # level -1: the last entry
+        return lookup[self.cells.astype(np.int64)]
+
     def glyph_rows(self) -> list[str]:
         """The map as text, one string per row: level glyphs under the path's marks."""
-        lookup = np.array(list(LEVEL_GLYPHS + NOT_FINITE))  # level -1: the last entry
-        grid = lookup[self.cells.astype(np.int64)]
+        grid = self.level_grid()
         for glyph, (cols, rows) in self.marks():
             grid[rows, cols] = glyph
         return ["".join(row) for row in grid.tolist()]
@@ -262,16 +277,32 @@ class ContourMap:
         out: list[tuple[str, tuple[np.ndarray, np.ndarray]]] = []
         path = self.path
         if len(path):
-            col, row, inside = self.plan.cells(path)
-            out.append((PATH_LINE, _lines(col, row, inside)))
-            out.append((ITERATE, (col[inside], row[inside])))
+            line, iterates = path_cells(self.plan, path)
+            out.append((PATH_LINE, line))
+            out.append((ITERATE, iterates))
         points = [(OPTIMUM, np.array([self.optimum]))] if self.optimum is not None else []
         if len(path):
             points += [(START, path[:1]), (CURRENT, path[-1:])]
         for glyph, point in points:
-            col, row, inside = self.plan.cells(point)
-            out.append((glyph, (col[inside], row[inside])))
+            out.append((glyph, point_cells(self.plan, point)))
         return out
+
+
+Cells = tuple[np.ndarray, np.ndarray]
+"""(cols, rows) of some cells of a map."""
+
+
+def path_cells(plan: Plan, path: np.ndarray) -> tuple[Cells, Cells]:
+    """The cells a path crosses between its points, and its points' own cells (those
+    inside the box)."""
+    col, row, inside = plan.cells(path)
+    return _lines(col, row, inside), (col[inside], row[inside])
+
+
+def point_cells(plan: Plan, points: np.ndarray) -> Cells:
+    """The cells of those ``points`` (n, 2) inside the box."""
+    col, row, inside = plan.cells(points)
+    return col[inside], row[inside]
 
 
 def _lines(col: np.ndarray, row: np.ndarray, inside: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -374,20 +405,40 @@ def plan(
         return NoLandscape("the problem has no parameters to draw over")
     if len(path) == 0:
         return NoLandscape("no iterations yet")
-    axes = (0,) if n == 1 else (0, 1)
     last = np.asarray(path[-1], dtype=np.float64).reshape(n)
     if not np.isfinite(last).all():
         return NoLandscape("the last iterate is not finite")
-    held = tuple((param_names[k], float(last[k])) for k in range(len(axes), n))
-    bounds = extent(np.asarray(path)[:, axes])
+    bounds = extent(np.asarray(path)[:, drawn_axes(n)])
     if bounds is None:  # pragma: no cover - the last row is finite
         return NoLandscape("no finite iterate to draw around")
+    return plan_box(param_names, bounds, last, optimum, size, what)
+
+
+def drawn_axes(n_params: int) -> tuple[int, ...]:
+    """The parameters a landscape spans: the only one, or the first two."""
+    return (0,) if n_params == 1 else (0, 1)
+
+
+def plan_box(
+    param_names: tuple[str, ...],
+    bounds: tuple[np.ndarray, np.ndarray],
+    held_values: np.ndarray,
+    optimum: tuple[float, ...] | None,
+    size: tuple[int, int],
+    what: str = "f",
+    held_at: str = Plan.held_at,
+) -> Plan:
+    """The plan around ``bounds`` (the drawn parameters' min and max) and the optimum,
+    the parameters not drawn held at ``held_values`` (all n_params of them)."""
+    n = len(param_names)
+    axes = drawn_axes(n)
+    held = tuple((param_names[k], float(held_values[k])) for k in range(len(axes), n))
     lo, hi = bounds
     if optimum is not None and not all(math.isfinite(v) for v in optimum):
         optimum = None
     x = axis_range(float(lo[0]), float(hi[0]), optimum[0] if optimum else None)
     if n == 1:
-        return Plan(axes, param_names[:1], x, None, held, (max(16, size[0]), 1), what)
+        return Plan(axes, param_names[:1], x, None, held, (max(16, size[0]), 1), what, held_at)
     y = axis_range(float(lo[1]), float(hi[1]), optimum[1] if optimum else None)
     cols, rows = max(4, size[0]), max(2, size[1])
-    return Plan(axes, param_names[:2], x, y, held, (cols, rows), what)
+    return Plan(axes, param_names[:2], x, y, held, (cols, rows), what, held_at)

@@ -11,7 +11,7 @@ from tui.app import GdlabApp
 from tui.display import mark
 from tui.run_controller import Phase
 from tui.screens.compare import CompareScreen
-from tui.widgets.compare_plots import MembersLossPlot, MembersPathPlot
+from tui.widgets.compare_plots import MembersLossPlot
 
 
 async def _compare(pilot) -> CompareScreen:
@@ -56,22 +56,22 @@ async def test_members_run_together_each_with_its_curve_and_row() -> None:
         assert rows[0][4] == "15" and rows[0][1] == "still going"
         assert rows[1][1].startswith("diverged at ") and int(rows[1][4]) < 15
         loss = screen.query_one(MembersLossPlot)
-        # one curve per member, named after its mark, which also ends its curve and its
-        # path: without colour the marks tell the curves apart
+        # one curve per member, named after its mark, which also ends its curve (and its
+        # path on the landscape: tests/test_members_landscape.py): without colour the
+        # marks tell the curves apart
         named = [label for label in loss._labels if label is not None]  # marks are unnamed
         assert named == [f"{mark(i)} {row[0]}" for i, row in enumerate(rows)]
-        for plot in (loss, screen.query_one(MembersPathPlot)):
-            lines = [d for d in plot._datasets if isinstance(d, LinePlot)]
-            ends = [d for d in plot._datasets if isinstance(d, ScatterPlot)]
-            assert len(lines) == 4
-            assert [d.marker for d in ends][:4] == ["1", "2", "3", "4"]
-            xs = np.concatenate([d.x for d in lines])
-            ys = np.concatenate([d.y for d in lines])
-            span_x, span_y = np.ptp(xs[np.isfinite(xs)]), np.ptp(ys[np.isfinite(ys)])
-            for line, end in zip(lines, ends, strict=False):  # the mark is the line's last
-                # point (moved a millionth of the range in from the top and right edges)
-                assert abs(end.x[0] - line.x[-1]) <= 1.01e-6 * span_x
-                assert abs(end.y[0] - line.y[-1]) <= 1.01e-6 * span_y
+        lines = [d for d in loss._datasets if isinstance(d, LinePlot)]
+        ends = [d for d in loss._datasets if isinstance(d, ScatterPlot)]
+        assert len(lines) == 4
+        assert [d.marker for d in ends][:4] == ["1", "2", "3", "4"]
+        xs = np.concatenate([d.x for d in lines])
+        ys = np.concatenate([d.y for d in lines])
+        span_x, span_y = np.ptp(xs[np.isfinite(xs)]), np.ptp(ys[np.isfinite(ys)])
+        for line, end in zip(lines, ends, strict=False):  # the mark is the line's last
+            # point (moved a millionth of the range in from the top and right edges)
+            assert abs(end.x[0] - line.x[-1]) <= 1.01e-6 * span_x
+            assert abs(end.y[0] - line.y[-1]) <= 1.01e-6 * span_y
         status = str(screen.query_one("#compare-status", Static).render())
         assert status.startswith("finished: 4 members, 15 iterations, batched")
 

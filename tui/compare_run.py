@@ -34,6 +34,8 @@ class CompareStarted(Message):
     run_id: int
     members: list[MemberRun]
     facts: Facts
+    problem: Any
+    """The members' :class:`~solvers.problems.Problem`, for their landscape."""
 
 
 @dataclass
@@ -78,7 +80,7 @@ def drive_compare(
         from solvers.problems import problem_for
 
         comparison = Comparison(problem_for(spec), settings, control)
-        post(CompareStarted(run_id, list(comparison.runs), comparison.facts))
+        post(CompareStarted(run_id, list(comparison.runs), comparison.facts, comparison.problem))
         last = 0.0
         for batch in comparison.run():
             now = time.monotonic()

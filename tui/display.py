@@ -51,13 +51,8 @@ def colour(index: int) -> str:
     return PALETTE[index % len(PALETTE)]
 
 
-MARKS = "123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ#$%"
-"""One character per member (a compare has at most 64), drawn at the end of its
-curve and its path and before its name in the legend: without colour (NO_COLOR,
-a monochrome projector) or past the palette's 16, the only way to tell the
-curves apart."""
-
-
 def mark(index: int) -> str:
-    """Member ``index``'s mark."""
-    return MARKS[index % len(MARKS)]
+    """Member ``index``'s mark (one place for it: :data:`solvers.members_map.MEMBER_MARKS`)."""
+    from solvers.members_map import member_mark  # numpy: imported when a compare draws
+
+    return member_mark(index)

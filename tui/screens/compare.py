@@ -3,16 +3,17 @@
 The fields choose a problem, η values and optimizers; every combination is a
 member. ``r`` runs them as one batched computation (:mod:`solvers.compare`) in a
 worker (:mod:`tui.compare_run`); the loss curves share one log plot with a
-legend, the paths share one plot, and the table has one row per member. A member
-that diverges stops alone and its row says where. ``space`` pauses and resumes,
-``s`` stops.
+legend, the paths are drawn over the problem's landscape (a contour map, or f's
+curve for one parameter), each ending in its member's mark, and the table has
+one row per member. A member that diverges stops alone and its row says where.
+``space`` pauses and resumes, ``s`` stops.
 """
 
 from __future__ import annotations
 
 import time
 from functools import partial
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -53,7 +54,8 @@ if TYPE_CHECKING:
 
     from solvers.compare import MemberResult, MemberRun
     from solvers.facts import Facts
-    from tui.widgets.compare_plots import MembersLossPlot, MembersPathPlot
+    from tui.widgets.compare_plots import MembersLossPlot
+    from tui.widgets.landscape import LandscapePlot
 
 PROBLEMS = ("1", "2", "3")
 """The problems the screen compares on (your own function: ``gdlab compare custom``)."""
@@ -90,6 +92,8 @@ class CompareScreen(Screen[None]):
         self.control: RunControl | None = None
         self.members: list[MemberRun] = []
         self.facts: Facts | None = None
+        self.problem: Any = None
+        """The members' problem (:class:`solvers.problems.Problem`), for the landscape."""
         self.results: list[MemberResult] = []
         self.total = 0
         self.count = 0
@@ -103,7 +107,8 @@ class CompareScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         # the plots import numpy and textual_plot: the screen is first shown long after
         # the app's first frame, and the app imports this module only then
-        from tui.widgets.compare_plots import MembersLossPlot, MembersPathPlot
+        from tui.widgets.compare_plots import MembersLossPlot
+        from tui.widgets.landscape import LandscapePlot
 
         yield Header()
         with Horizontal(id="compare-body"):
@@ -138,7 +143,7 @@ class CompareScreen(Screen[None]):
                 yield Static("", id="compare-status")
                 with Horizontal(id="compare-plots"):
                     yield MembersLossPlot(id="compare-loss")
-                    yield MembersPathPlot(spec_of("3").param_names, id="compare-paths")
+                    yield LandscapePlot(id="compare-paths")
                 yield DataTable(id="compare-table", cursor_type="row", zebra_stripes=True)
         yield Footer(compact=True, show_command_palette=False)
 
@@ -157,9 +162,6 @@ class CompareScreen(Screen[None]):
         self.spec = spec_of(problem)
         self.query_one("#compare-etas", Input).value = DEFAULT_ETAS[problem]
         self.query_one("#compare-iterations", Input).value = str(self.spec.iterations)
-        paths = self._paths()
-        paths.names = self.spec.param_names
-        paths.on_mount()
 
     @on(SelectionList.SelectedChanged, "#compare-optimizers")
     def _ticks(self, event: SelectionList.SelectedChanged[str]) -> None:
@@ -272,8 +274,8 @@ class CompareScreen(Screen[None]):
         for index in range(len(self.members)):
             label = Text(self._label(index), style=f"bold {colour(index)}")
             table.add_row(label, "running", "", "", "0", key=str(index))
-        paths = self._paths()
-        paths.names = self.spec.param_names
+        self.problem = message.problem
+        self._paths().clear()
         self._draw()
 
     @on(CompareProgress)
@@ -301,7 +303,7 @@ class CompareScreen(Screen[None]):
     def _loss(self) -> MembersLossPlot:
         return self.query_one("#compare-loss")  # type: ignore[return-value]
 
-    def _paths(self) -> MembersPathPlot:
+    def _paths(self) -> LandscapePlot:
         return self.query_one("#compare-paths")  # type: ignore[return-value]
 
     def _label(self, index: int) -> str:
@@ -353,9 +355,9 @@ class CompareScreen(Screen[None]):
         labels = [self._label(i) for i in range(len(rows))]
         series = [r[:, layout.objective] for r in rows]
         self._loss().show(series, labels, optimum.value if optimum is not None else None)
-        self._paths().show(
-            [r[:, layout.params] for r in rows], optimum.params if optimum is not None else None
-        )
+        if facts is not None and self.problem is not None:
+            counted = [member.diverged is None for member in self.members]
+            self._paths().update_members(views, counted, self.problem, facts)
         self._fill_table(rows)
 
     def _fill_table(self, rows: list[np.ndarray]) -> None:

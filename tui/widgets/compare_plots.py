@@ -1,5 +1,6 @@
-"""The compare screen's plots: every member's loss curve on one log plot, and
-every member's path through parameter space, each in its own colour, with a legend.
+"""The compare screen's loss plot: every member's loss curve on one log plot, each
+in its own colour, with a legend (their paths are drawn over the landscape by
+:class:`tui.widgets.landscape.LandscapePlot`).
 
 Colour tells members apart; the legend names them in the table's order. Each
 member's mark (1, 2, …, a, b, …) stands at the end of its curve and its path and
@@ -16,7 +17,7 @@ import numpy as np
 from textual_plot.plot_widget import LegendLocation
 
 from tui.display import colour, line_mode, mark
-from tui.widgets.plots import PowerOfTenFormatter, _Plot, label_path_axes
+from tui.widgets.plots import PowerOfTenFormatter, _Plot
 from tui.widgets.series import log_progress, min_max_buckets
 
 POINTS = 1600
@@ -70,50 +71,8 @@ class MembersLossPlot(_Plot):
         self.set_ylabel("f - f*" if optimum_value is not None else "f - min f")
 
 
-class MembersPathPlot(_Plot):
-    """Where each member's parameters went: x against iteration (one parameter), or
-    the second parameter against the first, the optimum marked ``*``."""
-
-    DEFAULT_CSS = """
-    MembersPathPlot { height: 1fr; min-height: 6; }
-    """
-
-    def __init__(self, names: tuple[str, ...], **kwargs: Any) -> None:
-        super().__init__(allow_pan_and_zoom=False, **kwargs)
-        self.names = names
-        self.can_focus = False
-
-    def label_axes(self) -> None:
-        label_path_axes(self, self.names)
-
-    def show(self, paths: Sequence[np.ndarray], optimum: tuple[float, ...] | None) -> None:
-        """Plot each member's parameter rows, (n, n_params) each."""
-        if not self.composed:
-            return
-        self.clear()
-        buckets = max(8, min(self.size.width, POINTS // (2 * max(1, len(paths)))))
-        ends: list[tuple[np.ndarray, np.ndarray, int]] = []
-        for index, params in enumerate(paths):
-            if len(params) == 0:
-                continue
-            finite = params[np.isfinite(params).all(axis=1)]
-            if len(finite) == 0:
-                continue
-            if len(self.names) == 1:
-                xs, ys = min_max_buckets(finite[:, 0], buckets)
-            else:
-                step = max(1, len(finite) // (2 * buckets))
-                path = np.vstack([finite[::step, :2], finite[-1:, :2]]).astype(np.float64)
-                xs, ys = path[:, 0], path[:, 1]
-            self.plot(xs, ys, line_style=colour(index), hires_mode=line_mode())
-            ends.append((xs, ys, index))
-        if optimum is not None and len(self.names) > 1:
-            self.scatter([optimum[0]], [optimum[1]], marker="*", marker_style="yellow")
-        _mark_ends(self, ends)  # last: a member that has reached the optimum covers its *
-
-
 def _mark_ends(plot: _Plot, ends: list[tuple[np.ndarray, np.ndarray, int]]) -> None:
-    """Each member's mark on the last finite point of its curve or path, drawn after
+    """Each member's mark on the last finite point of its curve, drawn after
     every line so that no later member's line covers it.
 
     textual-plot maps the top and right edges of the data (its autoscaled range)

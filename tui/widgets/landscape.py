@@ -17,6 +17,8 @@ box, so a call costs a few milliseconds of the worker's time, and none of the UI
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any, Protocol
 
 import numpy as np
@@ -48,7 +50,8 @@ from solvers.landscape_model import (
     Landscape,
     NoLandscape,
 )
-from tui.display import line_mode
+from solvers.members_map import NO_MEMBER, MembersCurve, MembersMap, member_mark
+from tui.display import colour, line_mode
 from tui.widgets.plots import _Plot
 
 DEFAULT_SIZE = (60, 20)
@@ -95,9 +98,32 @@ class CurvePlot(_Plot):
         self.scatter(curve.path_x[:1], curve.path_f[:1], marker=START, marker_style="bold green")
         self.scatter(curve.path_x[-1:], curve.path_f[-1:], marker=CURRENT, marker_style="bold red")
 
+    def show_members(self, curve: MembersCurve) -> None:
+        """f's curve, every member's iterates on it in its colour, each ending in its mark."""
+        if not self.composed:
+            return
+        self.clear()
+        self.set_xlabel(curve.plan.names[0])
+        self.set_ylabel(curve.plan.what)
+        self.plot(curve.xs, curve.fs, line_style="blue", hires_mode=line_mode())
+        pairs = enumerate(zip(curve.paths_x, curve.paths_f, strict=True))
+        drawn = [(i, xs, fs) for i, (xs, fs) in pairs if len(xs)]
+        for index, xs, fs in drawn:
+            self.plot(xs, fs, line_style=colour(index), hires_mode=line_mode())
+        if curve.optimum is not None:
+            self.scatter(
+                [curve.optimum[0]], [curve.optimum[1]], marker=OPTIMUM, marker_style="bold yellow"
+            )
+        for _, xs, fs in drawn[:1]:
+            self.scatter(xs[:1], fs[:1], marker=START, marker_style="bold green")
+        for index, xs, fs in drawn:
+            style = f"bold {colour(index)}"
+            self.scatter(xs[-1:], fs[-1:], marker=member_mark(index), marker_style=style)
+
 
 class ContourView(Widget):
-    """Two parameters: one character per cell, level glyphs under the path's marks."""
+    """Two parameters: one character per cell, level glyphs under the path's marks
+    (or under a compare's members' paths, each in its member's colour)."""
 
     DEFAULT_CSS = """
     ContourView { height: 1fr; min-height: 3; }
@@ -107,17 +133,23 @@ class ContourView(Widget):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.map: ContourMap | None = None
+        self.map: ContourMap | MembersMap | None = None
         self._rows: list[str] = []
+        self._owners: list[list[int]] = []
+        """Per cell, the member whose path or mark it shows (compare), else empty."""
         self._styles: dict[str, Style] = {}
 
     def on_mount(self) -> None:
         self.watch(self.app, "theme", lambda _: self.show(self.map), init=False)
 
-    def show(self, contour: ContourMap | None) -> None:
+    def show(self, contour: ContourMap | MembersMap | None) -> None:
         self.map = contour
         self._rows = contour.glyph_rows() if contour is not None else []
+        members = isinstance(contour, MembersMap)
+        self._owners = contour.owners().tolist() if members else []  # type: ignore[union-attr]
         self._styles = self._glyph_styles()
+        if members:  # a member's own colour tells it; the path glyph alone is not bold
+            self._styles.pop(PATH_LINE, None)
         self.refresh()
 
     def _glyph_styles(self) -> dict[str, Style]:
@@ -156,11 +188,14 @@ class ContourView(Widget):
         width = self.size.width
         base = self.rich_style
         text = self._rows[y][:width] if y < len(self._rows) else ""
+        owners = self._owners[y] if y < len(self._owners) else [NO_MEMBER] * len(text)
         segments: list[Segment] = []
         start = 0
         for end in range(1, len(text) + 1):
-            if end == len(text) or text[end] != text[start]:
+            if end == len(text) or (text[end], owners[end]) != (text[start], owners[start]):
                 style = base + self._styles.get(text[start], Style())
+                if owners[start] != NO_MEMBER:
+                    style += Style(color=colour(owners[start]), bold=True)
                 segments.append(Segment(text[start:end], style))
                 start = end
         if len(text) < width:
@@ -202,11 +237,38 @@ def _lines(text: str) -> int:
     return text.count("\n") + 1 if text else 0
 
 
+Drawn = Landscape | MembersMap | MembersCurve
+"""What the plot draws: a run's landscape, or a compare's members over one."""
+Job = Callable[[tuple[int, int], Drawn], Drawn]
+"""Computes what to draw at a size, given what was drawn last (its grid may serve)."""
+
+
+def _run_job(problem: Any, path: np.ndarray, facts: Facts, size: tuple[int, int],
+             previous: Drawn) -> Drawn:  # fmt: skip
+    from solvers.landscape import compute_landscape  # torch: in the worker's thread
+
+    return compute_landscape(problem, path, size, facts=facts, previous=previous)
+
+
+def _members_job(
+    problem: Any,
+    paths: list[np.ndarray],
+    counted: list[bool],
+    facts: Facts,
+    size: tuple[int, int],
+    previous: Drawn,
+) -> Drawn:
+    from solvers.landscape import compute_members_landscape  # torch: in the worker's thread
+
+    return compute_members_landscape(problem, paths, counted, size, facts=facts, previous=previous)
+
+
 class LandscapePlot(Vertical):
     """f under the path: a title, the curve or the map, and a legend.
 
-    Call :meth:`update_from` at the plots' bounded rate; it returns at once and the
-    plot redraws when the worker is done.
+    Call :meth:`update_from` (a run) or :meth:`update_members` (a compare) at the
+    plots' bounded rate; it returns at once and the plot redraws when the worker is
+    done.
     """
 
     DEFAULT_CSS = """
@@ -220,17 +282,18 @@ class LandscapePlot(Vertical):
     class Computed(Message):
         """A landscape computed by the worker, for the request numbered ``serial``."""
 
-        def __init__(self, landscape: Landscape, serial: int) -> None:
+        def __init__(self, landscape: Drawn, serial: int) -> None:
             super().__init__()
             self.landscape = landscape
             self.serial = serial
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.landscape: Landscape = NoLandscape("no iterations yet")
+        self.landscape: Drawn = NoLandscape("no iterations yet")
         self._serial = 0
         self._shown = 0
-        self._request: tuple[ViewLike, Any] | None = None
+        self._again: Callable[[], None] | None = None
+        """Asks for the last request again (at a new size, or once composed)."""
 
     def compose(self) -> ComposeResult:
         yield TextLine("", id="landscape-title")
@@ -248,8 +311,8 @@ class LandscapePlot(Vertical):
         if not self.composed:
             return
         self._draw()
-        if self._request is not None:  # asked before its children existed
-            self.update_from(*self._request)
+        if self._again is not None:  # asked before its children existed
+            self._again()
 
     def update_from(self, view: ViewLike | None, problem: Any) -> None:
         """Recompute for the run's rows so far, off the UI thread.
@@ -260,21 +323,39 @@ class LandscapePlot(Vertical):
         """
         rows = view.rows if view is not None else None
         if view is None or rows is None or len(rows) == 0:
-            self._request = None
-            self._serial += 1
-            self.workers.cancel_group(self, "landscape")
-            self.show_landscape(NoLandscape("no iterations yet"), self._serial)
+            self._nothing()
             return
-        self._request = (view, problem)
+        self._again = partial(self.update_from, view, problem)
+        path = rows[:, view.layout.params]
+        job = partial(_run_job, problem, path, view.facts)
+        self._ask(job, one_parameter=view.layout.n_params == 1)
+
+    def update_members(
+        self, views: Sequence[ViewLike], counted: Sequence[bool], problem: Any, facts: Facts
+    ) -> None:
+        """Recompute for a compare's members' rows so far, off the UI thread; the box is
+        planned around the ``counted`` ones (those that have not diverged)."""
+        if not views or not any(len(view.rows) for view in views):
+            self._nothing()
+            return
+        self._again = partial(self.update_members, views, counted, problem, facts)
+        paths = [view.rows[:, view.layout.params] for view in views]
+        job = partial(_members_job, problem, paths, list(counted), facts)
+        self._ask(job, one_parameter=views[0].layout.n_params == 1)
+
+    def _nothing(self) -> None:
+        self._again = None
+        self._serial += 1
+        self.workers.cancel_group(self, "landscape")
+        self.show_landscape(NoLandscape("no iterations yet"), self._serial)
+
+    def _ask(self, job: Job, *, one_parameter: bool) -> None:
         if not self.composed:
             return  # not composed yet: on_mount asks again
         self._serial += 1
-        path = rows[:, view.layout.params]
-        if view.layout.n_params == 1:  # two braille dots a column
-            size = (max(64, 2 * self.content_size.width), 1)
-        else:
-            size = self._map_size()
-        self._compute(problem, path, view.facts, size, self.landscape, self._serial)
+        # a curve: two braille dots a column
+        size = (max(64, 2 * self.content_size.width), 1) if one_parameter else self._map_size()
+        self._compute(job, size, self.landscape, self._serial)
 
     def _map_size(self) -> tuple[int, int]:
         """(cols, rows) the map has, or would have if shown (title and legend aside)."""
@@ -288,22 +369,12 @@ class LandscapePlot(Vertical):
 
     def clear(self) -> None:
         """Show no landscape (a reset run)."""
-        self.update_from(None, None)
+        self._nothing()
 
     @work(thread=True, exclusive=True, group="landscape", exit_on_error=False)
-    def _compute(
-        self,
-        problem: Any,
-        path: np.ndarray,
-        facts: Facts,
-        size: tuple[int, int],
-        previous: Landscape,
-        serial: int,
-    ) -> None:
-        from solvers.landscape import compute_landscape  # torch: off the UI thread
-
+    def _compute(self, job: Job, size: tuple[int, int], previous: Drawn, serial: int) -> None:
         try:
-            landscape = compute_landscape(problem, path, size, facts=facts, previous=previous)
+            landscape = job(size, previous)
         except Exception as error:  # a landscape is a picture: never worth a crash
             landscape = NoLandscape(f"could not evaluate the landscape: {error}")
         if not get_current_worker().is_cancelled:
@@ -313,7 +384,7 @@ class LandscapePlot(Vertical):
         message.stop()
         self.show_landscape(message.landscape, message.serial)
 
-    def show_landscape(self, landscape: Landscape, serial: int | None = None) -> None:
+    def show_landscape(self, landscape: Drawn, serial: int | None = None) -> None:
         """Draw a computed landscape (older requests' results are dropped)."""
         if serial is not None:
             if serial < self._shown:
@@ -329,8 +400,8 @@ class LandscapePlot(Vertical):
         legend = self.query_one("#landscape-legend", TextLine)
         curve = self.query_one(CurvePlot)
         contour = self.query_one(ContourView)
-        curve.display = isinstance(landscape, Curve)
-        contour.display = isinstance(landscape, ContourMap)
+        curve.display = isinstance(landscape, Curve | MembersCurve)
+        contour.display = isinstance(landscape, ContourMap | MembersMap)
         if isinstance(landscape, NoLandscape):
             title.show(f"landscape: nothing drawn, {landscape.reason}")
             legend.show("")
@@ -339,6 +410,9 @@ class LandscapePlot(Vertical):
         title.show(landscape.title)
         if isinstance(landscape, Curve):
             curve.show(landscape)
+            legend.show(landscape.legend)
+        elif isinstance(landscape, MembersCurve):
+            curve.show_members(landscape)
             legend.show(landscape.legend)
         else:
             contour.show(landscape)
@@ -353,8 +427,8 @@ class LandscapePlot(Vertical):
         """Called after a refresh, by then perhaps removed (its children gone with it)."""
         landscape = self.landscape
         maps = self.query_children(ContourView)
-        if self._request is None or not isinstance(landscape, ContourMap) or not maps:
+        if self._again is None or not isinstance(landscape, ContourMap | MembersMap) or not maps:
             return
         cells = maps.first().size
         if cells.area and landscape.plan.size != (cells.width, cells.height):
-            self.update_from(*self._request)
+            self._again()
