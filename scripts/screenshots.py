@@ -4,7 +4,9 @@
 
 Each chapter runs with the book's defaults and a fixed start, at 120x40, and
 the help screen is captured too, and the graph (g) and code (c) views of chapter 3
-after two single steps (``--views``: only those). The README shows these files.
+after two single steps (``--views``: only those), and the compare screen after
+its default members ran on chapter 3 (``--compare``: only that). The README
+shows these files.
 """
 
 from __future__ import annotations
@@ -80,16 +82,40 @@ async def capture_views() -> list[Path]:
     return written
 
 
+async def capture_compare() -> list[Path]:
+    """The compare screen (5) after its default members ran on chapter 3."""
+    from tui.run_controller import Phase
+    from tui.screens.compare import CompareScreen
+    from tui.widgets.landscape import LandscapePlot
+
+    app = GdlabApp()
+    async with app.run_test(size=SIZE) as pilot:
+        while app.solver.status is SolverStatus.LOADING:
+            await pilot.pause(0.05)
+        await pilot.press("5")
+        while not isinstance(app.screen, CompareScreen):
+            await pilot.pause(0.05)
+        screen = app.screen
+        await pilot.pause(0.5)
+        await pilot.press("r")
+        while screen.phase is not Phase.FINISHED:
+            await pilot.pause(0.1)
+        plot = screen.query_one(LandscapePlot)
+        while any(worker.is_running for worker in plot.workers):
+            await pilot.pause(0.05)
+        await pilot.pause(0.5)
+        path = OUT / "compare.svg"
+        app.save_screenshot(str(path))
+    return [path]
+
+
 def main() -> None:
     OUT.mkdir(exist_ok=True)
-    if "--views" in sys.argv:  # only the graph and code views
-        for path in asyncio.run(capture_views()):
+    parts = {"--views": capture_views, "--compare": capture_compare}
+    chosen = [capture_ for flag, capture_ in parts.items() if flag in sys.argv]
+    for capture_ in chosen or [capture, *parts.values()]:
+        for path in asyncio.run(capture_()):
             print(path.relative_to(OUT.parent))
-        return
-    for path in asyncio.run(capture()):
-        print(path.relative_to(OUT.parent))
-    for path in asyncio.run(capture_views()):
-        print(path.relative_to(OUT.parent))
 
 
 if __name__ == "__main__":
