@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Literal
 
 import numpy as np
@@ -266,7 +267,12 @@ class ContourMap:
         return lookup[self.cells.astype(np.int64)]
 
     def glyph_rows(self) -> list[str]:
-        """The map as text, one string per row: level glyphs under the path's marks."""
+        """The map as text, one string per row: level glyphs under the path's marks
+        (worked out once: the plot's worker asks first, so the UI thread finds it done)."""
+        return self._glyph_rows
+
+    @cached_property
+    def _glyph_rows(self) -> list[str]:
         grid = self.level_grid()
         for glyph, (cols, rows) in self.marks():
             grid[rows, cols] = glyph

@@ -25,6 +25,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from typing import cast
 
 import numpy as np
 
@@ -141,6 +143,10 @@ class MembersMap:
     def layers(self) -> list[tuple[str, int, tuple[np.ndarray, np.ndarray]]]:
         """(glyph, member or NO_MEMBER, (cols, rows)) of each overlay, lowest first:
         every member's path, then the optimum, the starts, and every member's end."""
+        return self._layers
+
+    @cached_property
+    def _layers(self) -> list[tuple[str, int, tuple[np.ndarray, np.ndarray]]]:
         plan = self.plan
         out: list[tuple[str, int, tuple[np.ndarray, np.ndarray]]] = []
         drawn = [(i, p) for i, p in enumerate(self.paths) if len(p)]
@@ -157,19 +163,28 @@ class MembersMap:
         return out
 
     def glyph_rows(self) -> list[str]:
-        """The map as text, one string per row."""
+        """The map as text, one string per row (worked out once: the plot's worker
+        asks first, so that the UI thread finds it done)."""
+        return self._glyph_rows
+
+    @cached_property
+    def _glyph_rows(self) -> list[str]:
         grid = self.grid.level_grid()
         for glyph, _, (cols, rows) in self.layers():
             grid[rows, cols] = glyph
         return ["".join(row) for row in grid.tolist()]
 
-    def owners(self) -> np.ndarray:
-        """The member each cell's glyph belongs to, (rows, cols); NO_MEMBER for a
-        level glyph, the start or the optimum (the widget colours by it)."""
+    def owners(self) -> list[list[int]]:
+        """The member each cell's glyph belongs to, row by row; NO_MEMBER for a level
+        glyph, the start or the optimum (the widget colours by it). Worked out once."""
+        return self._owners
+
+    @cached_property
+    def _owners(self) -> list[list[int]]:
         owner = np.full(self.grid.cells.shape, NO_MEMBER, dtype=np.int16)
         for _, index, (cols, rows) in self.layers():
             owner[rows, cols] = index
-        return owner
+        return cast(list[list[int]], owner.tolist())
 
 
 @dataclass(frozen=True)

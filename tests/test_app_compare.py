@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from app_helpers import first_screen, tap, wait_until
-from textual.widgets import DataTable, Input, Select, SelectionList, Static
+from textual.widgets import Input, Select, SelectionList, Static
 from textual_plot.plot_widget import LinePlot, ScatterPlot
 
 from tui.app import GdlabApp
@@ -12,6 +12,7 @@ from tui.display import mark
 from tui.run_controller import Phase
 from tui.screens.compare import CompareScreen
 from tui.widgets.compare_plots import MembersLossPlot
+from tui.widgets.members_table import MembersTable
 
 
 async def _compare(pilot) -> CompareScreen:
@@ -25,8 +26,7 @@ async def _compare(pilot) -> CompareScreen:
 
 
 def _cells(screen: CompareScreen) -> list[list[str]]:
-    table = screen.query_one(DataTable)
-    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+    return screen.query_one(MembersTable).cells()
 
 
 async def test_members_run_together_each_with_its_curve_and_row() -> None:
@@ -86,7 +86,7 @@ async def test_a_bad_eta_is_named_and_nothing_runs() -> None:
         error = str(screen.query_one("#compare-error", Static).render())
         assert error.startswith("eta: 'fast'")
         assert screen.phase is Phase.IDLE
-        assert screen.query_one(DataTable).row_count == 0
+        assert screen.query_one(MembersTable).row_count == 0
         screen.query_one(SelectionList).deselect_all()
         screen.query_one("#compare-etas", Input).value = "1e-4"
         await tap(pilot, "r")
@@ -109,7 +109,11 @@ async def test_pause_holds_every_member_and_stop_ends_them() -> None:
         await pilot.pause(0.5)
         assert [len(m.view.rows) for m in screen.members] == held
         await pilot.pause(0.2)
-        assert {row[1] for row in _cells(screen)} >= {"paused"}
+        # the status says paused; the rows say "going" throughout, so that a pause
+        # changes one line of the screen (B3)
+        assert str(screen.query_one("#compare-status", Static).render()).startswith("paused")
+        assert {row[1] for row in _cells(screen)} >= {"going"}
+        assert "paused" not in {row[1] for row in _cells(screen)}
         await tap(pilot, "space")
         await wait_until(pilot, lambda: screen.phase is Phase.RUNNING, "the resume")
         await tap(pilot, "s")

@@ -36,6 +36,7 @@ from textual.app import App
 from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Input, Markdown, ProgressBar, Static
+from textual.widgets._footer import FooterKey
 
 from tui.app import GdlabApp
 from tui.messages import RunEnded
@@ -171,15 +172,22 @@ async def test_pause_holds_the_count_resume_continues_and_stop_while_paused() ->
         assert table is not None
         await wait_until(pilot, lambda: table.virtual_size.height > 1_000_000, "the run's range")
         scroll_range = table.virtual_size.height
+        await pilot.pause(0.1)
+        keys = footer_keys(screen)
+        assert keys["r"][1] and not keys["s"][1]  # r shown dimmed while running
         await tap(pilot, "space")
         await wait_until(pilot, lambda: screen.controller.phase is Phase.PAUSED, "paused", 5)
         assert "paused" in text_of(screen, "#status")
         # what a pause changes is cheap to draw (B3): a class on the status line, not on
-        # the screen (that restyles every widget), and the table keeps its scroll range
+        # the screen (that restyles every widget), the table keeps its scroll range, and
+        # the footer keeps its keys, r turned on (a rebuilt footer has new keys)
         await pilot.pause(0.1)
         assert screen.query_one("#status").has_class("-paused")
         assert set(screen.classes) == classes
         assert table.virtual_size.height == scroll_range
+        await wait_until(pilot, lambda: not footer_keys(screen)["r"][1], "r turned on", 5)
+        paused_keys = footer_keys(screen)
+        assert [key for key, _ in paused_keys.values()] == [key for key, _ in keys.values()]
         assert screen.controller.view is not None and screen.controller.control.held
         await pilot.pause(0.3)  # the chunk in flight when space was pressed finishes
         held = count(screen)
@@ -220,6 +228,11 @@ async def test_pause_holds_the_count_resume_continues_and_stop_while_paused() ->
         assert time.monotonic() - pressed < STOP_SECONDS
         assert screen.controller.phase is Phase.STOPPED
         assert table_rows(screen) == count(screen)
+
+
+def footer_keys(screen: ChapterScreen) -> dict[str, tuple[FooterKey, bool]]:
+    """The footer's keys by key: the widget, and whether it is dimmed (disabled)."""
+    return {key.key: (key, key.has_class("-disabled")) for key in screen.query(FooterKey)}
 
 
 async def start_held_long_run(pilot: Pilot[None]) -> HoldingChapterScreen:

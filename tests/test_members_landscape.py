@@ -109,13 +109,13 @@ def test_each_member_ends_in_its_mark_over_the_levels_and_owns_its_cells():
         col, row, inside = plan.cells(path[-1:])
         assert inside.all()
         assert rows[row[0]][col[0]] == member_mark(index)
-        assert owners[row[0], col[0]] == index
+        assert owners[row[0]][col[0]] == index
         # every cell the path passes through is its line, its mark or another's
         cols, rows_, _ = plan.cells(path)
         for c, r in zip(cols, rows_, strict=True):
             assert rows[r][c] in {PATH_LINE, START, OPTIMUM, *MEMBER_MARKS[:2]}
     col, row, _ = plan.cells(paths[0][:1])
-    assert rows[row[0]][col[0]] == START and owners[row[0], col[0]] == NO_MEMBER
+    assert rows[row[0]][col[0]] == START and owners[row[0]][col[0]] == NO_MEMBER
     text = "".join(rows)
     assert set(text) <= set(LEVEL_GLYPHS + NOT_FINITE + PATH_LINE + START + OPTIMUM + "12")
     assert "1…2 each member's end" in drawn.legend and "out of the box" not in drawn.legend

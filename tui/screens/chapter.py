@@ -128,9 +128,9 @@ class ChapterScreen(TeachingKeys):
         return ProgressBar(id="progress", show_eta=False)
 
     def _footer(self) -> Footer:
-        from textual.widgets import Footer
+        from tui.widgets.steady_footer import SteadyFooter
 
-        return Footer(compact=True, show_command_palette=False)
+        return SteadyFooter(compact=True, show_command_palette=False)
 
     async def mount_controls(self) -> None:
         """Mount the fields, buttons, progress bar and footer, once the app's first
@@ -224,7 +224,8 @@ class ChapterScreen(TeachingKeys):
 
     # ---------------------------------------------------------------- keys
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """A key is offered (and shown in the footer) only where it does something."""
+        """A key is offered (and shown in the footer) only where it does something;
+        through a run the run keys stay, dimmed while they do nothing."""
         in_field = isinstance(self.focused, Input)
         if action == "leave_field":
             return in_field
@@ -232,7 +233,11 @@ class ChapterScreen(TeachingKeys):
             key = str(parameters[0])
             if in_field and key != "reset":
                 return False  # letters and space type into the field
-            return self.controller.effect(key) is not None
+            if self.controller.effect(key) is not None:
+                return True
+            # through a run the same keys stay in the footer, dimmed where they do
+            # nothing now, so that pausing and resuming do not rebuild it (SteadyFooter)
+            return None if self.controller.phase.live else False
         if action == "preset":
             return not in_field and self._facts() is not None and not self.controller.phase.live
         if action == "export":
@@ -340,7 +345,8 @@ class ChapterScreen(TeachingKeys):
             self.query_one(StepDetail).show(view, controller.step_after)
         if self.live is not None:
             streaming = phase in (Phase.RUNNING, Phase.STOPPING)
-            # the table's scroll range stays the run's length while it is paused: a
-            # range that shrank and grew at each pause cost a layout pass of the screen
+            # the table's scroll range stays the run's length while it is paused, and
+            # its scrollbars stay hidden: either changed at each pause cost a layout
+            # pass of the screen
             capacity = controller.total if phase.live else 0
-            self.live.show(view, streaming=streaming, capacity=capacity)
+            self.live.show(view, streaming=streaming, capacity=capacity, live=phase.live)

@@ -23,8 +23,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import (
     Button,
-    DataTable,
-    Footer,
     Header,
     Input,
     Label,
@@ -46,8 +44,10 @@ from tui.compare_run import (
     drive_compare,
 )
 from tui.display import colour
-from tui.run_controller import PLOT_SECONDS, TABLE_SECONDS, Phase, track
+from tui.run_controller import PLOT_SECONDS, Phase, track
+from tui.widgets.members_table import MembersTable
 from tui.widgets.ordered_input import OrderedInput
+from tui.widgets.steady_footer import SteadyFooter
 
 if TYPE_CHECKING:
     import numpy as np
@@ -63,6 +63,12 @@ DEFAULT_ETAS = {"1": "0.1 0.4 1.5 2.5", "2": "0.05 0.2 0.45 0.55", "3": "1e-4 5e
 """η values the fields start with: each regime of plain descent, one diverging."""
 COMPARABLE = tuple(OPTIMIZERS)
 """Every optimizer, at its knobs' defaults (the CLI sets knobs)."""
+GOING = "going"
+"""The outcome of a member still going in a live run, paused or not."""
+TABLE_SECONDS = 0.5
+"""How often the table is redrawn while rows stream (a chapter's: 0.2 s; the
+status line counts iterations at 10 Hz). Each redraw formats every member's row:
+~2 ms for 16 members, more with 64."""
 COLUMNS = (("member", 18), ("outcome", 14), ("f", 11), ("distance", 9), ("iterations", 10))
 """The table's columns and their widths (fixed: the first rows would size them)."""
 
@@ -102,6 +108,8 @@ class CompareScreen(Screen[None]):
         self.seconds = 0.0
         self._drawn_at = (0.0, 0.0)
         """When the plots and the table were last drawn (monotonic seconds)."""
+        self._plotted_rows = False
+        """Whether the plots were last drawn with some rows (not only the members)."""
 
     # ----------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
@@ -144,13 +152,10 @@ class CompareScreen(Screen[None]):
                 with Horizontal(id="compare-plots"):
                     yield MembersLossPlot(id="compare-loss")
                     yield LandscapePlot(id="compare-paths")
-                yield DataTable(id="compare-table", cursor_type="row", zebra_stripes=True)
-        yield Footer(compact=True, show_command_palette=False)
+                yield MembersTable(COLUMNS, id="compare-table")
+        yield SteadyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for label, width in COLUMNS:
-            table.add_column(label, width=width, key=label)
         self._show_status()
 
     # ----------------------------------------------------------------- fields
@@ -196,19 +201,25 @@ class CompareScreen(Screen[None]):
 
     def action_leave_field(self) -> None:
         if isinstance(self.focused, Input):
-            self.query_one(DataTable).focus()
+            self.query_one(MembersTable).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Show only what does something now; in a text field, letters type."""
-        if action in ("run", "stop", "pause") and isinstance(self.focused, Input):
+        """Show only what does something now (through a run, dimmed while it does
+        not); in a text field, letters type."""
+        in_field = isinstance(self.focused, Input)
+        if action == "leave_field":
+            return in_field
+        if action in ("run", "stop", "pause") and in_field:
             return False
         if action == "run":
-            return self.phase not in (Phase.RUNNING, Phase.STOPPING)
-        if action == "stop":
-            return self.phase in (Phase.RUNNING, Phase.PAUSED)
-        if action == "pause":
-            return self.phase in (Phase.RUNNING, Phase.PAUSED)
-        return True
+            works = self.phase not in (Phase.RUNNING, Phase.STOPPING)
+        elif action in ("stop", "pause"):
+            works = self.phase in (Phase.RUNNING, Phase.PAUSED)
+        else:
+            return True
+        # through a run the same keys stay, dimmed where they do nothing now, so that
+        # pausing and resuming do not rebuild the footer (tui.widgets.steady_footer)
+        return True if works else (None if self.phase.live else False)
 
     # ------------------------------------------------------------------- keys
     @on(Button.Pressed, "#compare-run")
@@ -233,6 +244,7 @@ class CompareScreen(Screen[None]):
         self.control = RunControl()
         track(self.control)
         self.members, self.results, self.facts = [], [], None
+        self._plotted_rows = False
         self.total, self.count, self.seconds = settings.iterations, 0, 0.0
         self._set(Phase.RUNNING)
         worker = partial(
@@ -258,7 +270,8 @@ class CompareScreen(Screen[None]):
     def _set(self, phase: Phase) -> None:
         self.phase = phase
         self._show_status()
-        self._fill_outcomes()
+        if not phase.live:  # a live member's row says "going", paused or not: the
+            self._fill_outcomes()  # status line says which
         self.refresh_bindings()
 
     # ------------------------------------------------------ worker's messages
@@ -267,13 +280,13 @@ class CompareScreen(Screen[None]):
         if message.run_id != self.run_id:
             return
         self.members, self.facts = message.members, message.facts
-        table = self.query_one(DataTable)
+        table = self.query_one(MembersTable)
         table.clear()
         known = message.facts.optimum is not None
-        table.columns[list(table.columns)[3]].label = Text("distance" if known else "‖∇f‖")
+        table.set_label(3, "distance" if known else "‖∇f‖")
         for index in range(len(self.members)):
-            label = Text(self._label(index), style=f"bold {colour(index)}")
-            table.add_row(label, "running", "", "", "0", key=str(index))
+            cells = (self._label(index), GOING, "", "", "0")
+            table.add_row(cells, style=f"bold {colour(index)}")
         self.problem = message.problem
         self._paths().clear()
         self._draw()
@@ -334,19 +347,23 @@ class CompareScreen(Screen[None]):
         """The plots and the table, from the members' rows recorded so far. While
         ``streaming``, the table redraws at most every TABLE_SECONDS and the plots
         every PLOT_SECONDS, as a chapter's do: sixteen curves cost a frame ~50 ms,
-        and a key's effect waits for the frame being drawn."""
+        and a key's effect waits for the frame being drawn. The first rows are drawn
+        as soon as they come: the legend and the landscape then appear, and lay the
+        screen out again, right after r rather than 2 s into the run."""
         self._show_status()
         if not self.members:
             return
         now = time.monotonic()
         plotted_at, tabled_at = self._drawn_at
-        if streaming and now - tabled_at < TABLE_SECONDS:
+        first = not self._plotted_rows
+        if streaming and now - tabled_at < TABLE_SECONDS and not first:
             return
-        if streaming and now - plotted_at < PLOT_SECONDS:
+        if streaming and now - plotted_at < PLOT_SECONDS and not first:
             self._drawn_at = (plotted_at, now)
             self._fill_table([member.view.rows for member in self.members])
             return
         self._drawn_at = (now, now)
+        self._plotted_rows = any(len(member.view.rows) for member in self.members)
         facts = self.facts
         optimum = facts.optimum if facts is not None else None
         views = [member.view for member in self.members]
@@ -363,13 +380,11 @@ class CompareScreen(Screen[None]):
     def _fill_table(self, rows: list[np.ndarray]) -> None:
         from solvers.measures import grad_norm
 
-        table = self.query_one(DataTable)
-        column_keys = list(table.columns)
+        table = self.query_one(MembersTable)
         by_index = dict(enumerate(self.results))
         for index, (member_rows, member) in enumerate(zip(rows, self.members, strict=True)):
             view = member.view
-            key = str(index)
-            if key not in table.rows:
+            if index >= table.row_count:
                 continue
             cells: list[str] = ["", "", "", f"{len(member_rows):,}"]
             if len(member_rows):
@@ -381,20 +396,22 @@ class CompareScreen(Screen[None]):
                 else:
                     cells[2] = f"{float(far):.3g}"
             cells[0] = self._outcome(index, by_index.get(index))
-            for column, value in zip(column_keys[1:], cells, strict=True):
-                table.update_cell(key, column, value)
+            for column, value in enumerate(cells, start=1):
+                table.update_cell(index, column, value)
 
     def _outcome(self, index: int, result: MemberResult | None) -> str:
-        """A member's outcome cell: its result's, where it diverged, or the phase."""
+        """A member's outcome cell: its result's, where it diverged, "going" while the
+        run is live (the status line says whether it is paused), or the phase."""
         if result is not None:
             return result.outcome
         diverged = self.members[index].diverged
-        return f"diverged at {diverged.iteration}" if diverged is not None else self.phase.value
+        if diverged is not None:
+            return f"diverged at {diverged.iteration}"
+        return GOING if self.phase.live else self.phase.value
 
     def _fill_outcomes(self) -> None:
         """Only the outcome column (a key changed the phase: the rest can wait)."""
-        table = self.query_one(DataTable)
+        table = self.query_one(MembersTable)
         by_index = dict(enumerate(self.results))
-        for index in range(len(self.members)):
-            if str(index) in table.rows:
-                table.update_cell(str(index), "outcome", self._outcome(index, by_index.get(index)))
+        for index in range(min(len(self.members), table.row_count)):
+            table.update_cell(index, 1, self._outcome(index, by_index.get(index)))

@@ -51,6 +51,16 @@ class MembersLossPlot(_Plot):
         """Plot each member's objective values (one array per member)."""
         if not self.composed:
             return
+        with self.legend_once():
+            self._curves(series, labels, optimum_value)
+        self.set_ylabel("f - f*" if optimum_value is not None else "f - min f")
+
+    def _curves(
+        self,
+        series: Sequence[np.ndarray],
+        labels: Sequence[str],
+        optimum_value: float | None,
+    ) -> None:
         self.clear()
         lowest = None
         if optimum_value is None:
@@ -68,7 +78,6 @@ class MembersLossPlot(_Plot):
             self.plot(xs, ys, line_style=colour(index), hires_mode=line_mode(), label=named)
             ends.append((xs, ys, index))
         _mark_ends(self, ends)
-        self.set_ylabel("f - f*" if optimum_value is not None else "f - min f")
 
 
 def _mark_ends(plot: _Plot, ends: list[tuple[np.ndarray, np.ndarray, int]]) -> None:

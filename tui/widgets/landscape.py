@@ -146,7 +146,7 @@ class ContourView(Widget):
         self.map = contour
         self._rows = contour.glyph_rows() if contour is not None else []
         members = isinstance(contour, MembersMap)
-        self._owners = contour.owners().tolist() if members else []  # type: ignore[union-attr]
+        self._owners = contour.owners() if members else []  # type: ignore[union-attr]
         self._styles = self._glyph_styles()
         if members:  # a member's own colour tells it; the path glyph alone is not bold
             self._styles.pop(PATH_LINE, None)
@@ -371,10 +371,17 @@ class LandscapePlot(Vertical):
         """Show no landscape (a reset run)."""
         self._nothing()
 
-    @work(thread=True, exclusive=True, group="landscape", exit_on_error=False)
+    # a description, or Textual describes the worker by repr() of its arguments:
+    # the previous landscape's arrays, ~40 ms of the UI thread per request
+    @work(thread=True, exclusive=True, group="landscape", exit_on_error=False,
+          description="landscape")  # fmt: skip
     def _compute(self, job: Job, size: tuple[int, int], previous: Drawn, serial: int) -> None:
         try:
             landscape = job(size, previous)
+            if isinstance(landscape, ContourMap | MembersMap):
+                landscape.glyph_rows()  # here, not in the UI thread (it is kept)
+            if isinstance(landscape, MembersMap):
+                landscape.owners()
         except Exception as error:  # a landscape is a picture: never worth a crash
             landscape = NoLandscape(f"could not evaluate the landscape: {error}")
         if not get_current_worker().is_cancelled:

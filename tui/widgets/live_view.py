@@ -81,21 +81,30 @@ class LiveView(Vertical):
         """The iteration table, once this view has composed."""
         return self.query_one(IterationTable) if self._composed else None
 
-    def show(self, view: RunView | None, *, streaming: bool = False, capacity: int = 0) -> None:
+    def show(
+        self,
+        view: RunView | None,
+        *,
+        streaming: bool = False,
+        capacity: int = 0,
+        live: bool = False,
+    ) -> None:
         """Redraw from the run's rows (all of them: the table is virtual).
 
         While ``streaming``, the table and the plots redraw only when TABLE_SECONDS
         and PLOT_SECONDS have passed; ``capacity`` is the row count the run heads for
-        (0: just the rows there are, so End lands on the last one).
+        (0: just the rows there are, so End lands on the last one). While the run is
+        ``live`` (streaming or paused) the table hides its scrollbars.
         """
         table = self.table
         if table is None:
             return  # the screen redraws once this view is mounted
         rows = view.rows if view is not None else np.empty((0, 0), np.float32)
         now = time.monotonic()
-        # while rows stream in, the table hides its scrollbars: redrawing them
-        # each frame cost more than the rows themselves
-        table.set_class(streaming, "-live")
+        # while rows stream in, the table hides its scrollbars: redrawing them each
+        # frame cost more than the rows themselves. Paused too: showing them at each
+        # pause and hiding them at each resume was a layout pass of the screen (B3)
+        table.set_class(streaming or live, "-live")
         if not streaming or now - self._tabled_at >= TABLE_SECONDS:
             self._tabled_at = now
             table.show(rows, capacity)

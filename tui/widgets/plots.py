@@ -7,7 +7,8 @@ hundred points whatever the run's length): drawing 30,000 points costs about
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -103,6 +104,44 @@ class _Plot(PlotWidget):
         # PlotWidget's margin watchers call this at mount, on_mount or not
         if self.query_children(Grid):
             super()._update_margin_sizes()
+
+    _legend_held = False
+    _legend_shown: object = None
+
+    @contextmanager
+    def legend_once(self) -> Iterator[None]:
+        """Within, clear/plot/scatter leave textual-plot's legend alone; it is updated
+        once at the end, and only if what it lists changed.
+
+        textual-plot rewrites its legend (a Static) at every such call, and each
+        rewrite asks for a layout of the whole screen: a compare redrawing 16 curves
+        with marks asked for 33, and a key pressed then waited for them (B3)."""
+        self._legend_held = True
+        try:
+            yield
+        finally:
+            self._legend_held = False
+            self._update_legend()
+
+    def _update_legend(self) -> None:
+        # PlotWidget calls this (private) after every change of its datasets
+        if self._legend_held:
+            return
+        legends = self.query_children("#legend")
+        listed = (
+            bool(legends) and legends.first().display,
+            tuple(
+                (label, type(data).__name__, str(getattr(data, "line_style", "")),
+                 str(getattr(data, "marker_style", "")), getattr(data, "marker", None))
+                for label, data in zip(self._labels, self._datasets, strict=False)
+                if label is not None
+            ),
+            tuple(label for label in self._v_lines_labels if label is not None),
+        )  # fmt: skip
+        if listed == self._legend_shown:
+            return
+        self._legend_shown = listed
+        super()._update_legend()
 
 
 ETA_STYLE = "bold magenta"
