@@ -263,6 +263,9 @@ class CompareScreen(Screen[None]):
         if self.phase is Phase.RUNNING:
             self.control.pause()
             self._set(Phase.PAUSED)
+            # the plots and table with every row so far, as a chapter's are when it
+            # pauses; after the frame that says "paused", which then is not held up
+            self.call_after_refresh(self._draw)
         elif self.phase is Phase.PAUSED:
             self.control.resume()
             self._set(Phase.RUNNING)
