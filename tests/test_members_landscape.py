@@ -191,14 +191,21 @@ async def _compare_run(pilot, problem: str, etas: str, iterations: str) -> Compa
     await tap(pilot, "r")
     await wait_until(pilot, lambda: screen.phase is Phase.FINISHED, "the compare's end")
     plot = screen.query_one(LandscapePlot)
-    await wait_until(
-        pilot,
-        lambda: not any(w.is_running for w in plot.workers) and plot.landscape is not None
-        and not hasattr(plot.landscape, "reason"),
-        "the landscape",
-        20,
-    )  # fmt: skip
+
+    def settled() -> bool:
+        """Drawn, and (a map) for the size its view has: a map drawn once may ask
+        again at the size the legend then leaves it."""
+        if any(worker.is_running for worker in plot.workers):
+            return False
+        drawn = plot.landscape
+        if isinstance(drawn, MembersMap):
+            view = plot.query_one(ContourView).size
+            return drawn.plan.size == (view.width, view.height)
+        return isinstance(drawn, MembersCurve)
+
+    await wait_until(pilot, settled, "the landscape", 20)
     await pilot.pause(0.2)
+    await wait_until(pilot, settled, "the landscape, still", 20)
     return screen
 
 
