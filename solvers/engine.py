@@ -50,8 +50,10 @@ class StepChunk(torch.nn.Module):
     small op in the loop.
 
     One run: ``out`` is (n, width), ``etas`` (n,). A compare's batch of M members
-    (:mod:`solvers.compare`): every parameter has a leading member dimension,
-    ``out`` is (n, M, width), ``etas`` (n, M), the objective returns one value per
+    (:mod:`solvers.compare`): every parameter has a leading member dimension (a
+    compare's are flat, (M, k): :func:`member_params`), ``out`` is (n, M, width),
+    ``etas`` (n, M) or, as a compare passes them, (n, M, 1), so that each
+    iteration's η scales flat parameters as it is; the objective returns one value per
     member and the gradient is that of their sum, which is each member's own
     (members share nothing). The same loop serves both; only the row's shape differs.
     The sum itself is never computed: autograd is seeded with ones shaped like the
@@ -131,6 +133,14 @@ class StepChunk(torch.nn.Module):
             last = taken[n - 1]
             torch.cat(flat, -1, out=last)
             last.sub_(before[n - 1])
+
+
+def member_params(one: list[Tensor], members: int) -> list[Tensor]:
+    """A run's parameters as a batch of ``members``: each flat, one row per member,
+    (M, k), leaves requiring grad. Flat so that the batched objective and each
+    member's η, (M, 1), broadcast against them as they are: no reshape, and no
+    reshape's backward, in every iteration of the chunk."""
+    return [p.detach().reshape(1, -1).repeat(members, 1).requires_grad_(True) for p in one]
 
 
 class MembersOf(torch.nn.Module):
