@@ -29,7 +29,7 @@ from torch import Tensor
 from solvers.control import RunControl
 from solvers.descent import MAX_CHUNK, SCRIPT_FROM, StepBatch
 from solvers.devices import resolve_device
-from solvers.divergence import DivergenceCheck
+from solvers.divergence import DivergenceCheck, check_members
 from solvers.engine import Chunk, MembersOf, StepChunk, compiled_chunk, member_params
 from solvers.facts import Facts
 from solvers.history import History, Layout
@@ -59,9 +59,11 @@ class MemberRun:
         self.check = DivergenceCheck(history.layout, facts)
         self.diverged: Divergence | None = None
 
-    def take(self, rows: np.ndarray, first: int) -> None:
-        """Keep the sound leading ``rows`` (iterations ``first`` …); note a divergence."""
-        good, self.diverged = self.check.check(rows, first)
+    def keep(self, rows: np.ndarray, good: int, diverged: Divergence | None) -> None:
+        """Keep the sound leading ``good`` of ``rows``, as :attr:`check` found them
+        (all members' at once: :func:`~solvers.divergence.check_members`); note a
+        divergence."""
+        self.diverged = diverged
         self.history.reserve(good)[:] = rows[:good]
         self.history.commit(good)
 
@@ -139,8 +141,9 @@ class _Group:
         etas = self.etas.unsqueeze(0).expand(size, members, 1)
         ran = int(module(self.params, self.state, etas, out, cancel))
         block = out[:ran].cpu().numpy()
-        for m, run in enumerate(self.runs):
-            run.take(block[:, m], first)
+        checked = check_members([run.check for run in self.runs], block, first)
+        for m, (run, (good, diverged)) in enumerate(zip(self.runs, checked, strict=True)):
+            run.keep(block[:, m], good, diverged)
         self._drop_diverged()
         return ran
 
