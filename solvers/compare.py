@@ -1,8 +1,8 @@
 """Runs side by side: every member of a compare advanced together, batched.
 
 Members that share an optimizer form a group, and a group is one computation,
-not a loop of runs: every parameter gets a leading member dimension (M, ...),
-η is a tensor with one value per member, and one chunk
+not a loop of runs: every parameter is flat with a leading member dimension,
+(M, k), η is a tensor with one value per member, (M, 1), and one chunk
 (:class:`solvers.engine.StepChunk`, compiled like a run's) steps them all.
 Autograd differentiates the sum of the members' objectives, which is each
 member's own gradient, since members share nothing. Groups with different
@@ -29,8 +29,8 @@ from torch import Tensor
 from solvers.control import RunControl
 from solvers.descent import MAX_CHUNK, SCRIPT_FROM, StepBatch
 from solvers.devices import resolve_device
-from solvers.divergence import DivergenceCheck
-from solvers.engine import Chunk, MembersOf, StepChunk, compiled_chunk
+from solvers.divergence import DivergenceCheck, check_members
+from solvers.engine import Chunk, MembersOf, StepChunk, compiled_chunk, member_params
 from solvers.facts import Facts
 from solvers.history import History, Layout
 from solvers.measures import distance, gap, grad_norm
@@ -59,9 +59,11 @@ class MemberRun:
         self.check = DivergenceCheck(history.layout, facts)
         self.diverged: Divergence | None = None
 
-    def take(self, rows: np.ndarray, first: int) -> None:
-        """Keep the sound leading ``rows`` (iterations ``first`` …); note a divergence."""
-        good, self.diverged = self.check.check(rows, first)
+    def keep(self, rows: np.ndarray, good: int, diverged: Divergence | None) -> None:
+        """Keep the sound leading ``good`` of ``rows``, as :attr:`check` found them
+        (all members' at once: :func:`~solvers.divergence.check_members`); note a
+        divergence."""
+        self.diverged = diverged
         self.history.reserve(good)[:] = rows[:good]
         self.history.commit(good)
 
@@ -115,12 +117,10 @@ class _Group:
         self.layout = Layout.of(problem.spec, self.rule.extra_names)
         self.runs = [make_run(index, member, self.layout) for index, member in members]
         one = problem.make_params(start, device, dtype)
-        self.params = [
-            p.detach().unsqueeze(0).repeat([len(members)] + [1] * p.dim()).requires_grad_(True)
-            for p in one
-        ]
+        self.params = member_params(one, len(members))
         self.state = self.rule.initial_state(self.params)
-        self.etas = torch.tensor(etas, dtype=dtype, device=device)
+        self.etas = torch.tensor(etas, dtype=dtype, device=device).reshape(-1, 1)
+        """One η per member, (M, 1): it scales the flat (M, k) parameters as it is."""
         self.key = f"{self.rule.cache_key}@{dtype}@members"
 
     def _make_chunk(self) -> StepChunk:
@@ -138,11 +138,12 @@ class _Group:
         out = torch.empty(
             (size, members, self.layout.width), dtype=self.params[0].dtype, device=self.device
         )
-        etas = self.etas.unsqueeze(0).expand(size, members)
+        etas = self.etas.unsqueeze(0).expand(size, members, 1)
         ran = int(module(self.params, self.state, etas, out, cancel))
         block = out[:ran].cpu().numpy()
-        for m, run in enumerate(self.runs):
-            run.take(block[:, m], first)
+        checked = check_members([run.check for run in self.runs], block, first)
+        for m, (run, (good, diverged)) in enumerate(zip(self.runs, checked, strict=True)):
+            run.keep(block[:, m], good, diverged)
         self._drop_diverged()
         return ran
 

@@ -50,10 +50,15 @@ class StepChunk(torch.nn.Module):
     small op in the loop.
 
     One run: ``out`` is (n, width), ``etas`` (n,). A compare's batch of M members
-    (:mod:`solvers.compare`): every parameter has a leading member dimension,
-    ``out`` is (n, M, width), ``etas`` (n, M), the objective returns one value per
+    (:mod:`solvers.compare`): every parameter has a leading member dimension (a
+    compare's are flat, (M, k): :func:`member_params`), ``out`` is (n, M, width),
+    ``etas`` (n, M) or, as a compare passes them, (n, M, 1), so that each
+    iteration's η scales flat parameters as it is; the objective returns one value per
     member and the gradient is that of their sum, which is each member's own
     (members share nothing). The same loop serves both; only the row's shape differs.
+    The sum itself is never computed: autograd is seeded with ones shaped like the
+    values (made once per chunk), exactly the gradient a sum passes back, without a
+    sum and its backward every iteration (most of a batch's extra cost on chapter 3).
 
     Returns how many iterations ran (fewer when ``cancel[0]`` was set).
     """
@@ -81,14 +86,22 @@ class StepChunk(torch.nn.Module):
         base_rows = out.narrow(-1, 0, self.base).unbind(0)
         own_rows = out.narrow(-1, own, width - own).unbind(0)
         step_etas = etas.unbind(0)
+        seed: Tensor | None = None
+        if batched:
+            with torch.no_grad():  # ones shaped like the members' values, once per chunk
+                probe, _ = self.objective(params)
+                seed = torch.ones_like(probe)
+        seeds: list[Tensor | None] = [seed]
         ran = out.size(0)
         for i in range(out.size(0)):
             if bool(cancel):
                 ran = i
                 break
             value, pred = self.objective(params)
-            total = value.sum() if batched else value
-            grads = torch.autograd.grad([total], params)
+            if batched:
+                grads = torch.autograd.grad([value], params, seeds)
+            else:
+                grads = torch.autograd.grad([value], params)
             with torch.no_grad():
                 parts: list[Tensor] = flat.copy()
                 parts.append(value.reshape(shape))
@@ -120,6 +133,14 @@ class StepChunk(torch.nn.Module):
             last = taken[n - 1]
             torch.cat(flat, -1, out=last)
             last.sub_(before[n - 1])
+
+
+def member_params(one: list[Tensor], members: int) -> list[Tensor]:
+    """A run's parameters as a batch of ``members``: each flat, one row per member,
+    (M, k), leaves requiring grad. Flat so that the batched objective and each
+    member's η, (M, 1), broadcast against them as they are: no reshape, and no
+    reshape's backward, in every iteration of the chunk."""
+    return [p.detach().reshape(1, -1).repeat(members, 1).requires_grad_(True) for p in one]
 
 
 class MembersOf(torch.nn.Module):

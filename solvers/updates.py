@@ -29,13 +29,14 @@ the tensor's dtype either way), and a third of the cost in the compiled loop.
 
 A compare's batch (:mod:`solvers.compare`) runs M members through the same
 rule: every parameter, gradient and buffer has a leading member dimension
-(M, …), and ``eta`` holds one η per member, shape (M,) or (M, 1, …), in the
-run's dtype and on its device. A rule views it per parameter as (M, 1, …)
-(:func:`member_eta`); the 0-d tensors of the state (factors, counters) are
-shared, since every member has the same hyperparameters and is at the same
-iteration. Each formula is written once, for both (:func:`_descend` …), and
-a member follows its own run alone (tests/test_updates.py). Extras are the
-same tensors with the member dimension, (M·k,) flattened member by member.
+(M, …) (a compare's are flat, (M, k)), and ``eta`` holds one η per member, shape
+(M,) or (M, 1, …) (a compare's: (M, 1)), in the run's dtype and on its device.
+A rule views it per parameter as (M, 1, …) (:func:`member_eta`); the 0-d
+tensors of the state (factors, counters) are shared, since every member has the
+same hyperparameters and is at the same iteration. Each formula is written
+once, for both (:func:`_descend` …), and a member follows its own run alone
+(tests/test_updates.py). Extras are the same tensors with the member dimension,
+(M·k,) flattened member by member.
 
 Each optimizer is written in torch.optim's own operations, in its order and with
 its Python-float scalars (``torch/optim/sgd.py``, ``adam.py``, ``adagrad.py``,
@@ -88,8 +89,10 @@ def _factors(params: list[Tensor], values: tuple[float, ...]) -> list[Tensor]:
 def member_eta(eta: Tensor, param: Tensor) -> Tensor:
     """η shaped to scale ``param``: a run's 0-d η as it is; a compare's η, one per
     member (shape (M,) or (M, 1, …)), as (M, 1, …) with ``param``'s number of
-    dimensions, against a parameter with a leading member dimension."""
-    if eta.dim() == 0:
+    dimensions, against a parameter with a leading member dimension. An η that has
+    them already, as a compare's (M, 1) against its flat (M, k) parameters, is taken
+    as it is: no reshape per parameter per iteration."""
+    if eta.dim() == 0 or eta.dim() == param.dim():
         return eta
     shape = [eta.size(0)] + [1] * (param.dim() - 1)
     return eta.reshape(shape)
@@ -547,6 +550,8 @@ class ArmijoUpdate(UpdateRule):
         double = torch.float64
         trial = state[0]
         given = eta.to(device=cpu, dtype=double)
+        if given.dim() > 1:  # a batch's (M, 1, …): one η per member, (M,), as f and ‖g‖²
+            given = given.reshape(-1)
         lr = torch.where(trial > 0, trial, given)
         f0 = _each(value, eta).to(device=cpu, dtype=double)
         norm2 = torch.zeros_like(f0)

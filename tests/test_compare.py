@@ -12,6 +12,7 @@ import pytest
 from solvers.compare import Comparison
 from solvers.control import RunControl
 from solvers.descent import SCRIPT_FROM, Descent
+from solvers.divergence import DivergenceCheck, check_members
 from solvers.members import MAX_MEMBERS, CompareSettings, Member, Standing
 from solvers.optimizers import OptimizerChoice
 from solvers.problems import problem_for
@@ -92,6 +93,31 @@ def test_a_diverging_member_stops_alone_where_its_run_alone_stops():
         )
     assert results[0].standing is Standing.CONVERGED
     assert results[2].standing is Standing.GOING  # 1.99: a slow oscillation
+
+
+@pytest.mark.parametrize("spec", [spec_of("1"), custom_spec(ROSENBROCK, (-1.0, 1.0))])
+def test_members_checked_at_once_are_checked_as_each_alone(spec):
+    """check_members (all members in one pass) finds what each member's own check
+    finds: sound blocks, and blocks where one member's row is non-finite or grown."""
+    problem = problem_for(spec)
+    settings = CompareSettings.every([1e-4, 3e-4, 1e-3], [PLAIN], 20, device="cpu")
+    comparison = _together(problem, settings)
+    runs = comparison.runs
+    layout = runs[0].history.layout
+    rows = np.stack([run.history.rows for run in runs], axis=1)  # (20, M, width)
+    for spoil in (None, np.nan, 1e30):
+        block = rows[10:].copy()
+        if spoil is not None:
+            block[4, 1, layout.objective] = spoil
+            block[4, 1, layout.grads] = spoil
+        together = [DivergenceCheck(layout, comparison.facts) for _ in runs]
+        alone = [DivergenceCheck(layout, comparison.facts) for _ in runs]
+        for m in range(len(runs)):  # each knows its start, as after a first chunk
+            together[m].check(rows[:10, m], 0)
+            alone[m].check(rows[:10, m], 0)
+        found = check_members(together, block, 10)
+        assert found == [alone[m].check(block[:, m], 10) for m in range(len(runs))]
+        assert (found[1][1] is None) == (spoil is None)
 
 
 def test_results_say_when_each_member_reached_the_optimum_and_the_distance():

@@ -20,7 +20,7 @@ from quick import grid, slow_except
 
 import solvers.descent as descent_module
 from solvers.descent import Descent
-from solvers.engine import MembersOf, StepChunk, compile_chunk
+from solvers.engine import MembersOf, StepChunk, compile_chunk, member_params
 from solvers.history import Layout
 from solvers.optimizers import OPTIMIZERS, OptimizerChoice, ScheduleChoice
 from solvers.runs import RunSettings
@@ -374,7 +374,7 @@ def _alone(problem, choice, eta, iterations, schedule=None, etas=None):
 
 
 def _together(problem, choice, etas, iterations, shape, schedule=None, per_step=None):
-    """The same rule on a batch: params (M, …) stacked from the members' starts, each
+    """The same rule on a batch: params (M, k) stacked from the members' starts, each
     member's gradient by the unbatched objective (isolating the rule), η (M, 1, …)."""
     objective = problem.objective_on(torch.device("cpu"))
     names = problem.spec.param_names
@@ -382,17 +382,20 @@ def _together(problem, choice, etas, iterations, shape, schedule=None, per_step=
     trial = MembersOf(objective)
     rule = make_rule(choice, names, schedule=schedule, eta=etas[0], objective=trial)
     one = problem.make_params(problem.start_values(None, 0), torch.device("cpu"))
-    params = [p.detach().unsqueeze(0).repeat([members] + [1] * p.dim()) for p in one]
+    params = [p.detach() for p in member_params(one, members)]
     state = rule.initial_state(params)
     rows, extras = [], []
     for i in range(iterations):
         grads, values = [], []
         for m in range(members):
-            mine = [p[m].detach().clone().requires_grad_(True) for p in params]
+            mine = [
+                p[m].reshape(o.shape).clone().requires_grad_(True)
+                for p, o in zip(params, one, strict=True)
+            ]
             value, _ = objective(mine)
             grads.append(torch.autograd.grad([value], mine))
             values.append(value.detach())
-        stacked = [torch.stack([g[j] for g in grads]) for j in range(len(params))]
+        stacked = [torch.stack([g[j].reshape(-1) for g in grads]) for j in range(len(params))]
         rows.append(_flat(params, members))
         now = etas if per_step is None else [e[i] for e in per_step]
         eta = torch.tensor(now, dtype=torch.float32).reshape(shape)
@@ -429,13 +432,14 @@ def test_each_member_of_a_batch_follows_its_run_alone(problems, choice):
 
 @pytest.mark.parametrize("name", ["plain", "adam"])
 def test_a_batch_takes_eta_as_one_value_per_member(problems, name):
-    """η as (M,), as a compare's chunk passes it: the same as (M, 1, 1)."""
+    """η as (M,), and as (M, 1), as a compare's chunk passes it: the same as (M, 1, 1)."""
     problem = problems["3"]
     choice = OptimizerChoice(name)
     etas = _member_etas(name)
     column = _together(problem, choice, etas, 100, (-1, 1, 1))
-    flat = _together(problem, choice, etas, 100, (-1,))
-    assert np.array_equal(column[0], flat[0]) and np.array_equal(column[1], flat[1])
+    for shape in ((-1,), (-1, 1)):
+        flat = _together(problem, choice, etas, 100, shape)
+        assert np.array_equal(column[0], flat[0]) and np.array_equal(column[1], flat[1])
 
 
 def test_a_batch_takes_a_schedule_per_member(problems):
@@ -489,10 +493,7 @@ def test_a_compiled_batched_chunk_equals_the_eager_one(problems, name):
     assert compiled.compiled, compiled.why_eager
     outs = []
     for module in (eager, compiled.module):
-        params = [
-            p.detach().unsqueeze(0).repeat([members] + [1] * p.dim()).requires_grad_(True)
-            for p in one
-        ]
+        params = member_params(one, members)
         state = rule.initial_state(params)
         out = torch.empty(200, members, layout.width)
         step_etas = torch.tensor(etas).expand(200, members)

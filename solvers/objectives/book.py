@@ -6,11 +6,12 @@ trajectory matches the book's printed digits. They are TorchScript-compatible:
 :mod:`solvers.engine` scripts them into chunks of iterations.
 
 A compare (:mod:`solvers.compare`) runs many members as one batch: every
-parameter gains a leading member dimension, and :meth:`Objective.members`
-computes one objective per member. Where the book's own formula already works
-on a batch (chapter 1: elementwise) it is the same method; chapters 2 and 3
-write the batched form beside the book's, because the book's ``torch.mm`` and
-``x[0, 0]`` are what the autograd graph view shows a learner.
+parameter is flat with a leading member dimension, (M, k) (a 1x2 tensor becomes
+(M, 2)), and :meth:`Objective.members` computes one objective per member. Where
+the book's own formula already works on a batch (chapter 1: elementwise) it is
+the same method; chapters 2 and 3 write the batched form beside the book's,
+because the book's ``torch.mm`` and ``x[0, 0]`` are what the autograd graph view
+shows a learner.
 """
 
 from __future__ import annotations
@@ -37,8 +38,8 @@ class Objective(torch.nn.Module):
 
     @torch.jit.export
     def members(self, params: list[Tensor]) -> tuple[Tensor, Tensor]:
-        """The objective of each member of a batch (params with a leading member
-        dimension): one value per member, and each member's predictions."""
+        """The objective of each member of a batch (params flat with a leading member
+        dimension, (M, k)): one value per member, and each member's predictions."""
         return self.forward(params)
 
 
@@ -61,8 +62,9 @@ class VectorQuadratic(Objective):
 
     @torch.jit.export
     def members(self, params: list[Tensor]) -> tuple[Tensor, Tensor]:
-        """The same formula on (M, 1, 2): a batched product and slices per member."""
-        x = params[0]
+        """The same formula on (M, 1, 2) (x, (M, 2), viewed so): a batched product and
+        slices per member."""
+        x = params[0].unsqueeze(1)
         square = torch.matmul(x, x.transpose(-1, -2))
         y = square + 4 * x[:, 0:1, 0:1] + 5 * x[:, 0:1, 1:2] + 3
         return y, x.new_empty(0)
@@ -92,10 +94,9 @@ class LinearRegression(Objective):
 
     @torch.jit.export
     def members(self, params: list[Tensor]) -> tuple[Tensor, Tensor]:
-        """The same model on w (M, 1, 2) and b (M, 1): each member's loss and outputs,
-        as one (M, 2) × (2, 3) product (the book's ``torch.mm``, one row per member)."""
-        w = params[0].reshape(params[0].size(0), -1)
-        y = torch.mm(w, self.x) + params[1]
+        """The same model on w (M, 2) and b (M, 1): each member's loss and outputs, as
+        one (M, 2) × (2, 3) product (the book's ``torch.mm``, one row per member)."""
+        y = torch.mm(params[0], self.x) + params[1]
         return torch.sum(self.sample_losses(y), dim=1), y
 
 
