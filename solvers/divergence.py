@@ -32,6 +32,25 @@ GRADIENT_GROWTH = 1e4
 FLOAT32_EPS = float(np.finfo(np.float32).eps)
 
 
+def _grown(
+    values: np.ndarray,
+    gaps: np.ndarray | None,
+    grads: np.ndarray,
+    start: tuple[np.ndarray | float, np.ndarray | float],
+    facts: Facts,
+) -> np.ndarray:
+    """Where rows have moved away (the rule's second and third cases). ``start`` is
+    (start value or gap, start ‖∇f‖): a run's floats, or one per member (M,) against
+    rows (n, M); ``grads`` the rows' gradient columns (norms only where f* is unknown)."""
+    start_value, start_norm = start
+    if gaps is not None:
+        assert facts.optimum is not None
+        floor = 4 * FLOAT32_EPS * max(1.0, abs(facts.optimum.value))
+        return np.asarray(gaps > GROWTH * np.maximum(start_value, floor))
+    steep = grad_norm(grads) > GRADIENT_GROWTH * np.maximum(start_norm, 1e-12)
+    return np.asarray((values > start_value) & steep)
+
+
 class DivergenceCheck:
     """Checks a run's rows as they are recorded, remembering its start."""
 
@@ -41,30 +60,30 @@ class DivergenceCheck:
         self._start: tuple[float, float] | None = None
         """(start value or gap, start gradient norm)."""
 
+    @property
+    def start(self) -> tuple[float, float] | None:
+        """(start value or gap, start ‖∇f‖), once the first rows were checked."""
+        return self._start
+
     def check(self, rows: np.ndarray, first: int) -> tuple[int, Divergence | None]:
         """How many leading rows are sound, and the divergence at the first bad one."""
         if len(rows) == 0:
             return 0, None
         values = rows[:, self.layout.objective].astype(np.float64)
         gaps = gap(values, self.facts)
-        norms = grad_norm(rows[:, self.layout.grads])
+        grads = rows[:, self.layout.grads]
         if self._start is None:
             start_value = float(gaps[0]) if gaps is not None else float(values[0])
-            norm0 = float(norms[0])
+            norm0 = float(grad_norm(grads[:1])[0])
             self._start = (
                 start_value if math.isfinite(start_value) else 1.0,
                 norm0 if math.isfinite(norm0) else 1.0,
             )
-        start_value, start_norm = self._start
         finite = np.isfinite(rows).all(axis=1)
+        grown = _grown(values, gaps, grads, self._start, self.facts)
         if gaps is not None:
-            assert self.facts.optimum is not None
-            floor = 4 * FLOAT32_EPS * max(1.0, abs(self.facts.optimum.value))
-            grown = gaps > GROWTH * max(start_value, floor)
             what = f"it moved away from the optimum: |f − f*| grew {GROWTH:g}-fold"
         else:
-            climbed = values > start_value
-            grown = climbed & (norms > GRADIENT_GROWTH * max(start_norm, 1e-12))
             what = f"f rose above its start and ‖∇f‖ grew {GRADIENT_GROWTH:g}-fold"
         bad = ~finite | grown
         if not bad.any():
@@ -85,28 +104,21 @@ def check_members(
     (n, M, width), member m's check ``checks[m]``), found for all members at once.
 
     Where no row of any member is bad (nearly every chunk of a compare), one
-    vectorised pass over the block says so: the same arithmetic per row, without
-    sixteen calls' worth of numpy overhead per chunk. Otherwise, and before every
-    member knows its start, each member is checked on its own, as a run is.
+    vectorised pass over the block says so (:func:`_grown`, the rule a run's check
+    uses), without sixteen calls' worth of numpy overhead per chunk. Otherwise, and
+    before every member knows its start, each member is checked on its own.
     """
-    n = len(block)
-    starts = [check._start for check in checks]
-    if n == 0 or not checks or any(start is None for start in starts):
+    starts = [check.start for check in checks]
+    if len(block) == 0 or not checks or any(start is None for start in starts):
         return [check.check(block[:, m], first) for m, check in enumerate(checks)]
     layout = checks[0].layout
     facts = checks[0].facts
     values = block[:, :, layout.objective].astype(np.float64)
-    start_values = np.array([start[0] for start in starts if start is not None])
-    finite = np.isfinite(block).all(axis=2)
-    gaps = gap(values, facts)
-    if gaps is not None:
-        assert facts.optimum is not None
-        floor = 4 * FLOAT32_EPS * max(1.0, abs(facts.optimum.value))
-        grown = gaps > GROWTH * np.maximum(start_values, floor)
-    else:
-        start_norms = np.array([start[1] for start in starts if start is not None])
-        norms = grad_norm(block[:, :, layout.grads])
-        grown = (values > start_values) & (norms > GRADIENT_GROWTH * np.maximum(start_norms, 1e-12))
-    if (finite & ~grown).all():
-        return [(n, None)] * len(checks)
+    per_member = (
+        np.array([start[0] for start in starts if start is not None]),
+        np.array([start[1] for start in starts if start is not None]),
+    )
+    grown = _grown(values, gap(values, facts), block[:, :, layout.grads], per_member, facts)
+    if (np.isfinite(block).all(axis=2) & ~grown).all():
+        return [(len(block), None)] * len(checks)
     return [check.check(block[:, m], first) for m, check in enumerate(checks)]
