@@ -328,6 +328,7 @@ class ChapterScreen(TeachingKeys):
         loading = self._solver.status is SolverStatus.LOADING
         status = self.query_one(RunStatus)
         status.show(controller, loading=loading)
+        paused_now = phase is Phase.PAUSED and phase is not self._shown_phase
         if phase is not self._shown_phase:
             self._shown_phase = phase
             for name in Phase:
@@ -343,10 +344,20 @@ class ChapterScreen(TeachingKeys):
             else:
                 progress.update(total=max(controller.total, count, 1), progress=count)
             self.query_one(StepDetail).show(view, controller.step_after)
-        if self.live is not None:
-            streaming = phase in (Phase.RUNNING, Phase.STOPPING)
-            # the table's scroll range stays the run's length while it is paused, and
-            # its scrollbars stay hidden: either changed at each pause cost a layout
-            # pass of the screen
-            capacity = controller.total if phase.live else 0
-            self.live.show(view, streaming=streaming, capacity=capacity, live=phase.live)
+        if paused_now:  # the frame that says "paused" first, not held up by the table
+            self.call_after_refresh(self._show_live)  # and plots with every row so far
+        else:
+            self._show_live()
+
+    def _show_live(self) -> None:
+        """The table, plots and landscape, for the run as it is now."""
+        if self.live is None or not self.is_attached:
+            return
+        controller = self.controller
+        phase = controller.phase
+        streaming = phase in (Phase.RUNNING, Phase.STOPPING)
+        # the table's scroll range stays the run's length while it is paused, and its
+        # scrollbars stay hidden: either changed at each pause cost a layout pass of
+        # the screen
+        capacity = controller.total if phase.live else 0
+        self.live.show(controller.view, streaming=streaming, capacity=capacity, live=phase.live)
