@@ -83,42 +83,43 @@ class CurvePlot(_Plot):
         self.can_focus = False
 
     def show(self, curve: Curve) -> None:
-        if not self.composed:
+        if not self._axes_and_f(curve):
             return
-        self.clear()
-        self.set_xlabel(curve.plan.names[0])
-        self.set_ylabel(curve.plan.what)
-        self.plot(curve.xs, curve.fs, line_style="blue", hires_mode=line_mode())
         self.plot(curve.path_x, curve.path_f, line_style="bold cyan", hires_mode=line_mode())
         self.scatter(curve.path_x, curve.path_f, marker=ITERATE, marker_style="cyan")
-        if curve.optimum is not None:
-            self.scatter(
-                [curve.optimum[0]], [curve.optimum[1]], marker=OPTIMUM, marker_style="bold yellow"
-            )
+        self._optimum(curve.optimum)
         self.scatter(curve.path_x[:1], curve.path_f[:1], marker=START, marker_style="bold green")
         self.scatter(curve.path_x[-1:], curve.path_f[-1:], marker=CURRENT, marker_style="bold red")
 
     def show_members(self, curve: MembersCurve) -> None:
         """f's curve, every member's iterates on it in its colour, each ending in its mark."""
-        if not self.composed:
+        if not self._axes_and_f(curve):
             return
-        self.clear()
-        self.set_xlabel(curve.plan.names[0])
-        self.set_ylabel(curve.plan.what)
-        self.plot(curve.xs, curve.fs, line_style="blue", hires_mode=line_mode())
         pairs = enumerate(zip(curve.paths_x, curve.paths_f, strict=True))
         drawn = [(i, xs, fs) for i, (xs, fs) in pairs if len(xs)]
         for index, xs, fs in drawn:
             self.plot(xs, fs, line_style=colour(index), hires_mode=line_mode())
-        if curve.optimum is not None:
-            self.scatter(
-                [curve.optimum[0]], [curve.optimum[1]], marker=OPTIMUM, marker_style="bold yellow"
-            )
+        self._optimum(curve.optimum)
         for _, xs, fs in drawn[:1]:
             self.scatter(xs[:1], fs[:1], marker=START, marker_style="bold green")
         for index, xs, fs in drawn:
             style = f"bold {colour(index)}"
             self.scatter(xs[-1:], fs[-1:], marker=member_mark(index), marker_style=style)
+
+    def _axes_and_f(self, curve: Curve | MembersCurve) -> bool:
+        """A cleared plot with its axes named and f's curve; False before composing."""
+        if not self.composed:
+            return False
+        self.clear()
+        self.set_xlabel(curve.plan.names[0])
+        self.set_ylabel(curve.plan.what)
+        self.plot(curve.xs, curve.fs, line_style="blue", hires_mode=line_mode())
+        return True
+
+    def _optimum(self, optimum: tuple[float, float] | None) -> None:
+        if optimum is not None:
+            x, f = optimum
+            self.scatter([x], [f], marker=OPTIMUM, marker_style="bold yellow")
 
 
 class ContourView(Widget):
