@@ -56,7 +56,7 @@ class ChapterScreen(TeachingKeys):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "key('run')", "Run"),
         Binding("s", "key('stop')", "Stop"),
-        Binding("space", "key('pause')", "Pause/resume"),
+        Binding("space", "key('pause')", "Pause"),
         Binding("n", "key('step')", "Step"),
         Binding("ctrl+r", "key('reset')", "Reset"),
         *TEACHING_BINDINGS,
