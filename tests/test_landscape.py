@@ -399,3 +399,28 @@ async def test_a_text_line_is_laid_out_again_only_when_its_lines_change(
         assert line.show("") is True
         assert asked == [True, False, True, True]
         assert str(line.render()) == ""
+
+
+async def test_a_text_line_that_wraps_to_more_lines_is_laid_out_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No newline more, but more lines at its width: a compare's narrow landscape panel
+    showed only the first line of a title that wrapped (its height kept from before)."""
+
+    class Narrow(App[None]):
+        CSS = "TextLine { width: 20; height: auto; }"
+
+        def compose(self) -> ComposeResult:
+            yield TextLine("nothing drawn yet")
+
+    async with Narrow().run_test() as pilot:
+        line = pilot.app.query_one(TextLine)
+        await pilot.pause()
+        assert line.size.height == 1
+        line.show("loss over w0, w1 with b = 0.5 (the optimum's)")
+        await pilot.pause()
+        assert line.size.height == 3
+        asked: list[bool] = []
+        monkeypatch.setattr(line, "refresh", lambda *a, layout=False, **k: asked.append(layout))
+        line.show("loss over w0, w1 with b = 0.7 (the optimum's)")  # as many lines
+        assert asked == [False]
