@@ -353,6 +353,8 @@ class CompareScreen(Screen[None]):
         and a key's effect waits for the frame being drawn. The first rows are drawn
         as soon as they come: the legend and the landscape then appear, and lay the
         screen out again, right after r rather than 2 s into the run."""
+        if not self.is_attached:
+            return  # a pause's redraw, called after a refresh the app left before
         self._show_status()
         if not self.members:
             return
