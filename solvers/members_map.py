@@ -79,21 +79,22 @@ def plan_members(
     if not chosen:
         return NoLandscape("no iterations yet")
     axes = list(drawn_axes(n))
-    rows = [np.asarray(p, dtype=np.float64) for _, p in chosen]
-    bounds = [b for b in (extent(r[:, axes]) for r in rows) if b is not None]
+    bounds = [b for b in (extent(np.asarray(p)[:, axes]) for _, p in chosen) if b is not None]
     if not bounds:
         return NoLandscape("no member has a finite iterate to draw around")
-    lo = np.min([b[0] for b in bounds] + [r[0, axes] for r in rows], axis=0)  # starts too
-    hi = np.max([b[1] for b in bounds] + [r[0, axes] for r in rows], axis=0)
+    starts = [np.asarray(p[0], dtype=np.float64)[axes] for _, p in chosen]
+    lo = np.min([b[0] for b in bounds] + starts, axis=0)  # the starts too
+    hi = np.max([b[1] for b in bounds] + starts, axis=0)
     if not (np.isfinite(lo).all() and np.isfinite(hi).all()):  # a start is not finite
         lo, hi = np.min([b[0] for b in bounds], axis=0), np.max([b[1] for b in bounds], axis=0)
     if optimum is not None and len(optimum) == n and np.isfinite(optimum).all():
         return plan_box(param_names, (lo, hi), np.asarray(optimum), optimum, size, what,
                         "the optimum's")  # fmt: skip
-    for (index, _), r in zip(chosen, rows, strict=True):
-        if np.isfinite(r[-1]).all():
+    for index, path in chosen:
+        last = np.asarray(path[-1], dtype=np.float64)
+        if np.isfinite(last).all():
             held_at = f"member {member_mark(index)}'s last"
-            return plan_box(param_names, (lo, hi), r[-1], optimum, size, what, held_at)
+            return plan_box(param_names, (lo, hi), last, optimum, size, what, held_at)
     return NoLandscape("no member's last iterate is finite")
 
 
