@@ -126,9 +126,7 @@ def compute_landscape(
     objective is evaluated only when the box, the size or a held value changes.
     """
     spec = problem.spec
-    if facts is None:
-        facts = getattr(problem, "facts", None)
-    optimum = facts.optimum.params if facts is not None and facts.optimum is not None else None
+    optimum, f_star = _known_optimum(problem, facts)
     what = "loss" if spec.prediction_names else "f"
     rows = np.asarray(path).reshape(-1, spec.n_params)  # no copy of a long history
     planned = plan(spec.param_names, rows, optimum, size, what)
@@ -137,7 +135,6 @@ def compute_landscape(
     drawn = stride(rows, PATH_POINTS)[:, planned.axes].astype(np.float64)
     drawn = drawn[np.isfinite(drawn).all(axis=1)]
     if len(planned.axes) == 1:
-        f_star = facts.optimum.value if facts is not None and facts.optimum is not None else None
         return _curve(problem, planned, drawn[:, 0], optimum, f_star)
     if isinstance(previous, ContourMap) and previous.plan == planned:
         return previous.with_path(drawn)
@@ -157,9 +154,7 @@ def compute_members_landscape(
     ``paths`` (each (n, n_params)); the box is planned around the ``counted`` ones
     (see :mod:`solvers.members_map`). A ``previous`` map with the same plan is reused."""
     spec = problem.spec
-    if facts is None:
-        facts = getattr(problem, "facts", None)
-    optimum = facts.optimum.params if facts is not None and facts.optimum is not None else None
+    optimum, f_star = _known_optimum(problem, facts)
     what = "loss" if spec.prediction_names else "f"
     rows = [np.asarray(p).reshape(-1, spec.n_params) for p in paths]
     planned = plan_members(spec.param_names, rows, counted, optimum, size, what)
@@ -171,7 +166,6 @@ def compute_members_landscape(
         points = stride(member, each)[:, planned.axes].astype(np.float64)
         drawn.append(points[np.isfinite(points).all(axis=1)])
     if len(planned.axes) == 1:
-        f_star = facts.optimum.value if facts is not None and facts.optimum is not None else None
         return _members_curve(problem, planned, [d[:, 0] for d in drawn], optimum, f_star)
     if isinstance(previous, MembersMap) and previous.plan == planned:
         return previous.with_paths(drawn)
@@ -197,15 +191,12 @@ def _members_curve(
             outside.append(index)
             path = path[: leaves[0]]
         kept.append(path)
-    grid = np.linspace(lo, hi, planned.size[0])
-    xs = np.unique(np.concatenate([grid, *kept]))
-    fs = evaluate(problem, xs.reshape(-1, 1))
-    finite = np.isfinite(fs)
-    if not finite.any():
-        return NoLandscape(f"{planned.what} is not finite anywhere over the visited range")
-    paths_f = tuple(fs[np.searchsorted(xs, x)] for x in kept)
+    along = _f_along(problem, planned, kept)
+    if isinstance(along, NoLandscape):
+        return along
+    xs, fs, paths_f = along
     best = (optimum[0], f_star) if optimum is not None and f_star is not None else None
-    return MembersCurve(planned, xs[finite], fs[finite], tuple(kept), paths_f, best, tuple(outside))
+    return MembersCurve(planned, xs, fs, tuple(kept), tuple(paths_f), best, tuple(outside))
 
 
 def _curve(
@@ -215,15 +206,39 @@ def _curve(
     optimum: tuple[float, ...] | None,
     f_star: float | None,
 ) -> Landscape:
+    along = _f_along(problem, planned, [path_x])
+    if isinstance(along, NoLandscape):
+        return along
+    xs, fs, (path_f,) = along
+    best = (optimum[0], f_star) if optimum is not None and f_star is not None else None
+    return Curve(planned, xs, fs, path_x, path_f, best)
+
+
+def _f_along(
+    problem: LandscapeProblem, planned: Plan, paths_x: list[np.ndarray]
+) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]] | NoLandscape:
+    """f over the plan's range, the paths' own points among the x's (so the curve
+    passes through them): (sorted x's where f is finite, f there, f at each path's
+    points)."""
     grid = np.linspace(planned.x[0], planned.x[1], planned.size[0])
-    xs = np.unique(np.concatenate([grid, path_x]))
+    xs = np.unique(np.concatenate([grid, *paths_x]))
     fs = evaluate(problem, xs.reshape(-1, 1))
     finite = np.isfinite(fs)
     if not finite.any():
         return NoLandscape(f"{planned.what} is not finite anywhere over the visited range")
-    path_f = fs[np.searchsorted(xs, path_x)]
-    best = (optimum[0], f_star) if optimum is not None and f_star is not None else None
-    return Curve(planned, xs[finite], fs[finite], path_x, path_f, best)
+    return xs[finite], fs[finite], [fs[np.searchsorted(xs, x)] for x in paths_x]
+
+
+def _known_optimum(
+    problem: LandscapeProblem, facts: Facts | None
+) -> tuple[tuple[float, ...] | None, float | None]:
+    """The optimum's parameters and value, where known: from ``facts``, else from the
+    problem's own facts if it has them."""
+    if facts is None:
+        facts = getattr(problem, "facts", None)
+    if facts is None or facts.optimum is None:
+        return None, None
+    return facts.optimum.params, facts.optimum.value
 
 
 def _map(
