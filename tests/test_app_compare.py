@@ -7,8 +7,8 @@ from app_helpers import first_screen, tap, wait_until
 from textual.widgets import Input, Select, SelectionList, Static
 from textual_plot.plot_widget import LinePlot, ScatterPlot
 
+from solvers.members_map import member_mark
 from tui.app import GdlabApp
-from tui.display import mark
 from tui.run_controller import Phase
 from tui.screens.compare import CompareScreen
 from tui.widgets.compare_plots import MembersLossPlot
@@ -60,7 +60,7 @@ async def test_members_run_together_each_with_its_curve_and_row() -> None:
         # path on the landscape: tests/test_members_landscape.py): without colour the
         # marks tell the curves apart
         named = [label for label in loss._labels if label is not None]  # marks are unnamed
-        assert named == [f"{mark(i)} {row[0]}" for i, row in enumerate(rows)]
+        assert named == [f"{member_mark(i)} {row[0]}" for i, row in enumerate(rows)]
         lines = [d for d in loss._datasets if isinstance(d, LinePlot)]
         ends = [d for d in loss._datasets if isinstance(d, ScatterPlot)]
         assert len(lines) == 4

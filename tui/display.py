@@ -49,10 +49,3 @@ PALETTE = (
 def colour(index: int) -> str:
     """Member ``index``'s colour, the same in the legend, both plots and the table."""
     return PALETTE[index % len(PALETTE)]
-
-
-def mark(index: int) -> str:
-    """Member ``index``'s mark (one place for it: :data:`solvers.members_map.MEMBER_MARKS`)."""
-    from solvers.members_map import member_mark  # numpy: imported when a compare draws
-
-    return member_mark(index)

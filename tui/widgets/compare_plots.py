@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 from textual_plot.plot_widget import LegendLocation
 
-from tui.display import colour, line_mode, mark
+from solvers.members_map import member_mark
+from tui.display import colour, line_mode
 from tui.widgets.plots import PowerOfTenFormatter, _Plot
 from tui.widgets.series import log_progress, min_max_buckets
 
@@ -74,7 +75,7 @@ class MembersLossPlot(_Plot):
                 continue
             logs, _ = log_progress(values, optimum_value, lowest)
             xs, ys = min_max_buckets(logs, buckets)
-            named = f"{mark(index)} {label}"
+            named = f"{member_mark(index)} {label}"
             self.plot(xs, ys, line_style=colour(index), hires_mode=line_mode(), label=named)
             ends.append((xs, ys, index))
         _mark_ends(self, ends)
@@ -100,4 +101,4 @@ def _mark_ends(plot: _Plot, ends: list[tuple[np.ndarray, np.ndarray, int]]) -> N
         if len(finite):
             last = finite[-1]
             x, y = min(float(xs[last]), x_in), min(float(ys[last]), y_in)
-            plot.scatter([x], [y], marker=mark(index), marker_style=f"bold {colour(index)}")
+            plot.scatter([x], [y], marker=member_mark(index), marker_style=f"bold {colour(index)}")
