@@ -429,8 +429,10 @@ class LandscapePlot(Vertical):
             legend.show(landscape.legend)
         else:
             contour.show(landscape)
-            if legend.show(landscape.plan.axes_line + "\n" + landscape.legend):
-                self.call_after_refresh(self._follow_size)  # the legend may have changed it
+            legend.show(landscape.plan.axes_line + "\n" + landscape.legend)
+            # the map's own size may have changed with it (shown at last, or a title or
+            # legend taking another number of lines): once laid out, ask again if so
+            self.call_after_refresh(self._follow_size)
 
     def on_resize(self) -> None:
         """A new size needs a new grid: ask again with the last rows, once laid out."""
