@@ -9,12 +9,11 @@ fields exist, and that quitting at any moment of it leaves cleanly.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from app_helpers import first_screen, wait_until
+from app_helpers import wait_until
 from textual import events
 from textual.message import Message
 from textual.widget import Widget
@@ -104,19 +103,6 @@ async def test_a_chapter_opened_after_the_first_frame_has_its_fields_at_once() -
         assert isinstance(screen, ChapterScreen)
         assert screen.controls_mounted
         assert screen.query_one("#iterations", Input).value == "10"
-
-
-async def test_the_collector_paused_for_the_start_is_on_again_after_the_first_frame() -> None:
-    """tui.launch turns garbage collection off while the app imports and composes."""
-    gc.disable()
-    try:
-        app = GdlabApp(collect_after_first_frame=True)
-        async with app.run_test(size=(120, 40)) as pilot:
-            await wait_until(pilot, lambda: app.first_frame_shown, "the first frame")
-            assert gc.isenabled()
-            await first_screen(pilot)
-    finally:
-        gc.enable()
 
 
 class QuitAsTheFirstFrameIsOut(GdlabApp):

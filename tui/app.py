@@ -8,7 +8,6 @@ screens never register with it.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any, ClassVar
@@ -21,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from solvers.specs import SPECS
+from tui.collector import resume, settle
 from tui.display import PLAIN_THEME, plain
 from tui.messages import SolverFailed, SolverReady
 from tui.run_controller import cancel_all
@@ -73,13 +73,14 @@ class GdlabApp(App[None]):
     solver: reactive[SolverState] = reactive(SolverState)
     """torch and the problems: loading, ready or failed."""
 
-    def __init__(
-        self, start_chapter: str = "1", *, collect_after_first_frame: bool = False
-    ) -> None:
+    def __init__(self, start_chapter: str = "1", *, manage_collector: bool = False) -> None:
         super().__init__()
         self.start_chapter = start_chapter
-        self.collect_after_first_frame = collect_after_first_frame
-        """Turn the garbage collector on after the first frame (tui.launch pauses it)."""
+        self.manage_collector = manage_collector
+        """Launched for a user (tui.launch pauses the garbage collector): keep it paused
+        until torch is loaded, then turn it on, and settle (tui.collector) then and
+        whenever a screen is first shown."""
+        self._modes_shown = {self.DEFAULT_MODE, _mode(start_chapter)}
         # parsed CSS kept for the process: Textual parses it all twice on start
         self.stylesheet = SharedStylesheet(variables=self.stylesheet._variables)
 
@@ -97,13 +98,22 @@ class GdlabApp(App[None]):
 
     def _after_first_frame(self) -> None:
         """Let screens mount their fields, then pay for importing torch, off the UI thread."""
-        if self.collect_after_first_frame:
-            gc.enable()
         self.first_frame_shown = True
         self.call_after_refresh(self._load_solver)
 
     @work(thread=True, group="solver", exit_on_error=False)
     def _load_solver(self) -> None:
+        """Import torch and make the problems; with the collector still paused (importing
+        torch ran three full collections, 80-190 ms each, while keys waited), and
+        settled once after."""
+        try:
+            self._make_solver()
+        finally:
+            if self.manage_collector:
+                settle()
+                resume()
+
+    def _make_solver(self) -> None:
         try:
             from solvers.descent import SCRIPT_FROM, Descent
             from solvers.devices import available_devices
@@ -139,15 +149,25 @@ class GdlabApp(App[None]):
         typing = isinstance(self.focused, Input)
         return not (action in ("chapter", "compare", "help", "quit") and typing)
 
-    def action_chapter(self, problem_id: str) -> None:
+    async def action_chapter(self, problem_id: str) -> None:
         """Show problem ``problem_id``'s screen (a run elsewhere goes on)."""
-        if problem_id in SPECS and self.current_mode != _mode(problem_id):
-            self.switch_mode(_mode(problem_id))
+        if problem_id in SPECS:
+            await self._show(_mode(problem_id))
 
-    def action_compare(self) -> None:
+    async def action_compare(self) -> None:
         """Show the compare screen (runs elsewhere go on)."""
-        if self.current_mode != "compare":
-            self.switch_mode("compare")
+        await self._show("compare")
+
+    async def _show(self, mode: str) -> None:
+        """Switch to ``mode``'s screen; the first time, settle once it is drawn (screens
+        live as long as the app). While torch loads, its own settle comes later."""
+        if self.current_mode == mode:
+            return
+        first = mode not in self._modes_shown
+        self._modes_shown.add(mode)
+        await self.switch_mode(mode)
+        if first and self.manage_collector and self.solver.status is not SolverStatus.LOADING:
+            self.call_after_refresh(settle)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

@@ -62,9 +62,10 @@ def launch_app() -> int:
     if not served and not _is_terminal(sys.stdin):
         print(NO_KEYBOARD, file=sys.stderr)
         return EXIT_USAGE
-    # No garbage collection until the first frame is out (the app turns the collector
-    # back on then): importing Textual and the app and composing the first screen
-    # ran ~120 collections, ~40 ms of CPU, to find a few hundred unreachable objects.
+    # No garbage collection until the app has drawn its first frame and loaded torch
+    # (it turns the collector back on then, see tui/collector.py): importing Textual
+    # and the app and composing the first screen ran ~120 collections, ~40 ms of CPU,
+    # to find a few hundred unreachable objects.
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -76,7 +77,7 @@ def launch_app() -> int:
         # process: keep the collector from walking it again. Without this, a full
         # collection (~50 ms here) fell just before the first frame.
         gc.freeze()
-        app = GdlabApp(collect_after_first_frame=collecting)
+        app = GdlabApp(manage_collector=collecting)
         # Textual prints a crash's traceback on this console once the terminal is back:
         # keep it for the log file instead, and say one line.
         errors = io.StringIO()
