@@ -12,6 +12,7 @@ from rich.color import ColorSystem
 from textual.app import App, ComposeResult
 from textual.color import Color
 from textual.filter import Monochrome
+from textual.widget import Widget
 
 from solvers.descent import Descent
 from solvers.expression import parse
@@ -345,7 +346,38 @@ async def test_chapter_3_title_names_the_slice_and_a_reset_says_why_nothing_is_d
         plot = await shown(app, pilot, None)
         assert isinstance(plot.landscape, NoLandscape)
         assert "no iterations yet" in str(plot.query_one("#landscape-title").render())
-        assert not plot.query_one(ContourView).display
+        assert not "".join(plot.query_one(ContourView).lines_text()).strip()  # blank
+    assert app._exception is None
+
+
+async def test_a_run_after_a_reset_draws_its_map_without_a_layout_pass(monkeypatch):
+    """A reset leaves the map's place blank and the legend its lines: the next run's
+    first map is drawn in place (a layout pass of the screen is what a key pressed
+    just then waited for)."""
+    descent = run("3", 100)
+    app = LandscapeApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        plot = await shown(app, pilot, descent)
+        contour = plot.query_one(ContourView)
+        legend = plot.query_one("#landscape-legend", TextLine)
+        size, legend_lines = contour.size, legend.size.height
+        assert legend_lines >= 2
+        await shown(app, pilot, None)
+        assert contour.display and contour.size == size
+        assert legend.size.height == legend_lines and not legend.text.strip()
+        layouts: list[Widget] = []
+        original = Widget.refresh
+
+        def refresh(self, *regions, repaint=True, layout=False, recompose=False):  # type: ignore[no-untyped-def]
+            if layout:
+                layouts.append(self)
+            return original(self, *regions, repaint=repaint, layout=layout, recompose=recompose)
+
+        monkeypatch.setattr(Widget, "refresh", refresh)
+        await shown(app, pilot, run("3", 50))
+        assert isinstance(plot.landscape, ContourMap)
+        assert "".join(contour.lines_text()).strip(), "the map was not drawn"
+        assert layouts == []
     assert app._exception is None
 
 

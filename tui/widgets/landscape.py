@@ -233,6 +233,10 @@ class TextLine(Static):
         self.update(Text(text), layout=relayout)
         return True
 
+    def blank(self) -> None:
+        """Show nothing, on as many lines as the text shown takes now."""
+        self.show("\n" * max(0, self._lines(self.text) - 1))
+
     def _lines(self, text: str) -> int:
         """How many lines ``text`` takes at this widget's width (none when empty)."""
         if not text:
@@ -413,13 +417,20 @@ class LandscapePlot(Vertical):
         legend = self.query_one("#landscape-legend", TextLine)
         curve = self.query_one(CurvePlot)
         contour = self.query_one(ContourView)
-        curve.display = isinstance(landscape, Curve | MembersCurve)
-        contour.display = isinstance(landscape, ContourMap | MembersMap)
         if isinstance(landscape, NoLandscape):
             title.show(f"landscape: nothing drawn, {landscape.reason}")
-            legend.show("")
             contour.show(None)
+            curve.display = False
+            if contour.display:
+                # a map shown before keeps its place, blank, and the legend its lines:
+                # the next run's first map then draws without a layout pass of the
+                # screen, which a key pressed as it came waited for (B3)
+                legend.blank()
+            else:
+                legend.show("")
             return
+        curve.display = isinstance(landscape, Curve | MembersCurve)
+        contour.display = isinstance(landscape, ContourMap | MembersMap)
         title.show(landscape.title)
         if isinstance(landscape, Curve):
             curve.show(landscape)
