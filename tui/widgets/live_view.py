@@ -105,10 +105,13 @@ class LiveView(Vertical):
         # frame cost more than the rows themselves. Paused too: showing them at each
         # pause and hiding them at each resume was a layout pass of the screen (B3)
         table.set_class(streaming or live, "-live")
-        if not streaming or now - self._tabled_at >= TABLE_SECONDS:
+        plots_due = not streaming or now - self._plotted_at >= PLOT_SECONDS
+        # while streaming, never the table and the plots in one frame: a key pressed
+        # then waited for both (B3); the table catches up at the next tick
+        if not streaming or (now - self._tabled_at >= TABLE_SECONDS and not plots_due):
             self._tabled_at = now
             table.show(rows, capacity)
-        if streaming and now - self._plotted_at < PLOT_SECONDS:
+        if not plots_due:
             return
         self._plotted_at = now
         if view is None or len(rows) == 0:
