@@ -34,7 +34,10 @@ from solvers.objectives.expression import ExpressionObjective
 from solvers.problems import Problem, make_problem
 from solvers.runs import RunSettings
 from solvers.specs import ProblemSpec
-from tui.widgets.landscape import ContourView, CurvePlot, LandscapePlot, TextLine
+from tui.widgets.contour_view import ContourView
+from tui.widgets.curve_plot import CurvePlot
+from tui.widgets.landscape import LandscapePlot
+from tui.widgets.text_line import TextLine
 
 ROOT = Path(__file__).parents[1]
 

@@ -36,7 +36,9 @@ from tui.app import GdlabApp
 from tui.display import colour
 from tui.run_controller import Phase
 from tui.screens.compare import CompareScreen
-from tui.widgets.landscape import ContourView, CurvePlot, LandscapePlot
+from tui.widgets.contour_view import ContourView
+from tui.widgets.curve_plot import CurvePlot
+from tui.widgets.landscape import LandscapePlot
 
 
 def compared(problem_id: str, etas: list[float], iterations: int) -> Comparison:

@@ -1,13 +1,11 @@
 """The landscape under the run: f's curve with the iterates on it, or a contour map.
 
 One parameter: a textual-plot curve of f over the visited range with the
-iterates on it, joined in order (overshoot and oscillation show as a zigzag
-across the valley). Two: a character map of f's levels under the path. More
-(chapter 3): the map over the first two with the others held at their current
-values, the title saying so. Characters carry all the information (level
-glyphs light to dense, ``S`` start, ``@`` now, ``*`` optimum, ``o``/``·`` the
-path), colour only adds to it, so the map reads the same in 16 colours and with
-``NO_COLOR``.
+iterates on it (:mod:`tui.widgets.curve_plot`). Two: a character map of f's
+levels under the path (:mod:`tui.widgets.contour_view`). More (chapter 3): the
+map over the first two with the others held at their current values, the title
+saying so. This module holds the panel: its title and legend, which of the two
+shows, and the worker that computes them.
 
 Nothing here imports torch: :meth:`LandscapePlot.update_from` computes in a
 thread worker (importing :mod:`solvers.landscape` there, once torch is loaded)
@@ -22,37 +20,24 @@ from functools import partial
 from typing import Any, Protocol
 
 import numpy as np
-from rich.segment import Segment
-from rich.style import Style
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.color import Color
 from textual.containers import Vertical
 from textual.message import Message
-from textual.strip import Strip
-from textual.widget import Widget
-from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from solvers.facts import Facts
 from solvers.history import Layout
 from solvers.landscape_model import (
-    CURRENT,
-    ITERATE,
-    LEVEL_GLYPHS,
-    NOT_FINITE,
-    OPTIMUM,
-    PATH_LINE,
-    START,
     ContourMap,
     Curve,
     Landscape,
     NoLandscape,
 )
-from solvers.members_map import NO_MEMBER, MembersCurve, MembersMap, member_mark
-from tui.display import colour, line_mode
-from tui.widgets.plots import _Plot
+from solvers.members_map import MembersCurve, MembersMap
+from tui.widgets.contour_view import ContourView
+from tui.widgets.curve_plot import CurvePlot
+from tui.widgets.text_line import TextLine
 
 DEFAULT_SIZE = (60, 20)
 """The map's cells before the widget has a size of its own."""
@@ -69,182 +54,6 @@ class ViewLike(Protocol):
 
     @property
     def facts(self) -> Facts: ...
-
-
-class CurvePlot(_Plot):
-    """One parameter: f over the visited range, the iterates on it joined in order."""
-
-    DEFAULT_CSS = """
-    CurvePlot { height: 1fr; min-height: 4; }
-    """
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(allow_pan_and_zoom=False, **kwargs)
-        self.can_focus = False
-
-    def show(self, curve: Curve) -> None:
-        if not self._axes_and_f(curve):
-            return
-        self.plot(curve.path_x, curve.path_f, line_style="bold cyan", hires_mode=line_mode())
-        self.scatter(curve.path_x, curve.path_f, marker=ITERATE, marker_style="cyan")
-        self._optimum(curve.optimum)
-        self.scatter(curve.path_x[:1], curve.path_f[:1], marker=START, marker_style="bold green")
-        self.scatter(curve.path_x[-1:], curve.path_f[-1:], marker=CURRENT, marker_style="bold red")
-
-    def show_members(self, curve: MembersCurve) -> None:
-        """f's curve, every member's iterates on it in its colour, each ending in its mark."""
-        if not self._axes_and_f(curve):
-            return
-        pairs = enumerate(zip(curve.paths_x, curve.paths_f, strict=True))
-        drawn = [(i, xs, fs) for i, (xs, fs) in pairs if len(xs)]
-        for index, xs, fs in drawn:
-            self.plot(xs, fs, line_style=colour(index), hires_mode=line_mode())
-        self._optimum(curve.optimum)
-        for _, xs, fs in drawn[:1]:
-            self.scatter(xs[:1], fs[:1], marker=START, marker_style="bold green")
-        for index, xs, fs in drawn:
-            style = f"bold {colour(index)}"
-            self.scatter(xs[-1:], fs[-1:], marker=member_mark(index), marker_style=style)
-
-    def _axes_and_f(self, curve: Curve | MembersCurve) -> bool:
-        """A cleared plot with its axes named and f's curve; False before composing."""
-        if not self.composed:
-            return False
-        self.clear()
-        self.set_xlabel(curve.plan.names[0])
-        self.set_ylabel(curve.plan.what)
-        self.plot(curve.xs, curve.fs, line_style="blue", hires_mode=line_mode())
-        return True
-
-    def _optimum(self, optimum: tuple[float, float] | None) -> None:
-        if optimum is not None:
-            x, f = optimum
-            self.scatter([x], [f], marker=OPTIMUM, marker_style="bold yellow")
-
-
-class ContourView(Widget):
-    """Two parameters: one character per cell, level glyphs under the path's marks
-    (or under a compare's members' paths, each in its member's colour)."""
-
-    DEFAULT_CSS = """
-    ContourView { height: 1fr; min-height: 3; }
-    """
-
-    can_focus = False
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.map: ContourMap | MembersMap | None = None
-        self._rows: list[str] = []
-        self._owners: list[list[int]] = []
-        """Per cell, the member whose path or mark it shows (compare), else empty."""
-        self._styles: dict[str, Style] = {}
-
-    def on_mount(self) -> None:
-        self.watch(self.app, "theme", lambda _: self.show(self.map), init=False)
-
-    def show(self, contour: ContourMap | MembersMap | None) -> None:
-        self.map = contour
-        self._rows = contour.glyph_rows() if contour is not None else []
-        members = isinstance(contour, MembersMap)
-        self._owners = contour.owners() if members else []  # type: ignore[union-attr]
-        self._styles = self._glyph_styles()
-        if members:  # a member's own colour tells it; the path glyph alone is not bold
-            self._styles.pop(PATH_LINE, None)
-        self.refresh()
-
-    def _glyph_styles(self) -> dict[str, Style]:
-        """A style per glyph from the theme: levels shade from the foreground, dimmed,
-        to $primary; marks are bold, in $success (S), $error (@) and $warning (*).
-        With an ANSI theme (the terminal's 16 colours, which do not blend) the lower
-        levels are dim and the upper ones $primary. Characters alone say everything."""
-        try:
-            theme = self.app.theme_variables
-            fg = Color.parse(theme["foreground"])
-            primary = Color.parse(theme["primary"])
-            marks = {
-                START: Color.parse(theme["success"]),
-                CURRENT: Color.parse(theme["error"]),
-                OPTIMUM: Color.parse(theme["warning"]),
-            }
-            ansi = fg.ansi is not None or primary.ansi is not None
-            low = primary if ansi else fg.blend(Color.parse(theme["background"]), 0.6)
-        except Exception:  # no app or an unparsable theme: characters only
-            return {}
-        count = len(LEVEL_GLYPHS)
-        styles: dict[str, Style] = {}
-        for k, glyph in enumerate(LEVEL_GLYPHS):
-            if ansi:
-                lower = k < count // 2
-                styles[glyph] = Style(dim=True) if lower else Style(color=primary.rich_color)
-            else:
-                styles[glyph] = Style(color=low.blend(primary, k / (count - 1)).rich_color)
-        styles[NOT_FINITE] = Style(dim=True)
-        styles[ITERATE] = styles[PATH_LINE] = Style(bold=True)
-        for glyph, color in marks.items():
-            styles[glyph] = Style(color=color.rich_color, bold=True)
-        return styles
-
-    def render_line(self, y: int) -> Strip:
-        width = self.size.width
-        base = self.rich_style
-        text = self._rows[y][:width] if y < len(self._rows) else ""
-        owners = self._owners[y] if y < len(self._owners) else [NO_MEMBER] * len(text)
-        segments: list[Segment] = []
-        start = 0
-        for end in range(1, len(text) + 1):
-            if end == len(text) or (text[end], owners[end]) != (text[start], owners[start]):
-                style = base + self._styles.get(text[start], Style())
-                if owners[start] != NO_MEMBER:
-                    style += Style(color=colour(owners[start]), bold=True)
-                segments.append(Segment(text[start:end], style))
-                start = end
-        if len(text) < width:
-            segments.append(Segment(" " * (width - len(text)), base))
-        return Strip(segments, width)
-
-    def lines_text(self) -> list[str]:
-        """What the map shows, one string per line (for tests and screen readers)."""
-        return [
-            "".join(segment.text for segment in self.render_line(y))
-            for y in range(self.size.height)
-        ]
-
-
-class TextLine(Static):
-    """Plain text, updated only when it changes, laid out again only when the lines
-    it takes at its width do.
-
-    A ``Static.update`` asks Textual for a layout pass of the whole screen by default;
-    the landscape is redrawn every couple of seconds during a run, its title and legend
-    the same or with other numbers on as many lines. A text that wraps to another
-    number of lines (a longer title in a narrow panel) does need the layout."""
-
-    def __init__(self, text: str = "", **kwargs: Any) -> None:
-        super().__init__(Text(text), **kwargs)
-        self.text = text
-
-    def show(self, text: str) -> bool:
-        """Show ``text``; whether it differs from what was shown."""
-        if text == self.text:
-            return False
-        relayout = self._lines(text) != self._lines(self.text)
-        self.text = text
-        self.update(Text(text), layout=relayout)
-        return True
-
-    def blank(self) -> None:
-        """Show nothing, on as many lines as the text shown takes now."""
-        self.show("\n" * max(0, self._lines(self.text) - 1))
-
-    def _lines(self, text: str) -> int:
-        """How many lines ``text`` takes at this widget's width (none when empty)."""
-        if not text:
-            return 0
-        width = self.content_size.width
-        if width <= 0 or not self.is_attached:
-            return text.count("\n") + 1
-        return len(Text(text).wrap(self.app.console, width))
 
 
 Drawn = Landscape | MembersMap | MembersCurve
