@@ -8,22 +8,19 @@ this test process builds thousands of apps. The app's calls to it are counted wi
 from __future__ import annotations
 
 import gc
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from app_helpers import wait_until
+from test_import_hygiene import fresh_python
 from textual.pilot import Pilot
 
 import tui.app
 from tui.app import GdlabApp
 from tui.collector import THRESHOLDS
 from tui.solver_state import SolverStatus
-
-ROOT = Path(__file__).resolve().parents[1]
 
 SETTLE_IN_A_CHILD = """
 import gc, weakref
@@ -46,15 +43,8 @@ print(gone() is None, gc.get_freeze_count() > frozen_before + 100,
 
 
 def test_settle_collects_garbage_then_takes_what_lives_out_of_later_walks() -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", SETTLE_IN_A_CHILD],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    collected, froze, list_walked, nodes_walked = done.stdout.split()
+    printed = fresh_python(SETTLE_IN_A_CHILD)
+    collected, froze, list_walked, nodes_walked = printed.split()
     assert collected == "True", "a cycle nobody held was frozen instead of collected"
     assert froze == "True"
     assert (list_walked, nodes_walked) == ("False", "False"), "live objects still walked"
