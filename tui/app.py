@@ -17,6 +17,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widget import AwaitMount
 from textual.widgets import Input
 
 from solvers.specs import SPECS
@@ -149,25 +150,30 @@ class GdlabApp(App[None]):
         typing = isinstance(self.focused, Input)
         return not (action in ("chapter", "compare", "help", "quit") and typing)
 
-    async def action_chapter(self, problem_id: str) -> None:
+    def action_chapter(self, problem_id: str) -> None:
         """Show problem ``problem_id``'s screen (a run elsewhere goes on)."""
         if problem_id in SPECS:
-            await self._show(_mode(problem_id))
+            self._show(_mode(problem_id))
 
-    async def action_compare(self) -> None:
+    def action_compare(self) -> None:
         """Show the compare screen (runs elsewhere go on)."""
-        await self._show("compare")
+        self._show("compare")
 
-    async def _show(self, mode: str) -> None:
-        """Switch to ``mode``'s screen; the first time, settle once it is drawn (screens
-        live as long as the app). While torch loads, its own settle comes later."""
+    def _show(self, mode: str) -> None:
+        """Switch to ``mode``'s screen; the first time, settle once it is mounted and
+        drawn (screens live as long as the app). While torch loads, its own settle
+        comes later."""
         if self.current_mode == mode:
             return
         first = mode not in self._modes_shown
         self._modes_shown.add(mode)
-        await self.switch_mode(mode)
+        mounted = self.switch_mode(mode)
         if first and self.manage_collector and self.solver.status is not SolverStatus.LOADING:
-            self.call_after_refresh(settle)
+            self.call_later(self._settle_once_mounted, mounted)
+
+    async def _settle_once_mounted(self, mounted: AwaitMount) -> None:
+        await mounted
+        self.call_after_refresh(settle)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
