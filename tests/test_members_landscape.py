@@ -255,3 +255,26 @@ async def test_the_compare_screen_puts_one_parameter_members_on_fs_curve():
         assert markers.count("1") == 1 and markers.count("2") == 1 and START in markers
         assert "f(x) over the range the members" in terminal_text(app)  # (two lines)
     assert app._exception is None
+
+
+async def test_at_80_columns_the_hidden_landscape_is_not_computed_until_it_shows():
+    app = GdlabApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _compare(pilot)
+        screen.query_one("#compare-problem").value = "2"  # type: ignore[attr-defined]
+        await wait_until(pilot, lambda: screen.spec.id == "2", "the problem chosen", 10)
+        screen.query_one("#compare-etas").value = "0.05 0.2"  # type: ignore[attr-defined]
+        screen.query_one("#compare-iterations").value = "6"  # type: ignore[attr-defined]
+        plot = screen.query_one(LandscapePlot)
+        asked: list[object] = []
+        original = plot.update_members
+        plot.update_members = lambda *a, **k: (asked.append(a), original(*a, **k))  # type: ignore[method-assign]
+        await tap(pilot, "r")
+        await wait_until(pilot, lambda: screen.phase is Phase.FINISHED, "the compare's end")
+        await pilot.pause(0.2)
+        assert not plot.display or not plot.region.area  # hidden at 80 columns
+        assert asked == [], "the hidden landscape was computed"
+        await pilot.resize_terminal(120, 40)
+        await wait_until(pilot, lambda: isinstance(plot.landscape, MembersMap), "the map", 20)
+        assert asked  # (a map drawn once may ask again, at the size it then has)
+    assert app._exception is None

@@ -176,8 +176,13 @@ class CompareScreen(Screen[None]):
             checklist.replace_option_prompt_at_index(index, _ticked(name, name in chosen))
 
     def on_resize(self) -> None:
-        """Narrow terminals (80 columns) drop the paths plot and slim the fields."""
-        self.set_class(self.size.width < 100, "-narrow")
+        """Narrow terminals (80 columns) drop the paths plot and slim the fields; the
+        paths are computed again when it comes back."""
+        narrow = self.size.width < 100
+        widened = self.has_class("-narrow") and not narrow
+        self.set_class(narrow, "-narrow")
+        if widened:
+            self._draw_paths()
 
     def _read(self) -> tuple[ProblemSpec, CompareSettings] | None:
         """The problem and members the fields describe; None after showing what is wrong."""
@@ -377,10 +382,18 @@ class CompareScreen(Screen[None]):
         labels = [self._label(i) for i in range(len(rows))]
         series = [r[:, layout.objective] for r in rows]
         self._loss().show(series, labels, optimum.value if optimum is not None else None)
-        if facts is not None and self.problem is not None:
-            counted = [member.diverged is None for member in self.members]
-            self._paths().update_members(views, counted, self.problem, facts)
+        self._draw_paths()
         self._fill_table(rows)
+
+    def _draw_paths(self) -> None:
+        """The members' paths on the landscape, computed off the UI thread; not while
+        the plot is hidden (80 columns)."""
+        facts, problem = self.facts, self.problem
+        if facts is None or problem is None or not self.members or self.has_class("-narrow"):
+            return
+        counted = [member.diverged is None for member in self.members]
+        views = [member.view for member in self.members]
+        self._paths().update_members(views, counted, problem, facts)
 
     def _fill_table(self, rows: list[np.ndarray]) -> None:
         from solvers.measures import grad_norm
