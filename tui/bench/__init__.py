@@ -14,12 +14,11 @@ from tui.bench.measures import (
     Figure,
     b1_solver,
     b2_live,
-    b3_b6_pty,
-    b4_first_paint,
     b5_memory,
     b8_optimizers,
     b10_classroom,
 )
+from tui.bench.terminal import b3_b6_pty, b4_first_paint
 
 ALL = ("B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "B9", "B10")
 

@@ -92,7 +92,7 @@ def _compare_going(session: PtySession, etas: str, adam: bool) -> None:
 def b3_compare() -> list[Figure]:
     """B3 during an Adam run (one Adam member on the compare screen) and during a
     16-member compare (B9's η, plain), each in a fresh app on a pty."""
-    from tui.bench.measures import _start_app, latency_figure, pause_latencies
+    from tui.bench.terminal import _start_app, latency_figure, pause_latencies
 
     figures = []
     cases = (
