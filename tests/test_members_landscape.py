@@ -184,12 +184,18 @@ def test_a_custom_function_without_an_optimum_is_drawn_around_the_members():
 # ------------------------------------------------------------------ on the compare screen
 
 
-async def _compare_run(pilot, problem: str, etas: str, iterations: str) -> CompareScreen:
+async def _compare_set(pilot, problem: str, etas: str, iterations: str) -> CompareScreen:
+    """The compare screen, its fields filled in, not yet run."""
     screen = await _compare(pilot)
     screen.query_one("#compare-problem").value = problem  # type: ignore[attr-defined]
     await wait_until(pilot, lambda: screen.spec.id == problem, "the problem chosen", 10)
     screen.query_one("#compare-etas").value = etas  # type: ignore[attr-defined]
     screen.query_one("#compare-iterations").value = iterations  # type: ignore[attr-defined]
+    return screen
+
+
+async def _compare_run(pilot, problem: str, etas: str, iterations: str) -> CompareScreen:
+    screen = await _compare_set(pilot, problem, etas, iterations)
     await tap(pilot, "r")
     await wait_until(pilot, lambda: screen.phase is Phase.FINISHED, "the compare's end")
     plot = screen.query_one(LandscapePlot)
@@ -260,11 +266,7 @@ async def test_the_compare_screen_puts_one_parameter_members_on_fs_curve():
 async def test_at_80_columns_the_hidden_landscape_is_not_computed_until_it_shows():
     app = GdlabApp()
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _compare(pilot)
-        screen.query_one("#compare-problem").value = "2"  # type: ignore[attr-defined]
-        await wait_until(pilot, lambda: screen.spec.id == "2", "the problem chosen", 10)
-        screen.query_one("#compare-etas").value = "0.05 0.2"  # type: ignore[attr-defined]
-        screen.query_one("#compare-iterations").value = "6"  # type: ignore[attr-defined]
+        screen = await _compare_set(pilot, "2", "0.05 0.2", "6")
         plot = screen.query_one(LandscapePlot)
         asked: list[object] = []
         original = plot.update_members
