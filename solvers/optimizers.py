@@ -7,7 +7,7 @@ and the accepted range; a knob the optimizer does not have is refused and the
 knobs it has are named. Knob names are the CLI's (``weight-decay``); their
 meaning and defaults are torch.optim's (``weight_decay``), except where noted.
 
-Optimizers (torch.optim's update, step for step; see README "Optimizers and
+Optimizers (torch.optim's update, step for step; see docs/optimizers.md "Optimizers and
 schedules"):
 
 ========  ==============================  =========================================

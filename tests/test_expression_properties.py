@@ -152,7 +152,7 @@ def test_eager_and_scripted_agree_on_grammatical_text(text: str, value: float) -
             results.append((y.detach(), g))
     (y1, g1), (y2, g2) = results
     # the compiled form merges repeated subexpressions and may round the last bit of
-    # a gradient its own way (README, "The code"): equal to 1e-12, NaN with NaN
+    # a gradient its own way (docs/guide.md, "The code"): equal to 1e-12, NaN with NaN
     assert torch.allclose(y1, y2, rtol=1e-12, atol=1e-12, equal_nan=True)
     assert (g1 is None) == (g2 is None)
     if g1 is not None:

@@ -28,7 +28,7 @@ from solvers.validation import (
     parse_seed,
     parse_start,
 )
-from tui.process import (  # the exit codes, each documented in the README
+from tui.process import (  # the exit codes, each documented in docs/command-line.md
     EXIT_DIVERGED,
     EXIT_FAILED,
     EXIT_HANGUP,
