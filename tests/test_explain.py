@@ -17,7 +17,7 @@ import pytest
 import torch
 from optim_reference import TORCH_OPTIMIZERS, gdlab_run
 
-from solvers.explain import number
+from solvers.explain import explain_step
 from solvers.optimizers import OptimizerChoice
 from solvers.problems import make_problem
 from solvers.specs import spec_of
@@ -27,6 +27,11 @@ BOOK_ETA = spec_of("3").eta
 NAMES = ("w0", "w1", "b")
 UPDATE = re.compile(r"update  −η∇f  = \[([^\]]*)\](?:; θ moved \[([^\]]*)\] \(([^)]*)\))?")
 STEP = re.compile(r"step = ([^;\s]+)(?:; θ moved (\S+) \(([^)]*)\))? → θ = (\S+)")
+
+
+def number(value: float) -> str:
+    """A number to the six significant digits the explanation shows."""
+    return f"{value:.6g}"
 
 
 def half_unit(shown: str) -> float:
@@ -111,27 +116,29 @@ OPTIMIZER_CASES = [
 ]
 
 
-@pytest.mark.parametrize("choice", OPTIMIZER_CASES, ids=lambda c: c.name)
-@pytest.mark.parametrize("iterations", [1, 2001])
+@pytest.mark.parametrize(
+    ("choice", "iterations"),
+    [(choice, 2001) for choice in OPTIMIZER_CASES] + [(OPTIMIZER_CASES[0], 1)],
+    ids=lambda value: getattr(value, "name", str(value)),
+)
 def test_an_optimizers_step_is_its_formula_from_the_state_shown(choice, iterations):
     """The step shown is torch.optim's own update in float64 from the state the rows
     record; the float32 change, where it differs, follows it with the reason."""
-    descent = gdlab_run(make_problem("3"), None, BOOK_ETA, choice, iterations)
-    view, after = descent.view, descent.current_values()
-    columns = view.layout.columns
-    rows = view.rows.astype(float)
-    text = explain(view, after)
+    descent = gdlab_run(make_problem("3"), None, BOOK_ETA, choice, iterations + 1)
+    columns = descent.layout.columns
+    rows = descent.history.rows.astype(float)
+    t = iterations  # the step of iteration t − 1, whose θ after is the next row's
+    text = explain_step(choice, rows[t - 1], rows[t], columns, NAMES, BOOK_ETA, t - 1)
     lines = {line.split(":")[0].strip(): line for line in text.splitlines() if ": θ = " in line}
-    t = iterations
     beyond = False
-    for j, name in enumerate(NAMES):
+    for name in NAMES:
         match = STEP.search(lines[name])
         assert match, lines[name]
         shown, moved, reason, new = match.groups()
-        theta = rows[-1, columns.index(name)]
-        grad = rows[-1, columns.index(f"grad_{name}")]
+        theta = rows[t - 1, columns.index(name)]
+        grad = rows[t - 1, columns.index(f"grad_{name}")]
         before = {
-            key: rows[-2, columns.index(f"{key}_{name}")]
+            key: rows[t - 2, columns.index(f"{key}_{name}")]
             for key in ("v", "m", "v2", "sum")
             if f"{key}_{name}" in columns and t > 1
         }
@@ -142,8 +149,9 @@ def test_an_optimizers_step_is_its_formula_from_the_state_shown(choice, iteratio
             shown,
             reference,
         )
-        actual = after[j] - theta
-        assert new == number(after[j])
+        theta_after = rows[t, columns.index(name)]
+        actual = theta_after - theta
+        assert new == number(theta_after)
         if number(actual) != shown:
             assert moved == number(actual) and reason == "float32 rounding", lines[name]
         else:
