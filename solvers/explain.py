@@ -14,7 +14,7 @@ shown, the line says both, and why.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from solvers.optimizers import OptimizerChoice
 from solvers.updates_math import formula_lines, optimizer_update
@@ -47,13 +47,22 @@ def rounding(formula: Sequence[float], actual: Sequence[float], dtype: str) -> s
     return f"{dtype} {'overflow' if overflow else 'rounding'}"
 
 
-def moved(formula: Sequence[float], actual: Sequence[float] | None, dtype: str) -> str:
-    """``"; θ moved … (float32 rounding)"`` where the parameters changed by other than
-    the formula's update in the digits shown, else nothing."""
+def moved(
+    formula: Sequence[float],
+    actual: Sequence[float] | None,
+    dtype: str,
+    show: Callable[[Sequence[float]], str] = vector,
+) -> str:
+    """``"; θ moved […] (float32 rounding)"`` where the parameters changed by other than
+    the formula's update in the digits shown, else nothing; ``show`` writes the change
+    as the update is written."""
     if actual is None or not differs(formula, actual):
         return ""
-    shown = vector(actual) if len(actual) > 1 else number(actual[0])
-    return f"; θ moved {shown} ({rounding(formula, actual, dtype)})"
+    return f"; θ moved {show(actual)} ({rounding(formula, actual, dtype)})"
+
+
+def _scalar(values: Sequence[float]) -> str:
+    return number(values[0])
 
 
 def explain_plain(
@@ -148,6 +157,8 @@ def explain_step(
         state: dict[str, float] = {}
         for label, key in (("v", "v"), ("m", "m"), ("v2", "v2"), ("G", "sum")):
             value = get(f"{key}_{name}")
+            if key == "v" and choice.name == "momentum" and knobs["momentum"] == 0:
+                value = None  # SGD without momentum keeps no velocity
             if value is not None:
                 state[key] = value
                 parts.append(f"{label} = {number(value)}")
@@ -170,7 +181,7 @@ def explain_step(
         if step is not None:
             text = f"step = {number(step)}"
             if formula is not None:
-                text += moved([formula], None if taken is None else [taken], dtype)
+                text += moved([formula], None if taken is None else [taken], dtype, _scalar)
             text += f" → θ = {number(new if new is not None else theta + step)}"
             if grad and choice.name not in ("plain", "armijo"):
                 text += f" (plain descent: {number(-eta_t * grad)})"

@@ -57,7 +57,7 @@ FORMULAS: dict[str, tuple[str, ...]] = {
 
 def formula_lines(name: str, knobs: Mapping[str, KnobValue]) -> tuple[str, ...]:
     """``name``'s lines of :data:`FORMULAS` without those of a knob that is 0 and so
-    does nothing (weight decay λ, RMSprop's momentum μ)."""
+    does nothing (weight decay λ, a momentum μ)."""
     decay = _knob(knobs, "weight-decay")
     momentum = _knob(knobs, "momentum")
     return tuple(
@@ -65,6 +65,7 @@ def formula_lines(name: str, knobs: Mapping[str, KnobValue]) -> tuple[str, ...]:
         for line in FORMULAS[name]
         if not (decay == 0 and ("λ ≠ 0" in line or "weight decay)" in line))
         and not (momentum == 0 and line.startswith("with momentum μ > 0"))
+        and not (momentum == 0 and name == "momentum" and line.startswith("v ←"))
     )
 
 
