@@ -254,3 +254,33 @@ def test_a_saved_run_of_your_function_repeats_in_the_book_format(gdlab, tmp_path
     assert again.out == direct.out
     assert len(again.out.splitlines()) == 9
     assert again.out.startswith("x= tensor([-1.5000,  2.0000], requires_grad=True)\n")
+
+
+@pytest.mark.parametrize(
+    ("args", "hint"),
+    [
+        (["run", "custom", "--expr", "-x^2", "--init", "1"], "--expr=-x^2"),
+        (["run", "custom", "--init", "-1.5", "2", "--expr", "-x0*x1"], "--expr=-x0*x1"),
+        (["compare", "custom", "--expr", "-x^2", "--init", "1"], "--expr=-x^2"),
+        (["code", "custom", "--expr", "-x^2", "--init", "1"], "--expr=-x^2"),
+    ],
+)
+def test_a_value_starting_with_a_dash_gets_the_equals_hint(gdlab, args, hint):
+    result = gdlab(*args)
+    assert result.code == 2 and result.out == ""
+    (line,) = result.err.splitlines()
+    assert line.startswith("gdlab: argument --expr: expected one argument")
+    assert line.endswith(f"a value that starts with '-' goes after '=': {hint}")
+
+
+def test_an_option_after_an_option_gets_no_dash_hint(gdlab):
+    result = gdlab("run", "custom", "--expr", "--init", "1")
+    assert result.code == 2 and "goes after '='" not in result.err
+
+
+def test_the_hinted_form_and_negative_starts_are_taken(gdlab):
+    result = gdlab(
+        "run", "custom", "--expr=-x0^2 + x1^2", "--init", "-1.5", "2", "--iterations", "2"
+    )
+    assert result.code == 0, result.err
+    assert result.out.splitlines()[0] == "x= tensor([-1.5000,  2.0000], requires_grad=True)"

@@ -9,11 +9,12 @@ imports what it needs (after tui.launch has paused the garbage collector).
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import re
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -82,9 +83,35 @@ class _Parser(argparse.ArgumentParser):
         # argparse has no public hook for this; the attribute exists since Python 3.2
         self._negative_number_matcher = NEGATIVE_VALUE
 
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        self._words = list(sys.argv[1:] if args is None else args)  # for error()'s hint
+        return super().parse_known_args(args, namespace)
+
     def error(self, message: str) -> NoReturn:
         one_line = " ".join(message.split())
-        raise UsageError(one_line if len(one_line) <= 200 else one_line[:200] + "…")
+        one_line = one_line if len(one_line) <= 200 else one_line[:200] + "…"
+        words = getattr(self, "_words", [])
+        options = self._option_string_actions  # argparse's own table, there since 3.2
+        raise UsageError(one_line + dash_value_hint(one_line, words, options))
+
+
+MISSING_VALUE = re.compile(r"^argument (--[\w-]+)(?:/\S+)?: expected one argument")
+
+
+def dash_value_hint(message: str, words: Sequence[str], options: Collection[str]) -> str:
+    """argparse takes a word that starts with '-' for an option, so ``--expr "-x^2"``
+    leaves --expr without its value: the hint says how to give it (``--expr=-x^2``).
+    ``options``: the parser's option strings (a word that is one gets no hint)."""
+    missing = MISSING_VALUE.match(message)
+    if missing is None:
+        return ""
+    option = missing.group(1)
+    for word, following in itertools.pairwise(words):
+        is_option = following == "--" or following.split("=", 1)[0] in options
+        if word == option and following.startswith("-") and not is_option:
+            shown = following if len(following) <= 40 else following[:40] + "…"
+            return f"; a value that starts with '-' goes after '=': {option}={shown}"
+    return ""
 
 
 class _Version(argparse.Action):
