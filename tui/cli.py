@@ -238,7 +238,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_run_options(run)
     run.add_argument("--every", default="1", help="keep every K-th iteration in csv/json")
-    run.add_argument("--format", default="book", help=" or ".join(FORMATS) + " (default: book)")
+    run.add_argument(
+        "--format",
+        default="book",
+        help=" or ".join(FORMATS) + " (default: book: as the book prints; your function as "
+        "chapter 1 prints x for one variable, as chapter 2 prints its tensor for several)",
+    )
     run.add_argument("--output", help="write rows to FILE instead of standard output")
     bench = sub.add_parser("bench", help="measure gdlab against the book's loop")
     bench.add_argument("--json", action="store_true", help="print the figures as JSON")
