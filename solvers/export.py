@@ -122,8 +122,8 @@ class BookWriter(RowWriter):
 
 
 def _scalar_block(writer: BookWriter, row: np.ndarray) -> str:
-    """Chapter 1 prints ``x.item()``."""
-    return f"x= {_number(float(row[0]))}\n"
+    """Chapter 1 prints ``x.item()`` (your function of one variable: under its name)."""
+    return f"{writer.problem.spec.param_names[0]}= {_number(float(row[0]))}\n"
 
 
 def _tensor_block(writer: BookWriter, row: np.ndarray) -> str:

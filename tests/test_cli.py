@@ -243,6 +243,12 @@ def test_your_function_of_one_variable_prints_chapter_1s_line(gdlab):
     assert book.out.splitlines()[:2] == ["x= -1.5", "x= -0.5999999642372131"]  # -1.5 - 0.3*(-3)
 
 
+def test_one_variable_named_x0_is_printed_under_its_name(gdlab):
+    result = gdlab("run", "custom", "--expr", "x0^2", "--init", "2", "--iterations", "2")
+    assert result.code == 0, result.err
+    assert result.out.splitlines() == ["x0= 2.0", "x0= 1.996000051498413"]
+
+
 def test_a_saved_run_of_your_function_repeats_in_the_book_format(gdlab, tmp_path):
     saved = tmp_path / "run.json"
     args = ("custom", "--expr", ROSENBROCK, "--init", "-1.5", "2", "--eta", "1e-3")
