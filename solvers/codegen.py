@@ -20,6 +20,7 @@ ops in the same order as :mod:`solvers.objectives.expression` evaluates it.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -453,8 +454,11 @@ def script(request: CodeRequest) -> str:
     add(_summary(request))
     add("")
     add("Written by gdlab (`gdlab code`). Run it with python: it prints one CSV line per")
-    add("iteration, the rows `gdlab run --format csv` prints for the same run: the")
-    add("parameters before the update, the objective, the gradient, the predictions.")
+    add(
+        "iteration: the parameters before the update, the objective, the gradient"
+        + (", the predictions." if problem.predictions is not None else ".")
+    )
+    out.extend(textwrap.wrap(agreement(request), 84))
     add('"""')
     add("")
     add("import math")
@@ -516,6 +520,37 @@ def script(request: CodeRequest) -> str:
             body("    scheduler.step()")
         body("    optimizer.zero_grad()")
     return "\n".join(out) + "\n"
+
+
+COMPILED_FROM = 2000
+"""A run of at least this many iterations is compiled (solvers.descent.SCRIPT_FROM, which
+imports torch; tests/test_codegen.py checks they agree)."""
+
+
+def agreement(request: CodeRequest) -> str:
+    """How the script's rows compare with ``gdlab run --format csv``'s for the same run,
+    said so that it holds for every run the request can describe: the same columns
+    where the run records no more; the run's rows up to its divergence."""
+    extra = []
+    if request.optimizer != PLAIN:
+        extra.append(f"{request.optimizer}'s step and state columns")
+    if request.schedule is not None:
+        extra.append("the eta column")
+    columns, also = ("the rows", "")
+    if extra:
+        columns, also = "the first columns of the rows", f" (which also has {' and '.join(extra)})"
+    compiled = ""
+    if request.expression is not None and request.iterations >= COMPILED_FROM:
+        compiled = (
+            f" (a run of your function of {COMPILED_FROM:,} iterations or more is compiled,"
+            " and may differ in the last digit)"
+        )
+    return (
+        f"These are {columns} that `gdlab run --format csv` prints for the same run{also},"
+        f" on the CPU to the last digit{compiled}, as long as the run does not diverge. A run"
+        " ends before the first row where gdlab finds it diverging; the script ends only"
+        " at a number that is not finite, so it prints the run's rows and may print more."
+    )
 
 
 def _summary(request: CodeRequest) -> str:

@@ -19,6 +19,7 @@ import torch
 from solvers.history import Layout
 from solvers.objectives.book import LinearRegression
 from solvers.problems import Problem
+from solvers.specs import ProblemSpec
 
 
 def _number(value: float) -> str:
@@ -96,8 +97,8 @@ class JsonWriter(RowWriter):
 
 
 class BookWriter(RowWriter):
-    """Prints each iteration as the book's script for the problem does (its spec's
-    ``book_style`` names how, in :data:`BOOK_STYLES`)."""
+    """Prints each iteration as the book's script for the problem does (:func:`book_style`
+    names how, in :data:`BOOK_STYLES`)."""
 
     def __init__(
         self,
@@ -107,27 +108,26 @@ class BookWriter(RowWriter):
         settings: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(stream, problem, layout, settings)
-        style = problem.spec.book_style
-        if style is None:
-            raise ValueError(f"the book prints nothing for {problem.spec.title!r}")
-        self._block = BOOK_STYLES[style]
+        self._block = BOOK_STYLES[book_style(problem.spec)]
 
     def rows(self, iterations: range, rows: np.ndarray) -> None:
         self.stream.write("".join(self._block(self, row) for row in rows))
 
     def params(self, row: np.ndarray) -> list[torch.Tensor]:
-        """The recorded parameters as leaf tensors shaped as in the book."""
+        """The recorded parameters as leaf tensors shaped as the run holds them, in the
+        run's dtype (a float64 run's tensors print as torch prints float64 ones)."""
         values = tuple(row[self.layout.params].tolist())
-        return self.problem.make_params(values, torch.device("cpu"))
+        dtype = torch.float64 if row.dtype == np.float64 else torch.float32
+        return self.problem.make_params(values, torch.device("cpu"), dtype)
 
 
 def _scalar_block(writer: BookWriter, row: np.ndarray) -> str:
-    """Chapter 1 prints ``x.item()``."""
-    return f"x= {_number(float(row[0]))}\n"
+    """Chapter 1 prints ``x.item()`` (your function of one variable: under its name)."""
+    return f"{writer.problem.spec.param_names[0]}= {_number(float(row[0]))}\n"
 
 
 def _tensor_block(writer: BookWriter, row: np.ndarray) -> str:
-    """Chapter 2 prints the parameter tensor."""
+    """Chapter 2 prints the parameter tensor (your function: its vector x0 … x(n-1))."""
     return f"x= {writer.params(row)[0]!s}\n"
 
 
@@ -154,6 +154,16 @@ BOOK_STYLES: dict[str, Callable[[BookWriter, np.ndarray], str]] = {
     "regression": _regression_block,
 }
 """How the book prints one iteration, by the name a spec's ``book_style`` gives."""
+
+
+def book_style(spec: ProblemSpec) -> str:
+    """How ``--format book`` prints an iteration of ``spec``: the book's own style for
+    its chapters; for a function the book never ran (your function), the style of the
+    book's chapter with as many parameters: one value as chapter 1 prints ``x.item()``,
+    several as chapter 2 prints its parameter tensor (``print('x=', x)``)."""
+    if spec.book_style is not None:
+        return spec.book_style
+    return "scalar" if spec.n_params == 1 else "tensor"
 
 
 def make_writer(

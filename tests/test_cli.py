@@ -206,3 +206,87 @@ def test_the_built_wheel_holds_every_module_and_stylesheet(tmp_path):
     assert "tui/screens/chapter.py" in package_files
     assert sorted(set(package_files) - names) == []
     assert "gdlab = tui.cli:main" in scripts
+
+
+ROSENBROCK = "(1-x0)**2 + 100*(x1-x0**2)**2"
+
+
+def _csv_rows(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text)))[1:]
+
+
+def test_your_function_prints_the_book_tensor_line_of_every_parameter(gdlab):
+    """The README's example: the book's default format for a function the book never
+    ran prints chapter 2's line, ``x= tensor([…], requires_grad=True)``, per iteration."""
+    import torch
+
+    args = ("run", "custom", "--expr", ROSENBROCK, "--init", "-1.5", "2", "--eta", "1e-3")
+    book = gdlab(*args, "--iterations", "12")
+    assert book.code == 0, book.err
+    assert "unexpected error" not in book.err
+    table = gdlab(*args, "--iterations", "12", "--format", "csv")
+    rows = _csv_rows(table.out)
+    assert len(rows) == 12
+    expected = [
+        "x= " + str(torch.tensor([float(r[1]), float(r[2])], requires_grad=True)) for r in rows
+    ]
+    assert book.out.splitlines() == expected
+    assert expected[0] == "x= tensor([-1.5000,  2.0000], requires_grad=True)"
+
+
+def test_your_function_of_one_variable_prints_chapter_1s_line(gdlab):
+    args = ("run", "custom", "--expr", "x^2 + 1", "--init", "-1.5", "--eta", "0.3")
+    book = gdlab(*args, "--iterations", "6")
+    assert book.code == 0, book.err
+    table = gdlab(*args, "--iterations", "6", "--format", "csv")
+    assert book.out.splitlines() == [f"x= {r[1]}" for r in _csv_rows(table.out)]
+    assert book.out.splitlines()[:2] == ["x= -1.5", "x= -0.5999999642372131"]  # -1.5 - 0.3*(-3)
+
+
+def test_one_variable_named_x0_is_printed_under_its_name(gdlab):
+    result = gdlab("run", "custom", "--expr", "x0^2", "--init", "2", "--iterations", "2")
+    assert result.code == 0, result.err
+    assert result.out.splitlines() == ["x0= 2.0", "x0= 1.996000051498413"]
+
+
+def test_a_saved_run_of_your_function_repeats_in_the_book_format(gdlab, tmp_path):
+    saved = tmp_path / "run.json"
+    args = ("custom", "--expr", ROSENBROCK, "--init", "-1.5", "2", "--eta", "1e-3")
+    first = gdlab("run", *args, "--iterations", "9", "--format", "json", "--output", str(saved))
+    assert first.code == 0, first.err
+    again = gdlab("run", "--from", str(saved))
+    assert again.code == 0, again.err
+    direct = gdlab("run", *args, "--iterations", "9")
+    assert again.out == direct.out
+    assert len(again.out.splitlines()) == 9
+    assert again.out.startswith("x= tensor([-1.5000,  2.0000], requires_grad=True)\n")
+
+
+@pytest.mark.parametrize(
+    ("args", "hint"),
+    [
+        (["run", "custom", "--expr", "-x^2", "--init", "1"], "--expr=-x^2"),
+        (["run", "custom", "--init", "-1.5", "2", "--expr", "-x0*x1"], "--expr=-x0*x1"),
+        (["compare", "custom", "--expr", "-x^2", "--init", "1"], "--expr=-x^2"),
+        (["code", "custom", "--expr", "-x^2", "--init", "1"], "--expr=-x^2"),
+    ],
+)
+def test_a_value_starting_with_a_dash_gets_the_equals_hint(gdlab, args, hint):
+    result = gdlab(*args)
+    assert result.code == 2 and result.out == ""
+    (line,) = result.err.splitlines()
+    assert line.startswith("gdlab: argument --expr: expected one argument")
+    assert line.endswith(f"a value that starts with '-' goes after '=': {hint}")
+
+
+def test_an_option_after_an_option_gets_no_dash_hint(gdlab):
+    result = gdlab("run", "custom", "--expr", "--init", "1")
+    assert result.code == 2 and "goes after '='" not in result.err
+
+
+def test_the_hinted_form_and_negative_starts_are_taken(gdlab):
+    result = gdlab(
+        "run", "custom", "--expr=-x0^2 + x1^2", "--init", "-1.5", "2", "--iterations", "2"
+    )
+    assert result.code == 0, result.err
+    assert result.out.splitlines()[0] == "x= tensor([-1.5000,  2.0000], requires_grad=True)"

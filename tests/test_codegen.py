@@ -4,16 +4,18 @@ records, bit for bit on the CPU; ``gdlab code`` and the app's code screen."""
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 import torch
-from textual.widgets import Select
+from textual.widgets import Select, Static
 
-from solvers.codegen import CodeRequest, script
-from solvers.descent import Descent
+from solvers.codegen import COMPILED_FROM, CodeRequest, agreement, script
+from solvers.descent import SCRIPT_FROM, Descent
 from solvers.export import CsvWriter
 from solvers.expression import parse
 from solvers.history import Layout
@@ -24,8 +26,9 @@ from solvers.specs import ProblemSpec
 from tests.app_helpers import first_screen, tap, wait_until
 from tui.app import GdlabApp
 from tui.cli import UsageError, build_parser
+from tui.output import new_file_mode, open_output
 from tui.screens.chapter import ChapterScreen
-from tui.screens.code import CodeScreen, save_beside
+from tui.screens.code import CodeScreen, save_beside, script_base
 
 ROOT = Path(__file__).parents[1]
 
@@ -292,6 +295,28 @@ def test_gdlab_code_does_not_import_torch():
     assert done.stdout.strip() == "0 False", done.stderr
 
 
+@pytest.mark.parametrize("umask", [0o022, 0o027])
+def test_save_beside_writes_the_name_given_with_an_exports_mode(tmp_path, umask):
+    """``w`` writes the name the code view shows, with the mode the export's files get
+    (a new file's: 0666 less the umask), not mkstemp's 0600."""
+    old = os.umask(umask)
+    try:
+        saved = save_beside("a = 1\n", "gdlab-chapter1-20261206-010203", tmp_path)
+        with open_output(str(tmp_path / "export.csv")) as stream:
+            stream.write("x\n")
+    finally:
+        os.umask(old)
+    assert saved.name == "gdlab-chapter1-20261206-010203.py"
+    exported = (tmp_path / "export.csv").stat().st_mode & 0o777
+    assert saved.stat().st_mode & 0o777 == exported == 0o666 & ~umask
+
+
+def test_script_names_follow_the_exports_names():
+    when = time.mktime((2026, 12, 6, 1, 2, 3, 0, 0, -1))
+    assert script_base("1", when) == "gdlab-chapter1-20261206-010203"
+    assert script_base("custom", when) == "gdlab-custom-20261206-010203"
+
+
 def test_save_beside_never_overwrites(tmp_path):
     first = save_beside("a = 1\n", "gdlab-chapter1", tmp_path)
     second = save_beside("a = 2\n", "gdlab-chapter1", tmp_path)
@@ -319,11 +344,26 @@ async def test_c_shows_the_runs_script_and_w_saves_it(tmp_path, monkeypatch):
         )
         code_screen = app.screen
         assert isinstance(code_screen, CodeScreen)
+        head = code_screen.query_one("#code-head", Static)
+        shown = f"python {code_screen.base}.py prints"
+        assert str(head.render()).startswith(shown)
         await tap(pilot, "w")
         await wait_until(pilot, lambda: code_screen.saved is not None, "the file", 10)
         saved = code_screen.saved
         assert saved is not None and saved.parent == tmp_path
+        assert saved.name == f"{code_screen.base}.py"  # the name the view showed
         assert saved.name.startswith("gdlab-chapter2-")
+        assert saved.stat().st_mode & 0o777 == new_file_mode()
+        await tap(pilot, "w")  # a second file beside it: the view names that one
+        await wait_until(pilot, lambda: code_screen.saved != saved, "the second file", 10)
+        assert code_screen.saved is not None
+        assert code_screen.saved.name == f"{code_screen.base}-2.py"
+        await wait_until(
+            pilot,
+            lambda: str(head.render()).startswith(f"python {code_screen.base}-2.py"),
+            "the header naming the second file",
+            10,
+        )
         rows = view.rows
         stream = io.StringIO()
         writer = CsvWriter(stream, make_problem("2"), view.layout)
@@ -411,3 +451,56 @@ def test_custom_script_prints_gdlab_run_customs_rows(gdlab, tmp_path):
     expected = gdlab("run", *common, "--format", "csv")
     assert expected.code == 0, expected.err
     assert run_script(generated.out, tmp_path) == expected.out
+
+
+PLAIN_RUNS = [
+    ["3", "--iterations", "30"],
+    ["custom", "--expr", "(1-x0)**2 + 100*(x1-x0**2)**2", "--init", "-1.5", "2", "--eta", "1e-3"],
+]
+WIDER_RUNS = [
+    ["2", "--init", "0.3", "-0.2", "--optimizer", "adam"],
+    ["2", "--init", "0.3", "-0.2", "--schedule", "step", "--step-size", "3"],
+]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        PLAIN_RUNS[0],
+        *(pytest.param(o, marks=pytest.mark.slow) for o in PLAIN_RUNS[1:] + WIDER_RUNS),
+    ],
+)
+def test_the_script_prints_the_runs_csv_columns_it_has(gdlab, tmp_path, options):
+    """What the script's docstring and the code view say (solvers.codegen.agreement):
+    the rows of gdlab run --format csv, all their columns for plain descent with a
+    constant η, the first ones where an optimizer or a schedule records more."""
+    common = [*options, "--iterations", "20", "--device", "cpu"]
+    generated = gdlab("code", *common)
+    assert generated.code == 0, generated.err
+    recorded = gdlab("run", *common, "--format", "csv").out.splitlines()
+    printed = run_script(generated.out, tmp_path).splitlines()
+    width = len(printed[0].split(","))
+    plain = options in PLAIN_RUNS
+    assert (width == len(recorded[0].split(","))) == plain
+    assert printed == [",".join(line.split(",")[:width]) for line in recorded]
+    said = "These are the rows that" if plain else "These are the first columns of the rows"
+    assert said in " ".join(generated.out.split())
+
+
+def test_a_divergent_runs_rows_are_the_first_the_script_prints(gdlab, tmp_path):
+    """gdlab run 1 --eta 2.5 ends at its 6th row (exit 3); the script goes on while its
+    numbers are finite: all 15 rows, the run's 6 first."""
+    common = ["1", "--eta", "2.5", "--init", "1", "--device", "cpu"]
+    run = gdlab("run", *common, "--format", "csv")
+    assert run.code == 3
+    recorded = run.out.splitlines()
+    printed = run_script(gdlab("code", *common).out, tmp_path).splitlines()
+    assert (len(recorded), len(printed)) == (1 + 6, 1 + 15)
+    assert printed[: len(recorded)] == recorded
+
+
+def test_the_compiled_threshold_is_the_runs():
+    assert COMPILED_FROM == SCRIPT_FROM
+    custom = CodeRequest("custom", 0.1, SCRIPT_FROM, expression="x^2", start=(1.0,))
+    assert "compiled" in agreement(custom)
+    assert "compiled" not in agreement(CodeRequest("3", 0.1, SCRIPT_FROM))

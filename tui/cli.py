@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 from solvers.validation import (
     SettingError,
@@ -28,6 +27,7 @@ from solvers.validation import (
     parse_seed,
     parse_start,
 )
+from tui.cli_parser import UsageError, Version, WordsParser
 from tui.process import (  # the exit codes, each documented in docs/command-line.md
     EXIT_DIVERGED,
     EXIT_FAILED,
@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from solvers.descent import Descent
     from solvers.runs import RunSettings
     from solvers.specs import ProblemSpec
+    from tui.iteration_cap import IterationCap
 
 __all__ = [
     "EXIT_DIVERGED",
@@ -62,45 +63,6 @@ __all__ = [
 
 class SolverUnavailable(RuntimeError):
     """torch (or the solver) cannot be imported: one line, exit code 1."""
-
-
-class UsageError(Exception):
-    """Bad command-line input: printed as one line, exit code 2."""
-
-
-NEGATIVE_VALUE = re.compile(r"^-(\d|\.\d|inf|nan)", re.IGNORECASE)
-"""Words that are values, not options: -1e3, -.5, -inf. argparse's own pattern
-(-1, -1.5 only) would read ``--init -1e3`` as a missing value."""
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse that reports a usage error in one line instead of exiting with usage text."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # argparse has no public hook for this; the attribute exists since Python 3.2
-        self._negative_number_matcher = NEGATIVE_VALUE
-
-    def error(self, message: str) -> NoReturn:
-        one_line = " ".join(message.split())
-        raise UsageError(one_line if len(one_line) <= 200 else one_line[:200] + "…")
-
-
-class _Version(argparse.Action):
-    """``--version``: the installed distribution's version, looked up only when asked."""
-
-    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
-        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
-
-    def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> NoReturn:
-        from importlib.metadata import PackageNotFoundError, version
-
-        try:
-            number = version("gdlab")
-        except PackageNotFoundError:  # run from a source tree that was never installed
-            number = "unknown (not installed)"
-        print(f"gdlab {number}")
-        parser.exit(EXIT_OK)
 
 
 SSH_FPS = 20
@@ -185,9 +147,12 @@ def add_knob_options(parser: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     """The ``gdlab`` argument parser; values stay text so our validators can explain them."""
     from solvers.runs import FORMATS
+    from tui.iteration_cap import HELP as CAP_HELP
 
-    parser = _Parser(prog="gdlab", description="Learn gradient descent with PyTorch autograd.")
-    parser.add_argument("--version", action=_Version, help="print gdlab's version and exit")
+    parser = WordsParser(
+        prog="gdlab", description="Learn gradient descent with PyTorch autograd.", epilog=CAP_HELP
+    )
+    parser.add_argument("--version", action=Version, help="print gdlab's version and exit")
     parser.add_argument(
         "--plain",
         action=_Plain,
@@ -202,10 +167,17 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"redraws per second at most, 1-{MAX_FPS}, or auto: 60, or {SSH_FPS} over SSH",
     )
     sub = parser.add_subparsers(dest="command")
-    run = sub.add_parser("run", help="run a chapter headless and print its iterations")
+    run = sub.add_parser(
+        "run", help="run a chapter headless and print its iterations", epilog=CAP_HELP
+    )
     add_run_options(run)
     run.add_argument("--every", default="1", help="keep every K-th iteration in csv/json")
-    run.add_argument("--format", default="book", help=" or ".join(FORMATS) + " (default: book)")
+    run.add_argument(
+        "--format",
+        default="book",
+        help=" or ".join(FORMATS) + " (default: book: as the book prints; your function as "
+        "chapter 1 prints x for one variable, as chapter 2 prints its tensor for several)",
+    )
     run.add_argument("--output", help="write rows to FILE instead of standard output")
     bench = sub.add_parser("bench", help="measure gdlab against the book's loop")
     bench.add_argument("--json", action="store_true", help="print the figures as JSON")
@@ -221,6 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_code_parser(sub)
     add_compare_parser(sub)
+    sub.choices["compare"].epilog = CAP_HELP
     return parser
 
 
@@ -335,7 +308,10 @@ def _import_solver() -> tuple[type[Descent], object]:
 
 def run_command(args: argparse.Namespace) -> int:
     """``gdlab run``: stream one chapter's iterations, then a summary on stderr."""
+    from tui.iteration_cap import cap_from_env, capped
+
     spec, settings, every, fmt = settings_from_args(args)
+    limit = cap_from_env()
     chapter = spec.id
     descent_cls, make_problem = _import_solver()
     from solvers.export import make_writer, strided
@@ -351,13 +327,14 @@ def run_command(args: argparse.Namespace) -> int:
     if said is not None:
         say(f"gdlab: η = {settings.eta:g} is {said[0].value}: {said[1]}")
     status = EXIT_OK
+    cap = capped(limit, settings.iterations, descent.control, lambda: descent.history.count)
     started = time.perf_counter()
     saved = record(spec, settings, descent.seed, descent.start)
     with open_output(args.output) as stream:  # tui/output.py, the one output writer
         writer = make_writer(fmt, stream, problem, descent.layout, saved)
         writer.begin()
         try:
-            for batch in descent.run():
+            for batch in descent.run(on_hold=None if cap is None else cap.on_hold):
                 rows = descent.history.rows[batch.start : batch.stop]
                 writer.rows(*strided(batch.start, rows, every))
                 # a signal whose exception something swallowed (one raised inside
@@ -366,7 +343,11 @@ def run_command(args: argparse.Namespace) -> int:
         except KeyboardInterrupt:
             descent.control.cancel()
             status = EXIT_INTERRUPTED
-        writer.end(descent.ending())
+        ending = descent.ending()
+        capped_note = _cap_note(cap, settings.iterations, status)
+        if capped_note is not None:
+            ending["outcome"] = {"outcome": "stopped", "reason": capped_note}
+        writer.end(ending)
         stream.flush()
     report = descent.report
     seconds = time.perf_counter() - started
@@ -382,6 +363,8 @@ def run_command(args: argparse.Namespace) -> int:
         else:
             summary.append(f"‖∇f‖ {float(grad_norm(last[view.layout.grads])):.3g}")
     summary.append(f"{seconds:.2f} s on {descent.device}")
+    if capped_note is not None:
+        summary.append(capped_note)
     if settings.seed is None and problem.spec.book_start is None and settings.start is None:
         summary.append(f"seed {descent.seed}")
     print(", ".join(summary), file=sys.stderr)
@@ -391,6 +374,13 @@ def run_command(args: argparse.Namespace) -> int:
     if status == EXIT_INTERRUPTED:
         print("gdlab: interrupted; the rows so far were written", file=sys.stderr)
     return status
+
+
+def _cap_note(cap: IterationCap | None, total: int, status: int) -> str | None:
+    """What a run stopped by GDLAB_MAX_ITERATIONS says of it: never the full count."""
+    if cap is None or status != EXIT_OK or not cap.reached():
+        return None
+    return cap.note(total)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -135,11 +135,13 @@ def _within(args: argparse.Namespace) -> float | None:
 def compare_command(args: argparse.Namespace) -> int:
     """Run the members together, then write the table (or their rows)."""
     from tui.cli import EXIT_INTERRUPTED, EXIT_OK, _import_solver
+    from tui.iteration_cap import cap_from_env, capped
     from tui.output import open_output
     from tui.process import reraise_if_signalled
 
     spec, settings, fmt = settings_from_args(args)
     within = _within(args)
+    limit = cap_from_env()
     _, problem_for = _import_solver()
     from solvers.compare import Comparison
     from solvers.compare_report import table_lines, write_csv, write_json
@@ -147,9 +149,10 @@ def compare_command(args: argparse.Namespace) -> int:
     problem = problem_for(spec)  # type: ignore[operator]
     comparison = Comparison(problem, settings)
     status = EXIT_OK
+    cap = capped(limit, settings.iterations, comparison.control, lambda: comparison.count)
     started = time.perf_counter()
     try:
-        for _ in comparison.run():
+        for _ in comparison.run(on_hold=None if cap is None else cap.on_hold):
             reraise_if_signalled()  # a signal something swallowed ends it too
     except KeyboardInterrupt:
         comparison.control.cancel()
@@ -166,7 +169,8 @@ def compare_command(args: argparse.Namespace) -> int:
     members = len(settings.members)
     print(
         f"{spec.title}: {members} member{'' if members == 1 else 's'} × "
-        f"{settings.iterations:,} iterations, batched, {seconds:.2f} s on {comparison.device}",
+        f"{settings.iterations:,} iterations, batched, {seconds:.2f} s on {comparison.device}"
+        + (f", {cap.note(settings.iterations)}" if cap is not None and cap.reached() else ""),
         file=sys.stderr,
     )
     if status == EXIT_INTERRUPTED:

@@ -85,9 +85,15 @@ def check(path: str) -> Destination:
 
 
 def file_mode(target: Path) -> int:
-    """The mode the written file gets: the replaced file's, else 0666 less the umask."""
+    """The mode the written file gets: the replaced file's, else a new file's."""
     with contextlib.suppress(OSError):
         return target.stat().st_mode & 0o7777
+    return new_file_mode()
+
+
+def new_file_mode() -> int:
+    """A new file's mode, as ``open`` would create it: 0666 less the umask (0644 with
+    the usual 022). A temporary file from mkstemp is 0600 until given this."""
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask

@@ -23,7 +23,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-from solvers.codegen import CodeRequest, script
+from solvers.codegen import CodeRequest, agreement, script
 
 if TYPE_CHECKING:
     from tui.screens.chapter import ChapterScreen
@@ -51,14 +51,24 @@ def request_for(screen: ChapterScreen) -> CodeRequest:
     return CodeRequest.for_run(spec, settings)
 
 
-def save_beside(text: str, stem: str, folder: Path | None = None) -> Path:
-    """Write ``text`` to ``stem-YYYYmmdd-HHMMSS.py`` in ``folder`` (default: the current
-    one), atomically: a temporary file, then a hard link under the final name, which
-    fails rather than replace a file already there (a ``-2``, ``-3`` … suffix then)."""
+def script_base(problem_id: str, when: float | None = None) -> str:
+    """The script's file name without ``.py``: ``gdlab-chapter1-YYYYmmdd-HHMMSS`` (your
+    function: ``gdlab-custom-…``), as the export names its files, at ``when``."""
+    part = "custom" if problem_id == "custom" else f"chapter{problem_id}"
+    return f"gdlab-{part}-{time.strftime('%Y%m%d-%H%M%S', time.localtime(when))}"
+
+
+def save_beside(text: str, base: str, folder: Path | None = None) -> Path:
+    """Write ``text`` to ``base.py`` in ``folder`` (default: the current one), atomically:
+    a temporary file, then a hard link under the final name, which fails rather than
+    replace a file already there (``base-2.py``, ``-3`` … then). The file's mode is a
+    new file's (0666 less the umask), as the export's files have."""
+    from tui.output import new_file_mode
+
     where = folder if folder is not None else Path.cwd()
-    base = f"{stem}-{time.strftime('%Y%m%d-%H%M%S')}"
     handle, temp = tempfile.mkstemp(prefix=f".{base}.", suffix=".tmp", dir=where)
     try:
+        os.fchmod(handle, new_file_mode())  # mkstemp makes 0600
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
             stream.flush()
@@ -92,19 +102,24 @@ class CodeScreen(ModalScreen[None]):
         Binding("w", "write", "Write to a file"),
     ]
 
-    def __init__(self, text: str, stem: str) -> None:
+    def __init__(self, text: str, base: str, agreement: str = "") -> None:
         super().__init__()
         self.text = text
-        self.stem = stem
+        self.base = base
+        """The name ``w`` writes, without ``.py`` (:func:`script_base`)."""
+        self.agreement = agreement
+        """How its rows compare with gdlab run's (solvers.codegen.agreement)."""
         self.saved: Path | None = None
+
+    def head(self) -> str:
+        """The lines above the script, naming the file as ``w`` writes (or wrote) it."""
+        name = f"{self.base}.py" if self.saved is None else self.saved.name
+        written = "w writes it to the current folder." if self.saved is None else "Written."
+        return f"python {name} prints one CSV line per iteration. {self.agreement} {written}"
 
     def compose(self) -> ComposeResult:
         with Vertical(id="code-box"):
-            yield Static(
-                f"python {self.stem}.py prints the rows of this run, as gdlab run --format csv"
-                " does. w writes it to the current folder.",
-                id="code-head",
-            )
+            yield Static(self.head(), id="code-head")
             with VerticalScroll(id="code-scroll"):
                 yield Static(
                     Syntax(self.text, "python", line_numbers=True, word_wrap=False),
@@ -117,10 +132,11 @@ class CodeScreen(ModalScreen[None]):
 
     def action_write(self) -> None:
         try:
-            self.saved = save_beside(self.text, self.stem)
+            self.saved = save_beside(self.text, self.base)
         except OSError as error:
             self.notify(f"cannot write the script: {error}", severity="error")
             return
+        self.query_one("#code-head", Static).update(self.head())
         self.notify(f"wrote {self.saved}")
 
 
@@ -131,8 +147,10 @@ def open_code(screen: ChapterScreen) -> None:
     if isinstance(screen.focused, Input):
         return
     try:
-        text = script(request_for(screen))
+        request = request_for(screen)
+        text = script(request)
     except ValueError as error:
         screen.notify(f"no script: {error}", severity="warning")
         return
-    screen.app.push_screen(CodeScreen(text, f"gdlab-{screen.id or 'run'}"))
+    base = script_base(screen.problem_id)
+    screen.app.push_screen(CodeScreen(text, base, agreement(request)))
