@@ -24,6 +24,7 @@ import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from solvers import rounding
 from solvers.expression import (
     TORCH_FUNCTIONS_1,
     TORCH_FUNCTIONS_2,
@@ -462,6 +463,12 @@ def script(request: CodeRequest) -> str:
     add('"""')
     add("")
     add("import math")
+    add("import os")
+    add("")
+    add(
+        f'os.environ.setdefault("{rounding.VARIABLE}", "{rounding.VALUE}")'
+        "  # MKL rounds alike on every x86 CPU, as in gdlab"
+    )
     add("")
     if draws:
         add("import numpy as np")

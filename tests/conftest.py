@@ -10,7 +10,10 @@ import pytest
 from hypothesis import settings
 from quick import QUICK_PROFILE, QUICK_SHARE
 
+from solvers.rounding import pin_rounding
 from tui.cli import main
+
+pin_rounding()  # as gdlab does before any tensor is multiplied
 
 settings.register_profile(QUICK_PROFILE, max_examples=100 // QUICK_SHARE)
 

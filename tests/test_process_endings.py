@@ -184,9 +184,9 @@ def test_a_signal_at_any_moment_ends_cleanly(tmp_path, signum):
         returncode, out, err = _end(process)
         where = f"signal {signum} at {moment} s: {err!r}"
         if "init_import_site" in err:
-            continue  # Python's own start-up (site.py), before gdlab's first line: see docs/reliability.md
+            continue  # Python's own start-up (site.py), before gdlab's first line (see docs)
         if "terminate called" in err and "pybind11" in err:
-            continue  # inside torch's C++ import code, where a Python exception aborts: docs/reliability.md
+            continue  # inside torch's C++ import code, where a Python exception aborts (docs)
         assert returncode in (codes[signum], -signum), where
         assert "Traceback" not in err and "Exception" not in err, where
         assert len(ending_lines(err)) <= 2, where

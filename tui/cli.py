@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from solvers.rounding import pin_rounding
 from solvers.validation import (
     SettingError,
     parse_dtype,
@@ -390,6 +391,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(argv: Sequence[str] | None) -> int:
+    pin_rounding()  # before torch multiplies anything, in this process and its children
     arguments = list(sys.argv[1:] if argv is None else argv)
     if not arguments:  # the app: what the parser would do with no arguments, without it
         fps_setting("auto")
