@@ -1,0 +1,130 @@
+"""Key 4 ("your function") keeps in step with the expression typed: the landscape
+draws the function that ran, and the facts, the regime line and m o y d follow the
+expression and start in the fields before any run."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from app_helpers import chapter, first_screen, tap, text_of, wait_until
+from textual.app import App, ComposeResult
+from textual.widgets import Input
+
+from solvers.descent import Descent
+from solvers.landscape_model import ContourMap, Curve
+from solvers.problems import problem_for
+from solvers.runs import RunSettings
+from solvers.specs import custom_spec
+from tui.app import GdlabApp
+from tui.run_controller import Phase
+from tui.screens.chapter import ChapterScreen
+from tui.widgets.landscape import LandscapePlot
+
+
+def landscape_of(screen: ChapterScreen) -> LandscapePlot:
+    assert screen.live is not None
+    return screen.live.query_one(LandscapePlot)
+
+
+async def run_function(pilot, screen: ChapterScreen, expr: str, start: str, eta: str) -> None:
+    """Type the function, its start and η; run 200 iterations to the end."""
+    for name, text in (("expr", expr), ("start", start), ("eta", eta), ("iterations", "200")):
+        screen.query_one(f"#{name}", Input).value = text
+    screen.action_leave_field()
+    await tap(pilot, "r")
+    await wait_until(
+        pilot,
+        lambda: (
+            screen.controller.phase is Phase.FINISHED
+            and screen.controller.view is not None
+            and screen.controller.view.spec.expr == expr
+        ),
+        f"the run of {expr}",
+    )
+
+
+def drawn_for_last_row(screen: ChapterScreen, kind: type) -> bool:
+    """The landscape shown is a ``kind`` whose path ends on the run's last row."""
+    view = screen.controller.view
+    landscape = landscape_of(screen).landscape
+    if view is None or not isinstance(landscape, kind):
+        return False
+    last = view.rows[-1, view.layout.params].astype(np.float64)
+    end = landscape.path[-1] if isinstance(landscape, ContourMap) else landscape.path_x[-1:]
+    return bool(np.allclose(end, last[: len(end)]))
+
+
+@pytest.mark.slow
+async def test_the_map_is_the_new_functions_after_another_of_two_variables() -> None:
+    """Was: the map of Rosenbrock's function (f 0.1545 … 2178) under a run of a bowl."""
+    app = GdlabApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await first_screen(pilot)
+        screen = await chapter(pilot, 4)
+        await run_function(pilot, screen, "(1-x0)**2 + 100*(x1-x0**2)**2", "-1.5, 2", "0.001")
+        await wait_until(pilot, lambda: drawn_for_last_row(screen, ContourMap), "Rosenbrock's map")
+        await run_function(pilot, screen, "x0^2 + x0*x1 + x1^2 - x0", "-1.5, 2", "0.1")
+        await wait_until(pilot, lambda: drawn_for_last_row(screen, ContourMap), "the bowl's map")
+        landscape = landscape_of(screen).landscape
+        assert isinstance(landscape, ContourMap)
+        xs, ys = landscape.plan.centres()
+        x, y = np.meshgrid(xs, ys)
+        bowl = x**2 + x * y + y**2 - x
+        assert np.allclose(landscape.values, bowl, rtol=1e-9, atol=1e-9)
+        low, high = float(bowl.min()), float(bowl.max())
+        assert landscape.levels.f_min == pytest.approx(low)
+        assert landscape.levels.f_max == pytest.approx(high)
+        legend = landscape_of(screen).query_one("#landscape-legend")
+        assert f"f {low:.4g} … {high:.4g}" in str(legend.render())
+
+
+@pytest.mark.slow
+async def test_the_curve_is_the_new_functions_after_another_of_one_variable() -> None:
+    """Was: a curve of 5*x^2 with f down to −0.58 (the last function's)."""
+    app = GdlabApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await first_screen(pilot)
+        screen = await chapter(pilot, 4)
+        await run_function(pilot, screen, "x**4 - 3*x**2 + x", "2", "0.01")
+        await wait_until(pilot, lambda: drawn_for_last_row(screen, Curve), "the quartic's curve")
+        await run_function(pilot, screen, "5*x^2", "1", "0.01")
+        await wait_until(pilot, lambda: drawn_for_last_row(screen, Curve), "the parabola's curve")
+        curve = landscape_of(screen).landscape
+        assert isinstance(curve, Curve)
+        assert np.allclose(curve.fs, 5 * curve.xs**2, rtol=1e-9, atol=1e-12)
+        assert np.allclose(curve.path_f, 5 * curve.path_x**2, rtol=1e-9, atol=1e-12)
+        assert text_of(screen, "#formula") == "f = 5*x^2"
+
+
+class OnePlotApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield LandscapePlot(id="landscape")
+
+
+async def test_a_map_is_never_reused_for_another_function_over_the_same_box() -> None:
+    """The grid is reused while the plan (box, size) stays; a plan says nothing of the
+    function, so the same path under another problem must be evaluated again."""
+    rosenbrock = problem_for(custom_spec("(1-x0)**2 + 100*(x1-x0**2)**2", (-1.5, 2.0)))
+    bowl = problem_for(custom_spec("x0^2 + x0*x1 + x1^2 - x0", (-1.5, 2.0)))
+    descent = Descent(rosenbrock, RunSettings(0.001, 20))
+    for _ in descent.run():
+        pass
+    app = OnePlotApp()
+    async with app.run_test(size=(70, 26)) as pilot:
+        plot = app.query_one(LandscapePlot)
+
+        def drawn() -> bool:
+            return isinstance(plot.landscape, ContourMap) and not any(
+                worker.is_running for worker in app.workers
+            )
+
+        plot.update_from(descent.view, rosenbrock)
+        await wait_until(pilot, drawn, "Rosenbrock's map", 20, drain=True)
+        first = plot.landscape
+        assert isinstance(first, ContourMap)
+        plot.update_from(descent.view, bowl)
+        await wait_until(pilot, lambda: drawn() and plot.landscape is not first, "a map", 20)
+        second = plot.landscape
+        assert isinstance(second, ContourMap) and second.plan == first.plan
+        x, y = np.meshgrid(*second.plan.centres())
+        assert np.allclose(second.values, x**2 + x * y + y**2 - x)
