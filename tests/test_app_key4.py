@@ -128,3 +128,116 @@ async def test_a_map_is_never_reused_for_another_function_over_the_same_box() ->
         assert isinstance(second, ContourMap) and second.plan == first.plan
         x, y = np.meshgrid(*second.plan.centres())
         assert np.allclose(second.values, x**2 + x * y + y**2 - x)
+
+
+def facts_text(screen: ChapterScreen) -> str:
+    return text_of(screen, "#facts")
+
+
+@pytest.mark.slow
+async def test_the_facts_regime_and_presets_follow_the_typed_function_before_a_run() -> None:
+    """Was: after a run of another function, m on 5*x^2 set η from the old facts and
+    ran "divergent"; the facts and the regime line stayed the old function's."""
+    app = GdlabApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await first_screen(pilot)
+        screen = await chapter(pilot, 4)
+        await run_function(pilot, screen, "x**4 - 3*x**2 + x", "2", "0.01")
+        screen.query_one("#expr", Input).value = "5*x^2"
+        screen.query_one("#start", Input).value = "1"
+        screen.query_one("#eta", Input).value = "0.3"
+        screen.action_leave_field()
+        # f = 5x², f'' = 10: stable for η < 2/10, exactly (a quadratic)
+        await wait_until(
+            pilot, lambda: "stable for η < 0.2 " in facts_text(screen), "5x²'s bound", 20
+        )
+        assert "x* = 0" in facts_text(screen) and "start x=1" in facts_text(screen)
+        assert text_of(screen, "#regime").startswith("η = 0.3: divergent")
+        assert text_of(screen, "#formula") == "f = 5*x^2"
+        assert screen.controller.view is not None and screen.controller.view.spec.expr != "5*x^2"
+        await tap(pilot, "m")
+        await wait_until(
+            pilot,
+            lambda: (
+                screen.controller.phase.name in ("FINISHED", "DIVERGED")
+                and screen.controller.view is not None
+                and screen.controller.view.spec.expr == "5*x^2"
+            ),
+            "the preset's run",
+        )
+        assert float(screen.query_one("#eta", Input).value) == pytest.approx(0.05)  # 0.2 / 4
+        assert screen.controller.phase is Phase.FINISHED
+        assert "divergent" not in text_of(screen, "#status")
+        assert text_of(screen, "#regime").startswith("η = 0.05: monotone")
+
+
+async def test_a_function_that_does_not_parse_has_no_facts_and_no_presets() -> None:
+    app = GdlabApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await first_screen(pilot)
+        screen = await chapter(pilot, 4)
+        await wait_until(pilot, lambda: "stable for η <" in facts_text(screen), "the facts", 20)
+        eta = screen.query_one("#eta", Input).value
+        screen.query_one("#expr", Input).value = "x0 + foo(x1)"
+        screen.action_leave_field()
+        await wait_until(pilot, lambda: "no facts" in facts_text(screen), "no facts", 10)
+        assert "stable" not in facts_text(screen) and text_of(screen, "#regime") == ""
+        assert not screen.check_action("preset", ("monotone",))
+        await tap(pilot, "m")
+        await pilot.pause()
+        assert screen.query_one("#eta", Input).value == eta
+        assert screen.controller.phase is Phase.IDLE
+        # a start that does not fit the variables: no facts either
+        screen.query_one("#expr", Input).value = "x0^2 + x1^2"
+        screen.query_one("#start", Input).value = "1"
+        await wait_until(pilot, lambda: "no facts" in facts_text(screen), "no facts", 10)
+        screen.query_one("#start", Input).value = "1, 1"
+        await wait_until(pilot, lambda: "stable for η < 1 " in facts_text(screen), "the bound", 20)
+
+
+async def test_facts_for_an_older_expression_never_replace_the_newer_ones(monkeypatch) -> None:
+    """Typed quickly twice: the first expression's facts, computed last, are not shown."""
+    import threading
+
+    import tui.screens.field_facts as field_facts
+
+    started, release = threading.Event(), threading.Event()
+    real = field_facts.facts_of
+
+    def held_for_3x2(spec):
+        if spec.expr == "3*x^2":
+            started.set()
+            release.wait(30)
+        return real(spec)
+
+    monkeypatch.setattr(field_facts, "facts_of", held_for_3x2)
+    app = GdlabApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await first_screen(pilot)
+        screen = await chapter(pilot, 4)
+        panel = screen.query_one("#facts")
+        shown: list[str] = []
+        update = panel.update
+
+        def recorded(*args, **kwargs):
+            update(*args, **kwargs)
+            shown.append(str(panel.render()))
+
+        panel.update = recorded  # type: ignore[method-assign]
+        screen.query_one("#start", Input).value = "1"
+        screen.query_one("#expr", Input).value = "3*x^2"
+        await wait_until(pilot, started.is_set, "the facts of 3x² being computed", 10)
+        shown.clear()
+        screen.query_one("#expr", Input).value = "5*x^2"
+        await wait_until(pilot, lambda: "stable for η < 0.2 " in facts_text(screen), "5x²'s", 20)
+        release.set()
+        await wait_until(
+            pilot, lambda: not any(w.is_running for w in screen.workers), "3x²'s facts", 10
+        )
+        await pilot.pause(0.05)  # its message handled (drained by the pause)
+        assert "stable for η < 0.2 " in facts_text(screen)
+        assert not any("0.333333" in text for text in shown), shown
+        shown.clear()
+        screen.query_one("#expr", Input).value = "3*x^2"  # kept: shown without computing
+        await wait_until(pilot, lambda: "η < 0.333333" in facts_text(screen), "3x²'s", 10)
+        assert not any("computing" in text for text in shown), shown
