@@ -241,3 +241,18 @@ async def test_facts_for_an_older_expression_never_replace_the_newer_ones(monkey
         screen.query_one("#expr", Input).value = "3*x^2"  # kept: shown without computing
         await wait_until(pilot, lambda: "η < 0.333333" in facts_text(screen), "3x²'s", 10)
         assert not any("computing" in text for text in shown), shown
+
+
+async def test_key_4_is_titled_your_function_once() -> None:
+    """Was: "Your function: Your function" (the heading and the title, the same words)."""
+    from solvers.specs import SPECS
+
+    app = GdlabApp(start_chapter="custom")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ChapterScreen) and screen.problem_id == "custom"
+        await pilot.pause()
+        assert text_of(screen, "#title") == "Your function"
+        titles = [command.title for command in app.get_system_commands(screen)]
+        assert "Your function" in titles and "Chapter 1: A scalar minimum" in titles
+        assert not any(title.count(SPECS["custom"].title) > 1 for title in titles)
