@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from app_helpers import chapter, first_screen, tap, text_of, wait_until
+from rich.cells import cell_len
 from textual.app import App, ComposeResult
 from textual.widgets import Input
 
@@ -256,3 +257,51 @@ async def test_key_4_is_titled_your_function_once() -> None:
         titles = [command.title for command in app.get_system_commands(screen)]
         assert "Your function" in titles and "Chapter 1: A scalar minimum" in titles
         assert not any(title.count(SPECS["custom"].title) > 1 for title in titles)
+
+
+class NarrowPlotApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield LandscapePlot(id="landscape")
+
+
+@pytest.mark.parametrize(("problem_id", "width"), [("1", 40), ("1", 33), ("3", 40), ("3", 52)])
+async def test_the_legend_wraps_whole_items_and_shows_them_all(problem_id, width) -> None:
+    """Was: a legend ending mid-phrase ("S start  @") or a lone "2" (of "* optimum 2")."""
+    from solvers.problems import make_problem
+
+    problem = make_problem(problem_id)
+    descent = Descent(problem, RunSettings(problem.spec.eta, 200, seed=7))
+    for _ in descent.run():
+        pass
+    app = NarrowPlotApp()
+    async with app.run_test(size=(80, 30)) as pilot:
+        plot = app.query_one(LandscapePlot)
+        plot.styles.width = width
+        plot.styles.height = 24
+        await pilot.pause()
+        plot.update_from(descent.view, problem)
+        await wait_until(
+            pilot,
+            lambda: (
+                isinstance(plot.landscape, Curve | ContourMap)
+                and not any(w.is_running for w in app.workers)
+            ),
+            "the landscape",
+            20,
+            drain=True,
+        )
+        await pilot.pause()
+        landscape = plot.landscape
+        legend = plot.query_one("#landscape-legend")
+        lines = str(legend.render()).split("\n")
+        assert legend.content_size.width == width
+        assert all(cell_len(line) <= width for line in lines), lines  # none wrapped again
+        assert legend.size.height == len(lines)  # every line shown
+        items = landscape.legend_items
+        if isinstance(landscape, ContourMap):
+            items = landscape.plan.axes_items + items
+        for item in items:
+            assert sum(item in line for line in lines) == 1, (item, lines)
+        assert "\n".join(lines).replace("\n", "").replace(" ", "") == "".join(items).replace(
+            " ", ""
+        )

@@ -93,7 +93,7 @@ class LandscapePlot(Vertical):
     DEFAULT_CSS = """
     LandscapePlot { height: 1fr; min-height: 6; }
     LandscapePlot > #landscape-title { height: 1; text-style: bold; }
-    LandscapePlot > #landscape-legend { height: auto; max-height: 3; color: $text-muted; }
+    LandscapePlot > #landscape-legend { height: auto; max-height: 6; color: $text-muted; }
     """
 
     can_focus = False
@@ -256,13 +256,13 @@ class LandscapePlot(Vertical):
         title.show(landscape.title)
         if isinstance(landscape, Curve):
             curve.show(landscape)
-            legend.show(landscape.legend)
+            legend.show_items(landscape.legend_items)
         elif isinstance(landscape, MembersCurve):
             curve.show_members(landscape)
-            legend.show(landscape.legend)
+            legend.show_items(landscape.legend_items)
         else:
             contour.show(landscape)
-            legend.show(landscape.plan.axes_line + "\n" + landscape.legend)
+            legend.show_items(landscape.plan.axes_items, landscape.legend_items)
             # the map's own size may have changed with it (shown at last, or a title or
             # legend taking another number of lines): once laid out, ask again if so
             self.call_after_refresh(self._follow_size)
