@@ -76,6 +76,7 @@ class FieldFacts(TeachingKeys):
         self._typed: ProblemSpec | str = ""
         """The typed problem, or why there is none, for ``_typed_texts``."""
         self._facts_timer: Timer | None = None
+        self._fields: tuple[Input, Input] | None = None
 
     # ---------------------------------------------------------------- reading
     def typed_problem(self) -> ProblemSpec | str:
@@ -84,11 +85,10 @@ class FieldFacts(TeachingKeys):
         there is none. Before the fields are mounted, the screen's own."""
         if self.spec.expr is None:
             return self.spec  # a chapter: no function is typed
-        fields = self.query("#expr")
-        starts = self.query("#start")
-        if not fields or not starts:
-            return custom_spec(self.spec.expr, self.spec.book_start or ())
-        texts = (fields.first(Input).value, starts.first(Input).value)
+        fields = self._typed_fields()
+        if fields is None:
+            return self.spec  # the fields will hold its expression and start
+        texts = (fields[0].value, fields[1].value)
         if texts != self._typed_texts:
             from tui.widgets.settings_form import SettingsForm  # not before the first frame
 
@@ -99,6 +99,16 @@ class FieldFacts(TeachingKeys):
             except SettingError as problem:
                 self._typed = problem.reason
         return self._typed
+
+    def _typed_fields(self) -> tuple[Input, Input] | None:
+        """The expression and start fields, once mounted (found once: m o y d's
+        check reads them at each refresh of the footer)."""
+        fields = self._fields
+        if fields is None or not fields[0].is_attached:
+            expr = self.query_one_optional("#expr", Input)
+            start = self.query_one_optional("#start", Input)
+            fields = self._fields = (expr, start) if expr and start else None
+        return fields
 
     def _problem_facts(self) -> Facts | None:
         """The facts of the problem the fields describe: a chapter's own; your
@@ -127,17 +137,19 @@ class FieldFacts(TeachingKeys):
             self._facts_timer = None
         panel = self.query_one(ProblemFacts)
         typed = self.typed_problem()
+        status = self._solver.status
         if isinstance(typed, str):
-            panel.update(f"no facts while f or its start is not valid:\n{typed}")
+            if status is not SolverStatus.FAILED:  # that torch failed stays said
+                panel.update(f"no facts while f or its start is not valid:\n{typed}")
         else:
             self.query_one("#formula", Static).update(typed.formula)
             facts = self._known.get(problem_key(typed))
             if facts is not None:
                 panel.show(facts, typed)
-            elif self._solver.status is SolverStatus.READY:
+            elif status is SolverStatus.READY:
                 panel.update(computing_text(typed))
                 self._facts_timer = self.set_timer(FACTS_DELAY, self._compute_typed)
-            # loading torch: the panel says so; failed: it says that (not replaced)
+            # loading torch: the panel says so; failed: it says that
         self._show_regime()
         self.refresh_bindings()  # m o y d are offered only with facts
 
