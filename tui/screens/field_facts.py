@@ -154,10 +154,8 @@ class FieldFacts(TeachingKeys):
         self.refresh_bindings()  # m o y d are offered only with facts
 
     def know_facts(self, spec: ProblemSpec, facts: Facts) -> None:
-        """Keep ``facts`` as ``spec``'s (the solver computed them as it loaded)."""
-        self._keep(spec, facts)
-
-    def _keep(self, spec: ProblemSpec, facts: Facts) -> None:
+        """Keep ``facts`` as those of ``spec``'s function and start (computed by the
+        solver as it loaded, by a run, or here)."""
         key = problem_key(spec)
         self._known[key] = facts
         self._known.move_to_end(key)
@@ -189,6 +187,6 @@ class FieldFacts(TeachingKeys):
             if current:
                 self.query_one(ProblemFacts).update(f"facts could not be computed: {message.error}")
             return
-        self._keep(message.spec, message.facts)
+        self.know_facts(message.spec, message.facts)
         if current:
             self.follow_fields()
