@@ -45,6 +45,15 @@ most of the map, and the whole end of the path, in the bottom level or two
 Scale = Literal["log", "linear", "flat"]
 
 
+ITEM_GAP = "   "
+"""Between two items of a legend on one line (an item is a phrase never cut)."""
+
+
+def join_items(items: tuple[str, ...]) -> str:
+    """A legend's items on one line."""
+    return ITEM_GAP.join(items)
+
+
 def fmt(value: float) -> str:
     """A number in at most 4 significant digits, as the titles and legends show it."""
     return f"{value:.4g}"
@@ -90,12 +99,17 @@ class Plan:
         return title + f", the other {len(self.held)} parameters at {self.held_at}"
 
     @property
+    def axes_items(self) -> tuple[str, ...]:
+        """The box in words, one item an axis: its range and direction."""
+        items: tuple[str, ...] = (f"{self.names[0]} {fmt(self.x[0])} … {fmt(self.x[1])} →",)
+        if self.y is not None:
+            items += (f"{self.names[1]} {fmt(self.y[0])} … {fmt(self.y[1])} ↑",)
+        return items
+
+    @property
     def axes_line(self) -> str:
         """The box in words: each axis' range and direction."""
-        text = f"{self.names[0]} {fmt(self.x[0])} … {fmt(self.x[1])} →"
-        if self.y is not None:
-            text += f"   {self.names[1]} {fmt(self.y[0])} … {fmt(self.y[1])} ↑"
-        return text
+        return join_items(self.axes_items)
 
     def centres(self) -> tuple[np.ndarray, np.ndarray]:
         """x of each column's centre (left to right), y of each row's (top to bottom)."""
@@ -200,12 +214,21 @@ class Curve:
         return self.plan.title
 
     @property
-    def legend(self) -> str:
-        parts = [f"{self.plan.what} {fmt(float(self.fs.min()))} … {fmt(float(self.fs.max()))}"]
-        parts.append(f"{START} start   {CURRENT} now   {ITERATE} iterates, joined in order")
+    def legend_items(self) -> tuple[str, ...]:
+        """The legend, one phrase an item (a widget wraps whole items)."""
+        items: tuple[str, ...] = (
+            f"{self.plan.what} {fmt(float(self.fs.min()))} … {fmt(float(self.fs.max()))}",
+            f"{START} start",
+            f"{CURRENT} now",
+            f"{ITERATE} iterates, joined in order",
+        )
         if self.optimum is not None:
-            parts.append(f"{OPTIMUM} optimum {fmt(self.optimum[0])}")
-        return "   ".join(parts)
+            items += (f"{OPTIMUM} optimum {fmt(self.optimum[0])}",)
+        return items
+
+    @property
+    def legend(self) -> str:
+        return join_items(self.legend_items)
 
 
 @dataclass(frozen=True)
@@ -232,26 +255,35 @@ class ContourMap:
         return replace(self, path=np.asarray(path, dtype=np.float64))
 
     @property
-    def levels_text(self) -> str:
-        """The level glyphs, the range of f they cover and how they were chosen."""
+    def levels_items(self) -> tuple[str, ...]:
+        """The level glyphs and the range of f they cover, how they were chosen, and
+        the mark of cells where f is not finite if there are any."""
         levels = self.levels
-        text = f"[{LEVEL_GLYPHS}] {self.plan.what} {fmt(levels.f_min)} … {fmt(levels.f_max)}, "
-        text += levels.words(self.plan.what)
+        items: tuple[str, ...] = (
+            f"[{LEVEL_GLYPHS}] {self.plan.what} {fmt(levels.f_min)} … {fmt(levels.f_max)}",
+            levels.words(self.plan.what),
+        )
         if (self.cells < 0).any():
-            text += f"; {NOT_FINITE} not finite"
-        return text
+            items += (f"{NOT_FINITE} not finite",)
+        return items
+
+    @property
+    def legend_items(self) -> tuple[str, ...]:
+        """The legend, one phrase an item (a widget wraps whole items)."""
+        marks = (f"{START} start", f"{CURRENT} now", f"{ITERATE}{PATH_LINE} path")
+        items: tuple[str, ...] = (*self.levels_items, *marks)
+        if self.optimum is not None:
+            mark = f"{OPTIMUM} optimum"
+            if self.plan.held:
+                mark += " (of all parameters)"
+            if self.now_on_optimum:
+                mark += f", under {CURRENT}"
+            items += (mark,)
+        return items
 
     @property
     def legend(self) -> str:
-        text = self.levels_text
-        marks = f"{START} start  {CURRENT} now  {ITERATE}{PATH_LINE} path"
-        if self.optimum is not None:
-            marks += f"  {OPTIMUM} optimum"
-            if self.plan.held:
-                marks += " (of all parameters)"
-            if self.now_on_optimum:
-                marks += f", under {CURRENT}"
-        return text + "   " + marks
+        return join_items(self.legend_items)
 
     @property
     def now_on_optimum(self) -> bool:

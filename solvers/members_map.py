@@ -40,6 +40,7 @@ from solvers.landscape_model import (
     drawn_axes,
     extent,
     fmt,
+    join_items,
     path_cells,
     plan_box,
     point_cells,
@@ -130,16 +131,22 @@ class MembersMap:
         return out
 
     @property
-    def legend(self) -> str:
-        marks = f"{START} start  {PATH_LINE} path  {member_mark(0)}"
+    def legend_items(self) -> tuple[str, ...]:
+        """The legend, one phrase an item (a widget wraps whole items)."""
+        ends = member_mark(0)
         if len(self.paths) > 1:
-            marks += f"…{member_mark(len(self.paths) - 1)}"
-        marks += " each member's end"
+            ends += f"…{member_mark(len(self.paths) - 1)}"
+        items: tuple[str, ...] = (*self.grid.levels_items, f"{START} start", f"{PATH_LINE} path")
+        items += (f"{ends} each member's end",)
         if self.grid.optimum is not None:
-            marks += f"  {OPTIMUM} optimum"
+            items += (f"{OPTIMUM} optimum",)
         if self.outside:
-            marks += "; out of the box: " + _marks(self.outside)
-        return self.grid.levels_text + "   " + marks
+            items += ("out of the box: " + _marks(self.outside),)
+        return items
+
+    @property
+    def legend(self) -> str:
+        return join_items(self.legend_items)
 
     def layers(self) -> list[tuple[str, int, tuple[np.ndarray, np.ndarray]]]:
         """(glyph, member or NO_MEMBER, (cols, rows)) of each overlay, lowest first:
@@ -211,16 +218,24 @@ class MembersCurve:
         return f"{self.plan.what}({self.plan.names[0]}) over the range the members visit"
 
     @property
-    def legend(self) -> str:
-        parts = [f"{self.plan.what} {fmt(float(self.fs.min()))} … {fmt(float(self.fs.max()))}"]
+    def legend_items(self) -> tuple[str, ...]:
+        """The legend, one phrase an item (a widget wraps whole items)."""
         count = len(self.paths_x)
         ends = member_mark(0) + (f"…{member_mark(count - 1)}" if count > 1 else "")
-        parts.append(f"{START} start   {ends} each member's end, its iterates joined in order")
+        items: tuple[str, ...] = (
+            f"{self.plan.what} {fmt(float(self.fs.min()))} … {fmt(float(self.fs.max()))}",
+            f"{START} start",
+            f"{ends} each member's end, its iterates joined in order",
+        )
         if self.optimum is not None:
-            parts.append(f"{OPTIMUM} optimum {fmt(self.optimum[0])}")
+            items += (f"{OPTIMUM} optimum {fmt(self.optimum[0])}",)
         if self.outside:
-            parts.append("out of the range: " + _marks(self.outside))
-        return "   ".join(parts)
+            items += ("out of the range: " + _marks(self.outside),)
+        return items
+
+    @property
+    def legend(self) -> str:
+        return join_items(self.legend_items)
 
 
 def _marks(indices: Sequence[int]) -> str:

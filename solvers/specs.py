@@ -52,6 +52,14 @@ class ProblemSpec:
         return len(self.param_names)
 
     @property
+    def full_title(self) -> str:
+        """The heading and the title ("Chapter 1: A scalar minimum"); the title alone
+        where the heading says the same ("Your function")."""
+        if not self.heading or self.heading == self.title:
+            return self.title
+        return f"{self.heading}: {self.title}"
+
+    @property
     def start_rule(self) -> str:
         """How the problem starts when the user gives no start, in words."""
         if self.book_start is None:
@@ -134,6 +142,14 @@ def custom_spec(
         expr=text.strip(),
         start_origin="the start",
     )
+
+
+def problem_key(spec: ProblemSpec) -> tuple[object, ...]:
+    """What makes two specs the same function from the same start: the id, the
+    expression, the parameters' shapes and the start, η and the iterations aside.
+    What is computed from the function and its start (a landscape, local facts)
+    for one spec serves every spec with its key, and no other."""
+    return (spec.id, spec.expr, spec.param_shapes, spec.book_start)
 
 
 SPECS: dict[str, ProblemSpec] = {spec.id: spec for spec in CHAPTER_SPECS}

@@ -191,7 +191,7 @@ class GdlabApp(App[None]):
         yield from super().get_system_commands(screen)
         for key, spec in SPECS.items():
             yield SystemCommand(
-                f"{spec.heading}: {spec.title}",
+                spec.full_title,
                 spec.formula,
                 partial(self.action_chapter, key),
             )

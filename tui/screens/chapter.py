@@ -20,7 +20,8 @@ from textual.widgets import Button, Header, Input, Static
 from solvers.specs import ProblemSpec, spec_of
 from tui.messages import RunEnded, RunFailed, RunProgress, RunStarted
 from tui.run_controller import KEYS, Phase, RunController
-from tui.screens.teaching_keys import TEACHING_BINDINGS, TeachingKeys
+from tui.screens.field_facts import FieldFacts
+from tui.screens.teaching_keys import TEACHING_BINDINGS
 from tui.solver_state import SolverState, SolverStatus
 from tui.widgets.live_slot import LiveSlot
 from tui.widgets.problem_facts import ProblemFacts
@@ -49,7 +50,7 @@ def _phase_class(phase: Phase) -> str:
     return f"-{phase.name.lower()}"
 
 
-class ChapterScreen(TeachingKeys):
+class ChapterScreen(FieldFacts):
     """A problem: formula, facts, fields, and the live table and plots of its run."""
 
     AUTO_FOCUS = ""  # none: the table takes focus once it is mounted (on_live_view_ready)
@@ -92,7 +93,7 @@ class ChapterScreen(TeachingKeys):
         yield Header()
         with Horizontal(id="body"):
             with VerticalScroll(id="controls", can_focus=False):
-                yield Static(f"{spec.heading}: {spec.title}", id="title")
+                yield Static(spec.full_title, id="title")
                 yield Static(spec.formula, id="formula")
                 yield ProblemFacts(spec, id="facts")
                 yield RegimeLine("", id="regime")
@@ -180,7 +181,11 @@ class ChapterScreen(TeachingKeys):
         problem = state.problems.get(self.problem_id)
         if problem is None:
             return
-        facts.show(problem.facts)
+        if self.spec.expr is None:
+            facts.show(problem.facts)
+        else:  # your function: the facts of what the fields say (the default, or typed)
+            self.know_facts(problem.spec, problem.facts)
+            self.follow_fields()
         from tui.widgets.settings_form import SettingsForm  # not before the first frame
 
         for form in self.query(SettingsForm):
@@ -295,11 +300,12 @@ class ChapterScreen(TeachingKeys):
             await self._adopt(message.view)
 
     async def _adopt(self, view: RunView) -> None:
-        """Show the facts of the run's own problem and start (your function's may differ
-        from the screen's default), and a live view with its columns."""
-        self.query_one(ProblemFacts).show(view.facts, view.spec)
-        self._show_regime()
-        self.query_one("#formula", Static).update(view.spec.formula)
+        """A live view with the run's columns and problem. The facts shown stay those
+        of the fields (the run's, unless edited since): your function's run adds its
+        facts to those known."""
+        if self.spec.expr is not None:
+            self.know_facts(view.spec, view.facts)
+            self.follow_fields()
         await self.query_one(LiveSlot).fit(view.spec, view.layout.extra_names)
 
     @on(RunProgress)

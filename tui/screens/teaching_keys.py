@@ -54,18 +54,17 @@ class TeachingKeys(Screen[None]):
         """A run key (r, s, space, n, ctrl+r): the chapter screen routes it."""
         raise NotImplementedError
 
+    def _problem_facts(self) -> Facts | None:
+        """The facts of the problem the fields describe (tui/screens/field_facts.py)."""
+        raise NotImplementedError
+
     def _facts(self) -> Facts | None:
-        """The facts regimes are judged by: the run's, else the screen's problem's; None
-        while unknown (torch loading, or no bound)."""
-        view = self.controller.view
-        if view is not None:
-            facts: Facts = view.facts
-        else:
-            problem = self._solver.problems.get(self.problem_id)
-            if problem is None:
-                return None
-            facts = problem.facts
-        return facts if facts.stable_eta is not None else None
+        """The facts regimes are judged by: those of the problem the fields describe,
+        the one the next run (and m o y d) will run, not the last run's; None while
+        unknown (torch loading, your function not valid or its facts being computed)
+        or without a bound."""
+        facts = self._problem_facts()
+        return facts if facts is not None and facts.stable_eta is not None else None
 
     def action_preset(self, kind: str) -> None:
         """m, o, y, d: η in the monotone, oscillating, cycle or divergent regime, then run."""

@@ -93,7 +93,7 @@ class LandscapePlot(Vertical):
     DEFAULT_CSS = """
     LandscapePlot { height: 1fr; min-height: 6; }
     LandscapePlot > #landscape-title { height: 1; text-style: bold; }
-    LandscapePlot > #landscape-legend { height: auto; max-height: 3; color: $text-muted; }
+    LandscapePlot > #landscape-legend { height: auto; max-height: 6; color: $text-muted; }
     """
 
     can_focus = False
@@ -113,6 +113,8 @@ class LandscapePlot(Vertical):
         self._shown = 0
         self._again: Callable[[], None] | None = None
         """Asks for the last request again (at a new size, or once composed)."""
+        self._problem: Any = None
+        """The problem of the last request: a grid computed for another is no cache."""
 
     def compose(self) -> ComposeResult:
         yield TextLine("", id="landscape-title")
@@ -145,6 +147,7 @@ class LandscapePlot(Vertical):
             self._nothing()
             return
         self._again = partial(self.update_from, view, problem)
+        self._follow_problem(problem)
         path = rows[:, view.layout.params]
         job = partial(_run_job, problem, path, view.facts)
         self._ask(job, one_parameter=view.layout.n_params == 1)
@@ -158,9 +161,19 @@ class LandscapePlot(Vertical):
             self._nothing()
             return
         self._again = partial(self.update_members, views, counted, problem, facts)
+        self._follow_problem(problem)
         paths = [view.rows[:, view.layout.params] for view in views]
         job = partial(_members_job, problem, paths, list(counted), facts)
         self._ask(job, one_parameter=views[0].layout.n_params == 1)
+
+    def _follow_problem(self, problem: Any) -> None:
+        """A request for another problem than the last: what was drawn is no grid to
+        reuse, and no result still to come for the last problem is shown."""
+        if problem is self._problem:
+            return
+        self._problem = problem
+        self.landscape = NoLandscape("no iterations yet")  # not drawn: the next result is
+        self._shown = self._serial + 1  # the request about to be made, and later ones
 
     def _nothing(self) -> None:
         self._again = None
@@ -243,13 +256,13 @@ class LandscapePlot(Vertical):
         title.show(landscape.title)
         if isinstance(landscape, Curve):
             curve.show(landscape)
-            legend.show(landscape.legend)
+            legend.show_items(landscape.legend_items)
         elif isinstance(landscape, MembersCurve):
             curve.show_members(landscape)
-            legend.show(landscape.legend)
+            legend.show_items(landscape.legend_items)
         else:
             contour.show(landscape)
-            legend.show(landscape.plan.axes_line + "\n" + landscape.legend)
+            legend.show_items(landscape.plan.axes_items, landscape.legend_items)
             # the map's own size may have changed with it (shown at last, or a title or
             # legend taking another number of lines): once laid out, ask again if so
             self.call_after_refresh(self._follow_size)

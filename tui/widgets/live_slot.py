@@ -1,6 +1,7 @@
 """Where a screen's live view (plots and table) goes: a placeholder until torch has
 loaded, then a LiveView for the run's problem and update rule, rebuilt when a run
-brings other columns (your function with other variables, another optimizer)."""
+brings other columns (your function with other variables, another optimizer), and
+given the run's problem when only the function or its start changed."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from solvers.specs import ProblemSpec
+from solvers.specs import ProblemSpec, problem_key
 
 if TYPE_CHECKING:
     from tui.widgets.live_view import LiveView
@@ -45,11 +46,16 @@ class LiveSlot(Vertical):
         self.mount(self.live)
 
     async def fit(self, spec: ProblemSpec, extra_names: tuple[str, ...]) -> None:
-        """Rebuild the view where the run's columns differ from the ones it shows."""
+        """Rebuild the view where the run's columns differ from the ones it shows; where
+        only the problem differs (another function of as many variables), hand it over."""
         live = self.live
         if live is None:
             return
         if live.spec.param_names == spec.param_names and live.extra_names == extra_names:
+            if problem_key(live.problem_spec) != problem_key(spec):
+                from solvers.problems import problem_for
+
+                live.follow(spec, problem_for(spec))
             return
         self.live = None
         await live.remove()

@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.widgets import Sparkline
 from textual_plot import PlotWidget
 
-from solvers.specs import ProblemSpec
+from solvers.specs import ProblemSpec, problem_key
 from solvers.view import RunView
 from tui.run_controller import PLOT_SECONDS, TABLE_SECONDS
 from tui.widgets.iteration_table import IterationTable
@@ -50,6 +50,9 @@ class LiveView(Vertical):
         """The update rule's columns (the step taken, its state), after the problem's."""
         self.problem = problem
         """The solver's Problem, for the landscape (computed off the UI thread)."""
+        self.problem_spec = spec
+        """The spec ``problem`` was made from: the landscape draws only runs of its
+        function and start (:func:`solvers.specs.problem_key`)."""
         self._composed = False
         self._plotted_at = 0.0
         self._tabled_at = 0.0
@@ -75,6 +78,14 @@ class LiveView(Vertical):
             plot.can_focus = False
         self._composed = True  # the children exist from here on
         self.post_message(self.Ready())
+
+    def follow(self, spec: ProblemSpec, problem: Any) -> None:
+        """Draw the landscape of ``problem`` (``spec``'s) from now on: a run of another
+        function, of as many variables. The landscape drawn for the last one goes."""
+        self.problem = problem
+        self.problem_spec = spec
+        for landscape in self.query(LandscapePlot):
+            landscape.clear()
 
     @property
     def table(self) -> IterationTable | None:
@@ -137,5 +148,7 @@ class LiveView(Vertical):
         for plot in self.query(PathPlot):
             plot.optimum = optimum.params if optimum is not None else None
             plot.show(sample[:, view.layout.params])
+        if problem_key(view.spec) != problem_key(self.problem_spec):
+            return  # a run of another function: the slot hands its problem over first
         for landscape in self.query(LandscapePlot):
             landscape.update_from(view, self.problem)

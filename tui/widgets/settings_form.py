@@ -108,7 +108,7 @@ class SettingsForm(Vertical):
         self._parsers["eta"] = parse_eta
         self._parsers["iterations"] = parse_iterations
         self._parsers["start"] = (
-            self._parse_custom_start if self.custom else self._optional(self._parse_start)
+            self.parse_custom_start if self.custom else self._optional(self._parse_start)
         )
         if spec.book_start is None:
             self._parsers["seed"] = self._optional(parse_seed)
@@ -122,7 +122,7 @@ class SettingsForm(Vertical):
         return parse_start(split_start(text), self.spec.param_names)
 
     @staticmethod
-    def _parse_custom_start(text: str) -> tuple[float, ...]:
+    def parse_custom_start(text: str) -> tuple[float, ...]:
         """Your function's start: as many values as it has variables (x, or x0 … x9)."""
         parts = split_start(text)
         names = tuple(f"x{i}" for i in range(len(parts))) if len(parts) != 1 else ("x",)
