@@ -33,9 +33,11 @@ from tui.process import (  # the exit codes, each documented in the README
     EXIT_FAILED,
     EXIT_HANGUP,
     EXIT_INTERRUPTED,
+    EXIT_NOT_MINIMUM,
     EXIT_OK,
     EXIT_OUTPUT,
     EXIT_TERMINATED,
+    EXIT_UNBOUNDED,
     EXIT_USAGE,
     guarded,
     reraise_if_signalled,
@@ -44,17 +46,21 @@ from tui.process import (  # the exit codes, each documented in the README
 
 if TYPE_CHECKING:
     from solvers.descent import Descent
-    from solvers.runs import RunSettings
+    from solvers.facts import Regime
+    from solvers.runs import RunReport, RunSettings
     from solvers.specs import ProblemSpec
+    from solvers.view import RunView
 
 __all__ = [
     "EXIT_DIVERGED",
     "EXIT_FAILED",
     "EXIT_HANGUP",
     "EXIT_INTERRUPTED",
+    "EXIT_NOT_MINIMUM",
     "EXIT_OK",
     "EXIT_OUTPUT",
     "EXIT_TERMINATED",
+    "EXIT_UNBOUNDED",
     "EXIT_USAGE",
     "main",
 ]
@@ -182,6 +188,19 @@ def add_knob_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--weight-decay", help="λ of every torch.optim optimizer")
 
 
+EXIT_CODES = f"""exit codes:
+  {EXIT_OK}    done: every iteration ran (or a reader stopped reading)
+  {EXIT_FAILED}    could not run: torch missing, or an unexpected error
+  {EXIT_USAGE}    bad input, named on one line (also: f or its gradient not finite at --init)
+  {EXIT_DIVERGED}    diverged: f rose away from its start, or a number became inf or NaN
+  {EXIT_OUTPUT}    the rows could not be written (full disk, closed output)
+  {EXIT_UNBOUNDED}    f fell without bound: below -1e12 x max(1, |f at the start|), or to -inf
+  {EXIT_NOT_MINIMUM}    ended on a stationary point that is not a minimum (a maximum or saddle)
+  {EXIT_HANGUP}  hung up (SIGHUP); {EXIT_INTERRUPTED} interrupted (Ctrl-C; rows so far written); \
+{EXIT_TERMINATED} terminated (SIGTERM)"""
+"""``gdlab run --help``'s epilog: every code a run can end with (tui/process.py)."""
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``gdlab`` argument parser; values stay text so our validators can explain them."""
     from solvers.runs import FORMATS
@@ -202,7 +221,12 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"redraws per second at most, 1-{MAX_FPS}, or auto: 60, or {SSH_FPS} over SSH",
     )
     sub = parser.add_subparsers(dest="command")
-    run = sub.add_parser("run", help="run a chapter headless and print its iterations")
+    run = sub.add_parser(
+        "run",
+        help="run a chapter headless and print its iterations",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     add_run_options(run)
     run.add_argument("--every", default="1", help="keep every K-th iteration in csv/json")
     run.add_argument("--format", default="book", help=" or ".join(FORMATS) + " (default: book)")
@@ -346,6 +370,9 @@ def run_command(args: argparse.Namespace) -> int:
 
     problem = make_problem(spec)  # type: ignore[operator]
     descent = descent_cls(problem, settings)
+    from solvers.start_check import check_start
+
+    check_start(problem, descent.start, settings.dtype, "init")  # SettingError: exit 2
     plain = settings.optimizer.name == "plain" and settings.schedule.name == "constant"
     said = regime(settings.eta, descent.facts) if plain else None  # the regimes are plain's
     if said is not None:
@@ -385,12 +412,35 @@ def run_command(args: argparse.Namespace) -> int:
     if settings.seed is None and problem.spec.book_start is None and settings.start is None:
         summary.append(f"seed {descent.seed}")
     print(", ".join(summary), file=sys.stderr)
-    if report is not None and report.divergence is not None:
-        print(f"gdlab: {report.divergence.message}", file=sys.stderr)
-        return EXIT_DIVERGED
+    if report is not None:
+        code = _say_ending(report, said, descent.facts.bound_is_global, view)
+        if code != EXIT_OK:
+            return code
     if status == EXIT_INTERRUPTED:
         print("gdlab: interrupted; the rows so far were written", file=sys.stderr)
     return status
+
+
+def _say_ending(
+    report: RunReport, said: tuple[Regime, str] | None, exact: bool, view: RunView
+) -> int:
+    """The run's ending on stderr (outcome, then a regime that did not hold); its exit
+    code where the outcome has one of its own, else 0."""
+    from solvers.run_end import end_lines
+    from solvers.runs import Outcome
+
+    message = report.divergence.message if report.divergence is not None else ""
+    if report.stationary is not None:
+        message = report.stationary.message
+    values = view.rows[:, view.layout.objective]
+    for line in end_lines(report.outcome, message, said, not exact, values):
+        print(f"gdlab: {line}", file=sys.stderr)
+    codes = {
+        Outcome.DIVERGED: EXIT_DIVERGED,
+        Outcome.UNBOUNDED: EXIT_UNBOUNDED,
+        Outcome.NOT_MINIMUM: EXIT_NOT_MINIMUM,
+    }
+    return codes.get(report.outcome, EXIT_OK)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
