@@ -214,3 +214,15 @@ def test_a_defined_start_passes_the_check() -> None:
 
     spec = custom_spec(ROSENBROCK, (-1.5, 2.0))
     check_start(problem_for(spec), (-1.5, 2.0), "float32", "init")  # raises nothing
+
+
+def test_the_compare_json_gives_the_reason_of_a_member_on_a_maximum(gdlab) -> None:
+    import json
+
+    result = gdlab(
+        "compare", "custom", "--expr", "cos(x)", "--init", "0", "--iterations", "3",
+        "--format", "json",
+    )  # fmt: skip
+    member = json.loads(result.out)["members"][0]["result"]
+    assert member["outcome"] == "on a maximum"
+    assert member["reason"].startswith("stopped on a stationary point that is not a minimum")
