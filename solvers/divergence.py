@@ -14,10 +14,10 @@ A row is bad, and the run stops there keeping every row before it, when:
   norm (Rosenbrock under momentum or Adam with ordinary settings never does).
 
 A row where f has fallen without bound ends the run too, as its own outcome
-(UNBOUNDED, not DIVERGED): f is −inf, or below −BELOW × max(1, |f(θ₀)|). No
-function with a minimum within float32's range gets there from a start whose f
-is that many orders of magnitude smaller; −x² at η = 0.1 from x = 1 does at
-iteration 76.
+(UNBOUNDED, not DIVERGED): f is −inf, or f is below −BELOW × max(1, |f(θ₀)|)
+and ‖∇f‖ has grown past GRADIENT_GROWTH times its start norm (so a steep
+minimum far below the start, such as 1e13·(x − 1)² − 1e13 from 0, is not taken
+for one). −x² at η = 0.1 from x = 1 gets there at iteration 76.
 """
 
 from __future__ import annotations
@@ -40,10 +40,17 @@ BELOW = 1e12
 FLOAT32_EPS = float(np.finfo(np.float32).eps)
 
 
-def fallen(values: np.ndarray, start_value: np.ndarray | float) -> np.ndarray:
-    """Where f has fallen without bound: −inf, or below −BELOW × max(1, |f₀|)."""
+def fallen(
+    values: np.ndarray,
+    grads: np.ndarray,
+    start_value: np.ndarray | float,
+    start_norm: np.ndarray | float,
+) -> np.ndarray:
+    """Where f has fallen without bound: −inf, or below −BELOW × max(1, |f₀|) with
+    ‖∇f‖ above GRADIENT_GROWTH × its start norm (``grads``: the rows' gradients)."""
     floor = -BELOW * np.maximum(1.0, np.abs(start_value))
-    return np.asarray((values == -np.inf) | (values < floor))
+    steep = grad_norm(grads) > GRADIENT_GROWTH * np.maximum(start_norm, 1e-12)
+    return np.asarray((values == -np.inf) | ((values < floor) & steep))
 
 
 def _grown(
@@ -75,6 +82,8 @@ class DivergenceCheck:
         """(start value or gap, start gradient norm)."""
         self.start_value = 0.0
         """f at the first row checked (0 where it was not finite)."""
+        self.start_norm = 1.0
+        """‖∇f‖ at the first row checked (1 where it was not finite)."""
 
     @property
     def start(self) -> tuple[float, float] | None:
@@ -97,8 +106,9 @@ class DivergenceCheck:
             )
             value0 = float(values[0])
             self.start_value = value0 if math.isfinite(value0) else 0.0
+            self.start_norm = norm0 if math.isfinite(norm0) else 1.0
         finite = np.isfinite(rows).all(axis=1)
-        falls = fallen(values, self.start_value)
+        falls = fallen(values, grads, self.start_value, self.start_norm)
         grown = _grown(values, gaps, grads, self._start, self.facts)
         if gaps is not None:
             what = f"it moved away from the optimum: |f − f*| grew {GROWTH:g}-fold"
@@ -110,8 +120,8 @@ class DivergenceCheck:
         k = int(np.argmax(bad))
         if falls[k]:
             reason = (
-                f"f = {values[k]:.4g}, below −{BELOW:.0e} × max(1, |f at the start|), "
-                "gdlab's threshold for a fall without bound"
+                f"f = {values[k]:.4g}, below −{BELOW:.0e} × max(1, |f at the start|) with "
+                f"‖∇f‖ grown {GRADIENT_GROWTH:g}-fold, gdlab's test for a fall without bound"
             )
             return k, Divergence(first + k, reason, None, falling=True)
         if not finite[k]:
@@ -144,7 +154,12 @@ def check_members(
         np.array([start[1] for start in starts if start is not None]),
     )
     grown = _grown(values, gap(values, facts), block[:, :, layout.grads], per_member, facts)
-    grown |= fallen(values, np.array([check.start_value for check in checks]))
+    grown |= fallen(
+        values,
+        block[:, :, layout.grads],
+        np.array([check.start_value for check in checks]),
+        np.array([check.start_norm for check in checks]),
+    )
     if (np.isfinite(block).all(axis=2) & ~grown).all():
         return [(len(block), None)] * len(checks)
     return [check.check(block[:, m], first) for m, check in enumerate(checks)]

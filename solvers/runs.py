@@ -143,21 +143,28 @@ class Stationary:
         return "maximum or saddle"
 
     @property
+    def stays(self) -> str:
+        """Why descent stays there, in a few words."""
+        if self.grad_norm == 0:
+            return "∇f = 0, so plain descent cannot leave it"
+        return f"‖∇f‖ = {self.grad_norm:.2g}, so descent leaves it only slowly"
+
+    @property
     def message(self) -> str:
         """One line: why the run is not at a minimum, and why descent stays."""
-        if self.grad_norm == 0:
-            stays = "∇f = 0 there, so plain descent cannot leave it"
-        else:
-            stays = f"‖∇f‖ = {self.grad_norm:.2g} there, so descent leaves it only slowly"
         return (
             f"stopped on a stationary point that is not a minimum (a {self.kind}: "
-            f"the Hessian has eigenvalue {self.eigenvalues[0]:.3g} < 0); {stays}"
+            f"the Hessian has eigenvalue {self.eigenvalues[0]:.3g} < 0); {self.stays}"
         )
 
     @property
-    def short(self) -> str:
-        """:attr:`message` in fewer words, for a narrow status line."""
-        return f"on a {self.kind}, not a minimum: ‖∇f‖ = {self.grad_norm:.2g}"
+    def forms(self) -> tuple[str, ...]:
+        """:attr:`message`, then in fewer words, for a narrow status line."""
+        return (
+            self.message,
+            f"on a {self.kind}, not a minimum: {self.stays}",
+            f"on a {self.kind}, not a minimum: ‖∇f‖ = {self.grad_norm:.2g}",
+        )
 
 
 FLAT = 1e-9

@@ -133,7 +133,7 @@ def test_a_run_on_a_maximum_says_so_and_exits_6(gdlab) -> None:
     assert result.code == EXIT_NOT_MINIMUM == 6
     assert (
         "gdlab: stopped on a stationary point that is not a minimum (a maximum: the Hessian "
-        "has eigenvalue -1 < 0); ∇f = 0 there, so plain descent cannot leave it"
+        "has eigenvalue -1 < 0); ∇f = 0, so plain descent cannot leave it"
     ) in result.err
 
 
@@ -226,3 +226,13 @@ def test_the_compare_json_gives_the_reason_of_a_member_on_a_maximum(gdlab) -> No
     member = json.loads(result.out)["members"][0]["result"]
     assert member["outcome"] == "on a maximum"
     assert member["reason"].startswith("stopped on a stationary point that is not a minimum")
+
+
+def test_a_steep_minimum_far_below_the_start_is_not_taken_for_a_fall(gdlab) -> None:
+    """f passes −1e12 on its way to its minimum −1e13, but ‖∇f‖ shrinks: no fall."""
+    result = gdlab(
+        "run", "custom", "--expr", "1e13*(x-1)^2 - 1e13", "--init", "0", "--eta", "1e-14",
+        "--iterations", "50", "--format", "csv",
+    )  # fmt: skip
+    assert result.code == EXIT_OK, result.err
+    assert "without bound" not in result.err

@@ -153,3 +153,28 @@ async def test_a_start_where_f_is_not_defined_is_refused_and_flagged() -> None:
         status = str(screen.query_one(RunStatus).render())
         assert status.startswith("refused") and "start: f is not finite" in status
         assert screen.controller.view is None and app.is_running
+
+
+@pytest.mark.parametrize(
+    ("expr", "start", "phase", "words"),
+    [
+        ("-x^2", "1", Phase.UNBOUNDED, "f fell without bound at iteration 76"),
+        ("cos(x)", "0", Phase.FINISHED, "on a maximum, not a minimum: ∇f = 0"),
+    ],
+)
+async def test_your_function_falling_or_on_a_maximum_says_so(expr, start, phase, words) -> None:
+    """Issue 21 item 12: −x² "finished" at f = −3.3e31; cos(x) from 0 on its maximum."""
+    app = GdlabApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await first_screen(pilot)
+        screen = await chapter(pilot, 4)
+        screen.query_one("#expr", Input).value = expr
+        screen.query_one("#start", Input).value = start
+        screen.query_one("#eta", Input).value = "0.1"
+        screen.query_one("#iterations", Input).value = "200"
+        screen.action_leave_field()
+        await tap(pilot, "r")
+        text = await settled(pilot, screen, phase, words)
+        assert text.lstrip().startswith(phase.value)
+        assert "diverged" not in text and "converged" not in text
+        assert_no_number_cut(text, model_text(screen))

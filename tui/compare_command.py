@@ -143,7 +143,6 @@ def compare_command(args: argparse.Namespace) -> int:
     _, problem_for = _import_solver()
     from solvers.compare import Comparison
     from solvers.compare_report import table_lines, write_csv, write_json
-
     from solvers.start_check import check_start
 
     problem = problem_for(spec)  # type: ignore[operator]

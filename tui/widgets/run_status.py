@@ -108,7 +108,7 @@ def status_model(controller: RunController, loading: bool) -> StatusModel:
     if report is not None and report.divergence is not None:
         messages.insert(0, _divergence_forms(controller))
     elif report is not None and report.stationary is not None:
-        messages.insert(0, (report.stationary.message, report.stationary.short))
+        messages.insert(0, report.stationary.forms)
     elif phase in ("failed", "refused"):
         messages.insert(0, (controller.failure,))
     if not messages:
