@@ -305,7 +305,10 @@ class RunController:
         report = message.report
         self.report = report
         self.ending = message.ending
-        if self.phase is Phase.STEPPING and report.outcome is Outcome.FINISHED:
+        if self.phase is Phase.STEPPING and report.outcome in (
+            Outcome.FINISHED,
+            Outcome.NOT_MINIMUM,
+        ):
             self.step_after = message.after  # the last step of the run was a single step
         else:
             self.step_after = None
