@@ -100,11 +100,10 @@ def end_lines(
     local: bool,
     values: np.ndarray,
 ) -> list[str]:
-    """What the CLI says after a run: the outcome's ``message`` (a divergence's or a
-    stationary point's, "" for none), then the regime's reconciliation if it did not
-    hold."""
-    lines = [message] if message else []
+    """What the CLI says after a run, in one line: the outcome's ``message`` (a
+    divergence's or a stationary point's), or else, where the regime said at the start
+    did not hold, what f did instead (a message already contradicts the start's line)."""
+    if message:
+        return [message]
     end = regime_at_end(said, local, values, outcome)
-    if end.note:
-        lines.append(end.note)
-    return lines
+    return [end.note] if end.note else []

@@ -236,3 +236,16 @@ def test_a_steep_minimum_far_below_the_start_is_not_taken_for_a_fall(gdlab) -> N
     )  # fmt: skip
     assert result.code == EXIT_OK, result.err
     assert "without bound" not in result.err
+
+
+def test_the_cli_ends_in_one_line_whatever_the_regime_said() -> None:
+    from solvers.run_end import end_lines
+
+    falling, rising = np.array([3.0, 2.0, 1.0]), np.array([1.0, 5.0])
+    said = (Regime.MONOTONE, SAID)
+    assert end_lines(Outcome.DIVERGED, "diverged at iteration 2: …", said, True, rising) == [
+        "diverged at iteration 2: …"
+    ]
+    assert end_lines(Outcome.FINISHED, "", said, True, falling) == []
+    (line,) = end_lines(Outcome.FINISHED, "", (Regime.DIVERGENT, SAID), True, falling)
+    assert line.endswith("did not hold along the path: f fell every step")
