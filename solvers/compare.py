@@ -37,7 +37,8 @@ from solvers.measures import distance, gap, grad_norm
 from solvers.members import CONVERGED, CompareSettings, Member, Standing
 from solvers.optimizers import OptimizerChoice
 from solvers.problems import Problem
-from solvers.runs import Divergence
+from solvers.runs import Divergence, Stationary
+from solvers.stationary import stationary_end
 from solvers.updates import UpdateRule, make_rule
 from solvers.validation import MAX_SEED
 from solvers.view import RunView
@@ -85,11 +86,17 @@ class MemberResult:
     standing: Standing
     divergence: Divergence | None
 
+    stationary: Stationary | None = None
+    """Where the standing is NOT_MINIMUM: the point it ended on."""
+
     @property
     def outcome(self) -> str:
-        """converged, still going, stopped, or diverged at k."""
+        """converged, not converged, still going, stopped, diverged at k, unbounded
+        below at k, or on a maximum / saddle."""
         if self.divergence is not None:
-            return f"diverged at {self.divergence.iteration}"
+            return f"{self.standing.value} at {self.divergence.iteration}"
+        if self.stationary is not None:
+            return f"on a {self.stationary.kind}"
         return self.standing.value
 
 
@@ -263,12 +270,17 @@ class Comparison:
         if within is not None:
             distances = distance(rows[:, layout.params], self.facts)
             reached = _first(distances <= within) if distances is not None else None
+        stationary = None
         if run.diverged is not None:
-            standing = Standing.DIVERGED
+            standing = Standing.UNBOUNDED if run.diverged.falling else Standing.DIVERGED
+        elif (stationary := stationary_end(self.problem, rows, layout)) is not None:
+            standing = Standing.NOT_MINIMUM
         elif (gaps is not None and gaps[-1] <= CONVERGED) or (gaps is None and norm <= CONVERGED):
             standing = Standing.CONVERGED
         elif self.stopped:
             standing = Standing.STOPPED
+        elif len(rows) >= self.settings.iterations:
+            standing = Standing.NOT_CONVERGED
         else:
             standing = Standing.GOING
         return MemberResult(
@@ -281,6 +293,7 @@ class Comparison:
             reached,
             standing,
             run.diverged,
+            stationary,
         )
 
 

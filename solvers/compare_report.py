@@ -77,6 +77,15 @@ def write_csv(comparison: Comparison, stream: TextIO) -> None:
             stream.write(f"{run.index},{label},{i}," + ",".join(cells) + "\n")
 
 
+def _reason(result: MemberResult) -> str:
+    """Why a member ended as it did, where the outcome needs a reason."""
+    if result.divergence is not None:
+        return result.divergence.message
+    if result.stationary is not None:
+        return result.stationary.message
+    return ""
+
+
 def write_json(comparison: Comparison, stream: TextIO, within: float | None = None) -> None:
     """``chapter``, then one object per member: its settings (as ``gdlab run`` saves
     them), its result, its columns and rows."""
@@ -101,7 +110,7 @@ def write_json(comparison: Comparison, stream: TextIO, within: float | None = No
                 "reached_optimum_at": result.to_converge,
                 "within_at": result.within,
                 "outcome": result.outcome,
-                "reason": result.divergence.message if result.divergence else "",
+                "reason": _reason(result),
             },
             "columns": ["iteration", *run.history.layout.columns],
         }

@@ -38,6 +38,7 @@ from solvers.history import History, Layout
 from solvers.problems import Problem
 from solvers.runs import Divergence, Outcome, RunReport, RunSettings
 from solvers.schedules import EtaSchedule
+from solvers.stationary import stationary_end
 from solvers.updates import UpdateRule, make_rule
 from solvers.validation import MAX_SEED
 from solvers.view import RunView
@@ -146,6 +147,8 @@ class Descent:
             outcome, reason = "not run", ""
         elif report.divergence is not None:
             outcome, reason = report.outcome.value, report.divergence.message
+        elif report.stationary is not None:
+            outcome, reason = report.outcome.value, report.stationary.message
         elif report.outcome is Outcome.STOPPED:
             outcome, reason = report.outcome.value, f"stopped after {count:,} iterations"
         else:
@@ -207,7 +210,7 @@ class Descent:
             if good:
                 yield StepBatch(first, first + good)
             if self.diverged is not None:
-                outcome = Outcome.DIVERGED
+                outcome = self.diverged.outcome  # DIVERGED, or UNBOUNDED where f fell
                 break
             if ran < size:
                 outcome = Outcome.STOPPED
@@ -217,6 +220,16 @@ class Descent:
             elif took > batch_seconds and chunk > 1:
                 chunk //= 2
         seconds = time.perf_counter() - started
+        stationary = None
+        if outcome is Outcome.FINISHED:
+            stationary = stationary_end(self.problem, self.history.rows, self.layout)
+            outcome = Outcome.NOT_MINIMUM if stationary is not None else outcome
         self.report = RunReport(
-            outcome, done, seconds, self.diverged, chunk_of.compiled, chunk_of.why_eager
+            outcome,
+            done,
+            seconds,
+            self.diverged,
+            chunk_of.compiled,
+            chunk_of.why_eager,
+            stationary,
         )

@@ -12,6 +12,12 @@ A row is bad, and the run stops there keeping every row before it, when:
 * f* is unknown and both the objective and the gradient say so: f has climbed
   above its start value and ‖∇f‖ has grown past GRADIENT_GROWTH times its start
   norm (Rosenbrock under momentum or Adam with ordinary settings never does).
+
+A row where f has fallen without bound ends the run too, as its own outcome
+(UNBOUNDED, not DIVERGED): f is −inf, or f is below −BELOW × max(1, |f(θ₀)|)
+and ‖∇f‖ has grown past GRADIENT_GROWTH times its start norm (so a steep
+minimum far below the start, such as 1e13·(x − 1)² − 1e13 from 0, is not taken
+for one). −x² at η = 0.1 from x = 1 gets there at iteration 76.
 """
 
 from __future__ import annotations
@@ -29,7 +35,22 @@ GROWTH = 100.0
 """How far the gap to f* may grow over its start value before the run has diverged."""
 GRADIENT_GROWTH = 1e4
 """How far ‖∇f‖ may grow over its start value (with f above its start) where f* is unknown."""
+BELOW = 1e12
+"""f below −BELOW × max(1, |f at the start|) has fallen without bound (gdlab's threshold)."""
 FLOAT32_EPS = float(np.finfo(np.float32).eps)
+
+
+def fallen(
+    values: np.ndarray,
+    grads: np.ndarray,
+    start_value: np.ndarray | float,
+    start_norm: np.ndarray | float,
+) -> np.ndarray:
+    """Where f has fallen without bound: −inf, or below −BELOW × max(1, |f₀|) with
+    ‖∇f‖ above GRADIENT_GROWTH × its start norm (``grads``: the rows' gradients)."""
+    floor = -BELOW * np.maximum(1.0, np.abs(start_value))
+    steep = grad_norm(grads) > GRADIENT_GROWTH * np.maximum(start_norm, 1e-12)
+    return np.asarray((values == -np.inf) | ((values < floor) & steep))
 
 
 def _grown(
@@ -59,6 +80,10 @@ class DivergenceCheck:
         self.facts = facts
         self._start: tuple[float, float] | None = None
         """(start value or gap, start gradient norm)."""
+        self.start_value = 0.0
+        """f at the first row checked (0 where it was not finite)."""
+        self.start_norm = 1.0
+        """‖∇f‖ at the first row checked (1 where it was not finite)."""
 
     @property
     def start(self) -> tuple[float, float] | None:
@@ -79,16 +104,26 @@ class DivergenceCheck:
                 start_value if math.isfinite(start_value) else 1.0,
                 norm0 if math.isfinite(norm0) else 1.0,
             )
+            value0 = float(values[0])
+            self.start_value = value0 if math.isfinite(value0) else 0.0
+            self.start_norm = norm0 if math.isfinite(norm0) else 1.0
         finite = np.isfinite(rows).all(axis=1)
+        falls = fallen(values, grads, self.start_value, self.start_norm)
         grown = _grown(values, gaps, grads, self._start, self.facts)
         if gaps is not None:
             what = f"it moved away from the optimum: |f − f*| grew {GROWTH:g}-fold"
         else:
             what = f"f rose above its start and ‖∇f‖ grew {GRADIENT_GROWTH:g}-fold"
-        bad = ~finite | grown
+        bad = ~finite | grown | falls
         if not bad.any():
             return len(rows), None
         k = int(np.argmax(bad))
+        if falls[k]:
+            reason = (
+                f"f = {values[k]:.4g}, below −{BELOW:.0e} × max(1, |f at the start|) with "
+                f"‖∇f‖ grown {GRADIENT_GROWTH:g}-fold, gdlab's test for a fall without bound"
+            )
+            return k, Divergence(first + k, reason, None, falling=True)
         if not finite[k]:
             reason = "the objective or its gradient became non-finite (inf or NaN)"
         else:
@@ -119,6 +154,12 @@ def check_members(
         np.array([start[1] for start in starts if start is not None]),
     )
     grown = _grown(values, gap(values, facts), block[:, :, layout.grads], per_member, facts)
+    grown |= fallen(
+        values,
+        block[:, :, layout.grads],
+        np.array([check.start_value for check in checks]),
+        np.array([check.start_norm for check in checks]),
+    )
     if (np.isfinite(block).all(axis=2) & ~grown).all():
         return [(len(block), None)] * len(checks)
     return [check.check(block[:, m], first) for m, check in enumerate(checks)]

@@ -101,5 +101,12 @@ class Standing(Enum):
 
     CONVERGED = "converged"
     GOING = "still going"
+    """Mid-run only: the compare has iterations left and was not stopped."""
+    NOT_CONVERGED = "not converged"
+    """It ran every iteration without converging."""
     DIVERGED = "diverged"
+    UNBOUNDED = "unbounded below"
+    """f fell without bound (solvers.divergence.BELOW)."""
+    NOT_MINIMUM = "not a minimum"
+    """It ended where ∇f ≈ 0 on a maximum or a saddle (solvers.stationary)."""
     STOPPED = "stopped"

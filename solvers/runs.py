@@ -74,6 +74,12 @@ class Outcome(Enum):
     FINISHED = "finished"
     STOPPED = "stopped"
     DIVERGED = "diverged"
+    """f rose away (or a number became inf or NaN): the run stopped there."""
+    UNBOUNDED = "unbounded below"
+    """f fell past gdlab's threshold for "without bound" (or to −inf): stopped there."""
+    NOT_MINIMUM = "not a minimum"
+    """It ran all its iterations and ended where ∇f ≈ 0 but the Hessian has a
+    negative eigenvalue: a maximum or a saddle, not a minimum."""
 
 
 @dataclass(frozen=True)
@@ -84,15 +90,85 @@ class Divergence:
     reason: str
     stable_eta: float | None
     bound_reason: str = ""
+    falling: bool = False
+    """f fell without bound (outcome UNBOUNDED), rather than rising away."""
+
+    @property
+    def outcome(self) -> Outcome:
+        """DIVERGED, or UNBOUNDED where f fell without bound."""
+        return Outcome.UNBOUNDED if self.falling else Outcome.DIVERGED
+
+    @property
+    def headline(self) -> str:
+        """Where it happened, in a few words: "diverged at iteration 4"."""
+        if self.falling:
+            return f"f fell without bound at iteration {self.iteration}"
+        return f"diverged at iteration {self.iteration}"
+
+    @property
+    def lesson(self) -> str:
+        """The bound that would have kept plain descent stable, or "" where unknown (or
+        where f fell without bound: no η makes a function without a minimum converge)."""
+        if self.stable_eta is None or self.falling:
+            return ""
+        return f"plain gradient descent is stable here for η < {self.stable_eta:.6g}"
 
     @property
     def message(self) -> str:
-        """One line for the status bar and the CLI's stderr."""
-        text = f"diverged at iteration {self.iteration}: {self.reason}"
-        if self.stable_eta is not None:
+        """One line for the CLI's stderr (the status line fits it to its width)."""
+        text = f"{self.headline}: {self.reason}"
+        if self.lesson:
             why = f" ({self.bound_reason})" if self.bound_reason else ""
-            text += f"; plain gradient descent is stable here for η < {self.stable_eta:.6g}{why}"
+            text += f"; {self.lesson}{why}"
         return text
+
+
+@dataclass(frozen=True)
+class Stationary:
+    """Where a run ended with ∇f ≈ 0: the Hessian's eigenvalues there (float64)."""
+
+    grad_norm: float
+    """‖∇f‖ at the last point, in float64."""
+    eigenvalues: tuple[float, ...]
+    """The Hessian's eigenvalues at the last point, ascending."""
+
+    @property
+    def kind(self) -> str:
+        """A maximum, a saddle, or "maximum or saddle" (a negative eigenvalue, zeros)."""
+        scale = max(1.0, max(abs(v) for v in self.eigenvalues))
+        if all(v < -FLAT * scale for v in self.eigenvalues):
+            return "maximum"
+        if any(v > FLAT * scale for v in self.eigenvalues):
+            return "saddle"
+        return "maximum or saddle"
+
+    @property
+    def stays(self) -> str:
+        """Why descent stays there, in a few words."""
+        if self.grad_norm == 0:
+            return "∇f = 0, so plain descent cannot leave it"
+        return f"‖∇f‖ = {self.grad_norm:.2g}, so descent leaves it only slowly"
+
+    @property
+    def message(self) -> str:
+        """One line: why the run is not at a minimum, and why descent stays."""
+        return (
+            f"stopped on a stationary point that is not a minimum (a {self.kind}: "
+            f"the Hessian has eigenvalue {self.eigenvalues[0]:.3g} < 0); {self.stays}"
+        )
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        """:attr:`message`, then in fewer words, for a narrow status line."""
+        return (
+            self.message,
+            f"on a {self.kind}, not a minimum: {self.stays}",
+            f"on a {self.kind}, not a minimum: ‖∇f‖ = {self.grad_norm:.2g}",
+        )
+
+
+FLAT = 1e-9
+"""An eigenvalue within this (relative to the largest, at least 1) of 0 counts as 0."""
 
 
 @dataclass(frozen=True)
@@ -108,3 +184,5 @@ class RunReport:
     """Whether the chunk ran compiled with TorchScript."""
     why_eager: str = ""
     """Why it ran eagerly: a short run, or what TorchScript said."""
+    stationary: Stationary | None = None
+    """Where the outcome is NOT_MINIMUM: the stationary point it ended on."""

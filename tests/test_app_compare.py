@@ -53,7 +53,7 @@ async def test_members_run_together_each_with_its_curve_and_row() -> None:
         assert [row[0] for row in rows] == [
             "plain η=0.4", "plain η=2.5", "momentum η=0.4", "momentum η=2.5",
         ]  # fmt: skip
-        assert rows[0][4] == "15" and rows[0][1] == "still going"
+        assert rows[0][4] == "15" and rows[0][1] == "not converged"  # it ended: not "going"
         assert rows[1][1].startswith("diverged at ") and int(rows[1][4]) < 15
         loss = screen.query_one(MembersLossPlot)
         # one curve per member, named after its mark, which also ends its curve (and its

@@ -14,7 +14,7 @@ import pytest
 from solvers.runs import Divergence, Outcome, RunReport, RunSettings
 from solvers.specs import spec_of
 from tui.messages import RunEnded, RunFailed, RunProgress
-from tui.run_controller import KEYS, TABLE, Phase, RunController, cancel_all
+from tui.run_controller import KEYS, TABLE, Phase, RunController, RunRefused, cancel_all
 
 
 class FakeHost:
@@ -56,16 +56,23 @@ def controller_in(phase: Phase) -> tuple[RunController, FakeHost]:
         controller.press("pause", read)
     elif phase is Phase.STOPPING:
         controller.press("stop", read)
-    elif phase in (Phase.FINISHED, Phase.STOPPED, Phase.DIVERGED):
+    elif phase in (Phase.FINISHED, Phase.STOPPED, Phase.DIVERGED, Phase.UNBOUNDED):
         outcome = {
             Phase.FINISHED: Outcome.FINISHED,
             Phase.STOPPED: Outcome.STOPPED,
             Phase.DIVERGED: Outcome.DIVERGED,
+            Phase.UNBOUNDED: Outcome.UNBOUNDED,
         }[phase]
-        divergence = Divergence(3, "why", 2.0) if outcome is Outcome.DIVERGED else None
+        divergence = None
+        if outcome is Outcome.DIVERGED:
+            divergence = Divergence(3, "why", 2.0)
+        elif outcome is Outcome.UNBOUNDED:
+            divergence = Divergence(3, "why", None, falling=True)
         controller.ended(RunEnded(run_id, RunReport(outcome, 3, 0.1, divergence)))
     elif phase is Phase.FAILED:
         controller.failed(RunFailed(run_id, "RuntimeError: boom"))
+    elif phase is Phase.REFUSED:
+        controller.failed(RunRefused(run_id, "start: f is not finite at the start", "start"))
     assert controller.phase is phase
     return controller, host
 
@@ -99,7 +106,14 @@ EXPECTED: dict[tuple[Phase, str], Phase | None] = {
     (Phase.STOPPING, "reset"): Phase.IDLE,
     **{
         (phase, key): after
-        for phase in (Phase.FINISHED, Phase.STOPPED, Phase.DIVERGED, Phase.FAILED)
+        for phase in (
+            Phase.FINISHED,
+            Phase.STOPPED,
+            Phase.DIVERGED,
+            Phase.UNBOUNDED,
+            Phase.REFUSED,
+            Phase.FAILED,
+        )
         for key, after in (
             ("run", Phase.RUNNING),
             ("stop", None),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import textwrap
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -34,9 +35,11 @@ from tui.process import (  # the exit codes, each documented in docs/command-lin
     EXIT_FAILED,
     EXIT_HANGUP,
     EXIT_INTERRUPTED,
+    EXIT_NOT_MINIMUM,
     EXIT_OK,
     EXIT_OUTPUT,
     EXIT_TERMINATED,
+    EXIT_UNBOUNDED,
     EXIT_USAGE,
     guarded,
     reraise_if_signalled,
@@ -45,8 +48,10 @@ from tui.process import (  # the exit codes, each documented in docs/command-lin
 
 if TYPE_CHECKING:
     from solvers.descent import Descent
-    from solvers.runs import RunSettings
+    from solvers.facts import Regime
+    from solvers.runs import RunReport, RunSettings
     from solvers.specs import ProblemSpec
+    from solvers.view import RunView
     from tui.iteration_cap import IterationCap
 
 __all__ = [
@@ -54,9 +59,11 @@ __all__ = [
     "EXIT_FAILED",
     "EXIT_HANGUP",
     "EXIT_INTERRUPTED",
+    "EXIT_NOT_MINIMUM",
     "EXIT_OK",
     "EXIT_OUTPUT",
     "EXIT_TERMINATED",
+    "EXIT_UNBOUNDED",
     "EXIT_USAGE",
     "main",
 ]
@@ -145,6 +152,19 @@ def add_knob_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--weight-decay", help="λ of every torch.optim optimizer")
 
 
+EXIT_CODES = f"""exit codes:
+  {EXIT_OK}    done: every iteration ran (or a reader stopped reading)
+  {EXIT_FAILED}    could not run: torch missing, or an unexpected error
+  {EXIT_USAGE}    bad input, named on one line (also: f or its gradient not finite at --init)
+  {EXIT_DIVERGED}    diverged: f rose away from its start, or a number became inf or NaN
+  {EXIT_OUTPUT}    the rows could not be written (full disk, closed output)
+  {EXIT_UNBOUNDED}    f fell without bound: below -1e12 x max(1, |f at the start|), or to -inf
+  {EXIT_NOT_MINIMUM}    ended on a stationary point that is not a minimum (a maximum or saddle)
+  {EXIT_HANGUP}  hung up (SIGHUP); {EXIT_INTERRUPTED} interrupted (Ctrl-C; rows so far written); \
+{EXIT_TERMINATED} terminated (SIGTERM)"""
+"""``gdlab run --help``'s epilog: every code a run can end with (tui/process.py)."""
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``gdlab`` argument parser; values stay text so our validators can explain them."""
     from solvers.runs import FORMATS
@@ -169,7 +189,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command")
     run = sub.add_parser(
-        "run", help="run a chapter headless and print its iterations", epilog=CAP_HELP
+        "run",
+        help="run a chapter headless and print its iterations",
+        epilog=EXIT_CODES + "\n\n" + "\n".join(textwrap.wrap(CAP_HELP, 78)),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_run_options(run)
     run.add_argument("--every", default="1", help="keep every K-th iteration in csv/json")
@@ -323,6 +346,9 @@ def run_command(args: argparse.Namespace) -> int:
 
     problem = make_problem(spec)  # type: ignore[operator]
     descent = descent_cls(problem, settings)
+    from solvers.start_check import check_start
+
+    check_start(problem, descent.start, settings.dtype, "init")  # SettingError: exit 2
     plain = settings.optimizer.name == "plain" and settings.schedule.name == "constant"
     said = regime(settings.eta, descent.facts) if plain else None  # the regimes are plain's
     if said is not None:
@@ -369,9 +395,10 @@ def run_command(args: argparse.Namespace) -> int:
     if settings.seed is None and problem.spec.book_start is None and settings.start is None:
         summary.append(f"seed {descent.seed}")
     print(", ".join(summary), file=sys.stderr)
-    if report is not None and report.divergence is not None:
-        print(f"gdlab: {report.divergence.message}", file=sys.stderr)
-        return EXIT_DIVERGED
+    if report is not None:
+        code = _say_ending(report, said, descent.facts.bound_is_global, view)
+        if code != EXIT_OK:
+            return code
     if status == EXIT_INTERRUPTED:
         print("gdlab: interrupted; the rows so far were written", file=sys.stderr)
     return status
@@ -382,6 +409,28 @@ def _cap_note(cap: IterationCap | None, total: int, status: int) -> str | None:
     if cap is None or status != EXIT_OK or not cap.reached():
         return None
     return cap.note(total)
+
+
+def _say_ending(
+    report: RunReport, said: tuple[Regime, str] | None, exact: bool, view: RunView
+) -> int:
+    """The run's ending on stderr (outcome, then a regime that did not hold); its exit
+    code where the outcome has one of its own, else 0."""
+    from solvers.run_end import end_lines
+    from solvers.runs import Outcome
+
+    message = report.divergence.message if report.divergence is not None else ""
+    if report.stationary is not None:
+        message = report.stationary.message
+    values = view.rows[:, view.layout.objective]
+    for line in end_lines(report.outcome, message, said, not exact, values):
+        print(f"gdlab: {line}", file=sys.stderr)
+    codes = {
+        Outcome.DIVERGED: EXIT_DIVERGED,
+        Outcome.UNBOUNDED: EXIT_UNBOUNDED,
+        Outcome.NOT_MINIMUM: EXIT_NOT_MINIMUM,
+    }
+    return codes.get(report.outcome, EXIT_OK)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

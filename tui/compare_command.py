@@ -145,9 +145,11 @@ def compare_command(args: argparse.Namespace) -> int:
     _, problem_for = _import_solver()
     from solvers.compare import Comparison
     from solvers.compare_report import table_lines, write_csv, write_json
+    from solvers.start_check import check_start
 
     problem = problem_for(spec)  # type: ignore[operator]
     comparison = Comparison(problem, settings)
+    check_start(problem, comparison.start, settings.dtype, "init")  # SettingError: exit 2
     status = EXIT_OK
     cap = capped(limit, settings.iterations, comparison.control, lambda: comparison.count)
     started = time.perf_counter()

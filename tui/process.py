@@ -26,8 +26,13 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 """Bad input, a refused --output, or no terminal for the app."""
 EXIT_DIVERGED = 3
+"""The run diverged: f rose away from its start, or a number became inf or NaN."""
 EXIT_OUTPUT = 4
 """The rows could not be written: a full disk, /dev/full, a closed stdout."""
+EXIT_UNBOUNDED = 5
+"""f fell without bound: below −1e12 × max(1, |f at the start|), or to −inf."""
+EXIT_NOT_MINIMUM = 6
+"""The run ended on a stationary point that is not a minimum (a maximum or saddle)."""
 EXIT_HANGUP = 128 + signal.SIGHUP  # 129
 EXIT_INTERRUPTED = 128 + signal.SIGINT  # 130
 EXIT_TERMINATED = 128 + signal.SIGTERM  # 143

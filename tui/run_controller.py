@@ -15,6 +15,8 @@ stopping   ·            ·          ·          ·                 clear
 finished   start        ·          ·          new run, 1 step   clear
 stopped    start        ·          ·          new run, 1 step   clear
 diverged   start        ·          ·          new run, 1 step   clear
+unbounded  start        ·          ·          new run, 1 step   clear
+refused    start        ·          ·          new run, 1 step   clear
 failed     start        ·          ·          new run, 1 step   clear
 =========  ===========  =========  =========  ================  ======
 
@@ -34,6 +36,7 @@ import threading
 import time
 import weakref
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import Enum
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -70,6 +73,9 @@ class Phase(Enum):
     FINISHED = "finished"
     STOPPED = "stopped"
     DIVERGED = "diverged"
+    UNBOUNDED = "unbounded below"
+    REFUSED = "refused"
+    """The settings were refused before the run (f not finite at the start)."""
     FAILED = "failed"
 
     @property
@@ -84,7 +90,15 @@ class Phase(Enum):
 
 
 LIVE = frozenset({Phase.RUNNING, Phase.PAUSED, Phase.STEPPING, Phase.STOPPING})
-ENDED = (Phase.IDLE, Phase.FINISHED, Phase.STOPPED, Phase.DIVERGED, Phase.FAILED)
+ENDED = (
+    Phase.IDLE,
+    Phase.FINISHED,
+    Phase.STOPPED,
+    Phase.DIVERGED,
+    Phase.UNBOUNDED,
+    Phase.REFUSED,
+    Phase.FAILED,
+)
 
 KEYS = ("run", "stop", "pause", "step", "reset")
 """The run keys, by action name (r, s, space, n, ctrl+r)."""
@@ -291,7 +305,10 @@ class RunController:
         report = message.report
         self.report = report
         self.ending = message.ending
-        if self.phase is Phase.STEPPING and report.outcome is Outcome.FINISHED:
+        if self.phase is Phase.STEPPING and report.outcome in (
+            Outcome.FINISHED,
+            Outcome.NOT_MINIMUM,
+        ):
             self.step_after = message.after  # the last step of the run was a single step
         else:
             self.step_after = None
@@ -301,6 +318,8 @@ class RunController:
                 Outcome.FINISHED: Phase.FINISHED,
                 Outcome.STOPPED: Phase.STOPPED,
                 Outcome.DIVERGED: Phase.DIVERGED,
+                Outcome.UNBOUNDED: Phase.UNBOUNDED,
+                Outcome.NOT_MINIMUM: Phase.FINISHED,  # the status says where it ended
             }[report.outcome]
         )
 
@@ -309,7 +328,10 @@ class RunController:
             return
         self.failure = message.reason
         self._forget_control()
-        self._set(Phase.FAILED)
+        refused = isinstance(message, RunRefused)
+        if refused:
+            self.view = None  # nothing ran: no rows, no facts of a run
+        self._set(Phase.REFUSED if refused else Phase.FAILED)
 
     def _forget_control(self) -> None:
         """The run has ended: quitting need not stop it; it has no rate any more."""
@@ -323,6 +345,14 @@ class RunController:
         if self.phase is not Phase.RUNNING or self.rate <= 0:
             return None
         return max(0, self.total - self.count) / self.rate
+
+
+@dataclass
+class RunRefused(RunFailed):
+    """Run ``run_id`` was refused before its first step; ``field`` is the field to flag
+    (``reason`` names it too)."""
+
+    field: str = ""
 
 
 def _drive(
@@ -339,8 +369,16 @@ def _drive(
     try:
         from solvers.descent import Descent
         from solvers.problems import problem_for
+        from solvers.start_check import check_start
+        from solvers.validation import SettingError
 
-        descent = Descent(problem_for(spec), settings, control=control)
+        problem = problem_for(spec)
+        descent = Descent(problem, settings, control=control)
+        try:
+            check_start(problem, descent.start, settings.dtype, "start")
+        except SettingError as error:
+            post(RunRefused(run_id, str(error), error.field))
+            return
         post(RunStarted(run_id, descent.view))
         with one_run:  # a superseded run still ending holds it for one iteration
             last = 0.0

@@ -19,7 +19,7 @@ from textual.widgets import Button, Header, Input, Static
 
 from solvers.specs import ProblemSpec, spec_of
 from tui.messages import RunEnded, RunFailed, RunProgress, RunStarted
-from tui.run_controller import KEYS, Phase, RunController
+from tui.run_controller import KEYS, Phase, RunController, RunRefused
 from tui.screens.field_facts import FieldFacts
 from tui.screens.teaching_keys import TEACHING_BINDINGS
 from tui.solver_state import SolverState, SolverStatus
@@ -322,6 +322,11 @@ class ChapterScreen(FieldFacts):
     @on(RunFailed)
     def _run_failed(self, message: RunFailed) -> None:
         self.controller.failed(message)
+        if isinstance(message, RunRefused) and self.controls_mounted:
+            from tui.widgets.settings_form import SettingsForm
+
+            reason = message.reason.removeprefix(f"{message.field}: ")
+            self.query_one(SettingsForm).flag(message.field, reason)
 
     # -------------------------------------------------------------- drawing
     def _run_changed(self) -> None:
