@@ -7,12 +7,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from app_helpers import first_screen, wait_until
+from app_helpers import first_screen, tap, wait_until
 from test_landscape import terminal_text
 from textual.widgets import Input, Select
 
 from solvers.optimizers import KNOB_NAMES, OPTIMIZERS, SCHEDULE_KNOB_NAMES, SCHEDULES
 from tui.app import GdlabApp
+from tui.widgets.iteration_table import IterationTable
 
 SIZES = [(80, 24), (120, 40)]
 
@@ -76,3 +77,35 @@ def _drawn(app: GdlabApp, field: Input) -> bool:
     region = field.region
     line = screen_lines(app)[region.y]
     return line[region.x : region.right].strip().startswith(field.value)
+
+
+# ------------------------------------------------------------------ the table's → key
+
+
+def _header_names(app: GdlabApp, table: IterationTable) -> list[str]:
+    """The table's header as shown: its column names, left to right (the ◀ ▶ marks of
+    hidden columns dropped)."""
+    region = table.region
+    line = screen_lines(app)[region.y][region.x : region.right]
+    return line.replace("◀", " ").replace("▶", " ").split()
+
+
+async def test_right_and_left_move_the_iteration_table_by_one_whole_column() -> None:
+    app = GdlabApp(start_chapter="3")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await first_screen(pilot)
+        table = screen.query_one("#table", IterationTable)
+        await wait_until(pilot, lambda: bool(_header_names(app, table)), "the header", 10)
+        names = _header_names(app, table)
+        assert names[:3] == ["iteration", "w0", "w1"]
+        table.focus()
+        for expected in (["iteration", "w1", "b"], ["iteration", "b", "f"]):
+            before = _header_names(app, table)
+            await tap(pilot, "right")
+            await wait_until(pilot, lambda b=before: _header_names(app, table) != b, "→", 10)  # type: ignore[misc]
+            assert _header_names(app, table)[:3] == expected
+        before = _header_names(app, table)
+        await tap(pilot, "left")
+        await wait_until(pilot, lambda: _header_names(app, table) != before, "←", 10)
+        assert _header_names(app, table)[:3] == ["iteration", "w1", "b"]
+    assert app._exception is None
