@@ -18,7 +18,8 @@ from textual_plot.plot_widget import LegendLocation
 
 from solvers.members_map import member_mark
 from tui.display import colour, line_mode
-from tui.widgets.plots import PowerOfTenFormatter, _Plot
+from tui.widgets.axis_ticks import PowerOfTenTicks
+from tui.widgets.plots import _Plot
 from tui.widgets.series import log_progress, min_max_buckets
 
 POINTS = 1600
@@ -38,7 +39,7 @@ class MembersLossPlot(_Plot):
         self.can_focus = False
 
     def label_axes(self) -> None:
-        self.set_y_formatter(PowerOfTenFormatter())
+        self.set_y_formatter(PowerOfTenTicks(self))
         self.set_xlabel("iteration")
         self.set_ylabel("f - f*")
         self.show_legend(LegendLocation.TOPRIGHT)
