@@ -20,6 +20,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.widgets.table_columns import Span, next_start, previous_start, spans_of, whole_columns
+
 CELL = 12
 """Width of one numeric column, enough for ``-1.23457e+06``."""
 
@@ -133,43 +135,48 @@ class IterationTable(ScrollView, can_focus=True):
             )
         return self._styles
 
+    def _spans(self) -> list[Span]:
+        """The value columns' spans, in the scrolled part's cells."""
+        return spans_of([CELL] * len(self._columns))
+
     def action_scroll_right(self) -> None:
         """The next value column: the one after the first shown comes first."""
         if not self.allow_horizontal_scroll:
             raise SkipAction()
-        column = int(self.scroll_target_x) // CELL + 1
-        self.scroll_to(x=min(column * CELL, self.max_scroll_x), animate=False)
+        x = next_start(self._spans(), int(self.scroll_target_x), int(self.max_scroll_x))
+        self.scroll_to(x=x, animate=False)
 
     def action_scroll_left(self) -> None:
         """The previous value column, whole (from a part-shown one: that one, whole)."""
         if not self.allow_horizontal_scroll:
             raise SkipAction()
-        column = -(-int(self.scroll_target_x) // CELL) - 1
-        self.scroll_to(x=max(0, column * CELL), animate=False)
+        self.scroll_to(x=previous_start(self._spans(), int(self.scroll_target_x)), animate=False)
 
     def render_line(self, y: int) -> Strip:
         """Line ``y`` of the viewport: the header, or the row under it; the iteration
-        column is not scrolled, the value columns are, by ``scroll_x`` cells."""
+        column is not scrolled, the value columns are, by ``scroll_x`` cells, and shown
+        only whole."""
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
         shown = max(0, width - self._index_width)
         header_style, index_style, cell_style = self._line_styles()
         if y == 0:
             header = self._header()
-            pinned = Strip([Segment(header[: self._index_width], header_style)])
-            names = Strip([Segment(header[self._index_width :], header_style)])
-            names = names.crop_extend(scroll_x, scroll_x + shown, header_style)
-            strip = Strip.join([pinned, names]).crop_extend(0, width, header_style)
+            names = whole_columns(header[self._index_width :], self._spans(), scroll_x, shown)
+            strip = Strip([Segment(header[: self._index_width] + names, header_style)])
+            strip = strip.crop_extend(0, width, header_style)
             return self._mark_hidden_columns(strip, scroll_x, width, header_style)
         index = scroll_y + y - 1
         if index >= len(self._rows):
             return Strip.blank(width, cell_style)
         cells = "".join(format_value(v).rjust(CELL) for v in self._rows[index].tolist())
-        pinned = Strip([Segment(f"{index:,}".rjust(self._index_width - 1) + " ", index_style)])
-        values = Strip([Segment(cells, cell_style)]).crop_extend(
-            scroll_x, scroll_x + shown, cell_style
+        strip = Strip(
+            [
+                Segment(f"{index:,}".rjust(self._index_width - 1) + " ", index_style),
+                Segment(whole_columns(cells, self._spans(), scroll_x, shown), cell_style),
+            ]
         )
-        return Strip.join([pinned, values]).crop_extend(0, width, cell_style)
+        return strip.crop_extend(0, width, cell_style)
 
     def _mark_hidden_columns(self, strip: Strip, scroll_x: int, width: int, style: Style) -> Strip:
         """Arrows where value columns lie off screen (← → scroll to them): after the
