@@ -12,13 +12,18 @@ import pytest
 from app_helpers import first_screen, tap, wait_until
 from test_landscape import terminal_text
 from textual.app import App, ComposeResult
-from textual.widgets import Input, Select
+from textual.pilot import Pilot
+from textual.widgets import Input, Select, SelectionList
 from textual_plot import PlotWidget
 
+from solvers.members_map import member_mark
 from solvers.optimizers import KNOB_NAMES, OPTIMIZERS, SCHEDULE_KNOB_NAMES, SCHEDULES
 from tui.app import GdlabApp
 from tui.run_controller import Phase
-from tui.widgets.iteration_table import IterationTable
+from tui.screens.compare import CompareScreen
+from tui.widgets.compare_plots import MembersLossPlot
+from tui.widgets.iteration_table import IterationTable, format_value
+from tui.widgets.members_table import MembersTable
 from tui.widgets.plots import ObjectivePlot
 
 SIZES = [(80, 24), (120, 40)]
@@ -172,4 +177,110 @@ async def test_chapter3s_loss_plot_reads_its_iterations_after_the_books_run() ->
             pilot, lambda: any("2" in w for w in x_tick_labels(app, plot)[-1:]), "the ticks", 10
         )
         assert_readable_ticks(x_tick_labels(app, plot), 0, 29_999)
+        # the table beside: each value column shown whole or not at all (-0.0024 was
+        # -0.00247 cut at the table's edge)
+        table = screen.query_one("#table", IterationTable)
+        view = screen.controller.view
+        assert view is not None
+        lines = [line[table.region.x : table.region.right] for line in screen_lines(app)]
+        rows = [line.split() for line in lines[table.region.y + 1 : table.region.bottom]]
+        rows = [words for words in rows if words and re.fullmatch(r"[\d,]+", words[0])]
+        assert len(rows) > 5
+        for words in rows:
+            values = view.rows[int(words[0].replace(",", ""))].tolist()
+            assert words[1:] == [format_value(v).strip() for v in values][: len(words) - 1]
+    assert app._exception is None
+
+
+# ------------------------------------------------------------------ the compare screen
+
+
+async def _compare_screen(pilot: Pilot[None], optimizers: tuple[str, ...]) -> CompareScreen:
+    """The compare screen on chapter 3 (its four η values), with these optimizers ticked."""
+    await first_screen(pilot)
+    await tap(pilot, "5")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, CompareScreen), "compare", 10)
+    screen = pilot.app.screen
+    assert isinstance(screen, CompareScreen)
+    await wait_until(pilot, lambda: bool(screen.query(MembersTable)), "composed", 10, drain=True)
+    checklist = screen.query_one(SelectionList)
+    for name in optimizers:
+        checklist.select(name)
+    await wait_until(pilot, lambda: len(checklist.selected) == 1 + len(optimizers), "ticks", 10)
+    return screen
+
+
+def table_lines(app: App[None], table: MembersTable) -> list[str]:
+    """The table's lines as shown (its header first), inside its region."""
+    region = table.region
+    return [line[region.x : region.right] for line in screen_lines(app)[region.y : region.bottom]]
+
+
+async def test_at_80x24_twelve_members_are_all_in_the_table_and_nothing_covers_it() -> None:
+    app = GdlabApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _compare_screen(pilot, ("momentum", "adam"))
+        await tap(pilot, "r")
+        await wait_until(pilot, lambda: screen.phase is Phase.FINISHED, "the compare's end")
+        table = screen.query_one(MembersTable)
+        cells = table.cells()
+        assert len(cells) == 12
+        # drawn with the end: every row's iterations (its last cell) filled in
+        await wait_until(pilot, lambda: all(row[-1] != "0" for row in table.cells()), "rows", 10)
+        await wait_until(
+            pilot, lambda: "member" in table_lines(app, table)[0], "the table drawn", 10
+        )
+        lines = table_lines(app, table)
+        assert len(lines) == 13, lines  # its header and every member, without scrolling
+        assert lines[0].split()[:2] == ["member", "outcome"]  # the header, not a legend
+        shown = screen_lines(app)
+        for index, row in enumerate(cells):
+            assert row[0].startswith(f"{member_mark(index)} ")  # the mark that ends its curve
+            line = lines[1 + index]
+            assert line.startswith(row[0].ljust(table._widths[0])), (row[0], line)
+            # each number shown is whole: a column is drawn complete or not at all
+            at = table._widths[0] + 1
+            for value, width in zip(row[1:], table._widths[1:], strict=True):
+                part = line[at : at + width]
+                assert part.strip() in ("", value[:width]) and (
+                    not part.strip() or len(part) == width
+                ), (value, part, line)
+                at += width + 1
+            # and its name nowhere else on the screen (no legend over the plot or table)
+            assert sum(text.count(row[0]) for text in shown) == 1, row[0]
+        plot = screen.query_one(MembersLossPlot)
+        assert_readable_ticks(x_tick_labels(app, plot), 0, 29_999)
+    assert app._exception is None
+
+
+async def test_a_paused_compare_shows_one_iteration_in_its_status_and_its_table() -> None:
+    app = GdlabApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _compare_screen(pilot, ())
+        screen.query_one("#compare-iterations", Input).value = "1000000"
+        await tap(pilot, "r")
+        await wait_until(pilot, lambda: screen.count > 1000, "rows")
+        await tap(pilot, "space")
+        await wait_until(pilot, lambda: screen.phase is Phase.PAUSED, "the pause")
+
+        def counts() -> list[int]:
+            return [len(member.view.rows) for member in screen.members]
+
+        # held: the members' rows stay as they are over a few drained polls
+        seen: list[list[int]] = []
+
+        def still() -> bool:
+            seen.append(counts())
+            return len(seen) >= 4 and seen[-1] == seen[-4]
+
+        await wait_until(pilot, still, "the members held", 30, drain=True)
+        await pilot.pause(0.2)
+        status = screen_lines(app)[screen.query_one("#compare-status").region.y]
+        found = re.search(r"paused: iteration ([\d,]+) of 1,000,000", status)
+        assert found, status
+        said = int(found.group(1).replace(",", ""))
+        table = screen.query_one(MembersTable)
+        rows = [line.split() for line in table_lines(app, table)[1:] if line.strip()]
+        going = [int(words[-1].replace(",", "")) for words in rows if "going" in words]
+        assert len(going) == 3 and set(going) == {said}, (status, rows)
     assert app._exception is None

@@ -33,6 +33,7 @@ from textual.widgets import (
 
 from solvers.control import RunControl
 from solvers.members import CompareSettings
+from solvers.members_map import member_mark
 from solvers.optimizers import OPTIMIZERS
 from solvers.specs import ProblemSpec, spec_of
 from solvers.validation import SettingError, parse_eta, parse_iterations, parse_optimizer
@@ -69,8 +70,12 @@ TABLE_SECONDS = 0.5
 """How often the table is redrawn while rows stream (a chapter's: 0.2 s; the
 status line counts iterations at 10 Hz). Each redraw formats every member's row:
 ~2 ms for 16 members, more with 64."""
-COLUMNS = (("member", 18), ("outcome", 14), ("f", 11), ("distance", 9), ("iterations", 10))
-"""The table's columns and their widths (fixed: the first rows would size them)."""
+COLUMNS = (("member", 20), ("outcome", 14), ("f", 11), ("distance", 9), ("iterations", 10))
+"""The table's columns and their widths (fixed: the first rows would size them). The
+member's cell starts with its mark: the table is the loss plot's legend."""
+SHORT = 30
+"""Below this many lines the table may take 60% of the live area (all of 12 members
+at 80x24) and the loss plot keeps the rest with slim margins."""
 
 
 def _ticked(name: str, on: bool) -> str:
@@ -177,10 +182,14 @@ class CompareScreen(Screen[None]):
 
     def on_resize(self) -> None:
         """Narrow terminals (80 columns) drop the paths plot and slim the fields; the
-        paths are computed again when it comes back."""
+        paths are computed again when it comes back. Short ones (24 lines) give the
+        table room for a dozen members."""
         narrow = self.size.width < 100
         widened = self.has_class("-narrow") and not narrow
         self.set_class(narrow, "-narrow")
+        short = self.size.height < SHORT
+        self.set_class(short, "-short")
+        self._loss().compact(short)
         if widened:
             self._draw_paths()
 
@@ -293,7 +302,7 @@ class CompareScreen(Screen[None]):
         known = message.facts.optimum is not None
         table.set_label(3, "distance" if known else "‖∇f‖")
         for index in range(len(self.members)):
-            cells = (self._label(index), GOING, "", "", "0")
+            cells = (f"{member_mark(index)} {self._label(index)}", GOING, "", "", "0")
             table.add_row(cells, style=f"bold {colour(index)}")
         self.problem = message.problem
         self._paths().clear()
@@ -303,7 +312,9 @@ class CompareScreen(Screen[None]):
     def _progress(self, message: CompareProgress) -> None:
         if message.run_id == self.run_id:
             self.count = message.count
-            self._draw(streaming=True)
+            # paused: the last rows (the chunk that was running, then the hold) are
+            # drawn whole, so that the status and the table show the same iteration
+            self._draw(streaming=self.phase is not Phase.PAUSED)
 
     @on(CompareEnded)
     def _ended(self, message: CompareEnded) -> None:
