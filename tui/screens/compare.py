@@ -33,7 +33,6 @@ from textual.widgets import (
 
 from solvers.control import RunControl
 from solvers.members import CompareSettings
-from solvers.members_map import member_mark
 from solvers.optimizers import OPTIMIZERS
 from solvers.specs import ProblemSpec, spec_of
 from solvers.validation import SettingError, parse_eta, parse_iterations, parse_optimizer
@@ -296,13 +295,15 @@ class CompareScreen(Screen[None]):
     def _started(self, message: CompareStarted) -> None:
         if message.run_id != self.run_id:
             return
+        from tui.widgets.compare_plots import marked  # numpy: imported once it runs
+
         self.members, self.facts = message.members, message.facts
         table = self.query_one(MembersTable)
         table.clear()
         known = message.facts.optimum is not None
         table.set_label(3, "distance" if known else "‖∇f‖")
         for index in range(len(self.members)):
-            cells = (f"{member_mark(index)} {self._label(index)}", GOING, "", "", "0")
+            cells = (marked(index, self._label(index)), GOING, "", "", "0")
             table.add_row(cells, style=f"bold {colour(index)}")
         self.problem = message.problem
         self._paths().clear()

@@ -28,6 +28,11 @@ POINTS = 1600
 frame that takes long holds up the next key's effect (B3)."""
 
 
+def marked(index: int, label: str) -> str:
+    """A member's name as the table shows it and the plot records it: its mark first."""
+    return f"{member_mark(index)} {label}"
+
+
 class MembersLossPlot(_Plot):
     """log10(f − f*) against iteration, one curve per member (f − min f without f*)."""
 
@@ -81,8 +86,9 @@ class MembersLossPlot(_Plot):
                 continue
             logs, _ = log_progress(values, optimum_value, lowest)
             xs, ys = min_max_buckets(logs, buckets)
-            named = f"{member_mark(index)} {label}"
-            self.plot(xs, ys, line_style=colour(index), hires_mode=line_mode(), label=named)
+            self.plot(
+                xs, ys, line_style=colour(index), hires_mode=line_mode(), label=marked(index, label)
+            )
             ends.append((xs, ys, index))
         _mark_ends(self, ends)
 
