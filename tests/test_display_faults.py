@@ -5,7 +5,9 @@ table and pause (issue 21's minor items)."""
 from __future__ import annotations
 
 import re
+import threading
 from itertools import pairwise
+from typing import Any
 
 import numpy as np
 import pytest
@@ -20,6 +22,7 @@ from solvers.members_map import member_mark
 from solvers.optimizers import KNOB_NAMES, OPTIMIZERS, SCHEDULE_KNOB_NAMES, SCHEDULES
 from tui.app import GdlabApp
 from tui.run_controller import Phase
+from tui.screens.compare import COLUMNS as COMPARE_COLUMNS
 from tui.screens.compare import CompareScreen
 from tui.widgets.compare_plots import MembersLossPlot
 from tui.widgets.iteration_table import IterationTable, format_value
@@ -253,20 +256,48 @@ async def test_at_80x24_twelve_members_are_all_in_the_table_and_nothing_covers_i
     assert app._exception is None
 
 
-async def test_a_paused_compare_shows_one_iteration_in_its_status_and_its_table() -> None:
+async def test_a_paused_compare_shows_one_iteration_in_its_status_and_its_table(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Space pressed while a chunk of iterations is being computed: the chunk ends after
+    the screen has drawn its pause, and its rows must reach the table as well as the
+    status line (they said 14,164 and 14,036). The chunk is held at its start until the
+    pause is on screen, so the test does not depend on timing."""
+    from solvers import compare
+
+    armed, entered, gate = threading.Event(), threading.Event(), threading.Event()
+    step = compare._Group.step
+
+    def held_step(self: compare._Group, *args: Any, **kwargs: Any) -> int:
+        if armed.is_set():
+            armed.clear()
+            entered.set()
+            gate.wait(30)
+        return step(self, *args, **kwargs)
+
+    monkeypatch.setattr(compare._Group, "step", held_step)
     app = GdlabApp()
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await _compare_screen(pilot, ())
         screen.query_one("#compare-iterations", Input).value = "1000000"
         await tap(pilot, "r")
         await wait_until(pilot, lambda: screen.count > 1000, "rows")
+        armed.set()
+        await wait_until(pilot, entered.is_set, "a chunk begun", 10)
         await tap(pilot, "space")
-        await wait_until(pilot, lambda: screen.phase is Phase.PAUSED, "the pause")
+        status_y = screen.query_one("#compare-status").region.y
+        await wait_until(
+            pilot,
+            lambda: "paused" in screen_lines(app)[status_y],
+            "the pause shown",
+            10,
+            drain=True,
+        )
+        gate.set()  # the chunk runs to its end; the members are then held
 
         def counts() -> list[int]:
             return [len(member.view.rows) for member in screen.members]
 
-        # held: the members' rows stay as they are over a few drained polls
         seen: list[list[int]] = []
 
         def still() -> bool:
@@ -275,7 +306,7 @@ async def test_a_paused_compare_shows_one_iteration_in_its_status_and_its_table(
 
         await wait_until(pilot, still, "the members held", 30, drain=True)
         await pilot.pause(0.2)
-        status = screen_lines(app)[screen.query_one("#compare-status").region.y]
+        status = screen_lines(app)[status_y]
         found = re.search(r"paused: iteration ([\d,]+) of 1,000,000", status)
         assert found, status
         said = int(found.group(1).replace(",", ""))
@@ -283,4 +314,39 @@ async def test_a_paused_compare_shows_one_iteration_in_its_status_and_its_table(
         rows = [line.split() for line in table_lines(app, table)[1:] if line.strip()]
         going = [int(words[-1].replace(",", "")) for words in rows if "going" in words]
         assert len(going) == 3 and set(going) == {said}, (status, rows)
+        assert said == max(counts())
+    assert app._exception is None
+
+
+class MembersApp(App[None]):
+    CSS = "MembersTable { height: 3; }"
+
+    def compose(self) -> ComposeResult:
+        yield MembersTable(COMPARE_COLUMNS, id="members")
+
+
+async def test_the_members_table_keeps_the_member_and_moves_by_whole_columns() -> None:
+    app = MembersApp()
+    async with app.run_test(size=(50, 6)) as pilot:
+        table = app.query_one(MembersTable)
+        table.add_row(("1 momentum η=0.0001", "still going", "7.0546e-05", "0.267", "30,000"))
+        table.focus()
+        await wait_until(pilot, lambda: "member" in table_lines(app, table)[0], "drawn", 10)
+
+        def shown() -> tuple[list[str], str]:
+            header, row = table_lines(app, table)[:2]
+            return header.replace("◀", " ").replace("▶", " ").split(), row
+
+        names, row = shown()
+        assert names == ["member", "outcome", "f"] and "7.0546e-05" in row
+        steps = [
+            (["member", "f", "distance"], "0.267"),
+            (["member", "distance", "iterations"], "30,000"),
+        ]
+        for expected, value in steps:
+            before = shown()
+            await tap(pilot, "right")
+            await wait_until(pilot, lambda b=before: shown() != b, "→", 10)  # type: ignore[misc]
+            names, row = shown()
+            assert names == expected and row.startswith("1 momentum η=0.0001") and value in row
     assert app._exception is None
