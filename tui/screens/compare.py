@@ -2,11 +2,13 @@
 
 The fields choose a problem, η values and optimizers; every combination is a
 member. ``r`` runs them as one batched computation (:mod:`solvers.compare`) in a
-worker (:mod:`tui.compare_run`); the loss curves share one log plot with a
-legend, the paths are drawn over the problem's landscape (a contour map, or f's
-curve for one parameter), each ending in its member's mark, and the table has
-one row per member. A member that diverges stops alone and its row says where.
-``space`` pauses and resumes, ``s`` stops.
+worker (:mod:`tui.compare_run`); the loss curves share one log plot, the paths
+are drawn over the problem's landscape (a contour map, or f's curve for one
+parameter), each ending in its member's mark, and the table has one row per
+member, named after its mark in its colour: the table is the plot's legend. A
+member that diverges stops alone and its row says where. ``space`` pauses and
+resumes (once the members are held, the status and the table show the same
+iteration), ``s`` stops.
 """
 
 from __future__ import annotations
@@ -368,7 +370,7 @@ class CompareScreen(Screen[None]):
         ``streaming``, the table redraws at most every TABLE_SECONDS and the plots
         every PLOT_SECONDS, as a chapter's do: sixteen curves cost a frame ~50 ms,
         and a key's effect waits for the frame being drawn. The first rows are drawn
-        as soon as they come: the legend and the landscape then appear, and lay the
+        as soon as they come: the landscape and its legend then appear, and lay the
         screen out again, right after r rather than 2 s into the run."""
         if not self.is_attached:
             return  # a pause's redraw, called after a refresh the app left before
