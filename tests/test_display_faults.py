@@ -27,7 +27,7 @@ from tui.screens.compare import CompareScreen
 from tui.widgets.compare_plots import MembersLossPlot
 from tui.widgets.iteration_table import IterationTable, format_value
 from tui.widgets.members_table import MembersTable
-from tui.widgets.plots import ObjectivePlot
+from tui.widgets.plots import ObjectivePlot, PathPlot
 
 SIZES = [(80, 24), (120, 40)]
 
@@ -138,15 +138,18 @@ def x_tick_labels(app: App[None], plot: PlotWidget) -> list[str]:
     return line[region.x : region.right].split()
 
 
+def tick_value(label: str) -> float:
+    """A tick label's number (25k: 25000); fails on anything but one number."""
+    if TICK.fullmatch(label):
+        return float(label.rstrip("kMG")) * UNITS.get(label[-1], 1.0)
+    return float(label)  # 1e-07
+
+
 def assert_readable_ticks(labels: list[str], low: float, high: float) -> None:
     """Two labels or more, each one number within the axis's range, increasing: labels
     that run together read as one number out of the range, or as no number."""
     assert len(labels) >= 2, labels
-    values = []
-    for label in labels:
-        assert TICK.fullmatch(label), labels
-        unit = UNITS.get(label[-1], 1.0)
-        values.append(float(label.rstrip("kMG")) * unit)
+    values = [tick_value(label) for label in labels]
     assert all(a < b for a, b in pairwise(values)), labels
     assert low <= values[0] and values[-1] <= high, (labels, low, high)
 
@@ -350,3 +353,33 @@ async def test_the_members_table_keeps_the_member_and_moves_by_whole_columns() -
             names, row = shown()
             assert names == expected and row.startswith("1 momentum η=0.0001") and value in row
     assert app._exception is None
+
+
+class PathApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield PathPlot(("x",), id="path")
+
+
+def y_tick_labels(app: App[None], plot: PlotWidget) -> list[str]:
+    """The words left of the plot's y axis, top to bottom."""
+    region = plot.region
+    lines = screen_lines(app)[region.y + plot.margin_top : region.bottom - plot.margin_bottom]
+    return [w for line in lines for w in line[region.x : region.x + plot.margin_left].split()]
+
+
+@pytest.mark.parametrize(
+    ("low", "high"), [(-3e-7, 1e-7), (-0.00012, 0.00031), (123456.7, 123457.9), (-2e6, 3e6)]
+)
+async def test_y_tick_labels_are_whole_numbers_apart(low: float, high: float) -> None:
+    """Each y label one number within the axis's range, falling down the axis, none alike:
+    textual-plot cuts a label to its margin (-0.000000 for -1e-7, -2e-7 and -3e-7)."""
+    app = PathApp()
+    async with app.run_test(size=(50, 16)) as pilot:
+        plot = app.query_one(PathPlot)
+        await wait_until(pilot, lambda: plot.composed and plot.size.width > 0, "the plot", 10)
+        plot.show(np.linspace(high, low, 40).reshape(-1, 1))
+        await wait_until(pilot, lambda: bool(y_tick_labels(app, plot)), "the ticks", 10, drain=True)
+        labels = y_tick_labels(app, plot)
+        values = [tick_value(label) for label in labels[::-1]]  # bottom to top
+        assert len(values) >= 2 and all(a < b for a, b in pairwise(values)), labels
+        assert low <= values[0] and values[-1] <= high, labels

@@ -24,22 +24,30 @@ STEPS = (1.0, 2.0, 5.0)
 """A tick step is one of these times a power of ten."""
 GAP = 1
 """Blank cells at least between two x labels."""
-SUFFIXES = ((1e9, "G"), (1e6, "M"), (1e3, "k"))
-"""Big ticks are written in these units (25k for 25000); the largest that keeps the
-biggest tick at 10 units or more, so that 5000 stays 5000."""
+SUFFIXES = ((1e3, "k"), (1e6, "M"), (1e9, "G"))
+"""Units for big ticks (25k for 25000), tried from the smallest."""
+SHORTEN_FROM = 1e4
+"""Ticks this big or bigger may be written in a unit; 5000 stays 5000."""
 
 
 def short_labels(ticks: Sequence[float]) -> list[str] | None:
-    """25k, 1.5M: every tick in the same unit, each label exact; None where no unit fits
-    (small numbers, or ticks that are not whole)."""
+    """25k, 1.5M: every tick in the same unit, each label exact, the unit whose longest
+    label is shortest (the smaller unit on a tie: 200k, not 0.2M); None where no unit
+    applies (small numbers, or ticks that are not whole)."""
     biggest = max((abs(t) for t in ticks), default=0.0)
+    if biggest < SHORTEN_FROM or not all(float(t).is_integer() for t in ticks):
+        return None
+    best: list[str] | None = None
     for size, suffix in SUFFIXES:
-        if biggest >= 10 * size and all(float(t).is_integer() for t in ticks):
-            labels = [f"{t / size:g}{suffix}" if t else "0" for t in ticks]
-            pairs = zip(labels, ticks, strict=True)
-            if all(float(label[:-1]) * size == t for label, t in pairs if t):
-                return labels
-    return None
+        labels = [f"{t / size:g}{suffix}" if t else "0" for t in ticks]
+        exact = all(
+            float(label[:-1]) * size == t for label, t in zip(labels, ticks, strict=True) if t
+        )
+        if not exact or "e" in "".join(labels):
+            continue
+        if best is None or max(map(len, labels)) < max(map(len, best)):
+            best = labels
+    return best
 
 
 class SpacedTicks(NumericAxisFormatter):
@@ -50,7 +58,19 @@ class SpacedTicks(NumericAxisFormatter):
         self.axis = axis
 
     def get_labels_for_ticks(self, ticks: Sequence[float]) -> list[str]:
-        return short_labels(ticks) or super().get_labels_for_ticks(ticks)
+        """25k for 25000; fixed-point as textual-plot writes it, unless a label would
+        not fit the y axis's margin (textual-plot cuts it there: 1e-7, 0, -1e-7 read
+        0.0000001, 0.0000000, -0.000000), then the fewest significant digits that tell
+        the ticks apart (1e-07, 0, -1e-07)."""
+        labels = short_labels(ticks) or super().get_labels_for_ticks(ticks)
+        room = self.plot.margin_left - 1
+        if all(len(label) <= room for label in labels):
+            return labels
+        for digits in range(1, 10):
+            compact = [f"{t:.{digits}g}" for t in ticks]
+            if len(set(compact)) == len(compact) and all(len(c) <= room for c in compact):
+                return compact
+        return labels
 
     def candidates(self, min_: float, max_: float, max_ticks: int) -> list[list[float]]:
         """Tick lists from the finest step textual-plot would take to a single tick."""
@@ -64,7 +84,7 @@ class SpacedTicks(NumericAxisFormatter):
                 if count < 1:
                     return found
                 if count <= max_ticks:
-                    found.append([round((first + k) * step, 12) for k in range(count)])
+                    found.append([(first + k) * step for k in range(count)])
         return found
 
     def get_ticks(self, min_: float, max_: float, max_ticks: int = 8) -> list[float]:
