@@ -51,16 +51,17 @@ async def test_members_run_together_each_with_its_curve_and_row() -> None:
         await pilot.pause(0.2)
         rows = _cells(screen)
         assert [row[0] for row in rows] == [
-            "plain η=0.4", "plain η=2.5", "momentum η=0.4", "momentum η=2.5",
+            "1 plain η=0.4", "2 plain η=2.5", "3 momentum η=0.4", "4 momentum η=2.5",
         ]  # fmt: skip
         assert rows[0][4] == "15" and rows[0][1] == "not converged"  # it ended: not "going"
         assert rows[1][1].startswith("diverged at ") and int(rows[1][4]) < 15
         loss = screen.query_one(MembersLossPlot)
-        # one curve per member, named after its mark, which also ends its curve (and its
-        # path on the landscape: tests/test_members_landscape.py): without colour the
-        # marks tell the curves apart
+        # one curve per member, named as its row (the table is the legend), which starts
+        # with the mark that also ends its curve (and its path on the landscape:
+        # tests/test_members_landscape.py): without colour the marks tell the curves apart
         named = [label for label in loss._labels if label is not None]  # marks are unnamed
-        assert named == [f"{member_mark(i)} {row[0]}" for i, row in enumerate(rows)]
+        assert named == [row[0] for row in rows]
+        assert all(row[0].startswith(f"{member_mark(i)} ") for i, row in enumerate(rows))
         lines = [d for d in loss._datasets if isinstance(d, LinePlot)]
         ends = [d for d in loss._datasets if isinstance(d, ScatterPlot)]
         assert len(lines) == 4

@@ -82,7 +82,13 @@ def drive_compare(
         comparison = Comparison(problem_for(spec), settings, control)
         post(CompareStarted(run_id, list(comparison.runs), comparison.facts, comparison.problem))
         last = 0.0
-        for batch in comparison.run():
+
+        def held() -> None:
+            """Every row so far, once the members are held (paused): the screen then
+            draws the status and the table from the same rows."""
+            post(CompareProgress(run_id, comparison.count))
+
+        for batch in comparison.run(on_hold=held):
             now = time.monotonic()
             if now - last >= REFRESH_SECONDS:
                 post(CompareProgress(run_id, batch.stop))

@@ -2,11 +2,13 @@
 
 The fields choose a problem, η values and optimizers; every combination is a
 member. ``r`` runs them as one batched computation (:mod:`solvers.compare`) in a
-worker (:mod:`tui.compare_run`); the loss curves share one log plot with a
-legend, the paths are drawn over the problem's landscape (a contour map, or f's
-curve for one parameter), each ending in its member's mark, and the table has
-one row per member. A member that diverges stops alone and its row says where.
-``space`` pauses and resumes, ``s`` stops.
+worker (:mod:`tui.compare_run`); the loss curves share one log plot, the paths
+are drawn over the problem's landscape (a contour map, or f's curve for one
+parameter), each ending in its member's mark, and the table has one row per
+member, named after its mark in its colour: the table is the plot's legend. A
+member that diverges stops alone and its row says where. ``space`` pauses and
+resumes (once the members are held, the status and the table show the same
+iteration), ``s`` stops.
 """
 
 from __future__ import annotations
@@ -69,8 +71,12 @@ TABLE_SECONDS = 0.5
 """How often the table is redrawn while rows stream (a chapter's: 0.2 s; the
 status line counts iterations at 10 Hz). Each redraw formats every member's row:
 ~2 ms for 16 members, more with 64."""
-COLUMNS = (("member", 18), ("outcome", 14), ("f", 11), ("distance", 9), ("iterations", 10))
-"""The table's columns and their widths (fixed: the first rows would size them)."""
+COLUMNS = (("member", 20), ("outcome", 14), ("f", 11), ("distance", 9), ("iterations", 10))
+"""The table's columns and their widths (fixed: the first rows would size them). The
+member's cell starts with its mark: the table is the loss plot's legend."""
+SHORT = 30
+"""Below this many lines the table may take 60% of the live area (all of 12 members
+at 80x24) and the loss plot keeps the rest with slim margins."""
 
 
 def _ticked(name: str, on: bool) -> str:
@@ -177,10 +183,14 @@ class CompareScreen(Screen[None]):
 
     def on_resize(self) -> None:
         """Narrow terminals (80 columns) drop the paths plot and slim the fields; the
-        paths are computed again when it comes back."""
+        paths are computed again when it comes back. Short ones (24 lines) give the
+        table room for a dozen members."""
         narrow = self.size.width < 100
         widened = self.has_class("-narrow") and not narrow
         self.set_class(narrow, "-narrow")
+        short = self.size.height < SHORT
+        self.set_class(short, "-short")
+        self._loss().compact(short)
         if widened:
             self._draw_paths()
 
@@ -287,13 +297,15 @@ class CompareScreen(Screen[None]):
     def _started(self, message: CompareStarted) -> None:
         if message.run_id != self.run_id:
             return
+        from tui.widgets.compare_plots import marked  # numpy: imported once it runs
+
         self.members, self.facts = message.members, message.facts
         table = self.query_one(MembersTable)
         table.clear()
         known = message.facts.optimum is not None
         table.set_label(3, "distance" if known else "‖∇f‖")
         for index in range(len(self.members)):
-            cells = (self._label(index), GOING, "", "", "0")
+            cells = (marked(index, self._label(index)), GOING, "", "", "0")
             table.add_row(cells, style=f"bold {colour(index)}")
         self.problem = message.problem
         self._paths().clear()
@@ -303,7 +315,9 @@ class CompareScreen(Screen[None]):
     def _progress(self, message: CompareProgress) -> None:
         if message.run_id == self.run_id:
             self.count = message.count
-            self._draw(streaming=True)
+            # paused: the last rows (the chunk that was running, then the hold) are
+            # drawn whole, so that the status and the table show the same iteration
+            self._draw(streaming=self.phase is not Phase.PAUSED)
 
     @on(CompareEnded)
     def _ended(self, message: CompareEnded) -> None:
@@ -356,7 +370,7 @@ class CompareScreen(Screen[None]):
         ``streaming``, the table redraws at most every TABLE_SECONDS and the plots
         every PLOT_SECONDS, as a chapter's do: sixteen curves cost a frame ~50 ms,
         and a key's effect waits for the frame being drawn. The first rows are drawn
-        as soon as they come: the legend and the landscape then appear, and lay the
+        as soon as they come: the landscape and its legend then appear, and lay the
         screen out again, right after r rather than 2 s into the run."""
         if not self.is_attached:
             return  # a pause's redraw, called after a refresh the app left before

@@ -1,11 +1,13 @@
 """The compare screen's loss plot: every member's loss curve on one log plot, each
-in its own colour, with a legend (their paths are drawn over the landscape by
+in its own colour (their paths are drawn over the landscape by
 :class:`tui.widgets.landscape.LandscapePlot`).
 
-Colour tells members apart; the legend names them in the table's order. Each
-member's mark (1, 2, …, a, b, …) stands at the end of its curve and its path and
-before its name in the legend, so that without colour (NO_COLOR) or beyond the
-palette's 16 colours every curve can still be told from the others.
+Colour tells members apart, and the members' table is the legend: its rows are in
+the members' colours. Each member's mark (1, 2, …, a, b, …) stands at the end of
+its curve and its path and before its name in the table, so that without colour
+(NO_COLOR) or beyond the palette's 16 colours every curve can still be told from
+the others. The plot draws no legend of its own: textual-plot's is a box over the
+data, which at 80x24 covered the axis and the table and lost members 10 to 12.
 """
 
 from __future__ import annotations
@@ -14,16 +16,21 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from textual_plot.plot_widget import LegendLocation
 
 from solvers.members_map import member_mark
 from tui.display import colour, line_mode
-from tui.widgets.plots import PowerOfTenFormatter, _Plot
+from tui.widgets.axis_ticks import PowerOfTenTicks
+from tui.widgets.plots import _Plot
 from tui.widgets.series import log_progress, min_max_buckets
 
 POINTS = 1600
 """Points drawn in all, shared by the members: drawing costs per segment, and a
 frame that takes long holds up the next key's effect (B3)."""
+
+
+def marked(index: int, label: str) -> str:
+    """A member's name as the table shows it and the plot records it: its mark first."""
+    return f"{member_mark(index)} {label}"
 
 
 class MembersLossPlot(_Plot):
@@ -38,10 +45,14 @@ class MembersLossPlot(_Plot):
         self.can_focus = False
 
     def label_axes(self) -> None:
-        self.set_y_formatter(PowerOfTenFormatter())
+        self.set_y_formatter(PowerOfTenTicks(self))
         self.set_xlabel("iteration")
         self.set_ylabel("f - f*")
-        self.show_legend(LegendLocation.TOPRIGHT)
+
+    def compact(self, short: bool) -> None:
+        """On a short screen, one line above the data and one below (the ticks; the
+        axis is named by its ticks and the status line's "iteration N of M")."""
+        self.margin_top, self.margin_bottom = (1, 1) if short else (2, 3)
 
     def show(
         self,
@@ -75,8 +86,9 @@ class MembersLossPlot(_Plot):
                 continue
             logs, _ = log_progress(values, optimum_value, lowest)
             xs, ys = min_max_buckets(logs, buckets)
-            named = f"{member_mark(index)} {label}"
-            self.plot(xs, ys, line_style=colour(index), hires_mode=line_mode(), label=named)
+            self.plot(
+                xs, ys, line_style=colour(index), hires_mode=line_mode(), label=marked(index, label)
+            )
             ends.append((xs, ys, index))
         _mark_ends(self, ends)
 

@@ -13,14 +13,22 @@ from typing import Any, ClassVar
 import numpy as np
 from rich.segment import Segment
 from rich.style import Style
+from textual.actions import SkipAction
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.widgets.table_columns import Span, next_start, previous_start, spans_of, whole_columns
+
 CELL = 12
 """Width of one numeric column, enough for ``-1.23457e+06``."""
+
+
+INDEX_WIDTH = len("iteration") + 1
+"""The least width of the iteration column: its name and a space, so that the header's
+names stand over their values (the column widens for 10,000,000 and more)."""
 
 
 def format_value(value: float) -> str:
@@ -39,6 +47,8 @@ class IterationTable(ScrollView, can_focus=True):
 
     Call :meth:`show` with a history (any object with ``rows``, a 2-D array) and
     :meth:`refresh_rows` whenever it grows; ``follow`` keeps the newest row in view.
+    The iteration column stays at the left; the value columns scroll under it, ← and →
+    by one whole column.
     """
 
     DEFAULT_CSS = """
@@ -74,7 +84,7 @@ class IterationTable(ScrollView, can_focus=True):
         super().__init__(**kwargs)
         self._columns = columns
         self._rows: np.ndarray = np.empty((0, len(columns)), np.float32)
-        self._index_width = 9
+        self._index_width = INDEX_WIDTH
         self._styles: tuple[Style, Style, Style] | None = None
 
     @property
@@ -91,7 +101,7 @@ class IterationTable(ScrollView, can_focus=True):
         """
         self._rows = rows
         rows_total = max(len(rows), capacity)
-        self._index_width = max(9, len(f"{rows_total:,}") + 1)
+        self._index_width = max(INDEX_WIDTH, len(f"{rows_total:,}") + 1)
         size = Size(self._index_width + CELL * len(self._columns), rows_total + 1)
         if size != self.virtual_size:
             self.virtual_size = size
@@ -125,14 +135,36 @@ class IterationTable(ScrollView, can_focus=True):
             )
         return self._styles
 
+    def _spans(self) -> list[Span]:
+        """The value columns' spans, in the scrolled part's cells."""
+        return spans_of([CELL] * len(self._columns))
+
+    def action_scroll_right(self) -> None:
+        """The next value column: the one after the first shown comes first."""
+        if not self.allow_horizontal_scroll:
+            raise SkipAction()
+        x = next_start(self._spans(), int(self.scroll_target_x), int(self.max_scroll_x))
+        self.scroll_to(x=x, animate=False)
+
+    def action_scroll_left(self) -> None:
+        """The previous value column, whole (from a part-shown one: that one, whole)."""
+        if not self.allow_horizontal_scroll:
+            raise SkipAction()
+        self.scroll_to(x=previous_start(self._spans(), int(self.scroll_target_x)), animate=False)
+
     def render_line(self, y: int) -> Strip:
-        """Line ``y`` of the viewport: the header, or the row under it."""
+        """Line ``y`` of the viewport: the header, or the row under it; the iteration
+        column is not scrolled, the value columns are, by ``scroll_x`` cells, and shown
+        only whole."""
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
+        shown = max(0, width - self._index_width)
         header_style, index_style, cell_style = self._line_styles()
         if y == 0:
-            strip = Strip([Segment(self._header(), header_style)])
-            strip = strip.crop_extend(scroll_x, scroll_x + width, header_style)
+            header = self._header()
+            names = whole_columns(header[self._index_width :], self._spans(), scroll_x, shown)
+            strip = Strip([Segment(header[: self._index_width] + names, header_style)])
+            strip = strip.crop_extend(0, width, header_style)
             return self._mark_hidden_columns(strip, scroll_x, width, header_style)
         index = scroll_y + y - 1
         if index >= len(self._rows):
@@ -141,19 +173,22 @@ class IterationTable(ScrollView, can_focus=True):
         strip = Strip(
             [
                 Segment(f"{index:,}".rjust(self._index_width - 1) + " ", index_style),
-                Segment(cells, cell_style),
+                Segment(whole_columns(cells, self._spans(), scroll_x, shown), cell_style),
             ]
         )
-        return strip.crop_extend(scroll_x, scroll_x + width, cell_style)
+        return strip.crop_extend(0, width, cell_style)
 
     def _mark_hidden_columns(self, strip: Strip, scroll_x: int, width: int, style: Style) -> Strip:
-        """Arrows at the header's ends where columns lie off screen (← → scroll to them)."""
+        """Arrows where value columns lie off screen (← → scroll to them): after the
+        iteration column's name, and at the header's end."""
         left = scroll_x > 0
         right = scroll_x + width < self.virtual_size.width
-        if not (left or right) or width < 4:
+        at = self._index_width - 1
+        if not (left or right) or width < at + 3:
             return strip
         text = strip.text
-        text = ("◀" if left else text[0]) + text[1:-1] + ("▶" if right else text[-1])
+        first, last = ("◀" if left else text[at]), ("▶" if right else text[-1])
+        text = text[:at] + first + text[at + 1 : -1] + last
         return Strip([Segment(text, style)])
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:

@@ -5,7 +5,10 @@ after any update, and a compare updates every row while it runs: 16 members'
 rows took 30 ms of an idle core and 40–80 ms of a busy one, and a key pressed
 meanwhile waited for it (B3 in `gdlab bench`). This table keeps each row as one
 string and draws a line as two segments, the member's name in its colour and
-the rest. It scrolls both ways (arrows, page keys) and keeps its header in view.
+the rest. It scrolls both ways (arrows, page keys) and keeps its header in view;
+the first column (the member) stays at the left and ← → move the others by one
+whole column, with ◀ ▶ in the header where columns lie off screen (no horizontal
+scrollbar: at 80 columns it would take the line of one member).
 """
 
 from __future__ import annotations
@@ -15,10 +18,13 @@ from typing import Any, ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
+from textual.actions import SkipAction
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from tui.widgets.table_columns import Span, next_start, previous_start, spans_of, whole_columns
 
 
 class MembersTable(ScrollView, can_focus=True):
@@ -28,6 +34,7 @@ class MembersTable(ScrollView, can_focus=True):
     MembersTable {
         height: auto;
         background: $surface;
+        scrollbar-size-horizontal: 0;
     }
     MembersTable > .members-table--header {
         text-style: bold;
@@ -116,20 +123,61 @@ class MembersTable(ScrollView, can_focus=True):
         pairs = zip(cells, self._widths[start:], strict=True)
         return " ".join(cell[:width].ljust(width) for cell, width in pairs)
 
+    @property
+    def _pinned(self) -> int:
+        """Cells of the first column and its space, which never scroll."""
+        return self._widths[0] + 1
+
+    def _spans(self) -> list[Span]:
+        """The scrolled columns' spans, in the scrolled part's cells."""
+        return spans_of(self._widths[1:], gap=1)
+
+    def action_scroll_right(self) -> None:
+        """The next column: the one after the first shown comes first."""
+        if not self.allow_horizontal_scroll:
+            raise SkipAction()
+        x = next_start(self._spans(), int(self.scroll_target_x), int(self.max_scroll_x))
+        self.scroll_to(x=x, animate=False)
+
+    def action_scroll_left(self) -> None:
+        """The previous column, whole."""
+        if not self.allow_horizontal_scroll:
+            raise SkipAction()
+        self.scroll_to(x=previous_start(self._spans(), int(self.scroll_target_x)), animate=False)
+
+    def _line(self, first: Segment, rest: str, style: Style, scroll_x: int, width: int) -> Strip:
+        """The first column as it is, the others from ``scroll_x`` on (only whole
+        ones), ``width`` cells in all."""
+        shown = max(0, width - self._pinned)
+        scrolled = Segment(whole_columns(rest, self._spans(), scroll_x, shown), style)
+        return Strip([first, Segment(" ", style), scrolled]).crop_extend(0, width, style)
+
     def render_line(self, y: int) -> Strip:
         """Line ``y`` of the viewport: the header, or the row under it."""
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
         header_style, cell_style = self._line_styles()
         if y == 0:
-            strip = Strip([Segment(self._text(self._labels), header_style)])
-            return strip.crop_extend(scroll_x, scroll_x + width, header_style)
+            first = Segment(self._labels[0][: self._widths[0]].ljust(self._widths[0]), header_style)
+            rest = self._text(self._labels[1:], 1)
+            strip = self._line(first, rest, header_style, scroll_x, width)
+            return self._mark_hidden_columns(strip, scroll_x, width, header_style)
         index = scroll_y + y - 1
         if index >= len(self._rows):
             return Strip.blank(width, cell_style)
         row = self._rows[index]
-        first = row[0][: self._widths[0]].ljust(self._widths[0])
         given = self._row_styles[index]
         own = cell_style + Style.parse(given) if given else cell_style
-        strip = Strip([Segment(first, own), Segment(" " + self._text(row[1:], 1), cell_style)])
-        return strip.crop_extend(scroll_x, scroll_x + width, cell_style)
+        first = Segment(row[0][: self._widths[0]].ljust(self._widths[0]), own)
+        return self._line(first, self._text(row[1:], 1), cell_style, scroll_x, width)
+
+    def _mark_hidden_columns(self, strip: Strip, scroll_x: int, width: int, style: Style) -> Strip:
+        """◀ after the first column and ▶ at the end where columns lie off screen."""
+        left = scroll_x > 0
+        right = scroll_x + width < self.virtual_size.width
+        at = self._pinned - 1
+        if not (left or right) or width < at + 3:
+            return strip
+        text = strip.text
+        first, last = ("◀" if left else text[at]), ("▶" if right else text[-1])
+        return Strip([Segment(text[:at] + first + text[at + 1 : -1] + last, style)])

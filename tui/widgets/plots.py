@@ -7,7 +7,7 @@ hundred points whatever the run's length): drawing 30,000 points costs about
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -20,23 +20,11 @@ from textual.containers import Grid
 from textual.strip import Strip
 from textual_hires_canvas import Canvas, TextAlign
 from textual_plot import PlotWidget
-from textual_plot.axis_formatter import NumericAxisFormatter
 from textual_plot.plot_widget import LEGEND_LINE, Legend
 
 from tui.display import line_mode
+from tui.widgets.axis_ticks import PowerOfTenTicks, SpacedTicks
 from tui.widgets.series import min_max_buckets
-
-
-class PowerOfTenFormatter(NumericAxisFormatter):
-    """Ticks at whole powers of ten for an axis that holds log10 values."""
-
-    def get_ticks(self, min_: float, max_: float, max_ticks: int = 8) -> list[float]:
-        lo, hi = int(np.floor(min_)), int(np.ceil(max_))
-        step = max(1, -(-(hi - lo) // max(1, max_ticks - 1)))
-        return [float(k) for k in range(lo, hi + 1, step) if min_ <= k <= max_]
-
-    def get_labels_for_ticks(self, ticks: Sequence[float]) -> list[str]:
-        return [f"1e{int(t)}" for t in ticks]
 
 
 class StyledCanvas(Canvas):
@@ -74,8 +62,14 @@ class _Plot(PlotWidget):
     gets its children at all, yet its Mount handler and its margins' first watch
     still run: PlotWidget's would look up the grid and the legend and fail, so
     here they do nothing without them. Subclasses set up their axes in
-    :meth:`label_axes`, called once the children exist.
+    :meth:`label_axes`, called once the children exist. Tick labels stand apart
+    (:mod:`tui.widgets.axis_ticks`).
     """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.set_x_formatter(SpacedTicks(self, "x"))
+        self.set_y_formatter(SpacedTicks(self, "y"))
 
     def compose(self) -> ComposeResult:
         """PlotWidget's own children, with canvases that ``NO_COLOR`` can filter."""
@@ -173,7 +167,7 @@ class ObjectivePlot(_Plot):
         """The labels of the curves drawn last: (), (gap,) or (gap, "η")."""
 
     def label_axes(self) -> None:
-        self.set_y_formatter(PowerOfTenFormatter())
+        self.set_y_formatter(PowerOfTenTicks(self))
         self.set_xlabel("iteration")
         self.set_ylabel(self.gap_label)
 

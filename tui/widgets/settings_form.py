@@ -53,6 +53,11 @@ def knob_text(knob: Knob) -> str:
     return "" if value is None else f"{value:g}"
 
 
+KNOB_LABEL_WIDTH = max(11, *(len(name) + 1 for name in (*KNOB_NAMES, *SCHEDULE_KNOB_NAMES)))
+"""A knob's label column: the longest knob name and a space (the other fields' is 11
+wide, in app.tcss), so that no knob's name runs into its value."""
+
+
 def split_start(text: str) -> list[str]:
     """Start values as typed: separated by commas and/or spaces."""
     return [part for part in text.replace(",", " ").split() if part]
@@ -158,7 +163,9 @@ class SettingsForm(Vertical):
         names do not overlap); choosing its optimizer or schedule shows it."""
         for name in names:
             with Horizontal(classes="field knob -hidden", id=f"knob-row-{name}"):
-                yield Label(name, classes="field-label")
+                label = Label(name, classes="field-label")
+                label.styles.width = KNOB_LABEL_WIDTH
+                yield label
                 yield OrderedInput("", id=f"knob-{name}", compact=True)
             yield Static("", id=f"knob-{name}-error", classes="field-error -empty")
 
