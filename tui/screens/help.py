@@ -1,4 +1,7 @@
-"""The keys, on a screen of their own (also listed in the footer)."""
+"""The keys, on a screen of their own (also listed in the footer).
+
+The help is modal: the keys of the screen under it do nothing while it is open, so
+it has a footer of its own, over theirs, that shows only what closes it."""
 
 from __future__ import annotations
 
@@ -48,11 +51,15 @@ class HelpScreen(ModalScreen[None]):
     """Every key gdlab knows."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,question_mark,q", "dismiss", "Close"),
+        Binding("escape", "dismiss", "Close"),
+        Binding("question_mark,q", "dismiss", "Close", show=False),
     ]
 
     def compose(self) -> ComposeResult:
         from textual.widgets import Markdown  # markdown-it is slow to import: not at start-up
 
+        from tui.widgets.steady_footer import SteadyFooter
+
         with VerticalScroll(id="help"):
             yield Markdown(KEYS)
+        yield SteadyFooter(compact=True, show_command_palette=False)
