@@ -6,7 +6,9 @@ two keys, so it never makes a burst, and while a run streams the process is neve
 idle). The burst mixes characters and Backspaces, while a chapter-3 run streams rows
 (the load under which the export dialog lost characters), into each field in turn:
 the chapter's fields and the knobs an optimizer and a schedule show, your function's
-expression and start, the compare's fields and the export dialog's folder.
+expression and start, the compare's fields, the export dialog's folder and the
+command palette's field. No screen may hold a plain Input (one that is not an
+OrderedInput), shown or not.
 
 A key posted last, which nothing binds, bubbles back to the app after every key
 before it has been handled, Backspaces included (each hop is first in, first out):
@@ -25,6 +27,7 @@ from tui.app import GdlabApp
 from tui.run_controller import Phase
 from tui.screens.chapter import ChapterScreen
 from tui.screens.export import ExportScreen
+from tui.widgets.ordered_input import OrderedCommandPalette, OrderedInput
 
 LONG = "10000000"
 TYPED = "/tmp/x1\b\b2.05abc\b\bde\b9-7\b\b\b3.14159\b\b26 q\brs"
@@ -81,6 +84,20 @@ async def type_burst(pilot, field: Input) -> str:  # type: ignore[no-untyped-def
     return field.value
 
 
+def dialog_open(app: GdlabApp) -> bool:
+    """The export dialog is on top, its field mounted."""
+    return isinstance(app.screen, ExportScreen) and bool(app.screen.query("#folder"))
+
+
+def plain_inputs(screen: Screen[object]) -> list[str]:
+    """The screen's text fields, shown or hidden, that are not OrderedInputs."""
+    return [
+        f"{screen.id}: {field!r}"
+        for field in screen.query(Input)
+        if not isinstance(field, OrderedInput)
+    ]
+
+
 def text_fields(screen: Screen[object]) -> list[Input]:
     """The screen's text fields that are shown now."""
     return [field for field in screen.query(Input) if field.display and field.parent.display]
@@ -103,6 +120,7 @@ async def test_every_text_field_keeps_a_fast_burst_with_backspaces_while_a_run_s
         await wait_until(pilot, lambda: len(text_fields(three)) > 5, "the knobs", 10)
         for field in text_fields(three):
             values[f"chapter 3 #{field.id}"] = await type_burst(pilot, field)
+        plain = plain_inputs(three)
         await tap(pilot, "escape")
         await wait_until(pilot, lambda: not isinstance(app.focused, Input), "escape", 10)
 
@@ -111,9 +129,10 @@ async def test_every_text_field_keeps_a_fast_burst_with_backspaces_while_a_run_s
         await tap(pilot, "r")
         await wait_until(pilot, lambda: one.controller.phase is Phase.FINISHED, "chapter 1's run")
         await tap(pilot, "e")
-        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen), "the dialog", 10)
+        await wait_until(pilot, lambda: dialog_open(app), "the dialog", 10)
         folder = app.screen.query_one("#folder", Input)
         values["export #folder"] = await type_burst(pilot, folder)
+        plain += plain_inputs(app.screen)
         await tap(pilot, "escape")
         await wait_until(pilot, lambda: app.screen is one, "the dialog to close", 10)
 
@@ -122,6 +141,7 @@ async def test_every_text_field_keeps_a_fast_burst_with_backspaces_while_a_run_s
         four = await chapter(pilot, 4)
         for field in text_fields(four):
             values[f"your function #{field.id}"] = await type_burst(pilot, field)
+        plain += plain_inputs(one) + plain_inputs(four)
         await tap(pilot, "escape")
         await wait_until(pilot, lambda: not isinstance(app.focused, Input), "escape", 10)
 
@@ -132,6 +152,18 @@ async def test_every_text_field_keeps_a_fast_burst_with_backspaces_while_a_run_s
         await wait_until(pilot, lambda: bool(text_fields(compare)), "its fields", 10)
         for field in text_fields(compare):
             values[f"compare #{field.id}"] = await type_burst(pilot, field)
+        plain += plain_inputs(compare)
+
+        # the command palette (ctrl+p)
+        await tap(pilot, "ctrl+p")
+        await wait_until(
+            pilot,
+            lambda: isinstance(app.screen, OrderedCommandPalette) and bool(app.screen.query(Input)),
+            "the palette",
+            10,
+        )
+        values["palette"] = await type_burst(pilot, app.screen.query_one(Input))
+        plain += plain_inputs(app.screen)
 
         assert three.controller.phase is Phase.RUNNING, "the load ended before the last field"
     assert isinstance(three, ChapterScreen)
@@ -139,8 +171,46 @@ async def test_every_text_field_keeps_a_fast_burst_with_backspaces_while_a_run_s
         "chapter 3 #eta", "chapter 3 #knob-momentum", "chapter 3 #iterations",
         "chapter 3 #start", "chapter 3 #knob-step-size", "export #folder",
         "your function #expr", "your function #start",
-        "compare #compare-etas", "compare #compare-iterations",
+        "compare #compare-etas", "compare #compare-iterations", "palette",
     }  # fmt: skip
     assert expected <= set(values), f"fields not reached: {expected - set(values)}"
+    assert plain == [], "text fields that are not OrderedInputs"
     lost = {name: value for name, value in values.items() if value != wanted}
     assert lost == {}, f"fields that did not end as {wanted!r}: {lost}"
+
+
+@pytest.mark.slow
+async def test_export_writes_only_into_the_folder_it_showed(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Enter shows the folder the field names (absolute); only a second enter, the field
+    unchanged, writes there. An edit in between, or a folder that is not there,
+    writes nothing."""
+    chosen, other = tmp_path / "chosen", tmp_path / "other"
+    chosen.mkdir()
+    other.mkdir()
+    app = KeyCountingApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await first_screen(pilot)
+        await tap(pilot, "r")
+        await wait_until(pilot, lambda: screen.controller.phase is Phase.FINISHED, "the run")
+        await tap(pilot, "e")
+        await wait_until(pilot, lambda: dialog_open(app), "the dialog", 10)
+        dialog = app.screen
+        field = dialog.query_one("#folder", Input)
+
+        def said() -> str:
+            return str(dialog.query_one("#export-result").render())
+
+        field.value = str(tmp_path / "missing")
+        await pilot.press("enter")
+        assert f"{tmp_path / 'missing'} does not exist" in said()
+        field.value = f"{other}/../other"
+        await pilot.press("enter")
+        assert f"into\n{other}\n" in said(), said()  # absolute, resolved
+        field.value = str(chosen)  # changed after the check: the next enter checks again
+        await pilot.press("enter")
+        assert f"into\n{chosen}\n" in said(), said()
+        assert list(tmp_path.rglob("*.csv")) == []
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "written" in said(), "the files", 10)
+        assert sorted(p.suffix for p in chosen.iterdir()) == [".csv", ".json"]
+        assert list(other.iterdir()) == []
