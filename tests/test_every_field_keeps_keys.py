@@ -200,12 +200,12 @@ async def test_export_writes_only_into_the_folder_it_showed(tmp_path) -> None:  
         def said() -> str:
             return str(dialog.query_one("#export-result").render())
 
-        field.value = str(tmp_path / "missing")
-        await pilot.press("enter")
-        assert f"{tmp_path / 'missing'} does not exist" in said()
         field.value = f"{other}/../other"
         await pilot.press("enter")
         assert f"into\n{other}\n" in said(), said()  # absolute, resolved
+        field.value = str(tmp_path / "missing")
+        await pilot.press("enter")
+        assert f"{tmp_path / 'missing'} does not exist" in said()
         field.value = str(chosen)  # changed after the check: the next enter checks again
         await pilot.press("enter")
         assert f"into\n{chosen}\n" in said(), said()
