@@ -180,7 +180,7 @@ class GdlabApp(App[None]):
         (tui/widgets/ordered_input.py)."""
         from tui.widgets.ordered_input import OrderedCommandPalette
 
-        if self.use_command_palette and not OrderedCommandPalette.is_open(self):
+        if self.use_command_palette and not isinstance(self.screen, OrderedCommandPalette):
             self.push_screen(OrderedCommandPalette(id="--command-palette"))
 
     def action_help(self) -> None:

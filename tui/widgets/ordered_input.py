@@ -63,8 +63,10 @@ class OrderedInput(Input):
         await super()._on_key(event)
 
 
-class OrderedCommandInput(OrderedInput, CommandInput):
-    """The command palette's field, with its editing keys in typing order."""
+class OrderedCommandInput(CommandInput, OrderedInput):
+    """The command palette's field, with its editing keys in typing order. CommandInput
+    comes first: Textual's CSS type names (the palette's ``AUTO_FOCUS`` and styles
+    select ``CommandInput``) follow only the first base class."""
 
 
 class OrderedCommandPalette(CommandPalette):
