@@ -11,17 +11,20 @@ from __future__ import annotations
 
 import html
 import re
+from typing import ClassVar
 
 import pytest
 from app_helpers import first_screen, tap, wait_until
-from textual.app import App
-from textual.widgets import Input
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Input, Static
 from textual.widgets._footer import FooterKey, FooterLabel
 
 from tui.app import GdlabApp
 from tui.run_controller import Phase
 from tui.screens.export import ExportScreen
 from tui.screens.help import HelpScreen
+from tui.widgets.steady_footer import SteadyFooter
 
 SIZE = (120, 40)
 CELL = 12.2
@@ -71,7 +74,7 @@ def false_keys(app: App[None]) -> list[str]:
         binding = active.get(key.key)
         if binding is None or not binding.enabled or binding.binding.action != key.action:
             wrong.append(f"{key.key} {key.description}".strip())
-        elif key.description and key.description != binding.binding.description:
+        elif key.description and key.description.rstrip() != binding.binding.description:
             wrong.append(f"{key.key} {key.description} (does: {binding.binding.description})")
     return wrong
 
@@ -134,3 +137,64 @@ async def test_the_footer_shows_only_keys_that_act_in_each_state() -> None:
         # keys are the screen's under the dialog, and the dialog is modal
         assert field.value == before + "1"
         assert app.current_mode == "chapter3" and app.screen is dialog
+
+
+class PausingApp(App[None]):
+    """space names what it does: Pause while running, Resume while paused."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "pause", "Pause"),
+        Binding("space", "resume", "Resume"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.paused = False
+
+    def compose(self) -> ComposeResult:
+        yield Static("x")
+        yield SteadyFooter(show_command_palette=False)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("pause", "resume"):
+            return self.paused == (action == "resume")
+        return True
+
+    def action_pause(self) -> None:
+        self.paused = True
+        self.refresh_bindings()
+
+    def action_resume(self) -> None:
+        self.paused = False
+        self.refresh_bindings()
+
+
+async def test_the_footer_renames_a_key_in_place_and_keeps_its_width() -> None:
+    app = PausingApp()
+    async with app.run_test(size=(60, 5)) as pilot:
+        await wait_until(pilot, lambda: bool(app.screen.query(FooterKey)), "the footer", 5)
+        space = next(key for key in app.screen.query(FooterKey) if key.key == "space")
+        layouts: list[bool] = []
+        original = space.refresh
+
+        def refresh(*regions, repaint=True, layout=False, recompose=False):  # type: ignore[no-untyped-def]
+            layouts.append(layout)
+            return original(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+        space.refresh = refresh  # type: ignore[method-assign]
+        widths = []
+        for words in ("Resume", "Pause", "Resume"):
+            await pilot.press("space")
+            await wait_until(pilot, lambda w=words: space.description.rstrip() == w, words, 5)
+            assert space.action == words.lower()
+            await pilot.pause()
+            widths.append(space.size.width)
+            if words == "Resume" and len(widths) == 1:
+                assert True in layouts  # grew: laid out
+                layouts.clear()
+        assert [key.key for key in app.screen.query(FooterKey)] == ["space", "q"]
+        assert space in app.screen.query(FooterKey)  # the same widget: no rebuild
+        assert True not in layouts  # then its width is kept: no layout pass
+        assert widths[0] == widths[1] == widths[2]
+        assert "Resume" in str(space.render())

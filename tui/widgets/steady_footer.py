@@ -9,10 +9,10 @@ those keys on or off as FooterKey's constructor does (its ``-disabled`` class an
 its private ``_disabled`` flag; tests/test_widgets_unit.py checks both still mean
 that). Where a key stays in its place but its binding changes (space: Pause while
 running, Resume while paused), its FooterKey takes the new action and words in
-place, laid out again alone if their width changed (Textual stops a layout at the
-footer, whose size is fixed). Anything else is the Footer's own rebuild. The
-screens show the same run keys through a run (dimmed where they do nothing now),
-so pausing and resuming never rebuild it.
+place; shorter words keep the key's width (trailing blanks), longer ones ask for a
+layout pass, so a footer is laid out again once, at its first Resume. Anything
+else is the Footer's own rebuild. The screens show the same run keys through a
+run (dimmed where they do nothing now), so pausing and resuming never rebuild it.
 """
 
 from __future__ import annotations
@@ -91,7 +91,10 @@ class SteadyFooter(Footer):
             return False
         for key, (action, words) in zip(targets, changed.values(), strict=True):
             assert key is not None
-            wider = cell_len(words) != cell_len(key.description)
-            key.action, key.description = action, words
+            room = cell_len(key.description)
+            wider = cell_len(words) > room
+            # shorter words keep the key's width (trailing blanks): no layout pass, so
+            # only the first Pause -> Resume of a footer lays it out again
+            key.action, key.description = action, words + " " * (room - cell_len(words))
             key.refresh(layout=wider)
         return True
