@@ -198,3 +198,28 @@ async def test_the_footer_renames_a_key_in_place_and_keeps_its_width() -> None:
         assert True not in layouts  # then its width is kept: no layout pass
         assert widths[0] == widths[1] == widths[2]
         assert "Resume" in str(space.render())
+
+
+@pytest.mark.slow
+async def test_the_compare_footer_says_resume_while_paused() -> None:
+    app = GdlabApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await first_screen(pilot)
+        await tap(pilot, "5")
+        await wait_until(
+            pilot, lambda: bool(app.screen.query("#compare-iterations")), "compare", 30
+        )
+        compare = app.screen
+        compare.query_one("#compare-iterations", Input).value = "1000000"
+        await tap(pilot, "r")
+        await wait_until(pilot, lambda: compare.phase is Phase.RUNNING, "the members' run", 30)
+        text = await settled_footer(pilot, "running footer", "Pause")
+        assert "Resume" not in text and false_keys(app) == [], text
+        await tap(pilot, "space")
+        await wait_until(pilot, lambda: compare.phase is Phase.PAUSED, "paused", 10)
+        text = await settled_footer(pilot, "paused footer", "Resume")
+        assert "Pause" not in text and false_keys(app) == [], text
+        await tap(pilot, "space")
+        await wait_until(pilot, lambda: compare.phase is Phase.RUNNING, "resumed", 10)
+        await tap(pilot, "s")
+        await wait_until(pilot, lambda: not compare.phase.live, "the stop", 30)
