@@ -214,3 +214,38 @@ async def test_export_writes_only_into_the_folder_it_showed(tmp_path) -> None:  
         await wait_until(pilot, lambda: "written" in said(), "the files", 10)
         assert sorted(p.suffix for p in chosen.iterdir()) == [".csv", ".json"]
         assert list(other.iterdir()) == []
+
+
+@pytest.mark.slow
+async def test_enter_at_the_end_of_a_burst_shows_the_folder_typed_and_writes_there(tmp_path):  # type: ignore[no-untyped-def]
+    """A path typed fast with Backspaces and enter in one burst: enter shows the folder
+    the field holds, and an Input.Changed still in flight from a key before it does not
+    take that back; the next enter writes there."""
+    chosen = tmp_path / "runs"
+    chosen.mkdir()
+    text = f"{chosen}x\b"
+    app = KeyCountingApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await first_screen(pilot)
+        await tap(pilot, "r")
+        await wait_until(pilot, lambda: screen.controller.phase is Phase.FINISHED, "the run")
+        await tap(pilot, "e")
+        await wait_until(pilot, lambda: dialog_open(app), "the dialog", 10)
+        dialog = app.screen
+        assert isinstance(dialog, ExportScreen)
+        field = dialog.query_one("#folder", Input)
+        await wait_until(pilot, lambda: app.focused is field, "the field's focus", 10)
+        keys = [events.Key("end", None)]
+        keys += [events.Key("backspace", None) for _ in range(len(field.value))]
+        keys += [events.Key(NAMES.get(c, c), None if c == "\b" else c) for c in text]
+        keys += [events.Key("enter", None), events.Key(SENTINEL, None)]
+        seen = app.sentinels
+        for key in keys:
+            app.post_message(key)
+        await wait_until(pilot, lambda: app.sentinels > seen, "the burst", 30)
+        await pilot.pause()  # the field's Changed messages, after the keys
+        said = str(dialog.query_one("#export-result").render())
+        assert field.value == str(chosen)
+        assert f"into\n{chosen}\n" in said, said
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: len(list(chosen.iterdir())) == 2, "the two files", 10)

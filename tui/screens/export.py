@@ -95,6 +95,8 @@ class ExportScreen(ModalScreen[None]):
         self.name_part = "custom" if problem_id == "custom" else f"chapter{problem_id}"
         self.asked: Path | None = None
         """The folder enter last showed, while the field still names it; None otherwise."""
+        self.asked_text = ""
+        """The field's text when enter showed ``asked``."""
         self.writing = False
 
     def compose(self) -> ComposeResult:
@@ -112,21 +114,27 @@ class ExportScreen(ModalScreen[None]):
             return not self.writing and self.asked is not None
         return True
 
+    def _text(self) -> str:
+        return self.query_one("#folder", Input).value
+
     @on(Input.Changed, "#folder")
     def _edited(self) -> None:
-        if self.asked is not None:
+        # the field, not the message: a Changed from a key typed before enter may
+        # arrive after enter has shown the folder
+        if self.asked is not None and self._text() != self.asked_text:
             self.asked = None
             self._say("enter checks the folder · escape cancels")
             self.refresh_bindings()
 
     def action_check_folder(self) -> None:
         """Show the folder the field names, absolute, and ask for a second enter."""
-        folder = folder_named(self.query_one("#folder", Input).value)
+        text = self._text()
+        folder = folder_named(text)
         if not folder.is_dir():
             what = "does not exist" if not folder.exists() else "is not a folder"
             self._say(f"not written: {folder} {what}; type an existing folder")
             return
-        self.asked = folder
+        self.asked, self.asked_text = folder, text
         self._say(
             f"write gdlab-{self.name_part}-<date-time>.csv and .json into\n{folder}\n"
             "enter writes there · edit the field for another folder · escape cancels"
@@ -136,6 +144,10 @@ class ExportScreen(ModalScreen[None]):
     def action_write(self) -> None:
         """Write into the folder shown by the last enter."""
         if self.asked is None or self.writing:
+            return
+        if self._text() != self.asked_text:  # edited since: show the folder it names now
+            self.asked = None
+            self.action_check_folder()
             return
         self.writing = True
         self.refresh_bindings()
