@@ -22,14 +22,14 @@ KEYS = """\
 | `5` | compare: several η and optimizers on one chapter, run together, one curve and row each |
 | `r` | run with the fields' settings; while paused or stepping: run the rest |
 | `s` | stop the run at its next iteration |
-| `space` | pause / resume the run (paused, the table and plots show every row) |
+| `space` | pause / resume (the footer says which); paused, the table and plots show every row |
 | `n` | one step, explained: forward value, gradient, update (pauses a run first) |
 | `ctrl+r` | reset: stop and clear the rows |
 | `m` `o` `y` `d` | set η in the monotone, oscillating, cycle or divergent regime, and run |
 | (optimizer) | the selector beside η: plain, momentum, adam…; its knobs appear under it |
 | (schedule) | the selector under it: constant, step, exponential, cosine, plateau; its knobs too |
 | (dtype) | float32 (the book's) or float64 |
-| `e` | export the run to CSV and JSON files (`gdlab run --from` repeats it) |
+| `e` | export CSV and JSON (`gdlab run --from` repeats it): enter shows the folder, enter writes |
 | `g` | the autograd graph of one forward pass, values and gradients at the last step |
 | `c` | the run's standalone PyTorch script (`w` there writes it to a file) |
 | `tab` / `shift+tab` | move between fields, the table and the buttons |
