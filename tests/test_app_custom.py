@@ -106,7 +106,7 @@ async def test_export_writes_csv_and_json_that_repeat_the_run(tmp_path, gdlab) -
             5,
         )
         app.screen.query_one("#folder", Input).value = str(tmp_path)
-        await pilot.press("enter")
+        await pilot.press("enter", "enter")  # the folder shown, then written
         await wait_until(pilot, lambda: len(list(tmp_path.iterdir())) == 2, "two files", 10)
         await wait_until(
             pilot,
@@ -115,7 +115,7 @@ async def test_export_writes_csv_and_json_that_repeat_the_run(tmp_path, gdlab) -
             5,
         )
         # a second export never overwrites the first
-        await pilot.press("enter")
+        await pilot.press("enter", "enter")
         await wait_until(pilot, lambda: len(list(tmp_path.iterdir())) == 4, "four files", 10)
     saved = sorted(tmp_path.glob("*.json"))[0]
     data = json.loads(saved.read_text())

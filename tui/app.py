@@ -175,6 +175,14 @@ class GdlabApp(App[None]):
         await mounted
         self.call_after_refresh(settle)
 
+    def action_command_palette(self) -> None:
+        """ctrl+p: the command palette, its field keeping keys in order like every other
+        (tui/widgets/ordered_input.py)."""
+        from tui.widgets.ordered_input import OrderedCommandPalette
+
+        if self.use_command_palette and not isinstance(self.screen, OrderedCommandPalette):
+            self.push_screen(OrderedCommandPalette(id="--command-palette"))
+
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())

@@ -58,6 +58,7 @@ class ChapterScreen(FieldFacts):
         Binding("r", "key('run')", "Run"),
         Binding("s", "key('stop')", "Stop"),
         Binding("space", "key('pause')", "Pause"),
+        Binding("space", "key('pause', 'resume')", "Resume"),  # in place of Pause, paused
         Binding("n", "key('step')", "Step"),
         Binding("ctrl+r", "key('reset')", "Reset"),
         *TEACHING_BINDINGS,
@@ -238,7 +239,10 @@ class ChapterScreen(FieldFacts):
             key = str(parameters[0])
             if in_field and key != "reset":
                 return False  # letters and space type into the field
-            if self.controller.effect(key) is not None:
+            effect = self.controller.effect(key)
+            if key == "pause" and (effect == "resume") != (len(parameters) > 1):
+                return False  # space reads Resume where it resumes, Pause elsewhere
+            if effect is not None:
                 return True
             # through a run the same keys stay in the footer, dimmed where they do
             # nothing now, so that pausing and resuming do not rebuild it (SteadyFooter)
@@ -255,8 +259,9 @@ class ChapterScreen(FieldFacts):
     def on_descendant_blur(self) -> None:
         self.refresh_bindings()
 
-    def action_key(self, key: str) -> None:
-        """r, s, space, n, ctrl+r: whatever the phase table says (tui.run_controller)."""
+    def action_key(self, key: str, _words: str = "") -> None:
+        """r, s, space, n, ctrl+r: whatever the phase table says (tui.run_controller);
+        ``_words`` only tells the footer which of a key's effects a binding names."""
         if key not in KEYS or not self.controls_mounted:
             return  # the first ~0.1 s after start: no fields to read yet
         self.controller.press(key, self._read_settings)

@@ -94,6 +94,7 @@ class CompareScreen(Screen[None]):
         Binding("r", "run", "Run"),
         Binding("s", "stop", "Stop"),
         Binding("space", "pause", "Pause"),
+        Binding("space", "resume", "Resume"),  # in place of Pause, paused
         Binding("escape", "leave_field", "Leave field"),
     ]
 
@@ -224,11 +225,13 @@ class CompareScreen(Screen[None]):
         in_field = isinstance(self.focused, Input)
         if action == "leave_field":
             return in_field
-        if action in ("run", "stop", "pause") and in_field:
+        if action in ("run", "stop", "pause", "resume") and in_field:
             return False
+        if action in ("pause", "resume") and (self.phase is Phase.PAUSED) != (action == "resume"):
+            return False  # space reads Resume where it resumes, Pause elsewhere
         if action == "run":
             works = self.phase not in (Phase.RUNNING, Phase.STOPPING)
-        elif action in ("stop", "pause"):
+        elif action in ("stop", "pause", "resume"):
             works = self.phase in (Phase.RUNNING, Phase.PAUSED)
         else:
             return True
@@ -284,6 +287,10 @@ class CompareScreen(Screen[None]):
         elif self.phase is Phase.PAUSED:
             self.control.resume()
             self._set(Phase.RUNNING)
+
+    def action_resume(self) -> None:
+        """space while paused: go on (what space does then; the footer says Resume)."""
+        self.action_pause()
 
     def _set(self, phase: Phase) -> None:
         self.phase = phase

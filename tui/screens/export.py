@@ -5,6 +5,10 @@ The files are named after the screen and the time (``gdlab-chapter3-20261127-
 overwritten. Each file is written to a temporary file beside it and renamed when
 whole (tui/output.py), so a failure leaves nothing half-written. The JSON file
 repeats the run with ``gdlab run --from FILE``.
+
+Nothing is written into a folder the user has not seen: enter first shows the
+folder the typed text names (absolute, links followed), and only a second enter,
+with the field unchanged since, writes there.
 """
 
 from __future__ import annotations
@@ -20,6 +24,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from tui.widgets.ordered_input import OrderedInput
+from tui.widgets.steady_footer import SteadyFooter
+
 if TYPE_CHECKING:
     from solvers.view import RunView
 
@@ -32,6 +39,12 @@ def free_name(folder: Path, stem: str, suffix: str) -> Path:
         candidate = folder / f"{stem}-{number}{suffix}"
         number += 1
     return candidate
+
+
+def folder_named(text: str) -> Path:
+    """The folder ``text`` names, as it will be written to: ``~`` expanded, absolute,
+    links followed; empty text is the current folder."""
+    return Path(text.strip() or ".").expanduser().resolve()
 
 
 def export_run(view: RunView, ending: dict[str, Any] | None, folder: Path, name: str) -> list[Path]:
@@ -59,33 +72,96 @@ def export_run(view: RunView, ending: dict[str, Any] | None, folder: Path, name:
     return written
 
 
-class ExportScreen(ModalScreen[None]):
-    """Asks for a folder (the current one by default), then writes the two files."""
+class FolderField(OrderedInput):
+    """The folder field: enter checks the folder, then (unchanged) writes there. The
+    two bindings share the key; ExportScreen.check_action enables one at a time, so
+    the footer names what enter does now."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "screen.check_folder", "Check folder"),
+        Binding("enter", "screen.write", "Write"),
+    ]
+
+
+class ExportScreen(ModalScreen[None]):
+    """Asks for a folder (the current one by default), shows it, then writes the two files."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss", "Close")]
 
     def __init__(self, view: RunView, ending: dict[str, Any] | None, problem_id: str) -> None:
         super().__init__()
         self.view = view
         self.ending = ending
         self.name_part = "custom" if problem_id == "custom" else f"chapter{problem_id}"
+        self.asked: Path | None = None
+        """The folder enter last showed, while the field still names it; None otherwise."""
+        self.asked_text = ""
+        """The field's text when enter showed ``asked``."""
+        self.writing = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export"):
             yield Label(f"Export {self.view.count:,} rows as CSV and JSON into the folder:")
-            yield Input(str(Path.cwd()), id="folder", compact=True)
-            yield Static("enter writes · escape cancels", id="export-result")
+            yield FolderField(str(Path.cwd()), id="folder", compact=True)
+            yield Static("enter checks the folder · escape cancels", id="export-result")
+        yield SteadyFooter(compact=True, show_command_palette=False)
 
-    @on(Input.Submitted, "#folder")
-    def _submitted(self, event: Input.Submitted) -> None:
-        self.query_one("#export-result", Static).update("writing…")
-        self._write(Path(event.value.strip() or ".").expanduser())
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """enter checks a folder not yet shown, and writes into the one shown."""
+        if action == "check_folder":
+            return not self.writing and self.asked is None
+        if action == "write":
+            return not self.writing and self.asked is not None
+        return True
+
+    def _text(self) -> str:
+        return self.query_one("#folder", Input).value
+
+    @on(Input.Changed, "#folder")
+    def _edited(self) -> None:
+        # the field, not the message: a Changed from a key typed before enter may
+        # arrive after enter has shown the folder
+        if self.asked is not None and self._text() != self.asked_text:
+            self.asked = None
+            self._say("enter checks the folder · escape cancels")
+            self.refresh_bindings()
+
+    def action_check_folder(self) -> None:
+        """Show the folder the field names, absolute, and ask for a second enter."""
+        text = self._text()
+        folder = folder_named(text)
+        if not folder.is_dir():
+            what = "does not exist" if not folder.exists() else "is not a folder"
+            self._say(f"not written: {folder} {what}; type an existing folder")
+            return
+        self.asked, self.asked_text = folder, text
+        self._say(
+            f"write gdlab-{self.name_part}-<date-time>.csv and .json into\n{folder}\n"
+            "enter writes there · edit the field for another folder · escape cancels"
+        )
+        self.refresh_bindings()
+
+    def action_write(self) -> None:
+        """Write into the folder shown by the last enter."""
+        if self.asked is None or self.writing:
+            return
+        if self._text() != self.asked_text:  # edited since: show the folder it names now
+            self.asked = None
+            self.action_check_folder()
+            return
+        self.writing = True
+        self.refresh_bindings()
+        self._say("writing…")
+        self._write(self.asked)
+
+    def _say(self, text: str) -> None:
+        self.query_one("#export-result", Static).update(text)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _write(self, folder: Path) -> None:
         try:
             paths = export_run(self.view, self.ending, folder, self.name_part)
-        except Exception as error:  # a folder that is not there, a full disk: say so
+        except Exception as error:  # a folder removed meanwhile, a full disk: say so
             reason = getattr(error, "strerror", None) or str(error)
             self.app.call_from_thread(self._show, f"not written: {reason}", False)
             return
@@ -93,8 +169,9 @@ class ExportScreen(ModalScreen[None]):
         self.app.call_from_thread(self._show, f"written: {names}", True)
 
     def _show(self, text: str, done: bool) -> None:
-        self.query_one("#export-result", Static).update(
-            text + ("  (escape closes)" if done else "")
-        )
+        self.writing = False
+        self.asked = None
+        self.refresh_bindings()
+        self._say(text + ("  (escape closes)" if done else ""))
         if done:
             self.app.notify(text, title="Exported")

@@ -1,4 +1,7 @@
-"""The keys, on a screen of their own (also listed in the footer)."""
+"""The keys, on a screen of their own (also listed in the footer).
+
+The help is modal: the keys of the screen under it do nothing while it is open, so
+it has a footer of its own, over theirs, that shows only what closes it."""
 
 from __future__ import annotations
 
@@ -19,14 +22,14 @@ KEYS = """\
 | `5` | compare: several η and optimizers on one chapter, run together, one curve and row each |
 | `r` | run with the fields' settings; while paused or stepping: run the rest |
 | `s` | stop the run at its next iteration |
-| `space` | pause / resume the run (paused, the table and plots show every row) |
+| `space` | pause / resume (the footer says which); paused, the table and plots show every row |
 | `n` | one step, explained: forward value, gradient, update (pauses a run first) |
 | `ctrl+r` | reset: stop and clear the rows |
 | `m` `o` `y` `d` | set η in the monotone, oscillating, cycle or divergent regime, and run |
 | (optimizer) | the selector beside η: plain, momentum, adam…; its knobs appear under it |
 | (schedule) | the selector under it: constant, step, exponential, cosine, plateau; its knobs too |
 | (dtype) | float32 (the book's) or float64 |
-| `e` | export the run to CSV and JSON files (`gdlab run --from` repeats it) |
+| `e` | export CSV and JSON (`gdlab run --from` repeats it): enter shows the folder, enter writes |
 | `g` | the autograd graph of one forward pass, values and gradients at the last step |
 | `c` | the run's standalone PyTorch script (`w` there writes it to a file) |
 | `tab` / `shift+tab` | move between fields, the table and the buttons |
@@ -48,11 +51,15 @@ class HelpScreen(ModalScreen[None]):
     """Every key gdlab knows."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,question_mark,q", "dismiss", "Close"),
+        Binding("escape", "dismiss", "Close"),
+        Binding("question_mark,q", "dismiss", "Close", show=False),
     ]
 
     def compose(self) -> ComposeResult:
         from textual.widgets import Markdown  # markdown-it is slow to import: not at start-up
 
+        from tui.widgets.steady_footer import SteadyFooter
+
         with VerticalScroll(id="help"):
             yield Markdown(KEYS)
+        yield SteadyFooter(compact=True, show_command_palette=False)

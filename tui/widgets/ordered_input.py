@@ -28,12 +28,23 @@ before the next key is handled, and stops the event there. That is the binding
 Textual would have chosen anyway (the focused widget's bindings come first in
 the non-priority chain, and priority bindings were already checked before the
 key was forwarded); keys the Input does not bind bubble exactly as before.
+
+Every text field of gdlab is one: its own fields are OrderedInputs, and Textual's
+command palette is shown as :class:`OrderedCommandPalette`, whose field is one too
+(tests/test_every_field_keeps_keys.py types a burst into each and checks that no
+plain Input is left on any screen).
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import events
+from textual.command import CommandInput, CommandPalette
 from textual.widgets import Input
+
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
 
 
 class OrderedInput(Input):
@@ -50,3 +61,19 @@ class OrderedInput(Input):
                     event.prevent_default()
                     return
         await super()._on_key(event)
+
+
+class OrderedCommandInput(CommandInput, OrderedInput):
+    """The command palette's field, with its editing keys in typing order. CommandInput
+    comes first: Textual's CSS type names (the palette's ``AUTO_FOCUS`` and styles
+    select ``CommandInput``) follow only the first base class."""
+
+
+class OrderedCommandPalette(CommandPalette):
+    """Textual's command palette, its field an :class:`OrderedCommandInput`."""
+
+    def compose(self) -> ComposeResult:
+        for widget in super().compose():
+            if type(widget) is CommandInput:
+                widget = OrderedCommandInput(placeholder=widget.placeholder, select_on_focus=False)
+            yield widget

@@ -7,15 +7,19 @@ and a pause or resume during a run (the bench's B3) paid for one. Where the
 same keys are shown as before and only some turned on or off, this footer turns
 those keys on or off as FooterKey's constructor does (its ``-disabled`` class and
 its private ``_disabled`` flag; tests/test_widgets_unit.py checks both still mean
-that); anything else is the Footer's own rebuild. The screens show the same run
-keys through a run (dimmed where they do nothing now), so pausing and resuming
-never rebuild it.
+that). Where a key stays in its place but its binding changes (space: Pause while
+running, Resume while paused), its FooterKey takes the new action and words in
+place; shorter words keep the key's width (trailing blanks), longer ones ask for a
+layout pass, so a footer is laid out again once, at its first Resume. Anything
+else is the Footer's own rebuild. The screens show the same run keys through a
+run (dimmed where they do nothing now), so pausing and resuming never rebuild it.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -54,6 +58,8 @@ class SteadyFooter(Footer):
     def bindings_changed(self, screen: Screen[object]) -> None:
         if self._composed is not None and self.is_attached and screen is self.screen:
             shown, enabled = shown_keys(screen)
+            if shown != self._composed and self._relabel(shown):
+                self._composed = shown
             if shown == self._composed:
                 for key in self.query(FooterKey):
                     on = enabled.get((key.key, key.action))
@@ -64,3 +70,31 @@ class SteadyFooter(Footer):
                         key.set_class(not on, "-disabled")
                 return
         super().bindings_changed(screen)
+
+    def _relabel(self, shown: Shown) -> bool:
+        """Give each key whose binding changed in place its new action and words;
+        False (nothing changed) where that cannot show what a rebuild would."""
+        old = self._composed or ()
+        if [key for key, _, _ in shown] != [key for key, _, _ in old]:
+            return False
+        changed = {
+            (key, was_action): (action, words)
+            for (key, was_action, was_words), (_, action, words) in zip(old, shown, strict=True)
+            if (was_action, was_words) != (action, words)
+        }
+        actions = [action for _, action, _ in shown]
+        if any(actions.count(action) > 1 for action, _ in changed.values()):
+            return False  # the Footer would group it with another key: rebuild
+        widgets = {(key.key, key.action): key for key in self.query(FooterKey)}
+        targets = [widgets.get(place) for place in changed]
+        if any(key is None or key.has_class("-grouped") for key in targets):
+            return False
+        for key, (action, words) in zip(targets, changed.values(), strict=True):
+            assert key is not None
+            room = cell_len(key.description)
+            wider = cell_len(words) > room
+            # shorter words keep the key's width (trailing blanks): no layout pass, so
+            # only the first Pause -> Resume of a footer lays it out again
+            key.action, key.description = action, words + " " * (room - cell_len(words))
+            key.refresh(layout=wider)
+        return True
