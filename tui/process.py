@@ -39,7 +39,8 @@ ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
 WATCHDOG_SECONDS = 3.0
-"""After SIGTERM or SIGHUP the process ends within this many seconds, clean-up or not."""
+"""After SIGTERM or SIGHUP the app ends within this many seconds, clean-up or not
+(``tui.launch``; ``gdlab run`` unwinds without Textual and removes its partial file)."""
 
 
 class Ended(BaseException):
@@ -183,8 +184,7 @@ class _Signals:
         self.ending = signum
         _ARRIVED.append(signum)
         if signum == signal.SIGINT:
-            raise KeyboardInterrupt  # Ctrl-C finishes what it can (a run writes its rows)
-        arm_watchdog(128 + signum)
+            raise KeyboardInterrupt
         raise Ended(signum)
 
 
