@@ -61,14 +61,14 @@ def page_address(path: str, public_url: str | None, *, websocket: bool = False) 
 
 
 def where_to_open(host: str, port: int, public_url: str | None) -> str:
-    """The line ``gdlab serve`` prints on start: an address a browser can open."""
+    """What ``gdlab serve`` prints on start: addresses a browser can open."""
     if public_url is not None:
         return f"Serving gdlab on {host}:{port}; open {public_url.rstrip('/')}/ in a browser"
     if host in EVERY_ADDRESS:
         return (
-            f"Serving gdlab on every address of this machine, port {port}: open "
-            f"http://localhost:{port}/ here, or http://<this machine's name or address>"
-            f":{port}/ from another machine"
+            f"Serving gdlab on every address of this machine, port {port}. Open\n"
+            f"  http://localhost:{port}/ on this machine,\n"
+            f"  http://<its name or IP address>:{port}/ from another."
         )
     shown = f"[{host}]" if ":" in host else host
     return f"Serving gdlab on http://{shown}:{port}/"
