@@ -1,8 +1,12 @@
 """`gdlab serve` in a real browser: headless Chromium driven by Playwright.
 
-The test starts `gdlab serve` on a free localhost port, opens the page, reads the
-terminal's text, checks the chapter screen, presses 3 and r, sees the run going,
-and saves a screenshot (screenshots/last-browser-run.png, not tracked).
+The test starts `gdlab serve --host 0.0.0.0` (the README's classroom command) on a
+free port and opens the page through another address than the one bound,
+127.0.0.2 (loopback, as every address here), as a student's browser reaches the
+server by its name or IP: every request and the websocket must go there (issue 21,
+item 7: the page named http://0.0.0.0:PORT). It reads the terminal's text, checks
+the chapter screen, presses 3 and r, sees the run going, and saves a screenshot
+(screenshots/last-browser-run.png, not tracked).
 
 textual-serve's xterm.js draws on a canvas, so the page holds no text: the test
 routes textual.js so it exposes its Terminal object, and reads the terminal's
@@ -32,6 +36,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOT = ROOT / "screenshots" / "last-browser-run.png"
+BOUND = "0.0.0.0"
+OPENED = "127.0.0.2"
+"""The address the browser opens: loopback, but not the one a server usually names."""
 CHROMIUM_ARGS = [
     "--no-sandbox",  # root in a container: Chromium's sandbox needs user namespaces
     "--disable-gpu",
@@ -85,7 +92,7 @@ def served(port: int) -> Iterator[subprocess.Popen[bytes]]:
     """`gdlab serve` in its own process group; the whole group is ended afterwards."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     server = subprocess.Popen(
-        [sys.executable, "-m", "tui", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "tui", "serve", "--host", BOUND, "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,  # its apps run in its group: one signal ends them all
@@ -94,7 +101,7 @@ def served(port: int) -> Iterator[subprocess.Popen[bytes]]:
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+            with contextlib.suppress(OSError), socket.create_connection((OPENED, port), 1):
                 break
             assert server.poll() is None, "gdlab serve exited before listening"
             time.sleep(0.2)
@@ -133,6 +140,7 @@ def test_the_served_app_runs_a_chapter_in_headless_chromium() -> None:
         _missing("Playwright is not installed (pip install -e '.[dev]' -c constraints.txt)")
     port = free_port()
     requested: list[str] = []
+    websockets: list[str] = []
     with served(port), sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         try:
@@ -147,7 +155,8 @@ def test_the_served_app_runs_a_chapter_in_headless_chromium() -> None:
 
             page.route("**/textual.js", expose_terminal)
             page.on("request", lambda request: requested.append(request.url))
-            page.goto(f"http://127.0.0.1:{port}/")
+            page.on("websocket", lambda websocket: websockets.append(websocket.url))
+            page.goto(f"http://{OPENED}:{port}/")
 
             # the first screen: chapter 1, the header, and the footer's keys. The
             # footer is blank while the app thinks the page has no focus.
@@ -163,10 +172,11 @@ def test_the_served_app_runs_a_chapter_in_headless_chromium() -> None:
             assert re.search(r"\br Run\b.*\bq Quit\b", screen), screen
             # the page's fonts come from this server, and the header's ⭘ has a glyph
             assert page.evaluate("document.fonts.check(\"16px 'Roboto Mono'\", '\\u2b58')")
-            assert all(url.startswith(f"http://127.0.0.1:{port}/") for url in requested), (
-                "the page asked another host: "
-                + ", ".join(u for u in requested if "127.0.0.1" not in u)
+            assert all(url.startswith(f"http://{OPENED}:{port}/") for url in requested), (
+                "the page asked another host: " + ", ".join(u for u in requested if OPENED not in u)
             )
+            # the app on screen came through the address the browser opened
+            assert [url.split("?")[0] for url in websockets] == [f"ws://{OPENED}:{port}/ws"]
 
             # keys go to the terminal without a click
             page.wait_for_function(

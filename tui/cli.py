@@ -212,6 +212,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--fps", dest="serve_fps", metavar="N", help=f"each tab's redraws per second, 1-{MAX_FPS}"
     )
+    serve.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the address browsers open (behind a proxy, say); default: the page's own",
+    )
     from tui.code_command import add_code_parser
     from tui.compare_command import add_compare_parser
 

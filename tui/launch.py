@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import io
 import os
@@ -11,7 +12,16 @@ import sys
 from types import FrameType
 from typing import TYPE_CHECKING
 
-from tui.process import EXIT_USAGE, Ended, report_crash, say, signal_handlers
+from tui.process import (
+    ENDING_SIGNALS,
+    EXIT_USAGE,
+    Ended,
+    arm_watchdog,
+    report_crash,
+    say,
+    say_ended,
+    signal_handlers,
+)
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -39,9 +49,18 @@ def _is_terminal(stream: object) -> bool:
 
 def _exit_on_signal(app: App[None]) -> object:
     """A signal handler that asks the running app to leave with code 128 + N, so
-    Textual gives the terminal back (alternate screen off, mouse off, cursor shown)."""
+    Textual gives the terminal back (alternate screen off, mouse off, cursor shown).
+
+    SIGTERM and SIGHUP also arm the watchdog (``tui.process.arm_watchdog``): the
+    process ends within seconds even if that clean-up cannot finish. SIGHUP also
+    drops Textual's SIGCONT handler (:func:`_ignore_sigcont`).
+    """
 
     def handler(signum: int, frame: FrameType | None) -> None:
+        if signum == signal.SIGHUP:
+            _ignore_sigcont()
+        if signum in ENDING_SIGNALS:
+            arm_watchdog(128 + signum)
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:  # the app is not running (yet, or any more): unwind
@@ -51,6 +70,25 @@ def _exit_on_signal(app: App[None]) -> object:
         loop.call_soon_threadsafe(lambda: app.exit(return_code=128 + signum))
 
     return handler
+
+
+def _ignore_sigcont() -> None:
+    """SIGCONT back to its default (continue, no handler): after a hang-up it is not
+    a return from Ctrl+Z, and after the app it has no app to resume.
+
+    The kernel sends SIGHUP and then SIGCONT to a session leader whose terminal
+    hangs up (the process a tmux pane, ``ssh host gdlab`` or a terminal window
+    runs). Textual's Linux driver takes every SIGCONT for a resume after Ctrl+Z and
+    starts application mode again: a second output thread, whose first write to the
+    dead terminal fails (EIO) and ends it. Its queue (30 writes) then fills, and the
+    app's shutdown waited for ever to put its last write there (``LinuxDriver.close``
+    → ``WriterThread.stop`` → ``Queue.put``). Python runs the handlers of signals
+    that arrived together in the order of their numbers, SIGHUP (1) before SIGCONT
+    (18), and skips a handler that is no longer a Python function; where the two
+    do not arrive together, the watchdog still ends the process.
+    """
+    with contextlib.suppress(ValueError):  # not the main thread
+        signal.signal(signal.SIGCONT, signal.SIG_DFL)
 
 
 def launch_app() -> int:
@@ -82,8 +120,11 @@ def launch_app() -> int:
         # keep it for the log file instead, and say one line.
         errors = io.StringIO()
         app.error_console = Console(file=errors, markup=False, highlight=False, width=120)
-        with signal_handlers(_exit_on_signal(app)):  # type: ignore[arg-type]
-            app.run()
+        try:
+            with signal_handlers(_exit_on_signal(app)):  # type: ignore[arg-type]
+                app.run()
+        finally:
+            _ignore_sigcont()  # Textual's SIGCONT handler would resume a finished app
     finally:
         if collecting:
             gc.enable()  # the app stopped before its first frame, or turned it on already
@@ -94,5 +135,5 @@ def launch_app() -> int:
     if code == 128 + signal.SIGINT:
         say("gdlab: interrupted")
     elif code > 128:
-        say(f"gdlab: ended by {signal.Signals(code - 128).name}")
+        say_ended(signal.Signals(code - 128).name)
     return code

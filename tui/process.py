@@ -11,11 +11,13 @@ import contextlib
 import os
 import signal
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
+from typing import TextIO
 
 import tui
 
@@ -41,6 +43,11 @@ ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 """Signals that end gdlab the way SIGINT (Ctrl-C) does, each with its own code."""
 
 
+WATCHDOG_SECONDS = 3.0
+"""After SIGTERM or SIGHUP the app ends within this many seconds, clean-up or not
+(``tui.launch``; ``gdlab run`` unwinds without Textual and removes its partial file)."""
+
+
 class Ended(BaseException):
     """SIGTERM or SIGHUP arrived: unwind (removing any temporary file) and exit 128+N.
 
@@ -56,15 +63,25 @@ class Ended(BaseException):
         self.name = signal.Signals(signum).name
 
 
-def say(line: str) -> None:
+def say(line: str, *, stream: TextIO | None = None) -> None:
     """One line on stderr, if there is still a stderr to write to (after SIGHUP the
     terminal may be gone: writing then fails, and there is nobody to tell)."""
-    stream = sys.stderr
+    stream = stream or sys.stderr
     if stream is None:
         return
     with contextlib.suppress(OSError, ValueError):
         stream.write(line + "\n")
         stream.flush()
+
+
+_ENDING_SAID = threading.Lock()
+"""Held once "ended by" has been said: the unwinding and the watchdog may both get there."""
+
+
+def say_ended(name: str, *, stream: TextIO | None = None) -> None:
+    """``gdlab: ended by NAME``, once per process, on ``stream`` (default: stderr)."""
+    if _ENDING_SAID.acquire(blocking=False):
+        say(f"gdlab: ended by {name}", stream=stream)
 
 
 def state_folder() -> Path:
@@ -104,6 +121,41 @@ def report_crash(error: BaseException, *, text: str | None = None) -> int:
     where = f"the traceback is in {path}" if path else "no log could be written"
     say(f"gdlab: unexpected error ({what}); {where}")
     return EXIT_FAILED
+
+
+_WATCHDOG: list[threading.Thread] = []
+
+
+def arm_watchdog(code: int, seconds: float = WATCHDOG_SECONDS) -> None:
+    """End the process with ``code`` after ``seconds`` unless it has ended by then.
+
+    The clean way out (unwinding, Textual giving the terminal back) can wait for
+    ever once the terminal has gone: a write that can never complete, a thread that
+    never answers. A process told to go must go, so this daemon thread says the
+    ending line (if it can and nobody has) and calls ``os._exit``. Armed once; a
+    daemon thread dies with the interpreter, so a process that ends in time never
+    meets it.
+    """
+    if _WATCHDOG:
+        return
+
+    def expire() -> None:
+        time.sleep(seconds)
+        # the line the unwinding would have said, if it has not, on the real stderr
+        # (a running app captures sys.stderr); a terminal that blocks it gets 1 s
+        teller = threading.Thread(
+            target=say_ended,
+            args=(signal.Signals(code - 128).name,),
+            kwargs={"stream": sys.__stderr__},
+            daemon=True,
+        )
+        teller.start()
+        teller.join(1.0)
+        os._exit(code)
+
+    watchdog = threading.Thread(target=expire, name="gdlab-watchdog", daemon=True)
+    _WATCHDOG.append(watchdog)
+    watchdog.start()
 
 
 _ARRIVED: list[int] = []
@@ -220,7 +272,7 @@ def guarded(body: Callable[[], int]) -> int:
             say("gdlab: interrupted")
             return EXIT_INTERRUPTED
         except Ended as ended:
-            say(f"gdlab: ended by {ended.name}")
+            say_ended(ended.name)
             return ended.code
         except BrokenPipeError:
             _silence_stdout()  # the reader stopped reading: nothing more to say

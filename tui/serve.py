@@ -6,6 +6,11 @@ Every tab gets its own app. What gdlab changes in textual-serve:
   server rather than a web font host, adds a small glyph font for the header's
   ⭘, and focuses the terminal once the app has drawn (Textual's footer is blank
   while the app is told it has no focus, and keys reach the app only then);
+- the page's addresses (its scripts, fonts and websocket) are relative to the page,
+  so a student's browser reaches the app through the address it opened, where
+  textual-serve wrote the bound host (``http://0.0.0.0:8000``, which no other
+  machine can open); ``--public-url`` gives them one absolute address instead (a
+  reverse proxy, an https front);
 - a port that is taken is refused in one line (exit 2) before anything is served.
 """
 
@@ -17,8 +22,9 @@ import os
 import shlex
 import socket
 import sys
+from urllib.parse import urlsplit
 
-from solvers.validation import parse_int
+from solvers.validation import SettingError, parse_int
 
 EXIT_USAGE = 2
 
@@ -47,10 +53,30 @@ def port_in_use(host: str, port: int) -> str | None:
     return None
 
 
+def parse_public_url(text: str | None) -> str | None:
+    """The address students open, as ``--public-url`` gives it, without a final /;
+    refused unless it is an http:// or https:// URL with a host and nothing after
+    its path."""
+    if text is None:
+        return None
+    accepted = "an http:// or https:// address such as http://lab-server:8000"
+    try:
+        parts = urlsplit(text.strip())
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+    except ValueError:
+        raise SettingError("--public-url", f"{text!r} is not {accepted}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingError("--public-url", f"{text!r} is not {accepted}")
+    if parts.query or parts.fragment:
+        raise SettingError("--public-url", f"{text!r} has a ? or #; expected {accepted}")
+    return text.strip().rstrip("/")
+
+
 def serve_command(args: argparse.Namespace) -> int:
     """Serve ``python -m tui`` on HOST:PORT; every browser tab gets its own app."""
     port = parse_int("port", args.port, 1, 65535)
     fps = None if args.serve_fps is None else parse_int("fps", args.serve_fps, 1, 120)
+    public_url = parse_public_url(args.public_url)
     try:
         import textual_serve.server  # noqa: F401
     except ImportError:
@@ -68,7 +94,7 @@ def serve_command(args: argparse.Namespace) -> int:
 
     fork = os.environ.get("GDLAB_SERVE_FORK", "1") != "0"
     try:
-        serve(command, args.host, port, fork=fork, fps=fps)
+        serve(command, args.host, port, fork=fork, fps=fps, public_url=public_url)
     except OSError as error:  # taken between the check and the bind
         print(f"gdlab: cannot serve on {args.host}:{port}: {error.strerror}", file=sys.stderr)
         return EXIT_USAGE

@@ -3,6 +3,13 @@
 Imported only by ``gdlab serve`` (it needs textual-serve and aiohttp). See
 ``tui/serve.py`` for what changes for the user, ``tui/serve_fork.py`` for the
 warm process that forks an app per tab.
+
+Every use of textual-serve's (1.1.3) private names is in this module, because
+its public ones offer no way to do these: ``AppService._build_environment`` (an
+app's environment, also without the fork server), ``AppService._open_app_process``
+with its ``_process`` and ``_stdin`` (a tab's app forked rather than started),
+``Server._make_app`` (routes for gdlab's fonts) and ``Server._process_messages``
+(called from the copy of ``handle_websocket``, which builds gdlab's app service).
 """
 
 from __future__ import annotations
@@ -19,9 +26,10 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import aiohttp_jinja2
 from aiohttp import web
 from textual_serve.app_service import AppService
-from textual_serve.server import Server, log, to_int
+from textual_serve.server import LOGO, Server, log, to_int
 
 STATIC = Path(__file__).with_name("serve_static")
 FIRST_FRAME_BYTES = 1024
@@ -31,6 +39,39 @@ NICE_AFTER_FIRST_FRAME = 19
 opened together on 2 cores, the last first frame came at 4.9 s without this and
 2.7 s with it (measured while designing this)."""
 ZYGOTE_START_TIMEOUT = 60.0
+EVERY_ADDRESS = {"", "0.0.0.0", "::", "[::]"}
+"""Hosts that bind every address of the machine: none of them is one to open."""
+
+
+def page_address(path: str, public_url: str | None, *, websocket: bool = False) -> str:
+    """Where the page finds PATH (a route's path on this server, such as ``/ws``).
+
+    Without a public URL the address is relative to the page, so it works through
+    whatever address the browser used (a name, an IP, localhost, a port forward):
+    the page is served at ``/``, and its script makes the websocket's ``ws:`` or
+    ``wss:`` address from the page's own. With one, under it, as textual-serve does.
+    """
+    if public_url is None:
+        return path.lstrip("/")
+    address = public_url.rstrip("/") + path
+    if websocket:
+        scheme = "wss:" if address.startswith("https:") else "ws:"
+        address = scheme + address.split(":", 1)[1]
+    return address
+
+
+def where_to_open(host: str, port: int, public_url: str | None) -> str:
+    """What ``gdlab serve`` prints on start: addresses a browser can open."""
+    if public_url is not None:
+        return f"Serving gdlab on {host}:{port}; open {public_url.rstrip('/')}/ in a browser"
+    if host in EVERY_ADDRESS:
+        return (
+            f"Serving gdlab on every address of this machine, port {port}. Open\n"
+            f"  http://localhost:{port}/ on this machine,\n"
+            f"  http://<its name or IP address>:{port}/ from another."
+        )
+    shown = f"[{host}]" if ":" in host else host
+    return f"Serving gdlab on http://{shown}:{port}/"
 
 
 def app_environment(fps: int | None = None) -> dict[str, str]:
@@ -200,9 +241,45 @@ class GdlabAppService(AppService):
 
 
 class GdlabServer(Server):
-    """textual-serve's server with gdlab's page, fonts and app service."""
+    """textual-serve's server with gdlab's page, fonts and app service; the page's
+    addresses work from the machine that opens it (see :func:`page_address`)."""
 
     app_service_class = GdlabAppService
+
+    def __init__(
+        self, command: str, host: str, port: int, title: str, page_url: str | None = None
+    ) -> None:
+        super().__init__(
+            command,
+            host=host,
+            port=port,
+            title=title,
+            public_url=page_url,
+            templates_path=STATIC / "templates",
+        )
+        self.page_url = page_url
+
+    async def on_startup(self, app: web.Application) -> None:
+        self.console.print(LOGO, highlight=False)
+        self.console.print(where_to_open(self.host, self.port, self.page_url), highlight=False)
+        self.console.print("\n[cyan]Press Ctrl+C to quit")
+
+    @aiohttp_jinja2.template("app_index.html")
+    async def handle_index(self, request: web.Request) -> dict[str, Any]:
+        """textual-serve's page context (1.1.3), with gdlab's addresses.
+
+        textual-serve writes ``http://HOST:PORT/...`` into the page from the host it
+        binds: with ``--host 0.0.0.0`` that is no address another machine can open.
+        """
+        router = request.app.router
+        websocket = str(router["websocket"].url_for())
+        static = str(router["static"].url_for(filename="/")).rstrip("/") + "/"
+        return {
+            "font_size": to_int(request.query.get("fontsize", "16"), 16),
+            "app_websocket_url": page_address(websocket, self.page_url, websocket=True),
+            "config": {"static": {"url": page_address(static, self.page_url)}},
+            "application": {"name": self.title},
+        }
 
     async def _make_app(self) -> web.Application:
         app = await super()._make_app()
@@ -240,15 +317,22 @@ class GdlabServer(Server):
         return websocket
 
 
-def serve(command: str, host: str, port: int, *, fork: bool, fps: int | None = None) -> None:
-    """Serve until interrupted; with ``fork``, tabs are forked from one warm process."""
+def serve(
+    command: str,
+    host: str,
+    port: int,
+    *,
+    fork: bool,
+    fps: int | None = None,
+    public_url: str | None = None,
+) -> None:
+    """Serve until interrupted; with ``fork``, tabs are forked from one warm process;
+    ``public_url``: the address pages give for this server (default: their own)."""
     GdlabAppService.fps = fps
     zygote = Zygote(dict(os.environ, **app_environment(fps))) if fork else None
     GdlabAppService.zygote = zygote
     try:
-        GdlabServer(
-            command, host=host, port=port, title="gdlab", templates_path=STATIC / "templates"
-        ).serve()
+        GdlabServer(command, host, port, title="gdlab", page_url=public_url).serve()
     finally:
         if zygote is not None:
             zygote.close()
