@@ -1,13 +1,20 @@
-"""What is known about a problem, each fact with its reason, without torch.
+"""What is known about a problem, each fact with its reason and its reach, without torch.
 
 Not every objective has a computable optimum or a global step-size bound: the
 book's chapters are quadratics (both exact), a user's function in general is
 not. Every fact here is therefore optional, and says where it came from, so no
 code path assumes f* exists.
+
+Two reaches: a quadratic (degree ≤ 2 in the parameters, read from the expression
+tree; the book's chapters) is f(x) = ½xᵀHx + bᵀx + c exactly, so the float64
+eigenvalues of its constant Hessian H decide everything globally (:class:`Shape`).
+Any other function has only local facts, from the Hessian at the start, and the
+words that show them say "near the start".
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -21,9 +28,60 @@ class BoundReason(Enum):
     UNKNOWN = "unknown"
 
 
+FLAT_TOLERANCE = 1e-12
+"""An eigenvalue with |λ| ≤ FLAT_TOLERANCE · max|λ| is taken as 0 (float64 round-off of
+an exact 0 is ~1e-16 relative)."""
+RANGE_TOLERANCE = 1e-12
+"""A quadratic's linear term b lies in H's range (a valley, not unbounded) where its part
+along H's flat directions is at most RANGE_TOLERANCE · ‖b‖."""
+
+
+class Curvature(Enum):
+    """How a Hessian curves f, read from its float64 eigenvalues (zero: FLAT_TOLERANCE)."""
+
+    POSITIVE = "positive definite"
+    """Every λ > 0: f curves up in every direction."""
+    FLAT = "positive semidefinite and singular"
+    """Every λ ≥ 0, some λ = 0: flat along some direction, up along the others."""
+    INDEFINITE = "indefinite"
+    """Some λ > 0, some λ < 0: f curves down along some direction."""
+    NEGATIVE = "negative semidefinite"
+    """Every λ ≤ 0, some λ < 0: f curves down in every direction it curves at all."""
+
+
+def curvature_of(spectrum: Sequence[float]) -> Curvature:
+    """The curvature of a Hessian with eigenvalues ``spectrum`` (all zero: FLAT)."""
+    scale = max((abs(lam) for lam in spectrum), default=0.0)
+    flat = FLAT_TOLERANCE * scale
+    up = any(lam > flat for lam in spectrum)
+    down = any(lam < -flat for lam in spectrum)
+    if up and down:
+        return Curvature.INDEFINITE
+    if down:
+        return Curvature.NEGATIVE
+    if all(lam > flat for lam in spectrum) and spectrum:
+        return Curvature.POSITIVE
+    return Curvature.FLAT
+
+
+class Shape(Enum):
+    """What a quadratic ½xᵀHx + bᵀx + c has, globally, from H's eigenvalues and b."""
+
+    MINIMUM = "a unique minimum"
+    """Every λ > 0: x* = −H⁻¹b, one Newton step from anywhere."""
+    VALLEY = "a valley of minima"
+    """Every λ ≥ 0, some λ = 0, b in H's range: the minimum is not unique."""
+    UNBOUNDED = "no minimum: unbounded below along a flat direction"
+    """Every λ ≥ 0, some λ = 0, b not in H's range: f falls linearly along it."""
+    SADDLE = "no minimum: a saddle"
+    """Some λ < 0 < some λ: f falls without bound along the directions of λ < 0."""
+    MAXIMUM = "no minimum: it curves down"
+    """Every λ ≤ 0, some λ < 0 (a maximum where every λ < 0)."""
+
+
 @dataclass(frozen=True)
 class Optimum:
-    """An exact minimiser and minimum, computed in float64."""
+    """A point and the value of f there, computed in float64, with how it was found."""
 
     params: tuple[float, ...]
     value: float
@@ -33,14 +91,38 @@ class Optimum:
 
 @dataclass(frozen=True)
 class Facts:
-    """A problem's optimum and stable-η bound, where they are known."""
+    """A problem's optimum, stable-η bound and curvature, where they are known.
+
+    ``optimum`` is only ever an exact global minimiser; a point found otherwise has
+    its own field, named for what it is.
+    """
 
     optimum: Optimum | None
+    """The unique global minimiser and f* (a quadratic with a positive-definite Hessian,
+    least squares); None anywhere else, a valley or a local minimum included."""
     stable_eta: float | None
-    """2 / λmax of the Hessian: plain descent is stable for η below it (None: unknown)."""
+    """2 / λmax: plain descent with a constant η converges for η below it. Global for a
+    quadratic with a minimum or a valley; near the start (``bound`` LOCAL) where the start's
+    Hessian is positive definite; None where no such bound holds or it is unknown."""
     bound: BoundReason
     eigenvalues: tuple[float, float] | None = None
-    """(λmin, λmax) of the Hessian the bound came from."""
+    """(λmin, λmax) of the Hessian the facts came from (a quadratic's, or the start's)."""
+    shape: Shape | None = None
+    """A quadratic's global shape; None for any other function (or unknown)."""
+    curvature: Curvature | None = None
+    """How that Hessian curves f (globally for a quadratic, near the start otherwise)."""
+    spectrum: tuple[float, ...] = ()
+    """Every eigenvalue of that Hessian, ascending."""
+    valley: Optimum | None = None
+    """Shape.VALLEY: the valley's point nearest the start (where plain descent from the
+    start converges, for η < 2/λmax: its steps never change the flat directions) and f*."""
+    stationary: Optimum | None = None
+    """SADDLE or MAXIMUM with an invertible Hessian: the one point where ∇f = 0 (the saddle
+    point or the maximum), which is no minimum."""
+    local_minimum: Optimum | None = None
+    """Not a quadratic: a local minimum reached from the start (Newton's method in float64,
+    checked: ∇f vanishes and the Hessian is positive definite there; see
+    :mod:`solvers.local_facts`). Not necessarily the lowest; never the optimum."""
 
     @property
     def condition_number(self) -> float | None:
@@ -54,66 +136,180 @@ class Facts:
         """The bound holds everywhere (a quadratic), not only near the start."""
         return self.bound in (BoundReason.QUADRATIC, BoundReason.LEAST_SQUARES)
 
+    @property
+    def is_quadratic(self) -> bool:
+        """The facts are exact and global (a quadratic), not local."""
+        return self.shape is not None
+
+    @property
+    def is_local(self) -> bool:
+        """The facts come from the Hessian at the start only (not a quadratic)."""
+        return self.shape is None and self.curvature is not None
+
+    @property
+    def equal_curvature(self) -> bool:
+        """Every positive eigenvalue is the same (to REGIME_TOLERANCE): one step of
+        η = 1/λmax finishes every direction that curves (a scalar quadratic, chapter 2)."""
+        positive = [lam for lam in self.spectrum if lam > 0 and self.curvature is not None]
+        if not positive or self.curvature not in (Curvature.POSITIVE, Curvature.FLAT):
+            return False
+        top = max(positive)
+        flat = FLAT_TOLERANCE * top
+        curved = [lam for lam in positive if lam > flat]
+        return min(curved) >= (1 - REGIME_TOLERANCE) * top
+
 
 UNKNOWN = Facts(optimum=None, stable_eta=None, bound=BoundReason.UNKNOWN)
 """Nothing known (an objective whose facts could not be computed)."""
 
 
 class Regime(Enum):
-    """What plain gradient descent does at a given η on a quadratic (or near the start)."""
+    """What plain gradient descent with a constant η does on a positive-definite quadratic
+    (or near the start): each eigen-component is multiplied by 1 − ηλ every step."""
 
     MONOTONE = "monotone"
+    ONE_STEP = "one step"
     OSCILLATING = "oscillating"
     CYCLE = "cycle"
     DIVERGENT = "divergent"
 
 
-CYCLE_TOLERANCE = 1e-6
-"""η within this relative distance of 2/λmax is the cycle, not either side of it."""
+REGIME_TOLERANCE = 1e-6
+"""η within this relative distance of 1/λmax or 2/λmax is on that boundary (one step,
+or the cycle), not either side of it."""
+CYCLE_TOLERANCE = REGIME_TOLERANCE
+"""The same tolerance, by its older name."""
+
+_GLOBAL_PHRASE = {
+    Regime.MONOTONE: "monotone convergence",
+    Regime.ONE_STEP: "one step along the steepest direction",
+    Regime.OSCILLATING: "oscillating convergence",
+    Regime.CYCLE: "a cycle",
+    Regime.DIVERGENT: "divergence",
+}
+LOCAL_CAVEAT = "the Hessian changes along the path, so this may not hold farther on"
+"""What every local regime sentence ends with: it is about the start only."""
+
+
+def signed(value: float, spec: str = ".4g") -> str:
+    """``value`` formatted by ``spec`` with a true minus sign (−2, not -2)."""
+    return format(value, spec).replace("-", "−")
+
+
+def regime_kind(eta: float, facts: Facts) -> Regime | None:
+    """Which of the five regimes η is in (boundaries to REGIME_TOLERANCE); None where no
+    bound is known."""
+    if facts.stable_eta is None:
+        return None
+    two = facts.stable_eta
+    one = two / 2
+    if abs(eta - two) <= REGIME_TOLERANCE * two:
+        return Regime.CYCLE
+    if eta > two:
+        return Regime.DIVERGENT
+    if abs(eta - one) <= REGIME_TOLERANCE * one:
+        return Regime.ONE_STEP
+    return Regime.OSCILLATING if eta > one else Regime.MONOTONE
 
 
 def regime(eta: float, facts: Facts) -> tuple[Regime, str] | None:
-    """Which regime η is in for plain descent, with one sentence of why; None where the
-    bound is unknown. Along the steepest direction each step multiplies the distance to
-    the optimum by (1 − η·λmax): between 0 and 1 it shrinks without changing side,
-    between −1 and 0 it changes side and shrinks, at −1 it jumps back and forth, below
-    −1 it grows."""
-    if facts.stable_eta is None or facts.eigenvalues is None:
+    """Which regime η is in for plain descent with a constant η, with one sentence that
+    says it, why and how far it reaches; None where no bound is known.
+
+    Each eigen-component of the distance to the minimum is multiplied by 1 − ηλ every
+    step. Along the steepest direction (λmax): in (0, 1) it shrinks without changing
+    side, at 0 it is gone in one step, in (−1, 0) it changes side and shrinks, at −1 it
+    jumps back and forth, below −1 it grows.
+    """
+    kind = regime_kind(eta, facts)
+    if kind is None or facts.stable_eta is None:
         return None
-    lam = facts.eigenvalues[1]
-    where = "" if facts.bound_is_global else "near the start (local Hessian), "
+    two = facts.stable_eta
+    one = two / 2
+    lam = 2 / two
     factor = 1 - eta * lam
-    bound = facts.stable_eta
-    if abs(eta - bound) <= CYCLE_TOLERANCE * bound:
-        return Regime.CYCLE, (
-            f"{where}η = 2/λmax = {bound:.4g} (1 − ηλmax = −1): each step jumps exactly "
-            "across the optimum; no progress"
+    local = not facts.bound_is_global
+    phrase = _GLOBAL_PHRASE[kind]
+    target = "the optimum" if facts.shape is not Shape.VALLEY else "the valley"
+    if local:
+        target = "the local quadratic model's minimum"
+    if kind is Regime.ONE_STEP and facts.equal_curvature and not local:
+        phrase = f"one step to {target}"
+    relation = {
+        Regime.MONOTONE: f"η < 1/λmax = {one:.4g}",
+        Regime.ONE_STEP: f"η = 1/λmax = {one:.4g}",
+        Regime.OSCILLATING: f"1/λmax = {one:.4g} < η < 2/λmax = {two:.4g}",
+        Regime.CYCLE: f"η = 2/λmax = {two:.4g}",
+        Regime.DIVERGENT: f"η > 2/λmax = {two:.4g}",
+    }[kind]
+    shown = 0.0 if kind is Regime.ONE_STEP else -1.0 if kind is Regime.CYCLE else factor
+    why = f"{relation}, 1 − ηλmax = {signed(shown, '.3g')}"
+    consequence = (_local_consequence if local else _global_consequence)(kind, facts, target)
+    if local:
+        named = kind.value.replace(" ", "-")
+        return kind, (
+            f"η = {eta:g} is, near the start (local Hessian), in the {named} regime "
+            f"({why}): {consequence}"
         )
-    if eta > bound:
-        away = "the run moves away" if not where else "steps there overshoot farther"
-        return Regime.DIVERGENT, (
-            f"{where}η > 2/λmax = {bound:.4g} (1 − ηλmax = {factor:.3g}): each step lands "
-            f"farther than it started; {away}"
+    return kind, f"η = {eta:g} gives {phrase} ({why}): {consequence}"
+
+
+def _global_consequence(kind: Regime, facts: Facts, target: str) -> str:
+    """What the regime does on a quadratic, to every eigen-component."""
+    valley = facts.shape is Shape.VALLEY
+    if kind is Regime.MONOTONE:
+        end = " to the valley's point nearest the start" if valley else ""
+        return (
+            f"1 − ηλ is in (0, 1) for every λ > 0, so each step stops short of {target}; "
+            f"it converges monotonically{end}"
         )
-    if eta * lam > 1:
-        return Regime.OSCILLATING, (
-            f"{where}1/λmax < η < 2/λmax = {bound:.4g} (1 − ηλmax = {factor:.3g}): each "
-            "step overshoots, less each time; it converges, alternating sides"
+    if kind is Regime.ONE_STEP:
+        if facts.equal_curvature:
+            where = "the valley's point nearest the start" if valley else "the optimum"
+            return f"1 − ηλ = 0 for every λ > 0, so the first step lands on {where}, up to rounding"
+        return "the steepest direction is done in one step, the others converge monotonically"
+    if kind is Regime.OSCILLATING:
+        return (
+            f"along the steepest direction each step overshoots {target}, less each time; "
+            "it converges, alternating sides"
         )
-    return Regime.MONOTONE, (
-        f"{where}η ≤ 1/λmax = {bound / 2:.4g} (1 − ηλmax = {factor:.3g}): each step stops "
-        "short of the optimum; it converges monotonically"
+    if kind is Regime.CYCLE:
+        return (
+            f"along the steepest direction each step jumps across {target} to the same "
+            "distance; that part never shrinks"
+        )
+    return (
+        f"along the steepest direction each step lands farther from {target} than it "
+        "started; the run moves away"
     )
 
 
+def _local_consequence(kind: Regime, facts: Facts, target: str) -> str:
+    """What the regime does to steps near the start, and that it is only there."""
+    done = {
+        Regime.MONOTONE: f"steps there stop short of {target}",
+        Regime.ONE_STEP: f"along the steepest direction a step there lands on {target}",
+        Regime.OSCILLATING: f"along the steepest direction steps there overshoot {target}, "
+        "less each time",
+        Regime.CYCLE: f"along the steepest direction steps there jump across {target} "
+        "to the same distance",
+        Regime.DIVERGENT: "along the steepest direction steps there overshoot, farther each time",
+    }[kind]
+    return f"{done}; {LOCAL_CAVEAT}"
+
+
+PRESET_SHARE = {
+    Regime.MONOTONE: 0.25,
+    Regime.ONE_STEP: 0.5,
+    Regime.OSCILLATING: 0.75,
+    Regime.CYCLE: 1.0,
+    Regime.DIVERGENT: 1.25,
+}
+"""Each regime's preset η as a share of 2/λmax."""
+
+
 def preset_eta(kind: Regime, facts: Facts) -> float | None:
-    """An η in regime ``kind`` (a quarter, three quarters, all and 1.25 of 2/λmax)."""
+    """An η in regime ``kind`` (a quarter, a half, three quarters, all and 1.25 of 2/λmax)."""
     if facts.stable_eta is None:
         return None
-    share = {
-        Regime.MONOTONE: 0.25,
-        Regime.OSCILLATING: 0.75,
-        Regime.CYCLE: 1.0,
-        Regime.DIVERGENT: 1.25,
-    }[kind]
-    return facts.stable_eta * share
+    return facts.stable_eta * PRESET_SHARE[kind]

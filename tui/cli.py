@@ -339,17 +339,16 @@ def run_command(args: argparse.Namespace) -> int:
     chapter = spec.id
     descent_cls, make_problem = _import_solver()
     from solvers.export import make_writer, strided
-    from solvers.facts import regime
     from solvers.measures import grad_norm
+    from solvers.regimes import said_regime
     from solvers.saved_run import record
     from tui.output import open_output
 
     problem = make_problem(spec)  # type: ignore[operator]
     descent = descent_cls(problem, settings)
-    plain = settings.optimizer.name == "plain" and settings.schedule.name == "constant"
-    said = regime(settings.eta, descent.facts) if plain else None  # the regimes are plain's
+    said = said_regime(settings.eta, descent.facts, settings.optimizer, settings.schedule)
     if said is not None:
-        say(f"gdlab: η = {settings.eta:g} is {said[0].value}: {said[1]}")
+        say(f"gdlab: {said.text}")
     status = EXIT_OK
     started = time.perf_counter()
     saved = record(spec, settings, descent.seed, descent.start)

@@ -11,10 +11,14 @@ from typing import TYPE_CHECKING, cast
 
 from textual import on
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Input
+from textual.widgets import Input, Select
 
 from solvers.facts import Facts, Regime, preset_eta
+from solvers.optimizers import CONSTANT, PLAIN, OptimizerChoice, ScheduleChoice
+from solvers.regimes import presets_apply
+from solvers.validation import SettingError
 from tui.widgets.regime_line import RegimeLine
 
 if TYPE_CHECKING:
@@ -54,18 +58,41 @@ class TeachingKeys(Screen[None]):
         """A run key (r, s, space, n, ctrl+r): the chapter screen routes it."""
         raise NotImplementedError
 
-    def _facts(self) -> Facts | None:
+    def _known_facts(self) -> Facts | None:
         """The facts regimes are judged by: the run's, else the screen's problem's; None
-        while unknown (torch loading, or no bound)."""
+        while torch loads."""
         view = self.controller.view
         if view is not None:
             facts: Facts = view.facts
-        else:
-            problem = self._solver.problems.get(self.problem_id)
-            if problem is None:
-                return None
-            facts = problem.facts
-        return facts if facts.stable_eta is not None else None
+            return facts
+        problem = self._solver.problems.get(self.problem_id)
+        return None if problem is None else problem.facts
+
+    def _chosen(self) -> tuple[OptimizerChoice, ScheduleChoice] | None:
+        """The optimizer and schedule the fields show (plain and constant before the fields
+        are mounted); None while a knob does not parse (nothing is said then)."""
+        from tui.widgets.settings_form import SettingsForm  # not before the first frame
+
+        try:
+            form = self.query_one(SettingsForm)
+        except NoMatches:
+            return PLAIN, CONSTANT
+        try:
+            optimizer, schedule = form._optimizer(), form._schedule()  # the form's own parse
+        except SettingError:
+            return None
+        assert isinstance(optimizer, OptimizerChoice) and isinstance(schedule, ScheduleChoice)
+        return optimizer, schedule
+
+    def _facts(self) -> Facts | None:
+        """The facts the η presets are set from: None where m o y d do not apply (torch
+        loading, no bound, or an optimizer or schedule whose regimes are not plain
+        descent's with a constant η)."""
+        facts = self._known_facts()
+        chosen = self._chosen()
+        if facts is None or chosen is None or not presets_apply(facts, *chosen):
+            return None
+        return facts
 
     def action_preset(self, kind: str) -> None:
         """m, o, y, d: η in the monotone, oscillating, cycle or divergent regime, then run."""
@@ -87,14 +114,37 @@ class TeachingKeys(Screen[None]):
         self.app.push_screen(ExportScreen(view, self.controller.ending, self.problem_id))
 
     def _show_regime(self) -> None:
-        """Which regime the η field is in, and why (the word only at 80x24)."""
+        """What η does for the optimizer and schedule chosen, and why (a few words at
+        80x24); the η presets are offered only where plain descent's regimes apply."""
         eta = self.query("#eta")
         text = eta.first(Input).value if eta else None
-        self.query_one(RegimeLine).show(self._facts(), text, short=self.has_class("-short"))
+        chosen = self._chosen()
+        line = self.query_one(RegimeLine)
+        if chosen is None:
+            line.show(None, text)
+        else:
+            optimizer, schedule = chosen
+            short = self.has_class("-short")
+            facts = self._known_facts()
+            line.show(facts, text, short=short, optimizer=optimizer, schedule=schedule)
+        presets = self._facts() is not None
+        if presets != getattr(self, "_presets_shown", None):
+            self._presets_shown = presets
+            self.refresh_bindings()  # m o y d come and go with plain descent's regimes
 
     @on(Input.Changed, "#eta")
     def _eta_changed(self) -> None:
         self._show_regime()
+
+    @on(Select.Changed, "#optimizer")
+    @on(Select.Changed, "#schedule")
+    def _choice_changed(self) -> None:
+        self._show_regime()
+
+    @on(Input.Changed)
+    def _knob_changed(self, event: Input.Changed) -> None:
+        if str(event.input.id).startswith("knob-"):  # μ, dampening, weight decay, …
+            self._show_regime()
 
     def action_graph(self) -> None:
         """g: the autograd graph of this problem (tui/screens/graph.py)."""

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from textual.widgets import Static
 
-from solvers.facts import regime
+from solvers.regimes import said_regime
 
 if TYPE_CHECKING:
     from tui.run_controller import RunController
@@ -41,10 +41,9 @@ def status_text(controller: RunController, loading: bool) -> str:
         first = [f"{phase} (loading torch…)"]
     if view is not None:
         settings = view.settings
-        plain = settings.optimizer.name == "plain" and settings.schedule.name == "constant"
-        said = regime(settings.eta, view.facts) if plain else None  # plain descent's regimes
-        if said is not None:
-            first[0] += f" · {said[0].value}"
+        said = said_regime(settings.eta, view.facts, settings.optimizer, settings.schedule)
+        if said is not None and said.kind is not None:  # plain descent's regimes only
+            first[0] += f" · {said.short}"
     if view is not None and view.count:
         layout = view.layout
         last = view.rows[-1]
