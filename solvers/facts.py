@@ -180,13 +180,6 @@ or the cycle), not either side of it."""
 CYCLE_TOLERANCE = REGIME_TOLERANCE
 """The same tolerance, by its older name."""
 
-_GLOBAL_PHRASE = {
-    Regime.MONOTONE: "monotone convergence",
-    Regime.ONE_STEP: "one step along the steepest direction",
-    Regime.OSCILLATING: "oscillating convergence",
-    Regime.CYCLE: "a cycle",
-    Regime.DIVERGENT: "divergence",
-}
 LOCAL_CAVEAT = "the Hessian changes along the path, so this may not hold farther on"
 """What every local regime sentence ends with: it is about the start only."""
 
@@ -229,12 +222,9 @@ def regime(eta: float, facts: Facts) -> tuple[Regime, str] | None:
     lam = 2 / two
     factor = 1 - eta * lam
     local = not facts.bound_is_global
-    phrase = _GLOBAL_PHRASE[kind]
     target = "the optimum" if facts.shape is not Shape.VALLEY else "the valley"
     if local:
         target = "the local quadratic model's minimum"
-    if kind is Regime.ONE_STEP and facts.equal_curvature and not local:
-        phrase = f"one step to {target}"
     relation = {
         Regime.MONOTONE: f"η < 1/λmax = {one:.4g}",
         Regime.ONE_STEP: f"η = 1/λmax = {one:.4g}",
@@ -245,13 +235,9 @@ def regime(eta: float, facts: Facts) -> tuple[Regime, str] | None:
     shown = 0.0 if kind is Regime.ONE_STEP else -1.0 if kind is Regime.CYCLE else factor
     why = f"{relation}, 1 − ηλmax = {signed(shown, '.3g')}"
     consequence = (_local_consequence if local else _global_consequence)(kind, facts, target)
-    if local:
-        named = kind.value.replace(" ", "-")
-        return kind, (
-            f"η = {eta:g} is, near the start (local Hessian), in the {named} regime "
-            f"({why}): {consequence}"
-        )
-    return kind, f"η = {eta:g} gives {phrase} ({why}): {consequence}"
+    named = kind.value.replace(" ", "-")
+    where = ", near the start (local Hessian)," if local else ""
+    return kind, f"η = {eta:g} is{where} in the {named} regime ({why}): {consequence}"
 
 
 def _global_consequence(kind: Regime, facts: Facts, target: str) -> str:

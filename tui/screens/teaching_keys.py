@@ -16,12 +16,11 @@ from textual.screen import Screen
 from textual.widgets import Input, Select
 
 from solvers.facts import Facts, Regime, preset_eta
-from solvers.optimizers import CONSTANT, PLAIN, OptimizerChoice, ScheduleChoice
-from solvers.regimes import presets_apply
 from solvers.validation import SettingError
 from tui.widgets.regime_line import RegimeLine
 
 if TYPE_CHECKING:
+    from solvers.optimizers import OptimizerChoice, ScheduleChoice
     from tui.run_controller import RunController
     from tui.screens.chapter import ChapterScreen
     from tui.solver_state import SolverState
@@ -69,19 +68,17 @@ class TeachingKeys(Screen[None]):
         return None if problem is None else problem.facts
 
     def _chosen(self) -> tuple[OptimizerChoice, ScheduleChoice] | None:
-        """The optimizer and schedule the fields show (plain and constant before the fields
-        are mounted); None while a knob does not parse (nothing is said then)."""
+        """The optimizer and schedule the fields show; None before the fields are mounted
+        or while a knob does not parse (nothing is said then)."""
+        if not self.controls_mounted:
+            return None
         from tui.widgets.settings_form import SettingsForm  # not before the first frame
 
         try:
             form = self.query_one(SettingsForm)
-        except NoMatches:
-            return PLAIN, CONSTANT
-        try:
             optimizer, schedule = form._optimizer(), form._schedule()  # the form's own parse
-        except SettingError:
+        except (NoMatches, SettingError):
             return None
-        assert isinstance(optimizer, OptimizerChoice) and isinstance(schedule, ScheduleChoice)
         return optimizer, schedule
 
     def _facts(self) -> Facts | None:
@@ -90,9 +87,11 @@ class TeachingKeys(Screen[None]):
         descent's with a constant η)."""
         facts = self._known_facts()
         chosen = self._chosen()
-        if facts is None or chosen is None or not presets_apply(facts, *chosen):
+        if facts is None or facts.stable_eta is None or chosen is None:
             return None
-        return facts
+        from solvers.regimes import presets_apply
+
+        return facts if presets_apply(facts, *chosen) else None
 
     def action_preset(self, kind: str) -> None:
         """m, o, y, d: η in the monotone, oscillating, cycle or divergent regime, then run."""

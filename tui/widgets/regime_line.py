@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.widgets import Static
 
 from solvers.facts import Facts
-from solvers.optimizers import CONSTANT, PLAIN, OptimizerChoice, ScheduleChoice
-from solvers.regimes import said_regime
 from solvers.validation import SettingError, parse_eta
+
+if TYPE_CHECKING:  # imported when a sentence is made: not before the first frame
+    from solvers.optimizers import OptimizerChoice, ScheduleChoice
 
 
 def regime_text(
@@ -15,18 +18,22 @@ def regime_text(
     eta_text: str | None,
     *,
     short: bool = False,
-    optimizer: OptimizerChoice = PLAIN,
-    schedule: ScheduleChoice = CONSTANT,
+    optimizer: OptimizerChoice | None = None,
+    schedule: ScheduleChoice | None = None,
 ) -> str:
     """The sentence of :func:`solvers.regimes.said_regime` (``η = 0.4: monotone`` only
-    where ``short``); "" where η does not parse or nothing is known."""
+    where ``short``) for ``optimizer`` and ``schedule`` (default: plain descent, constant
+    η); "" where η does not parse or nothing is known."""
     if facts is None or eta_text is None:
         return ""
     try:
         eta = parse_eta(eta_text)
     except SettingError:
         return ""
-    said = said_regime(eta, facts, optimizer, schedule)
+    from solvers.optimizers import CONSTANT, PLAIN
+    from solvers.regimes import said_regime
+
+    said = said_regime(eta, facts, optimizer or PLAIN, schedule or CONSTANT)
     if said is None:
         return ""
     return f"η = {eta:g}: {said.short}" if short else said.text
@@ -41,8 +48,8 @@ class RegimeLine(Static):
         eta_text: str | None,
         *,
         short: bool = False,
-        optimizer: OptimizerChoice = PLAIN,
-        schedule: ScheduleChoice = CONSTANT,
+        optimizer: OptimizerChoice | None = None,
+        schedule: ScheduleChoice | None = None,
     ) -> None:
         self.update(
             regime_text(facts, eta_text, short=short, optimizer=optimizer, schedule=schedule)

@@ -6,8 +6,6 @@ from typing import TYPE_CHECKING
 
 from textual.widgets import Static
 
-from solvers.regimes import said_regime
-
 if TYPE_CHECKING:
     from tui.run_controller import RunController
 
@@ -40,6 +38,8 @@ def status_text(controller: RunController, loading: bool) -> str:
     if loading and controller.phase.live and view is None:
         first = [f"{phase} (loading torch…)"]
     if view is not None:
+        from solvers.regimes import said_regime  # not before the first frame
+
         settings = view.settings
         said = said_regime(settings.eta, view.facts, settings.optimizer, settings.schedule)
         if said is not None and said.kind is not None:  # plain descent's regimes only
