@@ -180,7 +180,7 @@ or the cycle), not either side of it."""
 CYCLE_TOLERANCE = REGIME_TOLERANCE
 """The same tolerance, by its older name."""
 
-LOCAL_CAVEAT = "the Hessian changes along the path, so this may not hold farther on"
+LOCAL_CAVEAT = "it changes along the path"
 """What every local regime sentence ends with: it is about the start only."""
 
 
@@ -206,8 +206,9 @@ def regime_kind(eta: float, facts: Facts) -> Regime | None:
 
 
 def regime(eta: float, facts: Facts) -> tuple[Regime, str] | None:
-    """Which regime η is in for plain descent with a constant η, with one sentence that
-    says it, why and how far it reaches; None where no bound is known.
+    """Which regime η is in for plain descent with a constant η, and one short sentence
+    of what it does and how far that reaches (it fits the app's regime line); None where
+    no bound is known. :func:`regime_factor` gives the number behind it.
 
     Each eigen-component of the distance to the minimum is multiplied by 1 − ηλ every
     step. Along the steepest direction (λmax): in (0, 1) it shrinks without changing
@@ -217,71 +218,52 @@ def regime(eta: float, facts: Facts) -> tuple[Regime, str] | None:
     kind = regime_kind(eta, facts)
     if kind is None or facts.stable_eta is None:
         return None
-    two = facts.stable_eta
-    one = two / 2
-    lam = 2 / two
-    factor = 1 - eta * lam
-    local = not facts.bound_is_global
-    target = "the optimum" if facts.shape is not Shape.VALLEY else "the valley"
-    if local:
-        target = "the local quadratic model's minimum"
-    relation = {
-        Regime.MONOTONE: f"η < 1/λmax = {one:.4g}",
-        Regime.ONE_STEP: f"η = 1/λmax = {one:.4g}",
-        Regime.OSCILLATING: f"1/λmax = {one:.4g} < η < 2/λmax = {two:.4g}",
-        Regime.CYCLE: f"η = 2/λmax = {two:.4g}",
-        Regime.DIVERGENT: f"η > 2/λmax = {two:.4g}",
-    }[kind]
-    shown = 0.0 if kind is Regime.ONE_STEP else -1.0 if kind is Regime.CYCLE else factor
-    why = f"{relation}, 1 − ηλmax = {signed(shown, '.3g')}"
-    consequence = (_local_consequence if local else _global_consequence)(kind, facts, target)
-    named = kind.value.replace(" ", "-")
-    where = ", near the start (local Hessian)," if local else ""
-    return kind, f"η = {eta:g} is{where} in the {named} regime ({why}): {consequence}"
-
-
-def _global_consequence(kind: Regime, facts: Facts, target: str) -> str:
-    """What the regime does on a quadratic, to every eigen-component."""
+    two = f"{facts.stable_eta:.4g}"
+    one = f"{facts.stable_eta / 2:.4g}"
+    if not facts.bound_is_global:
+        relation = {
+            Regime.MONOTONE: f"below 1/λmax = {one}",
+            Regime.ONE_STEP: f"at 1/λmax = {one}",
+            Regime.OSCILLATING: f"between 1/λmax and 2/λmax = {two}",
+            Regime.CYCLE: f"at 2/λmax = {two}",
+            Regime.DIVERGENT: f"above 2/λmax = {two}",
+        }[kind]
+        return kind, f"{relation} of the start's Hessian; {LOCAL_CAVEAT}"
     valley = facts.shape is Shape.VALLEY
+    target = "the valley" if valley else "the optimum"
     if kind is Regime.MONOTONE:
-        end = " to the valley's point nearest the start" if valley else ""
-        return (
-            f"1 − ηλ is in (0, 1) for every λ > 0, so each step stops short of {target}; "
-            f"it converges monotonically{end}"
-        )
+        return kind, f"below 1/λmax = {one}, each step stops short of {target}: it converges"
     if kind is Regime.ONE_STEP:
         if facts.equal_curvature:
-            where = "the valley's point nearest the start" if valley else "the optimum"
-            return f"1 − ηλ = 0 for every λ > 0, so the first step lands on {where}, up to rounding"
-        return "the steepest direction is done in one step, the others converge monotonically"
+            where = "in the valley, nearest the start" if valley else "on the optimum"
+            return kind, f"at 1/λmax = {one}, the first step lands {where} (up to rounding)"
+        return kind, (
+            f"at 1/λmax = {one}, the steepest direction is done in one step; the others "
+            "converge monotonically"
+        )
     if kind is Regime.OSCILLATING:
-        return (
-            f"along the steepest direction each step overshoots {target}, less each time; "
-            "it converges, alternating sides"
+        return kind, (
+            f"between 1/λmax and 2/λmax = {two}, it converges, overshooting less each time"
         )
     if kind is Regime.CYCLE:
-        return (
-            f"along the steepest direction each step jumps across {target} to the same "
-            "distance; that part never shrinks"
+        return kind, (
+            f"at 2/λmax = {two}, steps jump across {target} to the same distance along "
+            "the steepest direction"
         )
-    return (
-        f"along the steepest direction each step lands farther from {target} than it "
-        "started; the run moves away"
+    return kind, (
+        f"above 2/λmax = {two}, steps land farther from {target} along the steepest direction"
     )
 
 
-def _local_consequence(kind: Regime, facts: Facts, target: str) -> str:
-    """What the regime does to steps near the start, and that it is only there."""
-    done = {
-        Regime.MONOTONE: f"steps there stop short of {target}",
-        Regime.ONE_STEP: f"along the steepest direction a step there lands on {target}",
-        Regime.OSCILLATING: f"along the steepest direction steps there overshoot {target}, "
-        "less each time",
-        Regime.CYCLE: f"along the steepest direction steps there jump across {target} "
-        "to the same distance",
-        Regime.DIVERGENT: "along the steepest direction steps there overshoot, farther each time",
-    }[kind]
-    return f"{done}; {LOCAL_CAVEAT}"
+def regime_factor(eta: float, facts: Facts) -> str:
+    """1 − ηλmax, the factor each step multiplies the steepest component by (exactly 0 and
+    −1 on the boundaries, where REGIME_TOLERANCE counts η as on them)."""
+    kind = regime_kind(eta, facts)
+    if kind is None or facts.stable_eta is None:
+        return ""
+    factor = 1 - eta * 2 / facts.stable_eta
+    shown = 0.0 if kind is Regime.ONE_STEP else -1.0 if kind is Regime.CYCLE else factor
+    return f"1 − ηλmax = {signed(shown, '.3g')}"
 
 
 PRESET_SHARE = {

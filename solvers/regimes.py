@@ -4,8 +4,7 @@ One function, :func:`said_regime`, for the CLI, the regime line and the status l
 
 * plain descent (or momentum with μ = 0 and no weight decay, the same update) with a
   constant η: the five regimes of :func:`solvers.facts.regime`, or, where no bound
-  holds, why not (no minimum, or a Hessian near the start that is not positive
-  definite);
+  holds, why not (no minimum, or a Hessian at the start that is not positive definite);
 * heavy-ball momentum as torch.optim.SGD writes it (v ← μv + (1 − d)g, θ ← θ − ηv):
   on each eigen-component z² − (1 + μ − η(1 − d)λ)z + μ = 0, stable iff
   0 < η(1 − d)λ < 2(1 + μ) (Jury's test, 0 ≤ μ < 1);
@@ -15,7 +14,8 @@ One function, :func:`said_regime`, for the CLI, the regime line and the status l
 * the adaptive methods and the line search: one true sentence of what they do instead;
 * a schedule other than constant: the first iteration's η only, and that η changes.
 
-Only plain descent's regimes have η presets (``kind``); the others have none.
+Each :class:`Said` has a ``text`` short enough for the app's regime line (four lines of
+33 columns) and a ``detail`` with the mathematics, which the CLI adds.
 """
 
 from __future__ import annotations
@@ -24,13 +24,13 @@ from dataclasses import dataclass
 
 from solvers.facts import (
     FLAT_TOLERANCE,
-    LOCAL_CAVEAT,
     REGIME_TOLERANCE,
     Curvature,
     Facts,
     Regime,
     Shape,
     regime,
+    regime_factor,
     signed,
 )
 from solvers.optimizers import CONSTANT, PLAIN, OptimizerChoice, ScheduleChoice
@@ -38,34 +38,60 @@ from solvers.optimizers import CONSTANT, PLAIN, OptimizerChoice, ScheduleChoice
 
 @dataclass(frozen=True)
 class Said:
-    """What is said about η: a full sentence, a few words, and the regime of plain
-    descent where one applies (then, and only then, the η presets apply)."""
+    """What is said about η: a short sentence, a word or two, the mathematics behind it,
+    and plain descent's regime where one applies (then, and only then, the presets)."""
 
     text: str
+    """``η = 0.4: monotone. Below 1/λmax = 1, …``: the app's regime line."""
     short: str
-    """A few words, for a short terminal and the status line."""
+    """``monotone``, ``no minimum``: a word or two for a short terminal and the status line
+    (with "near start" where ``local``: see :attr:`label`)."""
     kind: Regime | None = None
     local: bool = False
     """The facts behind it are the start's only."""
+    detail: str = ""
+    """The mathematics behind it (the CLI prints it after the text)."""
+
+    @property
+    def label(self) -> str:
+        """The short words with their reach: ``monotone`` or ``near start: divergent``."""
+        return f"near start: {self.short}" if self.local else self.short
+
+    @property
+    def line(self) -> str:
+        """The text and its detail, as the CLI prints them."""
+        return f"{self.text} ({self.detail})" if self.detail else self.text
 
 
-NOT_PLAIN = "the regimes of plain descent (m o y d) do not apply"
+_NEAR = " near the start"
+NOT_PLAIN = "m o y d are plain descent's regimes"
 
 ADAPTIVE = {
-    "adagrad": "Adagrad divides η by the root of the sum of all past g² (per coordinate), "
-    "so its steps shrink as the run goes on",
-    "rmsprop": "RMSprop divides each step by the root of a running average of g² "
-    "(per coordinate), so a step's size does not scale with the gradient's",
-    "adam": "Adam divides a running average of g by the root of a running average of g² "
-    "(bias-corrected, per coordinate), so a step's size depends on η, not on the gradient's "
-    "scale",
-    "adamw": "AdamW divides a running average of g by the root of a running average of g² "
-    "(bias-corrected, per coordinate) and shrinks θ by η·λ·θ, so a step's size depends on η, "
-    "not on the gradient's scale",
-    "armijo": "the line search halves η until f falls enough (Armijo), starting from the η "
-    "typed and then from twice the last one taken, so the step is not η·g for the η typed",
+    "adagrad": (
+        "Adagrad divides η by √(Σ past g²): steps shrink",
+        "per coordinate, η / (√(Σ g²) + ε)",
+    ),
+    "rmsprop": (
+        "RMSprop divides steps by √(mean of g²)",
+        "per coordinate, η·g / (√(mean g²) + ε): a step's size does not scale with g's",
+    ),
+    "adam": (
+        "Adam scales steps by running means of g and g²",
+        "per coordinate, η·m̂ / (√v̂ + ε): a step's size depends on η, not on g's scale",
+    ),
+    "adamw": (
+        "AdamW scales steps by running means of g and g²",
+        "per coordinate, η·m̂ / (√v̂ + ε), and θ shrinks by η·λ·θ: a step's size depends on "
+        "η, not on g's scale",
+    ),
+    "armijo": (
+        "the line search halves η until f falls enough",
+        "Armijo: from the η typed, then from twice the last one taken; the step is not η·g "
+        "for the η typed",
+    ),
 }
-"""What each optimizer without a stated bound does instead of plain descent's step."""
+"""What each optimizer without a stated bound does instead of plain descent's step, and
+the detail the CLI adds."""
 
 
 def said_regime(
@@ -75,18 +101,21 @@ def said_regime(
     schedule: ScheduleChoice = CONSTANT,
 ) -> Said | None:
     """What to say about ``eta`` for this optimizer and schedule; None where nothing is
-    known (the facts are unknown and the optimizer is plain descent or momentum)."""
+    known (unknown facts, with plain descent or momentum)."""
     said = _constant(eta, facts, optimizer)
     if said is None or schedule.name == "constant":
         return said
-    head = f"η = {eta:g}"
-    assert said.text.startswith(head)  # every sentence starts so (the CLI's line too)
+    changes = f"the {schedule.name} schedule changes η during the run"
+    if said.kind is None:
+        detail = f"{said.detail}; {changes}" if said.detail else changes
+        return Said(said.text, said.short, None, said.local, detail)
     return Said(
-        f"{head} at the first iteration{said.text[len(head) :]}; the {schedule.name} "
-        "schedule changes η during the run, so this can change",
-        f"η scheduled ({schedule.name})",
+        f"η = {eta:g}: {said.short} at first. The {schedule.name} schedule changes η during "
+        "the run, and the regime with it",
+        "scheduled",
         None,
         said.local,
+        said.detail,
     )
 
 
@@ -100,12 +129,22 @@ def presets_apply(facts: Facts, optimizer: OptimizerChoice, schedule: ScheduleCh
 def _constant(eta: float, facts: Facts, optimizer: OptimizerChoice) -> Said | None:
     name = optimizer.name
     if name in ADAPTIVE:
-        return Said(f"η = {eta:g} with {name}: {ADAPTIVE[name]}; {NOT_PLAIN}", "not plain descent")
+        what, detail = ADAPTIVE[name]
+        return Said(
+            f"η = {eta:g}: no regime. {_capital(what)}; {NOT_PLAIN}",
+            "no regime",
+            None,
+            False,
+            detail,
+        )
     if name == "plain" or _is_plain(optimizer):
         return _plain(eta, facts)
-    if name in ("momentum", "nesterov"):
-        return _momentum(eta, facts, optimizer)
-    return None  # pragma: no cover - every optimizer is listed above
+    return _momentum(eta, facts, optimizer)
+
+
+def _capital(text: str) -> str:
+    """The sentence with a capital (a leading η or λ stays as it is)."""
+    return text[:1].upper() + text[1:] if text[:1].isascii() else text
 
 
 def _is_plain(optimizer: OptimizerChoice) -> bool:
@@ -121,75 +160,58 @@ def _is_plain(optimizer: OptimizerChoice) -> bool:
 def _plain(eta: float, facts: Facts) -> Said | None:
     said = regime(eta, facts)
     if said is not None:
-        kind, text = said
+        kind, why = said
         local = not facts.bound_is_global
-        return Said(text, kind.value + (" near the start" if local else ""), kind, local)
-    why = no_regime(facts)
-    if why is None:
+        text = f"η = {eta:g}: {kind.value}{_NEAR * local}. {_capital(why)}"
+        return Said(text, kind.value, kind, local, regime_factor(eta, facts))
+    none = no_regime(facts)
+    if none is None:
         return None
-    return Said(f"η = {eta:g}: {why}", why.split(":")[0], None, facts.is_local)
+    word, sentence, detail = none
+    local = facts.is_local
+    return Said(f"η = {eta:g}: {word}{_NEAR * local}. {sentence}", word, None, local, detail)
 
 
-def no_regime(facts: Facts, who: str = "plain descent") -> str | None:
-    """Why no regime of ``who`` applies (no minimum, a start that is not in a convex
-    bowl, a constant f); None where the facts are unknown or a bound is known."""
+def no_regime(facts: Facts, who: str = "descent") -> tuple[str, str, str] | None:
+    """Why no regime of ``who`` applies, as (a few words, a sentence, the detail); None
+    where the facts are unknown or a bound is known."""
     if facts.stable_eta is not None or facts.eigenvalues is None:
         return None
     lam_min, lam_max = (signed(lam) for lam in facts.eigenvalues)
-    grows = f"1 − ηλmin > 1 for every η, so {who}"
+    grows = (
+        f"f is unbounded below; for every η each step multiplies the offset along λmin's "
+        f"direction by 1 − ηλmin > 1; λmin = {lam_min}, λmax = {lam_max}"
+    )
     if facts.shape is Shape.SADDLE:
-        return (
-            f"no minimum: f is a saddle (Hessian eigenvalues λmin = {lam_min} < 0 < λmax = "
-            f"{lam_max}); each step multiplies the distance from the saddle along λmin's "
-            f"direction by {grows} leaves along it, and f is unbounded below"
-        )
+        return "no minimum", f"f is a saddle: {who} leaves along λmin = {lam_min} < 0", grows
     if facts.shape is Shape.MAXIMUM:
         if facts.eigenvalues[1] < 0:
-            return (
-                f"no minimum: f has a maximum (every Hessian eigenvalue < 0, λmax = {lam_max}); "
-                f"each step multiplies the distance from it by 1 − ηλ > 1 in every direction, "
-                f"for every η, so {who} moves away, and f is unbounded below"
-            )
-        return (
-            f"no minimum: f curves down along some direction and is flat along the others "
-            f"(Hessian λmin = {lam_min}, λmax = 0); each step multiplies the distance along "
-            f"λmin's direction from where ∇f has no part along it by {grows} moves away, and "
-            "f is unbounded below"
-        )
+            return "no minimum", f"f has a maximum (every λ < 0): {who} moves away", grows
+        return "no minimum", f"f curves down (λmin = {lam_min} < 0): {who} moves away", grows
     if facts.shape is Shape.UNBOUNDED:
         return (
-            "no minimum: f falls linearly along a flat direction of its Hessian (λ = 0, "
-            f"where the linear term has a part); for every η {who} moves along it by the "
-            "same amount each step and f falls without bound"
+            "no minimum",
+            f"f falls linearly along a flat direction (λ = 0): {who} moves on along it",
+            "f is unbounded below; for every η the offset along it grows by the same amount "
+            f"each step; λmax = {lam_max}",
         )
     if facts.shape is Shape.VALLEY:
-        return "no regime: f is constant (its Hessian and gradient are 0), so no step moves"
+        return "no regime", "f is constant: no step moves", ""
+    where = "no regime"
     if facts.curvature is Curvature.INDEFINITE:
-        return (
-            f"no regime near the start: f curves down along some direction there (local "
-            f"Hessian λmin = {lam_min} < 0), so no regime of {who} applies"
-        )
+        return where, f"f curves down along some direction there (λmin = {lam_min})", ""
     if facts.curvature is Curvature.NEGATIVE:
         how = "curves down" if facts.eigenvalues[1] < 0 else "curves down or is flat"
-        return (
-            f"no regime near the start: f {how} in every direction there (local Hessian "
-            f"λmax = {lam_max}), so no regime of {who} applies"
-        )
+        return where, f"f {how} in every direction there (λmax = {lam_max})", ""
     if facts.curvature is Curvature.FLAT:
-        return (
-            "no regime near the start: f is flat along some direction there (local Hessian "
-            f"λmin = 0), so no regime of {who} applies"
-        )
+        return where, "f is flat along some direction there (λmin = 0)", ""
     return None
 
 
 def momentum_bound(facts: Facts, optimizer: OptimizerChoice) -> float | None:
     """The largest stable η of momentum or Nesterov on the facts' Hessian (shifted by the
-    weight decay), or None where no bound holds (see :func:`_momentum`)."""
-    values = optimizer.values
-    mu = float(values.get("momentum", 0.0))  # type: ignore[arg-type]
-    damp = float(values.get("dampening", 0.0)) if mu > 0 else 0.0  # type: ignore[arg-type]
-    decay = float(values.get("weight-decay", 0.0))  # type: ignore[arg-type]
+    weight decay), or None where no bound holds."""
+    mu, damp, decay = _knobs(optimizer)
     if not facts.spectrum or damp >= 1:
         return None
     shifted = [lam + decay for lam in facts.spectrum]
@@ -206,70 +228,69 @@ def momentum_bound(facts: Facts, optimizer: OptimizerChoice) -> float | None:
     return 2 * (1 + mu) / ((1 - damp) * top)
 
 
-def _momentum(eta: float, facts: Facts, optimizer: OptimizerChoice) -> Said | None:
+def _knobs(optimizer: OptimizerChoice) -> tuple[float, float, float]:
+    """(μ, dampening, weight decay); dampening 0 without momentum, as torch.optim.SGD."""
     values = optimizer.values
     mu = float(values.get("momentum", 0.0))  # type: ignore[arg-type]
     damp = float(values.get("dampening", 0.0)) if mu > 0 else 0.0  # type: ignore[arg-type]
     decay = float(values.get("weight-decay", 0.0))  # type: ignore[arg-type]
+    return mu, damp, decay
+
+
+def _momentum(eta: float, facts: Facts, optimizer: OptimizerChoice) -> Said | None:
+    mu, damp, decay = _knobs(optimizer)
     nesterov = optimizer.name == "nesterov"
-    who = "Nesterov momentum" if nesterov else "heavy-ball momentum"
+    who = "Nesterov" if nesterov else "Momentum"
     local = facts.is_local
-    where = ", near the start (local Hessian)," if local else ""
     if damp >= 1:
         return Said(
-            f"η = {eta:g}: with dampening 1 the velocity takes in no gradient after the first "
-            "step, so the steps shrink by μ each time and stop wherever they are; no regime "
-            "applies",
-            "no regime (dampening 1)",
+            f"η = {eta:g}: no regime. With dampening 1 the velocity takes in no gradient after "
+            "the first step",
+            "no regime",
+            detail="the steps shrink by μ each time and stop wherever they are",
         )
     bound = momentum_bound(facts, optimizer)
     if bound is None:
-        if facts.eigenvalues is None:
-            return None
         if decay == 0:
-            why = no_regime(facts, who)
-            return Said(f"η = {eta:g}: {why}", "no bound", None, local) if why else None
+            why = no_regime(facts, who.lower() if nesterov else "momentum")
+            if why is None:
+                return None
+            word, sentence, detail = why
+            text = f"η = {eta:g}: {word}{_NEAR * local}. {sentence}"
+            return Said(text, word, None, local, detail)
+        assert facts.eigenvalues is not None
         return Said(
-            f"η = {eta:g}{where.rstrip(',')}: weight decay {decay:g} adds {decay:g} to every "
-            f"eigenvalue (the run descends f + ({decay:g}/2)‖θ‖²), and λmin + {decay:g} = "
-            f"{signed(facts.eigenvalues[0] + decay)} is not > 0: no stability bound of {who} "
-            "applies",
+            f"η = {eta:g}: no bound. Weight decay {decay:g} leaves λmin + {decay:g} = "
+            f"{signed(facts.eigenvalues[0] + decay)} ≤ 0",
             "no bound",
             None,
             local,
+            f"the run descends f + ({decay:g}/2)‖θ‖², whose Hessian is H + {decay:g}·I",
         )
-    scaled = "ηλ" if damp == 0 else f"η(1 − {damp:g})λ"
+    lam = "λmax" if decay == 0 else f"(λmax + {decay:g})"
     if nesterov:
+        formula = f"2(1 + μ)/((1 + 2μ){lam})"
         rule = "z² − (1 + μ)(1 − ηλ)z + μ(1 − ηλ) = 0, stable iff 0 < ηλ < 2(1 + μ)/(1 + 2μ)"
     else:
+        formula = f"2(1 + μ)/{lam}" if damp == 0 else f"2(1 + μ)/((1 − {damp:g}){lam})"
+        scaled = "ηλ" if damp == 0 else f"η(1 − {damp:g})λ"
         rule = f"z² − (1 + μ − {scaled})z + μ = 0, stable iff 0 < {scaled} < 2(1 + μ)"
-    shift = (
-        f"; weight decay adds {decay:g} to every λ: the run descends f + ({decay:g}/2)‖θ‖²"
-        if decay
-        else ""
-    )
-    target = "the valley" if facts.shape is Shape.VALLEY else "the optimum"
+    detail = f"each eigen-component follows {rule}"
     if decay:
-        target = f"the minimum of f + ({decay:g}/2)‖θ‖²"
+        detail += f"; weight decay adds {decay:g} to every λ (f + ({decay:g}/2)‖θ‖² is descended)"
+    detail += f"; {NOT_PLAIN}"
     if abs(eta - bound) <= REGIME_TOLERANCE * bound:
-        place, word = "on", "on the bound"
-        then = "along the steepest direction the distance neither shrinks nor grows (a root z = −1)"
+        word = "on the bound"
+        does = f"is at η = {formula}: the steepest part neither shrinks nor grows"
     elif eta < bound:
-        place, word = "below", "stable"
-        then = f"every curved part shrinks (both roots |z| < 1): it converges to {target}"
-        if local:
-            then = "steps there shrink every part (both roots |z| < 1)"
+        word = "stable"
+        does = (
+            f"{'is stable at the start' if local else 'converges'} iff η < {formula} = {bound:.4g}"
+        )
     else:
-        place, word = "above", "unstable"
-        then = "along the steepest direction the distance grows (a root |z| > 1): it moves away"
-        if local:
-            then = "along the steepest direction steps there grow (a root |z| > 1)"
+        word = "unstable"
+        does = f"{'is unstable at the start' if local else 'diverges'}: η > {formula} = {bound:.4g}"
     if local:
-        then += f"; {LOCAL_CAVEAT}"
-    return Said(
-        f"η = {eta:g} is{where} {place} the stability bound of {who} (μ = {mu:g}): each "
-        f"component follows {rule}, here η < {bound:.4g}{shift}; {then}; {NOT_PLAIN}",
-        word + (" near the start" if local else ""),
-        None,
-        local,
-    )
+        detail = f"the start's Hessian changes along the path; {detail}"
+    text = f"η = {eta:g}: {word}{_NEAR * local}. {who} (μ = {mu:g}) {does}"
+    return Said(text, word, None, local, detail)

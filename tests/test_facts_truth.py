@@ -60,7 +60,7 @@ def test_a_sine_bump_on_a_parabola_is_not_a_quadratic():
     assert "optimum unknown" in shown and "Newton step" not in shown
     assert "Hessian of a quadratic" not in shown and "near the start" in shown
     text = said(0.1, facts).text
-    assert "near the start" in text and "converges" not in text
+    assert "near the start" in text and "converge" not in text
     # the local minimum offered is one: f' = 0 and f'' > 0 there, to float64 precision
     local = facts.local_minimum
     assert local is not None
@@ -139,8 +139,8 @@ def test_rosenbrock_is_local_and_its_regime_says_it_may_not_hold():
     assert facts.is_local and facts.optimum is None
     text = said(1e-3, facts)
     assert text.kind is Regime.DIVERGENT and text.local
-    assert "near the start" in text.text and "may not hold" in text.text
-    assert "the run moves away" not in text.text
+    assert "near the start" in text.text and "of the start's Hessian" in text.text
+    assert "changes along the path" in text.text and "farther from" not in text.text
 
 
 # --------------------------------------------------------- quadratics: their shapes
@@ -152,7 +152,7 @@ def test_a_saddle_has_no_minimum_and_no_bound():
     assert facts.shape is Shape.SADDLE and facts.stable_eta is None and facts.optimum is None
     assert facts.stationary is not None and facts.stationary.params == (0.0, 0.0)
     text = said(0.1, facts)
-    assert text.kind is None and "no minimum" in text.text and "unbounded below" in text.text
+    assert text.kind is None and "no minimum" in text.text and "unbounded below" in text.line
     assert "stable" not in facts_text(spec, facts)
 
 
@@ -181,7 +181,8 @@ def test_a_valley_is_said_to_be_one_and_where_descent_ends():
 def test_a_linear_direction_is_unbounded_below():
     _, _, facts = custom("x0 + x1^2", (0.0, 0.0))
     assert facts.shape is Shape.UNBOUNDED and facts.stable_eta is None
-    assert "falls without bound" in said(0.1, facts).text
+    text = said(0.1, facts)
+    assert "moves on along it" in text.text and "f is unbounded below" in text.line
 
 
 # -------------------------------------------------------------- the five regimes
@@ -218,7 +219,7 @@ def test_the_five_regimes_and_their_exact_boundaries(problem_id, typed, one, two
         got = regime(eta, facts)
         assert got is not None and got[0] is kind, (eta, got)
     text = regime(one, facts)[1]
-    assert "stops short" not in text and "converges monotonically" not in text.split(":")[0]
+    assert "stops short" not in text
     if equal:
         assert "the first step lands on the optimum" in text
     else:
@@ -239,12 +240,12 @@ def test_the_cli_at_eta_1_says_one_step_and_at_2_a_cycle_in_words(gdlab):
     one = gdlab("run", "1", "--eta", "1", "--iterations", "3", "--format", "csv")
     assert one.code == 0, one.err
     line = one.err.splitlines()[0]
-    assert line.startswith("gdlab: η = 1 is in the one-step regime")
+    assert line.startswith("gdlab: η = 1: one step. At 1/λmax = 1,")
     assert "the first step lands on the optimum" in line
     assert "stops short" not in line and "monotonically" not in line
     two = gdlab("run", "1", "--eta", "2", "--iterations", "3", "--format", "csv")
     line = two.err.splitlines()[0]
-    assert line.startswith("gdlab: η = 2 is in the cycle regime") and " is cycle" not in line
+    assert line.startswith("gdlab: η = 2: cycle. At 2/λmax = 2,") and " is cycle" not in line
 
 
 # ------------------------------------------------------------------ per optimizer
@@ -278,8 +279,9 @@ def test_momentums_bound_is_where_torch_optim_sgd_stops_converging(mu, damp, nes
     assert _heavy_ball(0.97 * bound, 10, mu, damp, nesterov) < 1e-3
     assert _heavy_ball(1.03 * bound, 10, mu, damp, nesterov) > 1
     below, above = said(0.97 * bound, facts, optimizer), said(1.03 * bound, facts, optimizer)
-    assert "below the stability bound" in below.text and f"η < {bound:.4g}" in below.text
-    assert "above the stability bound" in above.text
+    assert below.short == "stable" and "converges iff η < 2(1 + μ)/" in below.text
+    assert f"= {bound:.4g}" in below.text and "z² − (1 + μ" in below.line
+    assert above.short == "unstable" and "diverges" in above.text
     assert below.kind is None and above.kind is None  # no plain-descent regime, no presets
     assert not presets_apply(facts, optimizer, CONSTANT)
 
@@ -295,7 +297,7 @@ def test_momentum_on_a_saddle_says_no_minimum():
     _, _, facts = custom("x0^2 - x1^2", (1.0, 1.0))
     text = said(0.1, facts, OptimizerChoice("momentum"))
     assert momentum_bound(facts, OptimizerChoice("momentum")) is None
-    assert "no minimum" in text.text and "heavy-ball momentum leaves" in text.text
+    assert "no minimum" in text.text and "momentum leaves" in text.text
 
 
 @pytest.mark.parametrize("name", ["adam", "adamw", "adagrad", "rmsprop", "armijo"])
@@ -303,7 +305,7 @@ def test_other_optimizers_get_no_plain_descent_regime(name):
     facts = make_problem("1").facts
     text = said(0.4, facts, OptimizerChoice(name))
     assert text.kind is None
-    assert "do not apply" in text.text
+    assert "m o y d are plain descent's regimes" in text.text
     for word in ("monotone", "converges monotonically", "oscillat", "cycle", "divergen"):
         assert word not in text.text
     assert not presets_apply(facts, OptimizerChoice(name), CONSTANT)
@@ -313,6 +315,80 @@ def test_other_optimizers_get_no_plain_descent_regime(name):
 def test_a_schedule_says_its_regime_is_the_first_iterations_only():
     facts = make_problem("1").facts
     text = said(0.4, facts, PLAIN, ScheduleChoice("exponential"))
-    assert text.kind is None and text.text.startswith("η = 0.4 at the first iteration")
-    assert "schedule changes η" in text.text
+    assert text.kind is None and text.text.startswith("η = 0.4: monotone at first.")
+    assert "schedule changes η during the run" in text.text
     assert not presets_apply(facts, PLAIN, ScheduleChoice("exponential"))
+
+
+# ------------------------------------------------- every sentence fits the regime line
+
+LINE_WIDTH, LINE_ROWS = 33, 4
+"""The app's regime line at 120×40: 33 columns (a scrollbar beside the knobs), 4 rows."""
+
+
+def _sayings():
+    chapters = [make_problem(c).facts for c in "123"]
+    for facts in chapters:
+        for share in (0.25, 0.5, 0.75, 1.0, 1.25, 0.6173):
+            yield share * facts.stable_eta, facts, PLAIN, CONSTANT
+    typed = [
+        ("x^2 + sin(2*pi*x)", (0.0,)),
+        ("x^2 + 0.1*cos(4*pi*x)", (0.3,)),
+        ("exp(x)", (0.0,)),
+        ("x0^2 - x1^2", (1.0, 1.0)),
+        ("-x^2", (1.0,)),
+        ("-x0^2", (1.0, 1.0)),
+        ("(x0+x1)^2", (1.0, 0.0)),
+        ("x0 + x1^2", (0.0, 0.0)),
+        ("cos(x)", (0.0,)),
+        ("(1-x0)**2 + 100*(x1-x0**2)**2", (-1.5, 2.0)),
+        ("x0^2+10*x1^2", (1.0, 1.0)),
+        ("x*0 + 3", (1.0,)),
+        ("x0^2 - x1^2 + x0^4", (0.5, 0.5)),
+        ("12.3456*x0^2 - 0.000123456*x1^2", (1.0, 1.0)),
+        ("x^4 - 0.5*x^3", (-0.25,)),
+    ]
+    for text, start in typed:
+        facts = custom(text, start)[2]
+        for eta in (1.23456e-4, 0.0123456, 0.25, 1.23456):
+            yield eta, facts, PLAIN, CONSTANT
+    optimizers = [
+        OptimizerChoice("momentum"),
+        OptimizerChoice("momentum", {"momentum": 0.95, "dampening": 0.35, "weight-decay": 0.015}),
+        OptimizerChoice("nesterov", {"momentum": 0.95, "weight-decay": 0.0015}),
+        OptimizerChoice("momentum", {"dampening": 1}),
+        *(OptimizerChoice(name) for name in ("adam", "adamw", "adagrad", "rmsprop", "armijo")),
+    ]
+    for optimizer in optimizers:
+        for facts in (chapters[2], custom("x0^2 - x1^2", (1.0, 1.0))[2]):
+            for eta in (1.23456e-4, 0.0123456, 1.23456):
+                yield eta, facts, optimizer, CONSTANT
+    for schedule in ("step", "exponential", "cosine", "plateau"):
+        yield 1.23456e-3, chapters[2], PLAIN, ScheduleChoice(schedule)
+        yield 1.23456e-3, chapters[2], OptimizerChoice("adam"), ScheduleChoice(schedule)
+
+
+def test_every_sentence_fits_the_regime_line_and_starts_with_eta():
+    """Four rows of 33 columns: a sentence that did not fit would be cut mid-number. Each
+    starts ``η = …`` (the CLI's line too: tests and users pick it out by that)."""
+    import textwrap
+
+    for eta, facts, optimizer, schedule in _sayings():
+        text = said(eta, facts, optimizer, schedule)
+        rows = textwrap.wrap(text.text, LINE_WIDTH, break_long_words=False)
+        assert len(rows) <= LINE_ROWS, rows
+        assert text.text.startswith(f"η = {eta:g}: ")
+
+
+SHORT_WIDTH = 25
+"""The regime line at 80×24: one row of 25 columns."""
+
+
+def test_every_short_form_fits_one_row_at_80x24():
+    """``η = 0.4: monotone``, ``near start: divergent``: the reach stays, nothing is cut."""
+    for eta, facts, optimizer, schedule in _sayings():
+        for typed in (f"{eta:.3g}", "0.001", "2.5"):
+            text = regime_text(facts, typed, short=True, optimizer=optimizer, schedule=schedule)
+            assert 0 < len(text) <= SHORT_WIDTH, text
+            said_here = said(float(typed), facts, optimizer, schedule)
+            assert ("near start" in text) is said_here.local

@@ -146,18 +146,18 @@ def test_a_random_quadratics_facts_and_regime_agree_with_numpy(quadratic, share)
         positive = eigenvalues[eigenvalues > 1e-9 * scale]
         one_step_everywhere = positive.min() >= (1 - REGIME_TOLERANCE) * positive.max()
         if said.kind is Regime.ONE_STEP:
-            assert ("the first step lands on" in said.text) is bool(one_step_everywhere)
+            assert ("the first step lands" in said.text) is bool(one_step_everywhere)
             assert one_step_everywhere or "the others converge monotonically" in said.text
         if said.kind is Regime.MONOTONE:
-            assert "converges monotonically" in said.text
+            assert "each step stops short" in said.text and "it converges" in said.text
         if said.kind is Regime.DIVERGENT:
-            assert "moves away" in said.text
+            assert "steps land farther from" in said.text
         assert f"{2 / lam_max:.4g}" in said.text or f"{1 / lam_max:.4g}" in said.text
     else:
         assert said.kind is None and facts.stable_eta is None
         assert said.text.startswith(f"η = {eta:g}: no minimum")
-        assert "unbounded below" in said.text or "falls without bound" in said.text
+        assert "f is unbounded below" in said.line
         if kind == "indefinite":
-            assert f"λmin = {signed(eigenvalues.min())} < 0 < λmax" in said.text
+            assert f"λmin = {signed(eigenvalues.min())}" in said.text
         if kind == "negative":
-            assert f"λmax = {signed(eigenvalues.max())}" in said.text and "maximum" in shown
+            assert f"λmax = {signed(eigenvalues.max())}" in said.line and "maximum" in shown

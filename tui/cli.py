@@ -348,7 +348,7 @@ def run_command(args: argparse.Namespace) -> int:
     descent = descent_cls(problem, settings)
     said = said_regime(settings.eta, descent.facts, settings.optimizer, settings.schedule)
     if said is not None:
-        say(f"gdlab: {said.text}")
+        say(f"gdlab: {said.line}")
     status = EXIT_OK
     started = time.perf_counter()
     saved = record(spec, settings, descent.seed, descent.start)

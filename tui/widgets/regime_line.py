@@ -36,7 +36,9 @@ def regime_text(
     said = said_regime(eta, facts, optimizer or PLAIN, schedule or CONSTANT)
     if said is None:
         return ""
-    return f"η = {eta:g}: {said.short}" if short else said.text
+    if not short:
+        return said.text
+    return said.label if said.local else f"η = {eta:g}: {said.short}"
 
 
 class RegimeLine(Static):

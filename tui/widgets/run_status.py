@@ -43,7 +43,7 @@ def status_text(controller: RunController, loading: bool) -> str:
         settings = view.settings
         said = said_regime(settings.eta, view.facts, settings.optimizer, settings.schedule)
         if said is not None and said.kind is not None:  # plain descent's regimes only
-            first[0] += f" · {said.short}"
+            first[0] += f" · {said.label}"
     if view is not None and view.count:
         layout = view.layout
         last = view.rows[-1]
