@@ -92,7 +92,7 @@ def test_x4_from_a_quarter_has_no_optimum_and_no_distance():
         pass
     last = descent.view.last()
     assert last is not None and descent.view.distance(last[descent.layout.params]) is None
-    assert "stable near the start for η < 2.66667" in facts_text(spec, facts)
+    assert "stable for η < 2.66667 (local: Hessian at the start)" in facts_text(spec, facts)
 
 
 def test_x_cubed_near_zero_is_not_a_local_minimum():

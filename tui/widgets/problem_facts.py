@@ -47,9 +47,7 @@ def _shape_lines(spec: ProblemSpec, facts: Facts) -> list[str]:
         what = "saddle point" if shape is Shape.SADDLE else "maximum"
         lines.append(f"{what}: {_point(spec, point, '')}, f = {_value(point)}")
     if shape in (Shape.SADDLE, Shape.MAXIMUM) and facts.eigenvalues is not None:
-        lines.append(
-            f"f is unbounded below along λmin's direction (λmin = {facts.eigenvalues[0]:.4g})"
-        )
+        lines.append(f"f is unbounded below (λmin = {facts.eigenvalues[0]:.4g} < 0)")
     return lines
 
 
@@ -65,15 +63,13 @@ def _local_lines(spec: ProblemSpec, facts: Facts) -> list[str]:
         Curvature.NEGATIVE: ("curves down" if lam_max < 0 else "curves down or is flat")
         + f" (λmax = {lam_max:.4g})",
     }[facts.curvature]
-    lines = ["optimum unknown (f is not a quadratic)", f"near the start f {curves}"]
+    lines = ["not a quadratic: optimum unknown", f"near the start f {curves}"]
     local = facts.local_minimum
     if local is not None:
-        lines.append(
-            f"a local minimum ({local.how}; maybe not the lowest): "
-            f"{_point(spec, local, '')}, f = {_value(local)}"
-        )
+        where = _point(spec, local, "")
+        lines.append(f"local minimum: {where}, f = {_value(local)} (maybe not the lowest)")
     else:
-        lines.append("no local minimum found from the start (Newton's method, float64)")
+        lines.append("no local minimum found from the start")
     return lines
 
 
@@ -87,15 +83,11 @@ def facts_text(spec: ProblemSpec, facts: Facts) -> str:
         lines = ["optimum unknown", "f* unknown"]
     if facts.stable_eta is None:
         lines.append("stable η: unknown" if facts.shape is None else "")
-    elif facts.bound_is_global:
-        lines.append(f"stable for η < {facts.stable_eta:.6g} ({facts.bound.value})")
     else:
-        lines.append(f"stable near the start for η < {facts.stable_eta:.6g} ({facts.bound.value})")
+        lines.append(f"stable for η < {facts.stable_eta:.6g} ({facts.bound.value})")
     kappa = facts.condition_number
-    if kappa is not None and kappa > 1:
-        lines.append(
-            f"condition number κ = {kappa:.3g}" + (" near the start" if facts.is_local else "")
-        )
+    if kappa is not None and kappa > 1 and not facts.is_local:  # local: the λ line has it
+        lines.append(f"condition number κ = {kappa:.3g}")
     lines.append(f"start: {spec.start_rule}")
     return "\n".join(line for line in lines if line)
 
