@@ -41,7 +41,10 @@ def _shape_lines(spec: ProblemSpec, facts: Facts) -> list[str]:
             "minimum not unique: a valley of minima (a Hessian eigenvalue is 0)",
             f"f* = {_value(valley)} along it; nearest the start: {_point(spec, valley, '')}",
         ]
-    lines = [f"{shape.value if shape else 'optimum unknown'} (f is a quadratic)"]
+    named = shape.value if shape else "optimum unknown"
+    if shape is Shape.MAXIMUM and facts.stationary is not None:
+        named = "no minimum: a maximum"  # every λ < 0 (H invertible)
+    lines = [f"{named} (f is a quadratic)"]
     if facts.stationary is not None:
         point = facts.stationary
         what = "saddle point" if shape is Shape.SADDLE else "maximum"
