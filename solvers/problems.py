@@ -176,13 +176,23 @@ class ExpressionProblem(Problem):
     from Hessian samples: two samples of x² + sin(2πx) agree.
     """
 
+    KEPT_STARTS = 16
+    """Local facts are kept for this many starts (a search for a local minimum takes up to
+    a few tenths of a second; every run from the same start asks again)."""
+
     def __init__(self, spec: ProblemSpec, objective: torch.nn.Module, quadratic: bool) -> None:
         super().__init__(spec, objective)
         self.quadratic = quadratic
+        self._local: dict[tuple[float, ...], Facts] = {}
 
     def facts_at(self, start: tuple[float, ...]) -> Facts:
         if not self.quadratic:
-            return super().facts_at(start)
+            key = tuple(float(v) for v in start)
+            if key not in self._local:
+                if len(self._local) >= self.KEPT_STARTS:
+                    self._local.pop(next(iter(self._local)), None)
+                self._local[key] = super().facts_at(key)
+            return self._local[key]
         value = self.value64()
         origin = self._point(None)
         return quadratic_facts(
