@@ -392,3 +392,36 @@ def test_every_short_form_fits_one_row_at_80x24():
             assert 0 < len(text) <= SHORT_WIDTH, text
             said_here = said(float(typed), facts, optimizer, schedule)
             assert ("near start" in text) is said_here.local
+
+
+HOSTILE = [
+    "sqrt(x0) + x1^2",
+    "log(x0*x1)",
+    "abs(x0) + abs(x1)",
+    "max(x0, x1)^2",
+    "x0/x1",
+    "1/(x0^2 + x1^2)",
+    "tan(x0)*x1",
+    "x0**-1 + x1",
+    "softplus(x0) - sigmoid(x1)",
+    "1e300*x0^4 - 1e300*x1^4",
+    "exp(exp(x0)) + x1",
+    "min(x0, 0)^3 + x1^2",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+@pytest.mark.parametrize("start", [(0.0, 0.0), (-1.0, 2.0), (3.0, 40.0)])
+def test_facts_of_any_function_come_back_and_never_claim_too_much(text, start):
+    """Whatever f does at or near the start, the facts come back (no exception), a
+    non-quadratic never gets an optimum, and a local minimum is one: finite, ∇f ≈ 0."""
+    spec, problem, facts = custom(text, start)
+    assert facts.optimum is None and not facts.bound_is_global
+    local = facts.local_minimum
+    if local is not None:
+        point = torch.tensor(local.params, dtype=torch.float64, requires_grad=True)
+        value = problem.value64()(point)
+        (grad,) = torch.autograd.grad(value, point)
+        assert math.isfinite(local.value) and float(grad.norm()) < 1e-6
+    facts_text(spec, facts)  # and it can be shown
+    said_regime(0.1, facts)
