@@ -1,9 +1,10 @@
 """Problems: a spec, a torch objective, and the facts computed from the objective.
 
 A problem is built from its registry id (:func:`make_problem`). Its facts (the
-true optimum, the stable-η bound and where each comes from) are computed from
-the objective itself in float64 with ``torch.linalg``, never typed in; a
-problem kind that cannot know them says so (:data:`solvers.facts.UNKNOWN`).
+true optimum, the stable-η bound, the shape and where each comes from) are computed
+from the objective itself in float64 with ``torch.linalg``, never typed in: exact
+and global for a quadratic (:mod:`solvers.quadratic`), from the start's Hessian for
+anything else (:mod:`solvers.local_facts`).
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from solvers.degree import is_quadratic
 from solvers.expression import parse
-from solvers.facts import BoundReason, Facts, Optimum
+from solvers.facts import BoundReason, Facts
+from solvers.local_facts import gradient_at, hessian_at, local_facts
 from solvers.objectives.book import (
     HalfSquareDistance,
     LinearRegression,
@@ -27,6 +30,7 @@ from solvers.objectives.book import (
     book_regression,
 )
 from solvers.objectives.expression import make_expression_objective
+from solvers.quadratic import quadratic_facts
 from solvers.specs import ProblemSpec, spec_of
 
 DTYPE = torch.float32
@@ -90,29 +94,16 @@ class Problem:
 
     def hessian(self, at: tuple[float, ...] | None = None) -> Tensor:
         """Hessian w.r.t. all scalar parameters, float64, at ``at`` (default: the origin)."""
-        point = torch.zeros(self.spec.n_params, dtype=torch.float64)
-        if at is not None:
-            point = torch.tensor(at, dtype=torch.float64)
-        hessian = torch.autograd.functional.hessian  # untyped in torch
-        hess = hessian(self.value64(), point)  # type: ignore[no-untyped-call]
-        assert isinstance(hess, Tensor)
-        return hess
+        return hessian_at(self.value64(), self._point(at))
 
-    def _bound(self, hess: Tensor, reason: BoundReason) -> Facts:
-        """The stable-η bound 2/λmax of ``hess``, without an optimum."""
-        eigenvalues = torch.linalg.eigvalsh(hess)
-        lam_min, lam_max = float(eigenvalues.min()), float(eigenvalues.max())
-        stable = 2.0 / lam_max if lam_max > 0 else None
-        return Facts(None, stable, reason if stable else BoundReason.UNKNOWN, (lam_min, lam_max))
-
-    def _optimum_at(self, solution: Tensor, how: str) -> Optimum:
-        with torch.no_grad():
-            value = float(self.value64()(solution))
-        return Optimum(tuple(float(v) for v in solution), value, how)
+    def _point(self, at: tuple[float, ...] | None) -> Tensor:
+        if at is None:
+            return torch.zeros(self.spec.n_params, dtype=torch.float64)
+        return torch.tensor(at, dtype=torch.float64)
 
     def facts_at(self, start: tuple[float, ...]) -> Facts:
-        """What is known, given the start: by default the local bound at the start."""
-        return self._bound(self.hessian(start), BoundReason.LOCAL)
+        """What is known, given the start: by default only what the start's Hessian says."""
+        return local_facts(self.value64(), self._point(start))
 
     @cached_property
     def facts(self) -> Facts:
@@ -121,68 +112,92 @@ class Problem:
 
 
 class QuadraticProblem(Problem):
-    """A quadratic: its Hessian is constant, so the optimum and the bound are exact."""
+    """A quadratic: its Hessian is constant, so its facts are exact and global."""
 
     def facts_at(self, start: tuple[float, ...]) -> Facts:
-        return self.facts
+        return self._quadratic_facts(self._point(start))
 
     @cached_property
     def facts(self) -> Facts:
-        """One Newton step from the origin reaches the minimiser of a quadratic."""
-        hess = self.hessian()
-        origin = torch.zeros(self.spec.n_params, dtype=torch.float64, requires_grad=True)
-        (grad,) = torch.autograd.grad(self.value64()(origin), origin)
-        solution = -torch.linalg.solve(hess, grad)
-        bound = self._bound(hess, BoundReason.QUADRATIC)
-        optimum = self._optimum_at(solution, "Newton step")
-        return Facts(optimum, bound.stable_eta, bound.bound, bound.eigenvalues)
+        """The Hessian and b = ∇f(0) decide the shape; one Newton step reaches a minimum."""
+        return self._quadratic_facts(self._point(None))
+
+    def _quadratic_facts(self, start: Tensor) -> Facts:
+        value = self.value64()
+        origin = self._point(None)
+        return quadratic_facts(hessian_at(value, origin), gradient_at(value, origin), start, value)
 
 
 class LeastSquaresProblem(QuadraticProblem):
-    """Linear regression: the optimum is the least-squares solution of its samples."""
+    """Linear regression: the optimum is the least-squares solution of its samples.
+
+    The facts are those of the samples as typed, in float64 (``exact``): the book's
+    three samples fit w = (3.1, 4.2), b = 0.5 exactly. Runs use ``objective`` (float32
+    values, as the book computes).
+    """
 
     objective: LinearRegression
 
-    @cached_property
-    def facts(self) -> Facts:
-        """Least squares on [xᵀ 1] with torch.linalg; three samples fit exactly."""
-        x = self.objective.x.to(torch.float64)
+    def __init__(
+        self, spec: ProblemSpec, objective: LinearRegression, exact: LinearRegression
+    ) -> None:
+        super().__init__(spec, objective)
+        self.exact = exact.to(dtype=torch.float64)
+
+    def _exact_value(self) -> Callable[[Tensor], Tensor]:
+        def f(flat: Tensor) -> Tensor:
+            value: Tensor = self.exact(self._unflatten(flat))[0].sum()
+            return value
+
+        return f
+
+    def _quadratic_facts(self, start: Tensor) -> Facts:
+        """Least squares on [xᵀ 1] with torch.linalg; the bound from the same samples."""
+        x, target = self.exact.x, self.exact.y_target.reshape(-1, 1)
         design = torch.cat([x.t(), torch.ones(x.shape[1], 1, dtype=torch.float64)], dim=1)
-        target = self.objective.y_target.to(torch.float64).reshape(-1, 1)
         solution = torch.linalg.lstsq(design, target).solution.reshape(-1)
-        bound = self._bound(self.hessian(), BoundReason.LEAST_SQUARES)
-        optimum = self._optimum_at(solution, "least squares")
-        return Facts(optimum, bound.stable_eta, bound.bound, bound.eigenvalues)
+        value = self._exact_value()
+        origin = self._point(None)
+        return quadratic_facts(
+            hessian_at(value, origin),
+            gradient_at(value, origin),
+            start,
+            value,
+            BoundReason.LEAST_SQUARES,
+            minimiser=solution,
+            how="least squares",
+        )
 
 
 class ExpressionProblem(Problem):
-    """A user's expression: exact facts if it is a quadratic, else the local bound.
+    """A user's expression: exact global facts if it is a quadratic, else local ones.
 
-    A quadratic is recognised by its Hessian: the same at the start and at a second,
-    unrelated point (to 1e-9 relative). Then the bound is global, and if the Hessian
-    is positive definite one Newton step from the start lands on the minimum.
+    Quadratic or not is read from the expression tree (:mod:`solvers.degree`), never
+    from Hessian samples: two samples of x² + sin(2πx) agree.
     """
 
-    QUADRATIC_TOLERANCE = 1e-9
+    KEPT_STARTS = 16
+    """Local facts are kept for this many starts (a search for a local minimum takes up to
+    a few tenths of a second; every run from the same start asks again)."""
+
+    def __init__(self, spec: ProblemSpec, objective: torch.nn.Module, quadratic: bool) -> None:
+        super().__init__(spec, objective)
+        self.quadratic = quadratic
+        self._local: dict[tuple[float, ...], Facts] = {}
 
     def facts_at(self, start: tuple[float, ...]) -> Facts:
-        hess = self.hessian(start)
-        if not bool(torch.isfinite(hess).all()):
-            return Facts(None, None, BoundReason.UNKNOWN)
-        elsewhere = tuple(v + 0.5 + 0.37 * i for i, v in enumerate(start))
-        other = self.hessian(elsewhere)
-        scale = max(1.0, float(hess.abs().max()))
-        quadratic = bool(torch.allclose(hess, other, rtol=0, atol=self.QUADRATIC_TOLERANCE * scale))
-        if not quadratic:
-            return self._bound(hess, BoundReason.LOCAL)
-        bound = self._bound(hess, BoundReason.QUADRATIC)
-        if bound.eigenvalues is None or bound.eigenvalues[0] <= 0:
-            return bound  # no minimum: flat or unbounded below in some direction
-        point = torch.tensor(start, dtype=torch.float64, requires_grad=True)
-        (grad,) = torch.autograd.grad(self.value64()(point), point)
-        solution = point.detach() - torch.linalg.solve(hess, grad)
-        optimum = self._optimum_at(solution, "Newton step")
-        return Facts(optimum, bound.stable_eta, bound.bound, bound.eigenvalues)
+        if not self.quadratic:
+            key = tuple(float(v) for v in start)
+            if key not in self._local:
+                if len(self._local) >= self.KEPT_STARTS:
+                    self._local.pop(next(iter(self._local)), None)
+                self._local[key] = super().facts_at(key)
+            return self._local[key]
+        value = self.value64()
+        origin = self._point(None)
+        return quadratic_facts(
+            hessian_at(value, origin), gradient_at(value, origin), self._point(start), value
+        )
 
     @cached_property
     def facts(self) -> Facts:
@@ -193,13 +208,15 @@ class ExpressionProblem(Problem):
 
 def _expression_problem(spec: ProblemSpec) -> Problem:
     assert spec.expr is not None
-    return ExpressionProblem(spec, make_expression_objective(parse(spec.expr), spec.n_params))
+    expression = parse(spec.expr)
+    objective = make_expression_objective(expression, spec.n_params)
+    return ExpressionProblem(spec, objective, is_quadratic(expression))
 
 
 BUILDERS: dict[str, Callable[[ProblemSpec], Problem]] = {
     "1": lambda spec: QuadraticProblem(spec, HalfSquareDistance()),
     "2": lambda spec: QuadraticProblem(spec, VectorQuadratic()),
-    "3": lambda spec: LeastSquaresProblem(spec, book_regression()),
+    "3": lambda spec: LeastSquaresProblem(spec, book_regression(), book_regression(torch.float64)),
     "custom": _expression_problem,
 }
 """How to build each registered problem from its spec."""

@@ -330,9 +330,7 @@ def test_the_objective_refuses_a_start_of_the_wrong_size() -> None:
 
 
 def test_generated_source_uses_only_whitelisted_tokens() -> None:
-    text = (
-        "min(x0, -2) + max(3, x1)**x0 + 2**x1 - -softplus(x0)/1e-300 + abs(x1)**-1.5 + x0**2"
-    )
+    text = "min(x0, -2) + max(3, x1)**x0 + 2**x1 - -softplus(x0)/1e-300 + abs(x1)**-1.5 + x0**2"
     source = expression_source(parse(text), 2)
     forward, members = source.split("def members")
     assert members == (

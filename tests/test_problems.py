@@ -58,24 +58,31 @@ def test_optima_are_computed_exactly():
     assert ch2.value == pytest.approx(-7.25)
 
 
-def test_chapter3_optimum_solves_the_three_samples():
+def test_chapter3_optimum_is_the_exact_fit_of_the_samples_as_typed():
+    """The three samples fit w = (3.1, 4.2), b = 0.5 exactly: the facts come from the data
+    as typed, in float64, not from float32-rounded copies (which gave 3.10001, 4.19999,
+    0.500014)."""
     problem = make_problem("3")
     w0, w1, b = problem.facts.optimum.params
-    x = np.array(BOOK_X, dtype=np.float32).astype(np.float64)
-    target = np.array(BOOK_Y_TARGET, dtype=np.float32).astype(np.float64)
-    assert w0 * x[0] + w1 * x[1] + b == pytest.approx(target, abs=1e-9)
-    assert problem.facts.optimum.value == pytest.approx(0.0, abs=1e-12)
-    # the generating parameters of the book, recovered up to the targets' rounding
-    assert (w0, w1, b) == pytest.approx((3.1, 4.2, 0.5), abs=1e-3)
+    x = np.array(BOOK_X, dtype=np.float64)
+    target = np.array(BOOK_Y_TARGET, dtype=np.float64)
+    assert w0 * x[0] + w1 * x[1] + b == pytest.approx(target, abs=1e-12)
+    exact = np.linalg.solve(np.vstack([x, np.ones(3)]).T, target)
+    assert (w0, w1, b) == pytest.approx(tuple(exact), abs=1e-12)
+    assert (w0, w1, b) == pytest.approx((3.1, 4.2, 0.5), abs=1e-12)
+    assert problem.facts.optimum.value == pytest.approx(0.0, abs=1e-20)
+    from tui.widgets.problem_facts import facts_text
+
+    assert "optimum: w0* = 3.1, w1* = 4.2, b* = 0.5" in facts_text(problem.spec, problem.facts)
 
 
 def test_stable_eta_is_two_over_the_largest_hessian_eigenvalue():
     assert make_problem("1").facts.stable_eta == pytest.approx(2.0)
     assert make_problem("2").facts.stable_eta == pytest.approx(1.0)
-    x = np.array(BOOK_X, dtype=np.float32).astype(np.float64)
+    x = np.array(BOOK_X, dtype=np.float64)
     design = np.vstack([x, np.ones(3)]).T
     lam_max = np.linalg.eigvalsh(design.T @ design).max()
-    assert make_problem("3").facts.stable_eta == pytest.approx(2 / lam_max, rel=1e-9)
+    assert make_problem("3").facts.stable_eta == pytest.approx(2 / lam_max, rel=1e-12)
 
 
 @pytest.mark.parametrize(

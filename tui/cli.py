@@ -344,8 +344,8 @@ def run_command(args: argparse.Namespace) -> int:
     chapter = spec.id
     descent_cls, make_problem = _import_solver()
     from solvers.export import make_writer, strided
-    from solvers.facts import regime
     from solvers.measures import grad_norm
+    from solvers.regimes import said_regime
     from solvers.saved_run import record
     from tui.output import open_output
 
@@ -354,10 +354,9 @@ def run_command(args: argparse.Namespace) -> int:
     from solvers.start_check import check_start
 
     check_start(problem, descent.start, settings.dtype, "init")  # SettingError: exit 2
-    plain = settings.optimizer.name == "plain" and settings.schedule.name == "constant"
-    said = regime(settings.eta, descent.facts) if plain else None  # the regimes are plain's
+    said = said_regime(settings.eta, descent.facts, settings.optimizer, settings.schedule)
     if said is not None:
-        say(f"gdlab: η = {settings.eta:g} is {said[0].value}: {said[1]}")
+        say(f"gdlab: {said.line}")
     status = EXIT_OK
     cap = capped(limit, settings.iterations, descent.control, lambda: descent.history.count)
     started = time.perf_counter()
@@ -401,7 +400,8 @@ def run_command(args: argparse.Namespace) -> int:
         summary.append(f"seed {descent.seed}")
     print(", ".join(summary), file=sys.stderr)
     if report is not None:
-        code = _say_ending(report, said, descent.facts.bound_is_global, view)
+        predicted = None if said is None or said.kind is None else (said.kind, said.text)
+        code = _say_ending(report, predicted, descent.facts.bound_is_global, view)
         if code != EXIT_OK:
             return code
     if status == EXIT_INTERRUPTED:

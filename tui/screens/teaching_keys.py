@@ -11,13 +11,16 @@ from typing import TYPE_CHECKING, cast
 
 from textual import on
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Input
+from textual.widgets import Input, Select
 
 from solvers.facts import Facts, Regime, preset_eta
+from solvers.validation import SettingError
 from tui.widgets.regime_line import RegimeLine
 
 if TYPE_CHECKING:
+    from solvers.optimizers import OptimizerChoice, ScheduleChoice
     from tui.run_controller import RunController
     from tui.screens.chapter import ChapterScreen
     from tui.solver_state import SolverState
@@ -58,13 +61,31 @@ class TeachingKeys(Screen[None]):
         """The facts of the problem the fields describe (tui/screens/field_facts.py)."""
         raise NotImplementedError
 
+    def _chosen(self) -> tuple[OptimizerChoice, ScheduleChoice] | None:
+        """The optimizer and schedule the fields show; None before the fields are mounted
+        or while a knob does not parse (nothing is said then)."""
+        if not self.controls_mounted:
+            return None
+        from tui.widgets.settings_form import SettingsForm  # not before the first frame
+
+        try:
+            form = self.query_one(SettingsForm)
+            optimizer, schedule = form._optimizer(), form._schedule()  # the form's own parse
+        except (NoMatches, SettingError):
+            return None
+        return optimizer, schedule
+
     def _facts(self) -> Facts | None:
-        """The facts regimes are judged by: those of the problem the fields describe,
-        the one the next run (and m o y d) will run, not the last run's; None while
-        unknown (torch loading, your function not valid or its facts being computed)
-        or without a bound."""
+        """The facts the η presets are set from: None where m o y d do not apply (torch
+        loading, no bound, or an optimizer or schedule whose regimes are not plain
+        descent's with a constant η)."""
         facts = self._problem_facts()
-        return facts if facts is not None and facts.stable_eta is not None else None
+        chosen = self._chosen()
+        if facts is None or facts.stable_eta is None or chosen is None:
+            return None
+        from solvers.regimes import presets_apply
+
+        return facts if presets_apply(facts, *chosen) else None
 
     def action_preset(self, kind: str) -> None:
         """m, o, y, d: η in the monotone, oscillating, cycle or divergent regime, then run."""
@@ -86,14 +107,37 @@ class TeachingKeys(Screen[None]):
         self.app.push_screen(ExportScreen(view, self.controller.ending, self.problem_id))
 
     def _show_regime(self) -> None:
-        """Which regime the η field is in, and why (the word only at 80x24)."""
+        """What η does for the optimizer and schedule chosen, and why (a few words at
+        80x24); the η presets are offered only where plain descent's regimes apply."""
         eta = self.query("#eta")
         text = eta.first(Input).value if eta else None
-        self.query_one(RegimeLine).show(self._facts(), text, short=self.has_class("-short"))
+        chosen = self._chosen()
+        line = self.query_one(RegimeLine)
+        if chosen is None:
+            line.show(None, text)
+        else:
+            optimizer, schedule = chosen
+            short = self.has_class("-short")
+            facts = self._problem_facts()
+            line.show(facts, text, short=short, optimizer=optimizer, schedule=schedule)
+        presets = self._facts() is not None
+        if presets != getattr(self, "_presets_shown", None):
+            self._presets_shown = presets
+            self.refresh_bindings()  # m o y d come and go with plain descent's regimes
 
     @on(Input.Changed, "#eta")
     def _eta_changed(self) -> None:
         self._show_regime()
+
+    @on(Select.Changed, "#optimizer")
+    @on(Select.Changed, "#schedule")
+    def _choice_changed(self) -> None:
+        self._show_regime()
+
+    @on(Input.Changed)
+    def _knob_changed(self, event: Input.Changed) -> None:
+        if str(event.input.id).startswith("knob-"):  # μ, dampening, weight decay, …
+            self._show_regime()
 
     def action_graph(self) -> None:
         """g: the autograd graph of this problem (tui/screens/graph.py)."""

@@ -15,8 +15,6 @@ from typing import TYPE_CHECKING
 from rich.cells import cell_len
 from textual.widgets import Static
 
-from solvers.facts import regime
-
 if TYPE_CHECKING:
     from tui.run_controller import RunController
 
@@ -73,19 +71,22 @@ def status_model(controller: RunController, loading: bool) -> StatusModel:
     fields = [Field(head, head, 100)]
     messages: list[tuple[str, ...]] = []
     if view is not None:
-        settings = view.settings
-        plain = settings.optimizer.name == "plain" and settings.schedule.name == "constant"
-        said = regime(settings.eta, view.facts) if plain else None  # plain descent's regimes
-        local = not view.facts.bound_is_global
-        word = None if said is None else f"{said[0].value}{' near the start' if local else ''}"
-        if said is not None and report is not None and phase in ENDS and view.count:
-            from solvers.run_end import regime_at_end  # numpy: not at start-up
+        from solvers.regimes import said_regime  # not before the first frame
 
-            values = view.rows[:, view.layout.objective]
-            end = regime_at_end(said, local, values, report.outcome)
-            word = end.word
-            if end.note:
-                messages.append((end.note, end.short))
+        settings = view.settings
+        said = said_regime(settings.eta, view.facts, settings.optimizer, settings.schedule)
+        word = None
+        if said is not None and said.kind is not None:  # plain descent's regimes only
+            word = said.label
+            if report is not None and phase in ENDS and view.count:
+                from solvers.run_end import regime_at_end  # numpy: not at start-up
+
+                values = view.rows[:, view.layout.objective]
+                end = regime_at_end((said.kind, said.text), said.local, values, report.outcome)
+                if end.word is None:
+                    word = None
+                if end.note:
+                    messages.append((end.note, end.short))
         if word is not None:
             fields.append(Field(word, word, 10))
     if view is not None and view.count:
