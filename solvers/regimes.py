@@ -183,11 +183,14 @@ def no_regime(facts: Facts, who: str = "descent") -> tuple[str, str, str] | None
         f"direction by 1 − ηλmin > 1; λmin = {lam_min}, λmax = {lam_max}"
     )
     if facts.shape is Shape.SADDLE:
-        return "no minimum", f"f is a saddle: {who} leaves along λmin = {lam_min} < 0", grows
+        leaves = f"{who} leaves along λmin = {lam_min} < 0 unless it starts with no offset along it"
+        return "no minimum", f"f is a saddle: {leaves}", grows
     if facts.shape is Shape.MAXIMUM:
         if facts.eigenvalues[1] < 0:
-            return "no minimum", f"f has a maximum (every λ < 0): {who} moves away", grows
-        return "no minimum", f"f curves down (λmin = {lam_min} < 0): {who} moves away", grows
+            away = f"{who} moves away unless it starts on it"
+            return "no minimum", f"f has a maximum (every λ < 0): {away}", grows
+        away = f"{who} moves away unless it starts on the ridge"
+        return "no minimum", f"f curves down (λmin = {lam_min} < 0): {away}", grows
     if facts.shape is Shape.UNBOUNDED:
         return (
             "no minimum",

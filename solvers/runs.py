@@ -147,7 +147,7 @@ class Stationary:
         """Why descent stays there, in a few words."""
         if self.grad_norm == 0:
             return "∇f = 0, so plain descent cannot leave it"
-        return f"‖∇f‖ = {self.grad_norm:.2g}, so descent leaves it only slowly"
+        return f"‖∇f‖ = {self.grad_norm:.2g} there: descent had not left it by the run's end"
 
     @property
     def message(self) -> str:

@@ -354,12 +354,15 @@ class ChapterScreen(FieldFacts):
             from textual.widgets import ProgressBar
 
             count = controller.count
-            progress = self.query_one(ProgressBar)
+            progress = self.query_one_optional(ProgressBar)
+            detail = self.query_one_optional(StepDetail)
+            if progress is None or detail is None:
+                return  # the app is leaving and has begun removing the screen's widgets
             if phase is Phase.IDLE:
                 progress.update(total=1, progress=0)  # total=None would animate, 15 frames/s
             else:
                 progress.update(total=max(controller.total, count, 1), progress=count)
-            self.query_one(StepDetail).show(view, controller.step_after)
+            detail.show(view, controller.step_after)
         if paused_now:  # the frame that says "paused" first, not held up by the table
             self.call_after_refresh(self._show_live)  # and plots with every row so far
         else:
