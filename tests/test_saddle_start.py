@@ -14,9 +14,9 @@ GDLAB = str(Path(sys.executable).with_name("gdlab"))
 
 
 def test_a_run_into_a_saddle_is_told_truly() -> None:
+    options = ("--init", "1", "0", "--eta", "0.1", "--iterations", "300", "--format", "csv")
     done = subprocess.run(
-        [GDLAB, "run", "custom", "--expr", "x0^2 - x1^2", "--init", "1", "0", "--eta", "0.1"]
-        + ("--iterations", "300", "--format", "csv"),
+        [GDLAB, "run", "custom", "--expr", "x0^2 - x1^2", *options],
         capture_output=True,
         text=True,
         timeout=120,
