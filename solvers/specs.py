@@ -64,9 +64,10 @@ class ProblemSpec:
         """How the problem starts when the user gives no start, in words."""
         if self.book_start is None:
             return "normal(0, 0.01) draw, reproducible with a seed"
-        return f"{self.start_origin} " + ", ".join(
+        values = ", ".join(
             f"{n}={v:g}" for n, v in zip(self.param_names, self.book_start, strict=True)
         )
+        return f"{self.start_origin} {values}" if self.start_origin else values
 
 
 CHAPTER_SPECS: tuple[ProblemSpec, ...] = (
@@ -140,7 +141,7 @@ def custom_spec(
         book_start=tuple(float(v) for v in start),
         heading="Your function",
         expr=text.strip(),
-        start_origin="the start",
+        start_origin="",  # the start typed: the values say it all
     )
 
 
