@@ -23,9 +23,9 @@ KEYS = """\
 | `r` | run with the fields' settings; while paused or stepping: run the rest |
 | `s` | stop the run at its next iteration |
 | `space` | pause / resume (the footer says which); paused, the table and plots show every row |
-| `n` | one step, explained: forward value, gradient, update (pauses a run first) |
+| `n` | one step, explained (pauses a run first); `tab` reaches it, ↑ ↓ scroll it |
 | `ctrl+r` | reset: stop and clear the rows |
-| `m` `o` `y` `d` | plain descent, constant η, where the bound is known: η in the monotone, oscillating, cycle or divergent regime, and run |
+| `m` `o` `y` `d` | plain descent: η monotone, oscillating, cycle, divergent; run |
 | (optimizer) | the selector beside η: plain, momentum, adam…; its knobs appear under it |
 | (schedule) | the selector under it: constant, step, exponential, cosine, plateau; its knobs too |
 | (dtype) | float32 (the book's) or float64 |
