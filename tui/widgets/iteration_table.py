@@ -13,14 +13,12 @@ from typing import Any, ClassVar
 import numpy as np
 from rich.segment import Segment
 from rich.style import Style
-from textual.actions import SkipAction
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.widgets.table_columns import Span, next_start, previous_start, spans_of, whole_columns
+from tui.widgets.table_columns import ColumnScrollView, Span, spans_of, whole_columns
 
 CELL = 12
 """Width of one numeric column, enough for ``-1.23457e+06``."""
@@ -42,7 +40,7 @@ def format_value(value: float) -> str:
     return text.rjust(CELL - 1)
 
 
-class IterationTable(ScrollView, can_focus=True):
+class IterationTable(ColumnScrollView, can_focus=True):
     """Rows of a history, newest at the bottom, with a fixed header line.
 
     Call :meth:`show` with a history (any object with ``rows``, a 2-D array) and
@@ -139,18 +137,9 @@ class IterationTable(ScrollView, can_focus=True):
         """The value columns' spans, in the scrolled part's cells."""
         return spans_of([CELL] * len(self._columns))
 
-    def action_scroll_right(self) -> None:
-        """The next value column: the one after the first shown comes first."""
-        if not self.allow_horizontal_scroll:
-            raise SkipAction()
-        x = next_start(self._spans(), int(self.scroll_target_x), int(self.max_scroll_x))
-        self.scroll_to(x=x, animate=False)
-
-    def action_scroll_left(self) -> None:
-        """The previous value column, whole (from a part-shown one: that one, whole)."""
-        if not self.allow_horizontal_scroll:
-            raise SkipAction()
-        self.scroll_to(x=previous_start(self._spans(), int(self.scroll_target_x)), animate=False)
+    def _pinned_cells(self) -> int:
+        """The iteration column, which never scrolls."""
+        return self._index_width
 
     def render_line(self, y: int) -> Strip:
         """Line ``y`` of the viewport: the header, or the row under it; the iteration
@@ -177,19 +166,6 @@ class IterationTable(ScrollView, can_focus=True):
             ]
         )
         return strip.crop_extend(0, width, cell_style)
-
-    def _mark_hidden_columns(self, strip: Strip, scroll_x: int, width: int, style: Style) -> Strip:
-        """Arrows where value columns lie off screen (← → scroll to them): after the
-        iteration column's name, and at the header's end."""
-        left = scroll_x > 0
-        right = scroll_x + width < self.virtual_size.width
-        at = self._index_width - 1
-        if not (left or right) or width < at + 3:
-            return strip
-        text = strip.text
-        first, last = ("◀" if left else text[at]), ("▶" if right else text[-1])
-        text = text[:at] + first + text[at + 1 : -1] + last
-        return Strip([Segment(text, style)])
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)

@@ -18,16 +18,14 @@ from typing import Any, ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.actions import SkipAction
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.widgets.table_columns import Span, next_start, previous_start, spans_of, whole_columns
+from tui.widgets.table_columns import ColumnScrollView, Span, spans_of, whole_columns
 
 
-class MembersTable(ScrollView, can_focus=True):
+class MembersTable(ColumnScrollView, can_focus=True):
     """Rows of fixed-width text cells under a header; the first cell has a style."""
 
     DEFAULT_CSS = """
@@ -123,8 +121,7 @@ class MembersTable(ScrollView, can_focus=True):
         pairs = zip(cells, self._widths[start:], strict=True)
         return " ".join(cell[:width].ljust(width) for cell, width in pairs)
 
-    @property
-    def _pinned(self) -> int:
+    def _pinned_cells(self) -> int:
         """Cells of the first column and its space, which never scroll."""
         return self._widths[0] + 1
 
@@ -132,23 +129,10 @@ class MembersTable(ScrollView, can_focus=True):
         """The scrolled columns' spans, in the scrolled part's cells."""
         return spans_of(self._widths[1:], gap=1)
 
-    def action_scroll_right(self) -> None:
-        """The next column: the one after the first shown comes first."""
-        if not self.allow_horizontal_scroll:
-            raise SkipAction()
-        x = next_start(self._spans(), int(self.scroll_target_x), int(self.max_scroll_x))
-        self.scroll_to(x=x, animate=False)
-
-    def action_scroll_left(self) -> None:
-        """The previous column, whole."""
-        if not self.allow_horizontal_scroll:
-            raise SkipAction()
-        self.scroll_to(x=previous_start(self._spans(), int(self.scroll_target_x)), animate=False)
-
     def _line(self, first: Segment, rest: str, style: Style, scroll_x: int, width: int) -> Strip:
         """The first column as it is, the others from ``scroll_x`` on (only whole
         ones), ``width`` cells in all."""
-        shown = max(0, width - self._pinned)
+        shown = max(0, width - self._pinned_cells())
         scrolled = Segment(whole_columns(rest, self._spans(), scroll_x, shown), style)
         return Strip([first, Segment(" ", style), scrolled]).crop_extend(0, width, style)
 
@@ -170,14 +154,3 @@ class MembersTable(ScrollView, can_focus=True):
         own = cell_style + Style.parse(given) if given else cell_style
         first = Segment(row[0][: self._widths[0]].ljust(self._widths[0]), own)
         return self._line(first, self._text(row[1:], 1), cell_style, scroll_x, width)
-
-    def _mark_hidden_columns(self, strip: Strip, scroll_x: int, width: int, style: Style) -> Strip:
-        """◀ after the first column and ▶ at the end where columns lie off screen."""
-        left = scroll_x > 0
-        right = scroll_x + width < self.virtual_size.width
-        at = self._pinned - 1
-        if not (left or right) or width < at + 3:
-            return strip
-        text = strip.text
-        first, last = ("◀" if left else text[at]), ("▶" if right else text[-1])
-        return Strip([Segment(text[:at] + first + text[at + 1 : -1] + last, style)])

@@ -6,6 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.segment import Segment
+from rich.style import Style
+from textual.actions import SkipAction
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
 Span = tuple[int, int]
 """A column's first cell and its width, in the scrolled part of a line."""
 
@@ -45,3 +51,41 @@ def previous_start(spans: Sequence[Span], scroll_x: int) -> int:
     partly shown first one) whole to the left edge."""
     earlier = [start for start, _ in spans if start < scroll_x]
     return earlier[-1] if earlier else 0
+
+
+class ColumnScrollView(ScrollView):
+    """A Line-API table whose first column stays and whose other columns ``←`` ``→``
+    move by whole columns; ◀ ▶ in its header say where columns lie off screen."""
+
+    def _spans(self) -> list[Span]:
+        """The scrolled columns' spans, in the scrolled part's cells."""
+        raise NotImplementedError
+
+    def _pinned_cells(self) -> int:
+        """Cells of the first column and its space, which never scroll."""
+        raise NotImplementedError
+
+    def action_scroll_right(self) -> None:
+        """The next column: the one after the first shown comes first."""
+        if not self.allow_horizontal_scroll:
+            raise SkipAction()
+        x = next_start(self._spans(), int(self.scroll_target_x), int(self.max_scroll_x))
+        self.scroll_to(x=x, animate=False)
+
+    def action_scroll_left(self) -> None:
+        """The previous column, whole (from a part-shown one: that one, whole)."""
+        if not self.allow_horizontal_scroll:
+            raise SkipAction()
+        self.scroll_to(x=previous_start(self._spans(), int(self.scroll_target_x)), animate=False)
+
+    def _mark_hidden_columns(self, strip: Strip, scroll_x: int, width: int, style: Style) -> Strip:
+        """◀ after the first column and ▶ at the header's end where columns lie off
+        screen."""
+        left = scroll_x > 0
+        right = scroll_x + width < self.virtual_size.width
+        at = self._pinned_cells() - 1
+        if not (left or right) or width < at + 3:
+            return strip
+        text = strip.text
+        first, last = ("◀" if left else text[at]), ("▶" if right else text[-1])
+        return Strip([Segment(text[:at] + first + text[at + 1 : -1] + last, style)])
