@@ -1,6 +1,6 @@
 """Textual's private names that gdlab uses: written for Textual 8.2.
 
-On another minor version (:data:`TEXTUAL` decides, once) each override here steps
+On another minor version (:data:`tui.compat.TEXTUAL` decides, once) each override here steps
 aside and Textual's own behaviour runs: keys as Textual orders them, a Footer that
 rebuilds itself, a stylesheet per app. ``PRIVATE_NAMES`` lists every private name
 used; tests/test_compat_textual.py checks they are still there, with the signatures
@@ -14,16 +14,17 @@ from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.css.stylesheet import Stylesheet
-from textual.widgets import Footer, Input
-from textual.widgets._footer import FooterKey
+from textual.widgets import Input
 
-from solvers.compat import LibraryCheck
+from tui.compat import TEXTUAL
 
 if TYPE_CHECKING:
     from textual.app import App
     from textual.css.model import RuleSet
     from textual.css.types import CSSLocation
     from textual.dom import DOMNode
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
 
 __all__ = [
     "PRELOAD_MODULES",
@@ -41,12 +42,6 @@ __all__ = [
     "stylesheet_variables",
 ]
 
-TEXTUAL = LibraryCheck(
-    "textual",
-    "8.2",
-    "fast typing after Backspace may reorder keys; the footer and CSS are rebuilt more often",
-)
-"""Whether the overrides below are in use."""
 
 PRIVATE_NAMES: dict[str, tuple[str, ...]] = {
     "textual.widgets.Input": ("_on_key", "_restart_blink", "_bindings"),
@@ -95,6 +90,16 @@ class InputKeysInOrder(Input):
                     event.prevent_default()
                     return
         await super()._on_key(event)
+
+
+def __getattr__(name: str) -> object:
+    """``FooterKey``, from its private module, imported when first asked for: the
+    footer is drawn after the first frame, which goes without it."""
+    if name == "FooterKey":
+        from textual.widgets._footer import FooterKey
+
+        return FooterKey
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def footer_composed_keys(footer: Footer) -> bool:

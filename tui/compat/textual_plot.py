@@ -1,7 +1,7 @@
 """textual-plot's (and textual-hires-canvas's) private names that gdlab uses: written
 for textual-plot 0.10 and textual-hires-canvas 0.14.
 
-On another minor version of textual-plot (:data:`TEXTUAL_PLOT` decides, once) the
+On another minor version of textual-plot (:data:`tui.compat.TEXTUAL_PLOT` decides, once) the
 overrides of :class:`PlotBase` step aside and PlotWidget's own behaviour runs: its
 own canvases and legend, a legend rewritten at every change, no one-line legend in
 the top margin. ``PRIVATE_NAMES`` lists every private name used;
@@ -21,7 +21,7 @@ from textual_hires_canvas import Canvas
 from textual_plot import PlotWidget
 from textual_plot.plot_widget import LEGEND_LINE, Legend
 
-from solvers.compat import LibraryCheck
+from tui.compat import HIRES_CANVAS, TEXTUAL_PLOT
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -36,14 +36,6 @@ __all__ = [
     "check",
 ]
 
-TEXTUAL_PLOT = LibraryCheck(
-    "textual-plot",
-    "0.10",
-    "plots redraw their legend more often and show no legend line for η",
-)
-"""Whether PlotBase's overrides are in use."""
-HIRES_CANVAS = LibraryCheck("textual-hires-canvas", "0.14", "")
-"""The version :class:`StyledCanvas` was written for (it uses public names only)."""
 
 PRIVATE_NAMES: dict[str, tuple[str, ...]] = {
     "textual_plot.PlotWidget": (

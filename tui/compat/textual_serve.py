@@ -3,7 +3,7 @@
 Its public names offer no way to change an app's environment, start a tab's app some
 other way (forked from a warm process), add routes (gdlab's fonts) or build the app
 service of a websocket: the hooks here are those ways. On another minor version
-(:data:`TEXTUAL_SERVE` decides, once) ``gdlab serve`` says so in one line and runs
+(:data:`tui.compat.TEXTUAL_SERVE` decides, once) ``gdlab serve`` says so in one line and runs
 textual-serve's own ``Server`` instead (tui/serve_web.py). ``PRIVATE_NAMES`` lists
 every private name used; tests/test_compat_textual_serve.py checks they are still there.
 """
@@ -17,7 +17,7 @@ from aiohttp import web
 from textual_serve.app_service import AppService
 from textual_serve.server import LOGO, Server, log, to_int
 
-from solvers.compat import LibraryCheck
+from tui.compat import TEXTUAL_SERVE
 
 __all__ = [
     "COPIED",
@@ -32,12 +32,6 @@ __all__ = [
     "to_int",
 ]
 
-TEXTUAL_SERVE = LibraryCheck(
-    "textual-serve",
-    "1.1",
-    "textual-serve's own server: tabs start as new processes, pages address the host bound",
-)
-"""Whether gdlab's server (its overrides below) is used."""
 
 PRIVATE_NAMES: dict[str, tuple[str, ...]] = {
     "textual_serve.app_service.AppService": (
