@@ -34,7 +34,6 @@ is built from the eager :class:`~solvers.objectives.expression.ExpressionObjecti
 
 from __future__ import annotations
 
-import re
 from collections import deque
 from collections.abc import Sequence
 from math import prod
@@ -42,31 +41,21 @@ from typing import Any
 
 import torch
 from torch import Tensor
-from torch.utils._python_dispatch import TorchDispatchMode
 
+from solvers.compat.torch import NoDynamoSkip, TorchDispatchMode, saved_for_backward
 from solvers.expression import Expression, parse
 from solvers.graph_model import LEAF_OP, AutogradGraph, GraphEdge, GraphNode
 from solvers.objectives.expression import ExpressionObjective
 from solvers.problems import DTYPE, Problem
 from solvers.specs import ProblemSpec
 
-_SAVED = "_saved_"
-_SKIPPED_SAVED = re.compile(r"(sym_sizes|sym_strides|_sizes|_strides|_options)$")
 
-
-class _KeepOutputs(TorchDispatchMode):  # type: ignore[no-untyped-call]
+class _KeepOutputs(NoDynamoSkip, TorchDispatchMode):  # type: ignore[no-untyped-call]
     """Keeps every tensor each aten op returns during the forward pass."""
 
     def __init__(self) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self.outputs: list[Tensor] = []
-
-    @classmethod
-    def _should_skip_dynamo(cls) -> bool:
-        # By default torch wraps __torch_dispatch__ in dynamo's disable, which imports
-        # torch._dynamo on the first op: 3-10 s the first time g is pressed. Nothing
-        # here is compiled, so there is nothing for dynamo to skip.
-        return False
 
     def __torch_dispatch__(
         self,
@@ -106,18 +95,12 @@ def _flat(tensor: Tensor) -> tuple[float, ...]:
 def _details(node: Any) -> tuple[tuple[str, str], ...]:
     """The scalars torch saved on ``node`` for its backward (exponent, alpha, dim …)."""
     found: list[tuple[str, str]] = []
-    for attr in dir(node):
-        if not attr.startswith(_SAVED) or _SKIPPED_SAVED.search(attr):
-            continue
-        try:
-            saved = getattr(node, attr)
-        except Exception:  # freed, or a type torch cannot hand to Python
-            continue
+    for name, saved in saved_for_backward(node):
         if isinstance(saved, Tensor) and saved.dim() == 0 and not saved.requires_grad:
             saved = float(saved)  # a constant operand, e.g. the 2 of ``/ 2``
         if isinstance(saved, bool | int | float):
             shown = f"{saved:g}" if isinstance(saved, float) else str(saved)
-            found.append((attr[len(_SAVED) :], shown))
+            found.append((name, shown))
     return tuple(found)
 
 

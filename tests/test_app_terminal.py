@@ -22,7 +22,7 @@ from textual.strip import Strip
 from tui.app import GdlabApp
 from tui.bench.headless import ready_screen, run_to_end
 from tui.bench.pty_session import PtySession
-from tui.widgets.plots import StyledCanvas
+from tui.compat.textual_plot import StyledCanvas
 
 ROOT = Path(__file__).parents[1]
 PYTHON_M_TUI = [sys.executable, "-m", "tui"]

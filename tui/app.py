@@ -27,7 +27,7 @@ from tui.messages import SolverFailed, SolverReady
 from tui.run_controller import cancel_all
 from tui.screens.chapter import ChapterScreen
 from tui.screens.help import HelpScreen
-from tui.shared_css import SharedStylesheet
+from tui.shared_css import shared_stylesheet
 from tui.solver_state import SolverState, SolverStatus
 
 CHAPTER_KEYS = Binding.Group("Chapter", compact=True)
@@ -83,7 +83,7 @@ class GdlabApp(App[None]):
         whenever a screen is first shown."""
         self._modes_shown = {self.DEFAULT_MODE, _mode(start_chapter)}
         # parsed CSS kept for the process: Textual parses it all twice on start
-        self.stylesheet = SharedStylesheet(variables=self.stylesheet._variables)
+        self.stylesheet = shared_stylesheet(self)
 
     def on_mount(self) -> None:
         if plain():

@@ -110,7 +110,11 @@ def launch_app() -> int:
         from rich.console import Console
 
         from tui.app import GdlabApp
+        from tui.compat import check_at_start
+        from tui.compat.textual import app_error
 
+        for note in check_at_start():  # another library version: its public behaviour
+            print(note, file=sys.stderr)
         # What exists now (textual's modules, classes and tables) lives as long as the
         # process: keep the collector from walking it again. Without this, a full
         # collection (~50 ms here) fell just before the first frame.
@@ -129,8 +133,9 @@ def launch_app() -> int:
         if collecting:
             gc.enable()  # the app stopped before its first frame, or turned it on already
     code = app.return_code or 0
-    if app._exception is not None or (code == 1 and errors.getvalue()):
-        error = app._exception or RuntimeError("the app stopped on an error")
+    ended_on = app_error(app)
+    if ended_on is not None or (code == 1 and errors.getvalue()):
+        error = ended_on or RuntimeError("the app stopped on an error")
         return report_crash(error, text=errors.getvalue() or None)
     if code == 128 + signal.SIGINT:
         say("gdlab: interrupted")

@@ -72,7 +72,9 @@ def _warm_imports() -> None:
             with contextlib.suppress(Exception):
                 importlib.import_module(module.name)
     # imported lazily by the app: the help screen, the plots, the controls' progress bar
-    for name in ("textual.widgets._markdown", "textual_plot", "textual.widgets._progress_bar"):
+    from tui.compat.textual import PRELOAD_MODULES
+
+    for name in (*PRELOAD_MODULES, "textual_plot"):
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
     from rich.cells import cell_len

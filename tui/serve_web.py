@@ -4,12 +4,10 @@ Imported only by ``gdlab serve`` (it needs textual-serve and aiohttp). See
 ``tui/serve.py`` for what changes for the user, ``tui/serve_fork.py`` for the
 warm process that forks an app per tab.
 
-Every use of textual-serve's (1.1.3) private names is in this module, because
-its public ones offer no way to do these: ``AppService._build_environment`` (an
-app's environment, also without the fork server), ``AppService._open_app_process``
-with its ``_process`` and ``_stdin`` (a tab's app forked rather than started),
-``Server._make_app`` (routes for gdlab's fonts) and ``Server._process_messages``
-(called from the copy of ``handle_websocket``, which builds gdlab's app service).
+textual-serve's private names are used through :mod:`tui.compat.textual_serve`
+(an app's environment, a tab's app forked rather than started, routes for gdlab's
+fonts, the websocket's message loop); on another textual-serve :func:`serve` runs
+textual-serve's own server.
 """
 
 from __future__ import annotations
@@ -28,8 +26,17 @@ from typing import Any
 
 import aiohttp_jinja2
 from aiohttp import web
-from textual_serve.app_service import AppService
-from textual_serve.server import LOGO, Server, log, to_int
+from textual_serve.server import Server
+
+from tui.compat.textual_serve import (
+    LOGO,
+    AppServiceBase,
+    ServerBase,
+    app_environment_recipe,
+    log,
+    to_int,
+)
+from tui.compat.textual_serve import check as check_textual_serve
 
 STATIC = Path(__file__).with_name("serve_static")
 FIRST_FRAME_BYTES = 1024
@@ -76,7 +83,7 @@ def where_to_open(host: str, port: int, public_url: str | None) -> str:
 
 def app_environment(fps: int | None = None) -> dict[str, str]:
     """The environment textual-serve gives an app (its own recipe), less the size."""
-    environment = AppService._build_environment(SimpleNamespace(debug=False))  # type: ignore[arg-type]
+    environment = app_environment_recipe()
     environment.pop("COLUMNS", None)
     environment.pop("ROWS", None)
     if fps is not None:
@@ -161,7 +168,7 @@ async def _pipe_writer(fd: int) -> asyncio.StreamWriter:
     return asyncio.StreamWriter(transport, protocol, None, loop)
 
 
-class GdlabAppService(AppService):
+class GdlabAppService(AppServiceBase):
     """One tab's app: forked by the zygote when there is one; focus handed over.
 
     Textual's web driver queues an AppBlur when the app starts. A focus the page
@@ -180,16 +187,15 @@ class GdlabAppService(AppService):
         self.bytes_out = 0
         self.pid: int | None = None
 
-    def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
-        environment = super()._build_environment(width, height)
+    def environment(self, environment: dict[str, str]) -> dict[str, str]:
         if self.fps is not None:
             environment["TEXTUAL_FPS"] = str(self.fps)
         return environment
 
-    async def _open_app_process(self, width: int = 80, height: int = 24) -> Any:
+    async def open_process(self, width: int, height: int) -> Any | None:
         zygote = self.zygote
         if zygote is None or zygote.failed:
-            return await super()._open_app_process(width, height)
+            return None
         app_in, to_app = os.pipe()
         from_app, app_out = os.pipe()
         from_app_err, app_err = os.pipe()
@@ -200,7 +206,7 @@ class GdlabAppService(AppService):
             log.error(f"fork server: {error}; starting the app as a process instead")
             for fd in (*child_ends, to_app, from_app, from_app_err):
                 os.close(fd)
-            return await super()._open_app_process(width, height)
+            return None
         for fd in child_ends:
             os.close(fd)
         process = SimpleNamespace(
@@ -209,16 +215,13 @@ class GdlabAppService(AppService):
             stdout=await _pipe_reader(from_app),
             stderr=await _pipe_reader(from_app_err),
         )
-        self._process = process  # type: ignore[assignment]
-        self._stdin = process.stdin
         return process
 
     async def run(self) -> None:
         try:
             await super().run()
         finally:
-            if self._stdin is not None:
-                self._stdin.close()
+            self.close_stdin()
 
     async def focus(self) -> None:
         self.page_focused = True
@@ -240,7 +243,7 @@ class GdlabAppService(AppService):
                     os.setpriority(os.PRIO_PROCESS, self.pid, NICE_AFTER_FIRST_FRAME)
 
 
-class GdlabServer(Server):
+class GdlabServer(ServerBase):
     """textual-serve's server with gdlab's page, fonts and app service; the page's
     addresses work from the machine that opens it (see :func:`page_address`)."""
 
@@ -281,10 +284,8 @@ class GdlabServer(Server):
             "application": {"name": self.title},
         }
 
-    async def _make_app(self) -> web.Application:
-        app = await super()._make_app()
+    def add_routes(self, app: web.Application) -> None:
         app.router.add_static("/gdlab-fonts", STATIC / "fonts", name="gdlab-fonts")
-        return app
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         """textual-serve's handler (1.1.3), with gdlab's app service."""
@@ -304,7 +305,7 @@ class GdlabServer(Server):
             )
             await app_service.start(width, height)
             try:
-                await self._process_messages(websocket, app_service)
+                await self.process_messages(websocket, app_service)
             finally:
                 await app_service.stop()
         except asyncio.CancelledError:
@@ -327,7 +328,19 @@ def serve(
     public_url: str | None = None,
 ) -> None:
     """Serve until interrupted; with ``fork``, tabs are forked from one warm process;
-    ``public_url``: the address pages give for this server (default: their own)."""
+    ``public_url``: the address pages give for this server (default: their own).
+    On a textual-serve other than the one written for, its own server, said in one line."""
+    from tui.compat import check_at_start
+
+    for note in check_at_start():  # the apps' libraries: each tab's app says it too
+        print(note, file=sys.stderr)
+    refused = check_textual_serve()
+    if refused is not None:
+        print(refused, file=sys.stderr)
+        if fps is not None:
+            os.environ["TEXTUAL_FPS"] = str(fps)
+        Server(command, host=host, port=port, title="gdlab", public_url=public_url).serve()
+        return
     GdlabAppService.fps = fps
     zygote = Zygote(dict(os.environ, **app_environment(fps))) if fork else None
     GdlabAppService.zygote = zygote

@@ -9,20 +9,29 @@ and every parse of a tab forked from ``gdlab serve``'s warm process (which calls
 :func:`warm` before forking), finds them done. Rule sets are not changed once
 parsed, so sharing them is safe.
 
-Textual 8.2 (pinned in constraints.txt): ``Stylesheet._parse_rules``, ``reparse``
-and ``DOMNode._get_default_css`` are Textual's own, overridden or called here;
-tests/test_shared_css.py checks that an app started after :func:`warm` parses nothing.
+Textual's private stylesheet methods this needs are in :mod:`tui.compat.textual`
+(on another Textual the app keeps Textual's own stylesheet and :func:`warm` parses
+nothing); tests/test_shared_css.py checks that an app started after :func:`warm`
+parses nothing.
 """
 
 from __future__ import annotations
 
 import inspect
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from textual.css.stylesheet import Stylesheet
 from textual.widget import Widget
+
+from tui.compat.textual import (
+    TEXTUAL,
+    CachingStylesheet,
+    default_css,
+    parse_source,
+    stylesheet_variables,
+)
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -42,62 +51,38 @@ def _variables_key(variables: dict[str, str]) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(variables.items()))
 
 
-class SharedStylesheet(Stylesheet):
+class SharedStylesheet(CachingStylesheet):
     """Textual's stylesheet, with its parsed rule sets shared by the process."""
 
     def __init__(self, *, variables: dict[str, str] | None = None) -> None:
         super().__init__(variables=variables)
-        self._theme_key = _variables_key(self._variables)
+        self._theme_key = _variables_key(stylesheet_variables(self))
 
     def set_variables(self, variables: dict[str, str]) -> None:
         super().set_variables(variables)
-        self._theme_key = _variables_key(self._variables)
+        self._theme_key = _variables_key(stylesheet_variables(self))
 
-    def _parse_rules(
-        self,
-        css: str,
-        read_from: CSSLocation,
-        is_default_rules: bool = False,
-        tie_breaker: int = 0,
-        scope: str = "",
+    def cached_parse(
+        self, key: tuple[Any, ...], parse: Callable[[], list[RuleSet]]
     ) -> list[RuleSet]:
         global parses
-        key = (css, read_from, is_default_rules, tie_breaker, scope, self._theme_key)
+        key = (*key, self._theme_key)
         rules = _PARSED.get(key)
         if rules is None:
-            rules = super()._parse_rules(css, read_from, is_default_rules, tie_breaker, scope)
+            rules = parse()
             parses += 1
             if len(_PARSED) >= MAX_ENTRIES:
                 _PARSED.clear()
             _PARSED[key] = rules
         return rules
 
-    def copy(self) -> Stylesheet:
-        stylesheet = SharedStylesheet(variables=self._variables.copy())
-        stylesheet.source = self.source.copy()
-        return stylesheet
 
-    def reparse(self) -> None:
-        """Textual's ``Stylesheet.reparse``, with a shared stylesheet as the fresh one."""
-        stylesheet = SharedStylesheet(variables=self._variables)
-        for read_from, (css, is_defaults, tie_breaker, scope) in self.source.items():
-            stylesheet.add_source(
-                css,
-                read_from=read_from,
-                is_default_css=is_defaults,
-                tie_breaker=tie_breaker,
-                scope=scope,
-            )
-        try:
-            stylesheet.parse()
-        except Exception:
-            self._invalid_css.update(stylesheet._invalid_css)
-            raise
-        else:
-            self._rules = stylesheet.rules
-            self._rules_map = None
-            self.source = stylesheet.source
-            self._require_parse = False
+def shared_stylesheet(app: App[Any]) -> Stylesheet:
+    """The stylesheet ``app`` should use: a shared one, with the theme it has now
+    (Textual's own where the Textual installed is not the one written for)."""
+    if not TEXTUAL.active():
+        return app.stylesheet
+    return SharedStylesheet(variables=stylesheet_variables(app.stylesheet))
 
 
 def _widget_classes() -> Iterable[type[Widget]]:
@@ -129,7 +114,7 @@ def warm(app: App[Any]) -> int:
         filename = os.path.expanduser(path)
         with open(filename, encoding="utf-8") as css_file:
             sources.append(((os.path.abspath(filename), ""), css_file.read(), False, 0, ""))
-    for read_from, css, tie_breaker, scope in app._get_default_css():
+    for read_from, css, tie_breaker, scope in default_css(app):
         sources.append((read_from, css, True, tie_breaker, scope))
     if app.CSS:
         try:
@@ -140,14 +125,14 @@ def warm(app: App[Any]) -> int:
     for cls in _widget_classes():
         # _get_default_css reads only the class: an instance that was never set up will do
         try:
-            default_css = object.__new__(cls)._get_default_css()
+            class_css = default_css(object.__new__(cls))
         except Exception:  # a class that cannot stand in: its app parses it, as before
             continue
-        for read_from, css, tie_breaker, scope in default_css:
+        for read_from, css, tie_breaker, scope in class_css:
             sources.append((read_from, css, True, tie_breaker, scope))
     for read_from, css, is_default, tie_breaker, scope in sources:
         try:
-            stylesheet._parse_rules(css, read_from, is_default, tie_breaker, scope)
+            parse_source(stylesheet, css, read_from, is_default, tie_breaker, scope)
         except Exception:  # a widget's broken CSS is the app's to report, if it mounts one
             continue
     return parses - before

@@ -18,7 +18,7 @@ class Choice(Select[str]):
     """A Select of strings that skips its mount-time set-up when it has no children
     (it is being removed): there is nothing to show the options in."""
 
-    def _on_mount(self, event: events.Mount) -> None:
+    def on_mount(self, event: events.Mount) -> None:
         # the overlay and the label inside the current value are what Select's own
         # _on_mount looks up (the label belongs to a child that composes on its own)
         if not self.query_children("SelectOverlay") or not self.query("SelectCurrent #label"):

@@ -7,53 +7,21 @@ hundred points whatever the run's length): drawing 30,000 points costs about
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
-from rich.segment import Segment
 from rich.text import Text
 from textual import events
-from textual.app import ComposeResult
-from textual.containers import Grid
-from textual.strip import Strip
 from textual_hires_canvas import Canvas, TextAlign
 from textual_plot import PlotWidget
-from textual_plot.plot_widget import LEGEND_LINE, Legend
 
+from tui.compat.textual_plot import LEGEND_LINE, PlotBase
 from tui.display import line_mode
 from tui.widgets.axis_ticks import PowerOfTenTicks, SpacedTicks
 from tui.widgets.series import min_max_buckets
 
 
-class StyledCanvas(Canvas):
-    """A Canvas whose every segment has a style, so ``NO_COLOR`` can filter it.
-
-    textual-hires-canvas 0.14's ``Canvas.render_line`` returns
-    ``Strip.blank(cell_length=0)`` -- one segment whose style is None -- for a line
-    below the canvas or before it has a size. Textual's ``Monochrome`` filter,
-    which ``NO_COLOR`` turns on, calls ``monochrome_style(segment.style)`` and
-    fails on None (its ``NoColor`` filter checks for None; ``Monochrome`` does
-    not). This gives such segments the canvas's own style.
-    """
-
-    def render_line(self, y: int) -> Strip:
-        strip = super().render_line(y)
-        segments = list(strip)
-        if all(segment.style is not None for segment in segments):
-            return strip
-        style = self.rich_style
-        return Strip(
-            [
-                segment if segment.style is not None else Segment(segment.text, style)
-                for segment in segments
-            ],
-            strip.cell_length,
-        )
-
-
-class _Plot(PlotWidget):
+class _Plot(PlotBase):
     """A PlotWidget that ignores data until its own children exist.
 
     PlotWidget.clear() looks up its legend, which is only there once the widget
@@ -71,21 +39,12 @@ class _Plot(PlotWidget):
         self.set_x_formatter(SpacedTicks(self, "x"))
         self.set_y_formatter(SpacedTicks(self, "y"))
 
-    def compose(self) -> ComposeResult:
-        """PlotWidget's own children, with canvases that ``NO_COLOR`` can filter."""
-        with Grid():
-            yield StyledCanvas(1, 1, id="margin-top")
-            yield StyledCanvas(1, 1, id="margin-left")
-            yield StyledCanvas(1, 1, id="plot")
-            yield StyledCanvas(1, 1, id="margin-bottom")
-        yield Legend(id="legend")
-
     @property
     def composed(self) -> bool:
         """The grid's canvases and the legend are mounted (none are, before compose)."""
         return bool(self.query_children("#legend")) and bool(self.query("#plot"))
 
-    def _on_mount(self, event: events.Mount) -> None:
+    def on_mount(self, event: events.Mount) -> None:  # type: ignore[override]
         if not self.composed:
             event.prevent_default()  # PlotWidget's on_mount (a base class's) is not called
             return
@@ -93,49 +52,6 @@ class _Plot(PlotWidget):
 
     def label_axes(self) -> None:
         """Axis labels, formatters and legend: the subclass's set-up at mount."""
-
-    def _update_margin_sizes(self) -> None:
-        # PlotWidget's margin watchers call this at mount, on_mount or not
-        if self.query_children(Grid):
-            super()._update_margin_sizes()
-
-    _legend_held = False
-    _legend_shown: object = None
-
-    @contextmanager
-    def legend_once(self) -> Iterator[None]:
-        """Within, clear/plot/scatter leave textual-plot's legend alone; it is updated
-        once at the end, and only if what it lists changed.
-
-        textual-plot rewrites its legend (a Static) at every such call, and each
-        rewrite asks for a layout of the whole screen: a compare redrawing 16 curves
-        with marks asked for 33, and a key pressed then waited for them (B3)."""
-        self._legend_held = True
-        try:
-            yield
-        finally:
-            self._legend_held = False
-            self._update_legend()
-
-    def _update_legend(self) -> None:
-        # PlotWidget calls this (private) after every change of its datasets
-        if self._legend_held:
-            return
-        legends = self.query_children("#legend")
-        listed = (
-            bool(legends) and legends.first().display,
-            tuple(
-                (label, type(data).__name__, str(getattr(data, "line_style", "")),
-                 str(getattr(data, "marker_style", "")), getattr(data, "marker", None))
-                for label, data in zip(self._labels, self._datasets, strict=False)
-                if label is not None
-            ),
-            tuple(label for label in self._v_lines_labels if label is not None),
-        )  # fmt: skip
-        if listed == self._legend_shown:
-            return
-        self._legend_shown = listed
-        super()._update_legend()
 
 
 ETA_STYLE = "bold magenta"
@@ -211,9 +127,8 @@ class ObjectivePlot(_Plot):
         text.rstrip()
         return text
 
-    def _render_y_label(self) -> None:
-        """textual-plot's axis label (top left), then the legend at the top right."""
-        super()._render_y_label()
+    def draw_top_margin(self) -> None:
+        """The legend at the top right (textual-plot's axis label is at the top left)."""
         legend = self.legend_text()
         if not legend:
             return

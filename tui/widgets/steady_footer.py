@@ -1,18 +1,18 @@
 """A footer that changes which keys are dimmed in place, without rebuilding itself.
 
-Textual's Footer removes and mounts all its keys whenever the screen's bindings
-may have changed: on every focus change and every ``refresh_bindings``. On the
-chapter screen (~80 widgets) each rebuild asks for a layout of the whole screen,
-and a pause or resume during a run (the bench's B3) paid for one. Where the
-same keys are shown as before and only some turned on or off, this footer turns
-those keys on or off as FooterKey's constructor does (its ``-disabled`` class and
-its private ``_disabled`` flag; tests/test_widgets_unit.py checks both still mean
-that). Where a key stays in its place but its binding changes (space: Pause while
-running, Resume while paused), its FooterKey takes the new action and words in
-place; shorter words keep the key's width (trailing blanks), longer ones ask for a
-layout pass, so a footer is laid out again once, at its first Resume. Anything
-else is the Footer's own rebuild. The screens show the same run keys through a
-run (dimmed where they do nothing now), so pausing and resuming never rebuild it.
+Textual's Footer removes and mounts all its keys whenever the screen's bindings may
+have changed: on every focus change and every ``refresh_bindings``. On the chapter
+screen (~80 widgets) each rebuild asks for a layout of the whole screen, and a pause
+or resume during a run (the bench's B3) paid for one. Where the same keys are shown
+as before and only some turned on or off, this footer turns those keys on or off as
+FooterKey's constructor does (:func:`tui.compat.textual.set_footer_key_enabled`; on
+another Textual every change is the Footer's own rebuild). Where a key stays in its
+place but its binding changes (space: Pause while running, Resume while paused), its
+FooterKey takes the new action and words in place; shorter words keep the key's
+width (trailing blanks), longer ones ask for a layout pass, so a footer is laid out
+again once, at its first Resume. Anything else is the Footer's own rebuild. The
+screens show the same run keys through a run (dimmed where they do nothing now), so
+pausing and resuming never rebuild it.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
+
+from tui.compat.textual import FooterKey, footer_composed_keys, set_footer_key_enabled
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -51,7 +52,7 @@ class SteadyFooter(Footer):
         """The keys the last compose yielded (None before it has)."""
 
     def compose(self) -> ComposeResult:
-        if self._bindings_ready:
+        if footer_composed_keys(self):
             self._composed = shown_keys(self.screen)[0]
         yield from super().compose()
 
@@ -64,10 +65,7 @@ class SteadyFooter(Footer):
                 for key in self.query(FooterKey):
                     on = enabled.get((key.key, key.action))
                     if on is not None and key.has_class("-disabled") == on:
-                        # what FooterKey's constructor sets: the class dims it, the
-                        # private flag makes a click ring the bell instead of pressing
-                        key._disabled = not on
-                        key.set_class(not on, "-disabled")
+                        set_footer_key_enabled(key, on)
                 return
         super().bindings_changed(screen)
 
