@@ -123,3 +123,25 @@ async def test_pause_holds_every_member_and_stop_ends_them() -> None:
         outcomes = [row[1] for row in _cells(screen)]
         assert outcomes[:3] == ["stopped"] * 3  # the fourth (η = 9e-3) diverged first
         assert outcomes[3].startswith("diverged at ")
+
+
+async def test_the_status_fits_at_80_columns_with_every_number_whole() -> None:
+    """Was: "finished: 4 members, 30,000 iterations, batched," and the seconds cut off."""
+    from rich.cells import cell_len
+
+    app = GdlabApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _compare(pilot)
+        etas = " ".join(f"{k}e-4" for k in range(1, 13))  # 12 members
+        screen.query_one("#compare-etas", Input).value = etas
+        screen.query_one("#compare-iterations", Input).value = "2000"
+        await tap(pilot, "r")
+        await wait_until(pilot, lambda: screen.phase is Phase.FINISHED, "the compare's end")
+        status = screen.query_one("#compare-status", Static)
+
+        def said() -> str:
+            return str(status.render())
+
+        await wait_until(pilot, lambda: said().startswith("finished: 12 members"), "the end said")
+        assert cell_len(said()) <= status.content_size.width, (said(), status.content_size)
+        assert said().endswith(" s") or said().endswith("2,000 iterations"), said()

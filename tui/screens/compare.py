@@ -17,6 +17,7 @@ import time
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -194,6 +195,7 @@ class CompareScreen(Screen[None]):
         self._loss().compact(short)
         if widened:
             self._draw_paths()
+        self.call_after_refresh(self._show_status)  # refit it at its laid-out width
 
     def _read(self) -> tuple[ProblemSpec, CompareSettings] | None:
         """The problem and members the fields describe; None after showing what is wrong."""
@@ -356,18 +358,21 @@ class CompareScreen(Screen[None]):
         status = self.query_one("#compare-status", Static)
         members = len(self.members)
         if self.phase is Phase.IDLE:
-            text = "ready: every η with every optimizer is a member; r runs them together"
+            forms = ["ready: every η with every optimizer is a member; r runs them together"]
         elif self.phase is Phase.FAILED:
-            text = f"failed: {self.failure}"
+            forms = [f"failed: {self.failure}"]
         elif self.phase in (Phase.FINISHED, Phase.STOPPED):
-            text = (
-                f"{self.phase.value}: {members} members, {self.count:,} iterations, batched, "
-                f"{self.seconds:.2f} s"
-            )
+            done = f"{self.phase.value}: {members} members, {self.count:,} iterations"
+            seconds = f"{self.seconds:.2f} s"
+            forms = [f"{done}, batched, {seconds}", f"{done}, {seconds}", done]
         else:
-            text = f"{self.phase.value}: iteration {self.count:,} of {self.total:,}"
+            where = f"{self.phase.value}: iteration {self.count:,} of {self.total:,}"
+            forms = [where, f"{self.phase.value}: {self.count:,}/{self.total:,}"]
             if members:
-                text += f", {members} members batched"
+                forms.insert(0, f"{where}, {members} members batched")
+        width = status.content_size.width
+        # the longest form that fits: a number is never cut at the line's end
+        text = next((form for form in forms if not width or cell_len(form) <= width), forms[-1])
         status.update(text, layout=False)  # one line, fixed: no layout pass at 5 Hz
         status.set_class(self.phase is Phase.FAILED, "-failed")  # not the screen's: see
         # tui.screens.chapter._phase_class
