@@ -163,7 +163,7 @@ def _paused(terminal: Terminal) -> None:
 def _dialog(terminal: Terminal) -> None:
     terminal.wait_for(FIRST_FRAME)
     terminal.wait_for(b"r runs again", every=b"r")  # chapter 1's 15 iterations, ended
-    terminal.wait_for(b"enter writes", every=b"e")  # the export dialog, open
+    terminal.wait_for(b"enter checks", every=b"e")  # the export dialog, open
 
 
 def _help(terminal: Terminal) -> None:
