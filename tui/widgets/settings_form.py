@@ -29,6 +29,8 @@ from solvers.optimizers import (
     Knob,
     OptimizerChoice,
     ScheduleChoice,
+    parse_optimizer,
+    parse_schedule,
 )
 from solvers.runs import RunSettings
 from solvers.specs import ProblemSpec, custom_spec
@@ -36,8 +38,6 @@ from solvers.validation import (
     SettingError,
     parse_eta,
     parse_iterations,
-    parse_optimizer,
-    parse_schedule,
     parse_seed,
     parse_start,
 )
