@@ -38,6 +38,11 @@ WITH_KNOBS = [
     OptimizerChoice("rmsprop", {"alpha": 0.9, "momentum": 0.5, "weight-decay": 0.01}),
     OptimizerChoice("adam", {"betas": (0.8, 0.99), "eps": 1e-6, "weight-decay": 0.01}),
     OptimizerChoice("adamw", {"weight-decay": 0.1}),
+    OptimizerChoice(
+        "nadam",
+        {"betas": (0.8, 0.99), "eps": 1e-6, "weight-decay": 0.01, "momentum-decay": 0.01},
+    ),
+    OptimizerChoice("radam", {"betas": (0.8, 0.99), "eps": 1e-6, "weight-decay": 0.01}),
 ]
 CHOICES = [*DEFAULTS, *WITH_KNOBS]
 

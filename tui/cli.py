@@ -134,7 +134,7 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     add_knob_options(parser)
     parser.add_argument("--schedule", help=f"η schedule: {', '.join(SCHEDULES)}")
     for name in SCHEDULE_KNOB_NAMES:
-        parser.add_argument(f"--{name}", help=knob_help(SCHEDULE_SPECS, name))
+        parser.add_argument(f"--{name}", help=_escaped(knob_help(SCHEDULE_SPECS, name)))
     parser.add_argument("--dtype", help="float32 (the book's, the default) or float64")
 
 
@@ -151,10 +151,15 @@ def add_knob_options(parser: argparse.ArgumentParser) -> None:
                 f"--{name}",
                 nargs=2,
                 metavar=(f"{letter}1", f"{letter}2"),
-                help=knob_help(OPTIMIZER_SPECS, name),
+                help=_escaped(knob_help(OPTIMIZER_SPECS, name)),
             )
         else:
-            parser.add_argument(f"--{name}", help=knob_help(OPTIMIZER_SPECS, name))
+            parser.add_argument(f"--{name}", help=_escaped(knob_help(OPTIMIZER_SPECS, name)))
+
+
+def _escaped(help_text: str) -> str:
+    """``help_text`` as argparse takes it: a % is written %%."""
+    return help_text.replace("%", "%%")
 
 
 EXIT_CODES = f"""exit codes:
