@@ -230,9 +230,8 @@ def torch_optim_loop(name: str, iterations: int = CH3_ITERATIONS) -> float:
     recording; seconds."""
     import torch
 
-    from solvers.optimizers import OptimizerChoice
-
     from solvers.optim.registry import OPTIMIZER_SPECS
+    from solvers.optimizers import OptimizerChoice
 
     choice = OptimizerChoice(name)
     cls = getattr(torch.optim, OPTIMIZER_SPECS[name].torch_class or "SGD")  # plain: SGD
