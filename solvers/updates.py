@@ -12,7 +12,7 @@ from typing import Any
 
 import torch
 
-from solvers.optim.registry import OPTIMIZER_SPECS
+from solvers.optim.registry import OPTIMIZER_SPECS, SCHEDULE_SPECS
 from solvers.optim.rules.armijo import ARMIJO_C, ARMIJO_MAX_HALVINGS
 from solvers.optim.rules.base import UpdateRule, member_eta
 from solvers.optim.rules.plain import PlainUpdate
@@ -55,7 +55,7 @@ def make_rule(
     rule = _optimizer_rule(choice, param_names, objective)
     if schedule is None or schedule.name == "constant":
         return rule
-    wrapped = ScheduledUpdate(rule, schedule.name == "plateau")
+    wrapped = ScheduledUpdate(rule, SCHEDULE_SPECS[schedule.name].in_chunk)
     if wrapped.plateau:
         wrapped.patience = int(schedule["patience"])  # type: ignore[arg-type]
         wrapped.factor = float(schedule["factor"])  # type: ignore[arg-type]

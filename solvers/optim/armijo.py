@@ -43,6 +43,7 @@ SPEC = OptimizerSpec(
     step=step,
     no_script="gdlab's own line search, with no torch.optim loop to write",
     adaptive=True,
+    chooses_eta=True,
     along_gradient=True,
     notes=halvings,
 )

@@ -85,6 +85,8 @@ class OptimizerSpec:
     search): a larger η suits it than plain descent's."""
     along_gradient: bool = False
     """Its step is −η·g (plain, armijo): the explanation has no plain step to compare."""
+    chooses_eta: bool = False
+    """It chooses η itself (a line search), so no schedule of η can be used with it."""
     notes: StepNotes = _no_notes
     keeps_state: Callable[[Knobs], bool] = _all_state
     """False where the knobs make it keep no state (SGD without momentum)."""
