@@ -23,7 +23,6 @@ from solvers.optim.registry import (
     KNOB_ORDER,
     OPTIMIZER_SPECS,
     SCHEDULE_SPECS,
-    first_knob,
     knob_names,
 )
 from solvers.optim.schedules.plateau import PLATEAU_EPS, PLATEAU_THRESHOLD
@@ -181,10 +180,6 @@ CONSTANT = ScheduleChoice()
 
 def knob_of(table: dict[str, tuple[Knob, ...]], name: str) -> Knob | None:
     """The first knob called ``name`` in ``table`` (for parsing before the owner is known)."""
-    if table is OPTIMIZERS:
-        return first_knob(OPTIMIZER_SPECS, name)
-    if table is SCHEDULES:
-        return first_knob(SCHEDULE_SPECS, name)
     for knobs in table.values():
         for knob in knobs:
             if knob.name == name:
