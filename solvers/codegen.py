@@ -37,6 +37,7 @@ from solvers.expression import (
     parse,
     postorder,
 )
+from solvers.optim.registry import OPTIMIZER_SPECS, SCHEDULE_SPECS
 from solvers.optimizers import DTYPES
 from solvers.runs import RunSettings
 from solvers.specs import ProblemSpec, spec_of
@@ -47,19 +48,16 @@ Knob = float | int | bool | tuple[float, ...]
 
 PLAIN = "plain"
 OPTIMIZERS: dict[str, tuple[str, dict[str, Knob]]] = {
-    "momentum": ("SGD", {"momentum": 0.9}),
-    "nesterov": ("SGD", {"momentum": 0.9, "nesterov": True}),
-    "adagrad": ("Adagrad", {}),
-    "rmsprop": ("RMSprop", {}),
-    "adam": ("Adam", {}),
-    "adamw": ("AdamW", {}),
+    name: (spec.torch_class, dict(spec.script_defaults))
+    for name, spec in OPTIMIZER_SPECS.items()
+    if spec.torch_class is not None
 }
 """Update rules other than the book's: torch.optim class, and knobs it needs by default
 (torch.optim's own names; what a request gives replaces them)."""
 SCHEDULES: dict[str, str] = {
-    "step": "StepLR",
-    "exponential": "ExponentialLR",
-    "cosine": "CosineAnnealingLR",
+    name: spec.torch_class
+    for name, spec in SCHEDULE_SPECS.items()
+    if spec.torch_class is not None and spec.script_eta is not None
 }
 """Schedules of η: the torch.optim.lr_scheduler class each name stands for."""
 NESTED_HEIGHT = 24
@@ -113,10 +111,10 @@ class CodeRequest:
         ``gdlab code`` refuses it."""
         optimizer = settings.optimizer.name
         if optimizer != PLAIN and optimizer not in OPTIMIZERS:
+            why = OPTIMIZER_SPECS[optimizer].no_script or "not a torch.optim class"
             raise SettingError(
                 "optimizer",
-                f"{optimizer} is gdlab's own line search, with no torch.optim loop to write; "
-                f"gdlab code writes {', '.join((PLAIN, *OPTIMIZERS))}",
+                f"{optimizer} is {why}; gdlab code writes {', '.join((PLAIN, *OPTIMIZERS))}",
             )
         knobs = {} if optimizer == PLAIN else dict(settings.optimizer.torch_kwargs)
         schedule, schedule_knobs = _torch_schedule(settings)
@@ -395,31 +393,16 @@ def _kwargs(knobs: Mapping[str, Knob]) -> str:
     return "".join(f", {name}={value!r}" for name, value in knobs.items())
 
 
-def _knob(knobs: Mapping[str, Knob], name: str, default: float | None = None) -> float:
-    """A number among a schedule's knobs (its default where it has one)."""
-    value = knobs.get(name, default)
-    if value is None:
-        raise ValueError(f"the schedule needs {name}")
-    if isinstance(value, tuple):
-        raise ValueError(f"{name} is one number, not {value!r}")
-    return float(value)
-
-
 def _schedule_lr(request: CodeRequest) -> str | None:
     """η at iteration ``i`` under the schedule, in Python (for the book's loop), as
     torch.optim.lr_scheduler's closed forms write it."""
     if request.schedule is None:
         return None
-    knobs = request.schedule_knobs
-    if request.schedule == "step":
-        step_size = int(_knob(knobs, "step_size"))
-        return f"eta * {_knob(knobs, 'gamma', 0.1)!r} ** (i // {step_size})"
-    if request.schedule == "exponential":
-        return f"eta * {_knob(knobs, 'gamma')!r} ** i"
-    if request.schedule == "cosine":
-        t_max, eta_min = int(_knob(knobs, "T_max")), _knob(knobs, "eta_min", 0.0)
-        return f"{eta_min!r} + (eta - {eta_min!r}) * (1 + math.cos(math.pi * i / {t_max})) / 2"
-    raise ValueError(f"{request.schedule!r} is not a schedule; expected {', '.join(SCHEDULES)}")
+    spec = SCHEDULE_SPECS.get(request.schedule)
+    script_eta = spec.script_eta if spec is not None else None
+    if script_eta is None:
+        raise ValueError(f"{request.schedule!r} is not a schedule; expected {', '.join(SCHEDULES)}")
+    return script_eta(request.schedule_knobs)
 
 
 def script(request: CodeRequest) -> str:

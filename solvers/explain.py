@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Sequence
 
+from solvers.optim.registry import OPTIMIZER_SPECS
 from solvers.optimizers import OptimizerChoice
 from solvers.updates_math import formula_lines, optimizer_update
 
@@ -139,26 +140,16 @@ def explain_step(
     t = iteration + 1
     lines = [f"{choice.describe()}, step {t}, η = {number(eta_t)}"]
     lines += [f"  {line}" for line in formula_lines(choice.name, knobs)]
-    if choice.name in ("adam", "adamw"):
-        b1, b2 = knobs["betas"]  # type: ignore[misc]
-        lines.append(
-            f"  bias corrections: 1 − β₁ᵗ = {number(1 - b1**t)}, "
-            f"1 − β₂ᵗ = {number(1 - b2**t)} (t = {t})"
-        )
-    if choice.name == "armijo":
-        halvings = get("halvings") or 0.0
-        lines.append(
-            f"  η halved {int(halvings)} time(s) until f fell by c·η·‖g‖² (c = 1e-4); "
-            f"the next step tries 2η = {number(2 * eta_t)}"
-        )
+    spec = OPTIMIZER_SPECS[choice.name]
+    lines += [f"  {line}" for line in spec.notes(knobs, t, eta_t, get, number)]
     for j, name in enumerate(param_names):
         theta, grad = get(name), get(f"grad_{name}")
         parts = [f"{name}: θ = {number(theta or 0.0)}, g = {number(grad or 0.0)}"]
         state: dict[str, float] = {}
         for label, key in (("v", "v"), ("m", "m"), ("v2", "v2"), ("G", "sum")):
             value = get(f"{key}_{name}")
-            if key == "v" and choice.name == "momentum" and knobs["momentum"] == 0:
-                value = None  # SGD without momentum keeps no velocity
+            if not spec.keeps_state(knobs):
+                value = None  # e.g. SGD without momentum keeps no velocity
             if value is not None:
                 state[key] = value
                 parts.append(f"{label} = {number(value)}")
@@ -183,7 +174,7 @@ def explain_step(
             if formula is not None:
                 text += moved([formula], None if taken is None else [taken], dtype, _scalar)
             text += f" → θ = {number(new if new is not None else theta + step)}"
-            if grad and choice.name not in ("plain", "armijo"):
+            if grad and not spec.along_gradient:
                 text += f" (plain descent: {number(-eta_t * grad)})"
             parts.append(text)
         lines.append("  " + ", ".join(parts))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from solvers.optim.registry import OPTIMIZER_SPECS
 from solvers.optimizers import CONSTANT, DTYPES, PLAIN, OptimizerChoice, ScheduleChoice
 from solvers.validation import (
     MAX_ITERATIONS,
@@ -60,11 +61,12 @@ class RunSettings:
             raise SettingError(
                 "dtype", f"{self.dtype!r:.40} is not one; expected {', '.join(DTYPES)}"
             )
-        if self.optimizer.name == "armijo" and self.schedule.name != "constant":
+        chooses = OPTIMIZER_SPECS[self.optimizer.name].chooses_eta
+        if chooses and self.schedule.name != "constant":
             raise SettingError(
                 "schedule",
-                f"{self.schedule.name} cannot be used with armijo, which chooses η itself; "
-                "expected constant",
+                f"{self.schedule.name} cannot be used with {self.optimizer.name}, which chooses"
+                " η itself; expected constant",
             )
 
 

@@ -7,22 +7,17 @@ They compute it recursively from the previous η (``get_lr``), in Python floats;
 is torch's bit for bit (tests/test_schedules.py), and remembers where it got
 to, so a chunk's η costs what the chunk adds (and nothing is kept per iteration).
 
-* step: η ← η·γ when t is a multiple of step-size (StepLR);
-* exponential: η ← η·γ (ExponentialLR);
-* cosine: CosineAnnealingLR with eta_min 0 and T_max = t-max (default: the
-  run's iterations): η_t = η₀·(1 + cos(π·t/T))/2, by torch's recursion; past
-  T it rises again, as torch's does;
-* plateau: ReduceLROnPlateau needs f of every iteration, so it is not computed
-  here but inside the chunk (:class:`solvers.updates.ScheduledUpdate`); this
-  class gives the start η for it.
+Each schedule's recursion is its module's in :mod:`solvers.optim.schedules`
+(``next_eta``); plateau needs f of every iteration, so it is not computed here but
+inside the chunk (:class:`solvers.optim.rules.scheduled.ScheduledUpdate`); this class
+gives the start η for it.
 
 No torch here: the app may import it before torch has loaded.
 """
 
 from __future__ import annotations
 
-import math
-
+from solvers.optim.registry import SCHEDULE_SPECS
 from solvers.optimizers import ScheduleChoice
 
 
@@ -37,26 +32,12 @@ class EtaSchedule:
         self._epoch = 0
         """The last iteration whose η is known: ``_lr``."""
         self._lr = self.base
+        self._next_eta = SCHEDULE_SPECS[choice.name].next_eta
+        self._knobs = choice.values
 
     def _next(self, epoch: int, lr: float) -> float:
         """torch's ``get_lr`` at ``last_epoch = epoch`` from the current ``lr``."""
-        name = self.choice.name
-        if name == "step":
-            step_size = int(self.choice["step-size"])  # type: ignore[arg-type]
-            gamma = float(self.choice["gamma"])  # type: ignore[arg-type]
-            if epoch == 0 or epoch % step_size != 0:
-                return lr
-            return lr * gamma
-        if name == "exponential":
-            return lr * float(self.choice["gamma"])  # type: ignore[arg-type]
-        if name == "cosine":
-            t_max, eta_min, base = self.t_max, 0.0, self.base
-            if (epoch - 1 - t_max) % (2 * t_max) == 0:
-                return lr + (base - eta_min) * (1 - math.cos(math.pi / t_max)) / 2
-            return (1 + math.cos(math.pi * epoch / t_max)) / (
-                1 + math.cos(math.pi * (epoch - 1) / t_max)
-            ) * (lr - eta_min) + eta_min
-        return lr  # constant; plateau is stepped inside the chunk
+        return self._next_eta(epoch, lr, self.base, self.t_max, self._knobs)
 
     def etas(self, first: int, count: int) -> list[float]:
         """η of iterations ``first`` … ``first + count - 1``."""

@@ -10,12 +10,7 @@ which also keeps Python's slow path for huge integers out of reach.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from solvers.optimizers import KnobValue
 
 MAX_ITERATIONS = 10_000_000
 """Largest iteration count a run accepts (its history is kept whole)."""
@@ -25,6 +20,8 @@ MAX_ABS_START = 1e6
 """Largest magnitude of a start value."""
 MAX_SEED = 2**32 - 1
 """numpy's legacy RandomState, which the book uses, takes seeds up to this."""
+DTYPES = ("float32", "float64")
+"""What ``--dtype`` takes; float32 is the book's."""
 MAX_TEXT = 64
 """Longer text is refused before any parsing."""
 
@@ -160,51 +157,15 @@ def parse_start(texts: list[str], names: tuple[str, ...]) -> tuple[float, ...]:
     )
 
 
-def parse_optimizer(name: str, knobs: Mapping[str, str | Sequence[str]] | None = None) -> Any:
-    """An :class:`~solvers.optimizers.OptimizerChoice` from the typed name and knob texts.
-
-    ``knobs`` maps CLI knob names (``weight-decay``) to their text (two texts for
-    ``betas``); a knob the optimizer does not have is refused, naming its knobs.
-    """
-    from solvers.optimizers import OPTIMIZERS, OptimizerChoice
-
-    chosen = _choose("optimizer", name, tuple(OPTIMIZERS))
-    values = _parse_knobs(chosen, knobs or {}, OPTIMIZERS[chosen])
-    return OptimizerChoice(chosen, tuple(values.items()))
-
-
-def parse_schedule(name: str, knobs: Mapping[str, str | Sequence[str]] | None = None) -> Any:
-    """A :class:`~solvers.optimizers.ScheduleChoice` from the typed name and knob texts."""
-    from solvers.optimizers import SCHEDULES, ScheduleChoice
-
-    chosen = _choose("schedule", name, tuple(SCHEDULES))
-    values = _parse_knobs(chosen, knobs or {}, SCHEDULES[chosen])
-    return ScheduleChoice(chosen, tuple(values.items()))
-
-
 def parse_dtype(text: str) -> str:
     """``float32`` (the book's) or ``float64``."""
-    from solvers.optimizers import DTYPES
-
-    return _choose("dtype", text, DTYPES)
+    return choose("dtype", text, DTYPES)
 
 
-def _choose(field: str, text: str, names: tuple[str, ...]) -> str:
+def choose(field: str, text: str, names: tuple[str, ...]) -> str:
+    """One of ``names``, as typed (case and spaces aside); else a SettingError naming them."""
     stripped = text.strip().lower()
     if stripped not in names:
         shown = _show(text.strip()) if text.strip() else "''"
         raise SettingError(field, f"{shown} is not one; expected {', '.join(names)}")
     return stripped
-
-
-def _parse_knobs(
-    owner: str, texts: Mapping[str, str | Sequence[str]], knobs: Sequence[Any]
-) -> dict[str, KnobValue]:
-    by_name = {knob.name: knob for knob in knobs}
-    values: dict[str, KnobValue] = {}
-    for name, text in texts.items():
-        if name not in by_name:
-            have = f"its knobs are {', '.join(by_name)}" if by_name else "it has no knobs"
-            raise SettingError(name, f"{owner} has no such knob; {have}")
-        values[name] = by_name[name].parse(text if isinstance(text, str) else list(text))
-    return values

@@ -8,6 +8,7 @@ import torch
 from solvers.descent import Descent
 from solvers.expression import parse
 from solvers.objectives.expression import make_expression_objective
+from solvers.optim.registry import OPTIMIZER_SPECS, SCHEDULE_SPECS
 from solvers.optimizers import OptimizerChoice, ScheduleChoice
 from solvers.problems import Problem, make_problem
 from solvers.runs import RunSettings
@@ -26,14 +27,13 @@ ROSENBROCK_SPEC = ProblemSpec(
     book_start=(-1.5, 2.0),
 )
 
-TORCH_OPTIMIZERS = {
-    "momentum": torch.optim.SGD,
-    "nesterov": torch.optim.SGD,
-    "adagrad": torch.optim.Adagrad,
-    "rmsprop": torch.optim.RMSprop,
-    "adam": torch.optim.Adam,
-    "adamw": torch.optim.AdamW,
+TORCH_OPTIMIZERS: dict[str, type[torch.optim.Optimizer]] = {
+    name: getattr(torch.optim, spec.torch_class)
+    for name, spec in OPTIMIZER_SPECS.items()
+    if spec.torch_class is not None
 }
+"""Every optimizer with a torch.optim class, as its module names it: the reference its
+rule is held to (a new optimizer's module adds itself here)."""
 
 
 def rosenbrock() -> Problem:
@@ -51,25 +51,20 @@ PROBLEMS = {
 
 def eta_for(problem_key: str, optimizer: str) -> float:
     _, _, plain_eta, adaptive_eta = PROBLEMS[problem_key]
-    return plain_eta if optimizer in ("plain", "momentum", "nesterov") else adaptive_eta
+    return adaptive_eta if OPTIMIZER_SPECS[optimizer].adaptive else plain_eta
 
 
 def torch_scheduler(
     optimizer: torch.optim.Optimizer, schedule: ScheduleChoice, iterations: int
 ) -> torch.optim.lr_scheduler.LRScheduler | torch.optim.lr_scheduler.ReduceLROnPlateau | None:
-    knobs = schedule.values
-    sched = torch.optim.lr_scheduler
-    if schedule.name == "step":
-        return sched.StepLR(optimizer, int(knobs["step-size"]), float(knobs["gamma"]))
-    if schedule.name == "exponential":
-        return sched.ExponentialLR(optimizer, float(knobs["gamma"]))
-    if schedule.name == "cosine":
-        return sched.CosineAnnealingLR(optimizer, int(knobs.get("t-max", iterations)))
-    if schedule.name == "plateau":
-        return sched.ReduceLROnPlateau(
-            optimizer, patience=int(knobs["patience"]), factor=float(knobs["factor"])
-        )
-    return None
+    """The schedule's torch.optim.lr_scheduler class as its module names it, with its knobs
+    in torch's names (a knob without a value: the run's iterations, as t-max's)."""
+    spec = SCHEDULE_SPECS[schedule.name]
+    if spec.torch_class is None:
+        return None
+    values = schedule.values
+    kwargs = {k.torch_name: values.get(k.name, iterations) for k in spec.knobs}
+    return getattr(torch.optim.lr_scheduler, spec.torch_class)(optimizer, **kwargs)
 
 
 def torch_loop(

@@ -14,10 +14,11 @@ from solvers.optimizers import (
     SCHEDULES,
     OptimizerChoice,
     ScheduleChoice,
+    parse_schedule,
 )
 from solvers.runs import RunSettings
 from solvers.schedules import EtaSchedule
-from solvers.validation import SettingError, parse_schedule
+from solvers.validation import SettingError
 from tui.app import GdlabApp
 from tui.run_controller import Phase
 from tui.screens.chapter import ChapterScreen

@@ -14,7 +14,7 @@ from solvers.control import RunControl
 from solvers.descent import SCRIPT_FROM, Descent
 from solvers.divergence import DivergenceCheck, check_members
 from solvers.members import MAX_MEMBERS, CompareSettings, Member, Standing
-from solvers.optimizers import OptimizerChoice
+from solvers.optimizers import OPTIMIZERS, OptimizerChoice
 from solvers.problems import problem_for
 from solvers.specs import custom_spec, spec_of
 from solvers.validation import SettingError
@@ -141,7 +141,7 @@ def test_results_say_when_each_member_reached_the_optimum_and_the_distance():
 @pytest.mark.parametrize("compiled", [False, True], ids=["eager", "compiled"])
 def test_every_optimizers_members_equal_their_runs_alone(compiled):
     problem = problem_for(spec_of("3"))
-    names = ["plain", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "armijo"]
+    names = list(OPTIMIZERS)
     optimizers = [OptimizerChoice(name) for name in names]
     iterations = SCRIPT_FROM if compiled else 200
     settings = CompareSettings.every([1e-3, 3e-4], optimizers, iterations, device="cpu")

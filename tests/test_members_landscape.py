@@ -29,9 +29,9 @@ from solvers.members_map import (
     member_mark,
     plan_members,
 )
+from solvers.optimizers import parse_optimizer
 from solvers.problems import problem_for
 from solvers.specs import spec_of
-from solvers.validation import parse_optimizer
 from tui.app import GdlabApp
 from tui.display import colour
 from tui.run_controller import Phase

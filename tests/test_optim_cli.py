@@ -19,8 +19,10 @@ from solvers.optimizers import (
     SCHEDULES,
     OptimizerChoice,
     ScheduleChoice,
+    parse_optimizer,
+    parse_schedule,
 )
-from solvers.validation import SettingError, parse_dtype, parse_optimizer, parse_schedule
+from solvers.validation import SettingError, parse_dtype
 
 FUZZ = settings(
     max_examples=examples(200),

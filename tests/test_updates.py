@@ -38,6 +38,11 @@ WITH_KNOBS = [
     OptimizerChoice("rmsprop", {"alpha": 0.9, "momentum": 0.5, "weight-decay": 0.01}),
     OptimizerChoice("adam", {"betas": (0.8, 0.99), "eps": 1e-6, "weight-decay": 0.01}),
     OptimizerChoice("adamw", {"weight-decay": 0.1}),
+    OptimizerChoice(
+        "nadam",
+        {"betas": (0.8, 0.99), "eps": 1e-6, "weight-decay": 0.01, "momentum-decay": 0.01},
+    ),
+    OptimizerChoice("radam", {"betas": (0.8, 0.99), "eps": 1e-6, "weight-decay": 0.01}),
 ]
 CHOICES = [*DEFAULTS, *WITH_KNOBS]
 
@@ -410,17 +415,17 @@ def _together(problem, choice, etas, iterations, shape, schedule=None, per_step=
 def test_each_member_of_a_batch_follows_its_run_alone(problems, choice):
     """1,000 float32 iterations on chapter 3, η (M, 1, 1): each member's parameters
     are its run's (η a 0-d float64) within 1e-6 relative, and bit for bit its run
-    with η rounded to float32, as the batch holds it (Adam's η / (1 − β₁ᵗ) differs
-    in the last bit otherwise). The state the rule returns follows within 1e-6 of
-    its column's largest value (made of gradients, which on chapter 3 are
-    differences of nearly equal sums)."""
+    with η rounded to float32, as the batch holds it (Adam's η / (1 − β₁ᵗ) and
+    NAdam's η·(1 − μₜ) / (1 − μ₁⋯μₜ) differ in the last bit otherwise). The state
+    the rule returns follows within 1e-6 of its column's largest value (made of
+    gradients, which on chapter 3 are differences of nearly equal sums)."""
     problem = problems["3"]
     etas = _member_etas(choice.name)
     rows, extras = _together(problem, choice, etas, ITERATIONS, (-1, 1, 1))
     for m, eta in enumerate(etas):
         alone, alone_extras = _alone(problem, choice, eta, ITERATIONS)
         assert max_relative_difference(rows[:, m], alone) <= 1e-6, (m, eta)
-        if choice.name in ("adam", "adamw"):
+        if choice.name in ("adam", "adamw", "nadam"):  # η·… in float64, then the dtype
             rounded, _ = _alone(problem, choice, float(np.float32(eta)), ITERATIONS)
             assert np.array_equal(rows[:, m], rounded), (m, eta)
         else:

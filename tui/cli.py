@@ -24,8 +24,6 @@ from solvers.validation import (
     parse_eta,
     parse_every,
     parse_iterations,
-    parse_optimizer,
-    parse_schedule,
     parse_seed,
     parse_start,
 )
@@ -111,7 +109,8 @@ def fps_setting(text: str) -> int | None:
 
 def add_run_options(parser: argparse.ArgumentParser) -> None:
     """The options that describe a run: ``gdlab run``'s and ``gdlab code``'s alike."""
-    from solvers.optimizers import OPTIMIZERS, SCHEDULES
+    from solvers.optim.registry import SCHEDULE_SPECS, knob_help
+    from solvers.optimizers import OPTIMIZERS, SCHEDULE_KNOB_NAMES, SCHEDULES
     from solvers.specs import SPECS
 
     parser.add_argument("chapter", nargs="?", help=", ".join(SPECS) + " (or --from FILE)")
@@ -134,22 +133,33 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     )
     add_knob_options(parser)
     parser.add_argument("--schedule", help=f"η schedule: {', '.join(SCHEDULES)}")
-    parser.add_argument("--step-size", help="step: iterations between η cuts")
-    parser.add_argument("--gamma", help="step, exponential: η's factor")
-    parser.add_argument("--t-max", help="cosine: iterations from η to 0 (default: the run's)")
-    parser.add_argument("--patience", help="plateau: iterations without progress before a cut")
-    parser.add_argument("--factor", help="plateau: η's factor at a cut")
+    for name in SCHEDULE_KNOB_NAMES:
+        parser.add_argument(f"--{name}", help=_escaped(knob_help(SCHEDULE_SPECS, name)))
     parser.add_argument("--dtype", help="float32 (the book's, the default) or float64")
 
 
 def add_knob_options(parser: argparse.ArgumentParser) -> None:
     """The optimizers' knobs, as ``gdlab run``, ``code`` and ``compare`` take them."""
-    parser.add_argument("--momentum", help="μ of momentum, nesterov, rmsprop")
-    parser.add_argument("--dampening", help="d of momentum")
-    parser.add_argument("--alpha", help="α of rmsprop")
-    parser.add_argument("--betas", nargs=2, metavar=("B1", "B2"), help="β₁ β₂ of adam, adamw")
-    parser.add_argument("--eps", help="ε of adagrad, rmsprop, adam, adamw")
-    parser.add_argument("--weight-decay", help="λ of every torch.optim optimizer")
+    from solvers.optim.registry import OPTIMIZER_SPECS, first_knob, knob_help
+    from solvers.optimizers import KNOB_NAMES
+
+    for name in KNOB_NAMES:
+        knob = first_knob(OPTIMIZER_SPECS, name)
+        if knob is not None and knob.pair:
+            letter = name[0].upper()
+            parser.add_argument(
+                f"--{name}",
+                nargs=2,
+                metavar=(f"{letter}1", f"{letter}2"),
+                help=_escaped(knob_help(OPTIMIZER_SPECS, name)),
+            )
+        else:
+            parser.add_argument(f"--{name}", help=_escaped(knob_help(OPTIMIZER_SPECS, name)))
+
+
+def _escaped(help_text: str) -> str:
+    """``help_text`` as argparse takes it: a % is written %%."""
+    return help_text.replace("%", "%%")
 
 
 EXIT_CODES = f"""exit codes:
@@ -232,7 +242,7 @@ def settings_from_args(args: argparse.Namespace) -> tuple[ProblemSpec, RunSettin
     With ``--from FILE`` the saved run's settings come first and the options given
     on the command line replace them.
     """
-    from solvers.optimizers import KNOB_NAMES, SCHEDULE_KNOB_NAMES
+    from solvers.optimizers import KNOB_NAMES, SCHEDULE_KNOB_NAMES, parse_optimizer, parse_schedule
     from solvers.runs import FORMATS, RunSettings
     from solvers.saved_run import read as read_saved_run
     from solvers.specs import SPECS, spec_of

@@ -16,7 +16,7 @@ from typing import Any
 
 from solvers.members import COMPARE_FORMATS as FORMATS
 from solvers.members import CompareSettings
-from solvers.optimizers import KNOB_NAMES, OPTIMIZERS, OptimizerChoice
+from solvers.optimizers import KNOB_NAMES, OPTIMIZERS, OptimizerChoice, parse_optimizer
 from solvers.specs import SPECS, ProblemSpec, custom_spec, spec_of
 from solvers.validation import (
     SettingError,
@@ -24,7 +24,6 @@ from solvers.validation import (
     parse_eta,
     parse_float,
     parse_iterations,
-    parse_optimizer,
     parse_seed,
     parse_start,
 )

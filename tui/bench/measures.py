@@ -208,17 +208,21 @@ def b10_classroom(together: int = 30) -> Figure:
     )
 
 
-B8_ETAS = {
-    "plain": 1e-4,
-    "momentum": 1e-4,
-    "nesterov": 1e-4,
-    "adagrad": 1e-2,
-    "rmsprop": 1e-2,
-    "adam": 1e-2,
-    "adamw": 1e-2,
-}
-"""η of each optimizer in B8: stable on chapter 3 for 30,000 iterations. plain is the
-book's update against torch.optim.SGD without momentum; armijo has no torch.optim twin."""
+def _b8_etas() -> dict[str, float]:
+    from solvers.optim.registry import OPTIMIZER_SPECS
+
+    return {
+        name: 1e-2 if spec.adaptive else 1e-4
+        for name, spec in OPTIMIZER_SPECS.items()
+        if spec.torch_class is not None or name == "plain"
+    }
+
+
+B8_ETAS = _b8_etas()
+"""η of each optimizer in B8 (every one its registry gives a torch.optim class, and
+plain): 1e-2 for one that adapts its step, else 1e-4, each stable on chapter 3 for
+30,000 iterations. plain is the book's update against torch.optim.SGD without
+momentum; armijo has no torch.optim twin."""
 
 
 def torch_optim_loop(name: str, iterations: int = CH3_ITERATIONS) -> float:
@@ -226,23 +230,16 @@ def torch_optim_loop(name: str, iterations: int = CH3_ITERATIONS) -> float:
     recording; seconds."""
     import torch
 
+    from solvers.optim.registry import OPTIMIZER_SPECS
     from solvers.optimizers import OptimizerChoice
 
     choice = OptimizerChoice(name)
-    classes = {
-        "plain": torch.optim.SGD,
-        "momentum": torch.optim.SGD,
-        "nesterov": torch.optim.SGD,
-        "adagrad": torch.optim.Adagrad,
-        "rmsprop": torch.optim.RMSprop,
-        "adam": torch.optim.Adam,
-        "adamw": torch.optim.AdamW,
-    }
+    cls = getattr(torch.optim, OPTIMIZER_SPECS[name].torch_class or "SGD")  # plain: SGD
     x = torch.tensor([[1.1, 4.6, 8.9], [2.3, 5.7, 10.1]], dtype=torch.float32)
     y_target = torch.tensor([13.5700, 38.7000, 70.5100], dtype=torch.float32)
     w = torch.tensor([[0.001, 0.003]], dtype=torch.float32, requires_grad=True)
     b = torch.tensor([0.005], dtype=torch.float32, requires_grad=True)
-    optimizer = classes[name]([w, b], lr=B8_ETAS[name], **choice.torch_kwargs)
+    optimizer = cls([w, b], lr=B8_ETAS[name], **choice.torch_kwargs)
     started = time.perf_counter()
     for _ in range(iterations):
         optimizer.zero_grad()

@@ -36,9 +36,9 @@ from textual.widgets import (
 
 from solvers.control import RunControl
 from solvers.members import CompareSettings
-from solvers.optimizers import OPTIMIZERS
+from solvers.optimizers import OPTIMIZERS, parse_optimizer
 from solvers.specs import ProblemSpec, spec_of
-from solvers.validation import SettingError, parse_eta, parse_iterations, parse_optimizer
+from solvers.validation import SettingError, parse_eta, parse_iterations
 from tui.compare_run import (
     CompareEnded,
     CompareFailed,

@@ -29,6 +29,8 @@ from solvers.optimizers import (
     Knob,
     OptimizerChoice,
     ScheduleChoice,
+    parse_optimizer,
+    parse_schedule,
 )
 from solvers.runs import RunSettings
 from solvers.specs import ProblemSpec, custom_spec
@@ -36,8 +38,6 @@ from solvers.validation import (
     SettingError,
     parse_eta,
     parse_iterations,
-    parse_optimizer,
-    parse_schedule,
     parse_seed,
     parse_start,
 )
@@ -53,9 +53,11 @@ def knob_text(knob: Knob) -> str:
     return "" if value is None else f"{value:g}"
 
 
-KNOB_LABEL_WIDTH = max(11, *(len(name) + 1 for name in (*KNOB_NAMES, *SCHEDULE_KNOB_NAMES)))
-"""A knob's label column: the longest knob name and a space (the other fields' is 11
-wide, in app.tcss), so that no knob's name runs into its value."""
+KNOB_LABEL_WIDTH = 13
+"""The knobs' label column, where their values line up: a name of up to 12 letters
+(``weight-decay``) and a space (the other fields' is 11 wide, in app.tcss). A longer
+name (``momentum-decay``) widens its own label only, so no name runs into its value
+and the others keep the width their values need on an 80-column terminal."""
 
 
 def split_start(text: str) -> list[str]:
@@ -164,7 +166,7 @@ class SettingsForm(Vertical):
         for name in names:
             with Horizontal(classes="field knob -hidden", id=f"knob-row-{name}"):
                 label = Label(name, classes="field-label")
-                label.styles.width = KNOB_LABEL_WIDTH
+                label.styles.width = max(KNOB_LABEL_WIDTH, len(name) + 1)
                 yield label
                 yield OrderedInput("", id=f"knob-{name}", compact=True)
             yield Static("", id=f"knob-{name}-error", classes="field-error -empty")

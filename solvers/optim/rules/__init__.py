@@ -1,0 +1,1 @@
+"""The optimizers' update rules (torch): one module each, with its ``build``."""

@@ -1,0 +1,1 @@
+"""The schedules of η, one module each (no torch)."""
