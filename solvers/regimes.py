@@ -33,6 +33,7 @@ from solvers.facts import (
     regime_factor,
     signed,
 )
+from solvers.optim.registry import OPTIMIZER_SPECS
 from solvers.optimizers import CONSTANT, PLAIN, OptimizerChoice, ScheduleChoice
 
 
@@ -66,32 +67,9 @@ class Said:
 _NEAR = " near the start"
 NOT_PLAIN = "m o y d are plain descent's regimes"
 
-ADAPTIVE = {
-    "adagrad": (
-        "Adagrad divides η by √(Σ past g²): steps shrink",
-        "per coordinate, η / (√(Σ g²) + ε)",
-    ),
-    "rmsprop": (
-        "RMSprop divides steps by √(mean of g²)",
-        "per coordinate, η·g / (√(mean g²) + ε): a step's size does not scale with g's",
-    ),
-    "adam": (
-        "Adam scales steps by running means of g and g²",
-        "per coordinate, η·m̂ / (√v̂ + ε): a step's size depends on η, not on g's scale",
-    ),
-    "adamw": (
-        "AdamW scales steps by running means of g and g²",
-        "per coordinate, η·m̂ / (√v̂ + ε), and θ shrinks by η·λ·θ: a step's size depends on "
-        "η, not on g's scale",
-    ),
-    "armijo": (
-        "the line search halves η until f falls enough",
-        "Armijo: from the η typed, then from twice the last one taken; the step is not η·g "
-        "for the η typed",
-    ),
-}
-"""What each optimizer without a stated bound does instead of plain descent's step, and
-the detail the CLI adds."""
+MOMENTUM_BOUNDS = ("momentum", "nesterov")
+"""The optimizers whose stability bound on a quadratic is stated (:func:`_momentum`);
+every other one but plain descent says what it does instead (its spec's ``instead``)."""
 
 
 def said_regime(
@@ -128,18 +106,27 @@ def presets_apply(facts: Facts, optimizer: OptimizerChoice, schedule: ScheduleCh
 
 def _constant(eta: float, facts: Facts, optimizer: OptimizerChoice) -> Said | None:
     name = optimizer.name
-    if name in ADAPTIVE:
-        what, detail = ADAPTIVE[name]
-        return Said(
-            f"η = {eta:g}: no regime. {_capital(what)}; {NOT_PLAIN}",
-            "no regime",
-            None,
-            False,
-            detail,
-        )
     if name == "plain" or _is_plain(optimizer):
         return _plain(eta, facts)
-    return _momentum(eta, facts, optimizer)
+    if name in MOMENTUM_BOUNDS:
+        return _momentum(eta, facts, optimizer)
+    what, detail = _instead(name)
+    return Said(
+        f"η = {eta:g}: no regime. {_capital(what)}; {NOT_PLAIN}",
+        "no regime",
+        None,
+        False,
+        detail,
+    )
+
+
+def _instead(name: str) -> tuple[str, str]:
+    """What optimizer ``name`` does instead of plain descent's step, and the detail."""
+    spec = OPTIMIZER_SPECS[name]
+    what, detail = spec.instead
+    if what:
+        return what, detail
+    return spec.summary, "no bound of plain descent's η applies to its steps"
 
 
 def _capital(text: str) -> str:

@@ -23,6 +23,7 @@ from solvers.facts import (
     Shape,
     regime,
 )
+from solvers.optim.registry import OPTIMIZER_SPECS
 from solvers.optimizers import OptimizerChoice, ScheduleChoice
 from solvers.problems import make_problem, problem_for
 from solvers.regimes import momentum_bound, presets_apply, said_regime
@@ -326,6 +327,10 @@ LINE_WIDTH, LINE_ROWS = 33, 4
 """The app's regime line at 120×40: 33 columns (a scrollbar beside the knobs), 4 rows."""
 
 
+WITHOUT_BOUND = [name for name in OPTIMIZER_SPECS if name not in ("plain", "momentum", "nesterov")]
+"""Every optimizer of the registry for which no bound of η is stated."""
+
+
 def _sayings():
     chapters = [make_problem(c).facts for c in "123"]
     for facts in chapters:
@@ -357,7 +362,7 @@ def _sayings():
         OptimizerChoice("momentum", {"momentum": 0.95, "dampening": 0.35, "weight-decay": 0.015}),
         OptimizerChoice("nesterov", {"momentum": 0.95, "weight-decay": 0.0015}),
         OptimizerChoice("momentum", {"dampening": 1}),
-        *(OptimizerChoice(name) for name in ("adam", "adamw", "adagrad", "rmsprop", "armijo")),
+        *(OptimizerChoice(name) for name in WITHOUT_BOUND),
     ]
     for optimizer in optimizers:
         for facts in (chapters[2], custom("x0^2 - x1^2", (1.0, 1.0))[2]):
@@ -366,6 +371,19 @@ def _sayings():
     for schedule in ("step", "exponential", "cosine", "plateau"):
         yield 1.23456e-3, chapters[2], PLAIN, ScheduleChoice(schedule)
         yield 1.23456e-3, chapters[2], OptimizerChoice("adam"), ScheduleChoice(schedule)
+
+
+def test_every_optimizer_without_a_stated_bound_says_what_it_does_instead():
+    """Was: nadam and radam, new in the registry, fell through to momentum's bound
+    ("Momentum (μ = 0) converges iff η < 2"). Every optimizer but plain descent and the
+    two momentum methods says "no regime" and its own sentence."""
+    facts = make_problem("1").facts
+    assert set(WITHOUT_BOUND) >= {"adam", "nadam", "radam", "armijo"}
+    for name in WITHOUT_BOUND:
+        text = said(0.4, facts, OptimizerChoice(name), CONSTANT)
+        assert text.kind is None and text.short == "no regime", (name, text)
+        assert "Momentum (" not in text.text and "converges" not in text.text, (name, text)
+        assert OPTIMIZER_SPECS[name].instead[0][:12].lower() in text.text.lower(), (name, text)
 
 
 def test_every_sentence_fits_the_regime_line_and_starts_with_eta():

@@ -31,4 +31,8 @@ SPEC = OptimizerSpec(
     step=step,
     torch_class="Adagrad",
     adaptive=True,
+    instead=(
+        "Adagrad divides η by √(Σ past g²): steps shrink",
+        "per coordinate, η / (√(Σ g²) + ε)",
+    ),
 )

@@ -59,4 +59,8 @@ SPEC = OptimizerSpec(
     torch_class="Adam",
     adaptive=True,
     notes=bias_corrections,
+    instead=(
+        "Adam scales steps by running means of g and g²",
+        "per coordinate, η·m̂ / (√v̂ + ε): a step's size depends on η, not on g's scale",
+    ),
 )

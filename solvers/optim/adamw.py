@@ -35,4 +35,9 @@ SPEC = OptimizerSpec(
     torch_class="AdamW",
     adaptive=True,
     notes=bias_corrections,
+    instead=(
+        "AdamW scales steps by running means of g and g²",
+        "per coordinate, η·m̂ / (√v̂ + ε), and θ shrinks by η·λ·θ: a step's size depends on "
+        "η, not on g's scale",
+    ),
 )

@@ -46,4 +46,9 @@ SPEC = OptimizerSpec(
     chooses_eta=True,
     along_gradient=True,
     notes=halvings,
+    instead=(
+        "the line search halves η until f falls enough",
+        "Armijo: from the η typed, then from twice the last one taken; the step is not η·g "
+        "for the η typed",
+    ),
 )

@@ -90,4 +90,9 @@ SPEC = OptimizerSpec(
     torch_class="NAdam",
     adaptive=True,
     notes=momenta,
+    instead=(
+        "NAdam scales steps as Adam does, with Nesterov's look-ahead",
+        "per coordinate, η·(a mix of g and m̂) / (√v̂ + ε): a step's size depends on η, "
+        "not on g's scale",
+    ),
 )

@@ -76,4 +76,9 @@ SPEC = OptimizerSpec(
     torch_class="RAdam",
     adaptive=True,
     notes=rectified,
+    instead=(
+        "RAdam takes unscaled steps first, then Adam's, rectified",
+        "while ρₜ ≤ 5 (the first steps), η·m̂, which scales with g; after, "
+        "η·rₜ·m̂ / (√v̂ + ε), whose size depends on η, not on g's scale",
+    ),
 )

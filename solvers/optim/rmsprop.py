@@ -36,4 +36,8 @@ SPEC = OptimizerSpec(
     step=step,
     torch_class="RMSprop",
     adaptive=True,
+    instead=(
+        "RMSprop divides steps by √(mean of g²)",
+        "per coordinate, η·g / (√(mean g²) + ε): a step's size does not scale with g's",
+    ),
 )
