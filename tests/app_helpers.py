@@ -11,11 +11,13 @@ during a run.
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from textual.message import Message
 from textual.pilot import Pilot
@@ -23,12 +25,17 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 import tui.app
+from solvers.control import RunControl
 from tui.app import SCREEN_KEYS, GdlabApp
 from tui.messages import RunEnded, RunFailed, RunProgress, RunStarted, SolverReady
 from tui.screens.chapter import ChapterScreen
 
 RUN_TIMEOUT = 60.0
 """Seconds a run may take before a test gives up (chapter 3 takes ~5-15 s here)."""
+UI_TIMEOUT = 10.0
+"""Seconds a key's or a message's effect on the screen may take on a loaded machine."""
+
+T = TypeVar("T")
 
 
 async def wait_until(
@@ -54,6 +61,99 @@ async def wait_until(
             await asyncio.sleep(0.02)
 
 
+async def wait_for(
+    pilot: Pilot[None],
+    get: Callable[[], T | None],
+    what: str,
+    timeout: float = UI_TIMEOUT,
+    *,
+    drain: bool = False,
+) -> T:
+    """Let the app work until ``get()`` returns something truthy; return it (the
+    value the wait was for, read once: no second read that could differ)."""
+    found: list[T] = []
+
+    def got() -> bool:
+        value = get()
+        if value:
+            found.append(value)
+            return True
+        return False
+
+    await wait_until(pilot, got, what, timeout, drain=drain)
+    return found[-1]
+
+
+async def wait_for_text(
+    pilot: Pilot[None], screen: Screen[Any], selector: str, words: str, timeout: float = UI_TIMEOUT
+) -> str:
+    """Let the app work until the Static at ``selector`` shows ``words``; return its text."""
+
+    def shown() -> str | None:
+        text = text_of(screen, selector)
+        return text if words in text else None
+
+    return await wait_for(pilot, shown, f"{words!r} in {selector}", timeout)
+
+
+async def holds_for(
+    pilot: Pilot[None], predicate: Callable[[], bool], what: str, seconds: float = 0.5
+) -> None:
+    """Check that ``predicate()`` stays true for ``seconds`` while the app works.
+
+    Only for "nothing more happens" (a held or ended run writes no rows): wait first
+    for the state that makes a change impossible (:class:`HoldWatch`, the worker's
+    thread gone), so a loaded machine can only make this easier to pass, never flaky.
+    """
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert predicate(), what
+        await asyncio.sleep(0.02)
+    assert predicate(), what
+
+
+class HoldWatch:
+    """Which runs' workers are blocked in :meth:`RunControl.wait_turn` right now.
+
+    A pause only asks the worker to hold after its current chunk; a test that checks
+    "no rows while paused" waits for :meth:`holding` first. Installed by
+    :meth:`installed`, which wraps ``RunControl.wait_turn`` for every control.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._held: set[int] = set()
+
+    def holding(self, control: RunControl | None) -> bool:
+        """``control``'s worker is blocked, waiting for a key (or a cancel)."""
+        with self._lock:
+            return control is not None and id(control) in self._held
+
+    @contextmanager
+    def installed(self) -> Iterator[HoldWatch]:
+        original = RunControl.wait_turn
+        watch = self
+
+        def wait_turn(control: RunControl, on_hold: Callable[[], None] | None = None) -> int | None:
+            def hold() -> None:
+                if on_hold is not None:
+                    on_hold()
+                with watch._lock:
+                    watch._held.add(id(control))
+
+            try:
+                return original(control, hold)
+            finally:
+                with watch._lock:
+                    watch._held.discard(id(control))
+
+        RunControl.wait_turn = wait_turn  # type: ignore[method-assign]
+        try:
+            yield self
+        finally:
+            RunControl.wait_turn = original  # type: ignore[method-assign]
+
+
 async def tap(pilot: Pilot[None], key: str) -> None:
     """Send a key through the app's bindings without waiting for an idle CPU."""
     pilot.app.simulate_key(key)
@@ -70,7 +170,7 @@ async def set_fields(pilot: Pilot[None], screen: ChapterScreen, **values: str) -
     assert not isinstance(pilot.app.focused, Input)
 
 
-def text_of(screen: ChapterScreen, selector: str) -> str:
+def text_of(screen: Screen[Any], selector: str) -> str:
     """What the Static at ``selector`` shows, as plain text."""
     return str(screen.query_one(selector, Static).render())
 
@@ -89,7 +189,13 @@ async def first_screen(pilot: Pilot[None]) -> ChapterScreen:
     screen = pilot.app.screen
     assert isinstance(screen, ChapterScreen)
     await wait_until(pilot, lambda: live_ready(screen), "the first screen's table", 30)
-    await pilot.pause(0.1)  # the controls move down when torch's facts arrive
+    await wait_until(
+        pilot,
+        lambda: screen.controls_mounted and "loading torch" not in text_of(screen, "#facts"),
+        "the first screen's fields and torch's facts",
+        30,
+    )
+    await pilot.pause()  # the layout that moves the controls down under the facts
     return screen
 
 
