@@ -19,6 +19,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
+from textual import events
+from textual.app import App
 from textual.message import Message
 from textual.pilot import Pilot
 from textual.screen import Screen
@@ -51,14 +53,41 @@ async def wait_until(
     ``drain`` polls with ``pilot.pause(0.05)`` instead, so every widget has also
     handled its messages when this returns.
     """
+    if not drain:
+        await poll_until(predicate, what, timeout)
+        return
     deadline = time.monotonic() + timeout
     while not predicate():
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
-        if drain:
-            await pilot.pause(0.05)
-        else:
-            await asyncio.sleep(0.02)
+        await pilot.pause(0.05)
+
+
+async def poll_until(
+    predicate: Callable[[], bool], what: str, timeout: float = RUN_TIMEOUT
+) -> None:
+    """Sleep in short steps until ``predicate()`` holds; fail after ``timeout``. Also
+    after the app has exited (no pilot then): its threads still end."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
+        await asyncio.sleep(0.02)
+
+
+async def keys_handled(pilot: Pilot[None], app: App[Any]) -> None:
+    """Wait until every key sent so far through the app's driver has been handled.
+
+    The driver delivers each key as a message to the app; a callback sent the same
+    way after them runs after them, and the pause then lets the focused widget and
+    the screen handle what the app forwarded to them.
+    """
+    done = asyncio.Event()
+    callback = events.Callback(callback=done.set)
+    callback.set_sender(app)
+    app._driver.send_message(callback)  # type: ignore[union-attr]  # the keys' way in
+    await poll_until(done.is_set, "the keys sent so far to reach the app", UI_TIMEOUT)
+    await pilot.pause()
 
 
 async def wait_for(
