@@ -24,6 +24,7 @@ from textual.app import App
 from textual.message import Message
 from textual.pilot import Pilot
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 import tui.app
@@ -73,6 +74,31 @@ async def poll_until(
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
         await asyncio.sleep(0.02)
+
+
+async def handled_up_to(pilot: Pilot[None], widget: Widget, ancestor: Widget) -> None:
+    """Wait until the messages ``widget`` has posted so far (a Select's Changed, an
+    Input's) have bubbled up to ``ancestor`` and been handled there.
+
+    A bubbling message is handled in one widget's queue, then posted to its
+    parent's; a callback that follows the same path, one queue after the other,
+    reaches each queue after the message did.
+    """
+    path = [widget]
+    while path[-1] is not ancestor:
+        parent = path[-1].parent
+        assert isinstance(parent, Widget), f"{ancestor!r} is not above {widget!r}"
+        path.append(parent)
+    done = asyncio.Event()
+
+    def hop(index: int) -> None:
+        if index == len(path):
+            done.set()
+        else:
+            path[index].call_later(hop, index + 1)
+
+    hop(0)
+    await poll_until(done.is_set, f"{widget!r}'s messages to reach {ancestor!r}", UI_TIMEOUT)
 
 
 async def keys_handled(pilot: Pilot[None], app: App[Any]) -> None:
