@@ -76,6 +76,16 @@ async def poll_until(
         await asyncio.sleep(0.02)
 
 
+async def resized(pilot: Pilot[None], width: int, height: int) -> None:
+    """Resize the terminal; return once the screen has its new size and a frame at it
+    has been drawn."""
+    await pilot.resize_terminal(width, height)
+    await wait_until(
+        pilot, lambda: tuple(pilot.app.screen.size) == (width, height), f"{width}x{height}"
+    )
+    await pilot.pause()  # the refresh that lays out and draws the frame at that size
+
+
 async def handled_up_to(pilot: Pilot[None], widget: Widget, ancestor: Widget) -> None:
     """Wait until the messages ``widget`` has posted so far (a Select's Changed, an
     Input's) have bubbled up to ``ancestor`` and been handled there.
