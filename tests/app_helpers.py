@@ -161,6 +161,24 @@ async def wait_for_text(
     return await wait_for(pilot, shown, f"{words!r} in {selector}", timeout)
 
 
+async def settled(
+    pilot: Pilot[None], read: Callable[[], T], what: str, timeout: float = UI_TIMEOUT
+) -> T:
+    """Let the app draw until ``read()`` (what the screen shows) is the same after one
+    more refresh cycle; return it. For a picture drawn in several frames (a plot's
+    canvas is filled on one frame and shown on the next), where no state says done."""
+    deadline = time.monotonic() + timeout
+    before = read()
+    while True:
+        await pilot.pause()
+        now = read()
+        if now == before:
+            return now
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:g} s waiting for {what} to settle")
+        before = now
+
+
 async def holds_for(
     pilot: Pilot[None], predicate: Callable[[], bool], what: str, seconds: float = 0.5
 ) -> None:

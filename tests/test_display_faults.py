@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from app_helpers import first_screen, tap, wait_until
+from app_helpers import HoldWatch, first_screen, tap, wait_until
 from test_landscape import terminal_text
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
@@ -260,7 +260,7 @@ async def test_at_80x24_twelve_members_are_all_in_the_table_and_nothing_covers_i
 
 
 async def test_a_paused_compare_shows_one_iteration_in_its_status_and_its_table(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, hold_watch: HoldWatch
 ) -> None:
     """Space pressed while a chunk of iterations is being computed: the chunk ends after
     the screen has drawn its pause, and its rows must reach the table as well as the
@@ -301,14 +301,11 @@ async def test_a_paused_compare_shows_one_iteration_in_its_status_and_its_table(
         def counts() -> list[int]:
             return [len(member.view.rows) for member in screen.members]
 
-        seen: list[list[int]] = []
-
-        def still() -> bool:
-            seen.append(counts())
-            return len(seen) >= 4 and seen[-1] == seen[-4]
-
-        await wait_until(pilot, still, "the members held", 30, drain=True)
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: hold_watch.holding(screen.control), "the hold", 30)
+        held = f"paused: iteration {max(counts()):,} of"  # what the hold's message says
+        await wait_until(
+            pilot, lambda: held in screen_lines(app)[status_y], "the hold drawn", 10, drain=True
+        )
         status = screen_lines(app)[status_y]
         found = re.search(r"paused: iteration ([\d,]+) of 1,000,000", status)
         assert found, status
