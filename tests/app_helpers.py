@@ -86,6 +86,41 @@ async def resized(pilot: Pilot[None], width: int, height: int) -> None:
     await pilot.pause()  # the refresh that lays out and draws the frame at that size
 
 
+async def landscapes_drawn(pilot: Pilot[None], timeout: float = 20.0) -> None:
+    """Wait until the app's workers have finished, what they posted has been handled,
+    and each landscape map was made for its view's size (a map drawn once asks again
+    at the size its title and legend then leave it)."""
+    from solvers.landscape_model import ContourMap
+    from solvers.members_map import MembersMap
+    from tui.widgets.contour_view import ContourView
+    from tui.widgets.landscape import LandscapePlot
+
+    app = pilot.app
+
+    def idle() -> bool:
+        return all(worker.is_finished for worker in app.workers)
+
+    def fitted() -> bool:
+        for plot in app.screen.query(LandscapePlot):
+            drawn, views = plot.landscape, plot.query(ContourView)
+            if isinstance(drawn, ContourMap | MembersMap) and views:
+                cells = views.first().size
+                if cells.area and drawn.plan.size != (cells.width, cells.height):
+                    return False
+        return True
+
+    deadline = time.monotonic() + timeout
+    while True:
+        await pilot.pause()  # what a worker posted before it finished: handled
+        if idle():
+            await pilot.pause()  # and what handling it asked for (a map at a new size)
+            if idle() and fitted():
+                return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:g} s waiting for the landscapes")
+        await asyncio.sleep(0.02)
+
+
 async def handled_up_to(pilot: Pilot[None], widget: Widget, ancestor: Widget) -> None:
     """Wait until the messages ``widget`` has posted so far (a Select's Changed, an
     Input's) have bubbled up to ``ancestor`` and been handled there.

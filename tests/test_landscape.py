@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from app_helpers import landscapes_drawn
 from rich.color import ColorSystem
 from textual.app import App, ComposeResult
 from textual.color import Color
@@ -280,11 +281,8 @@ async def shown(app: LandscapeApp, pilot, descent: Descent | None) -> LandscapeP
 
 async def shown_without_asking(app: App[None], pilot) -> None:
     """Let the workers finish and their results be drawn."""
-    for _ in range(100):  # a map drawn once may ask again, at the size it then has
-        await pilot.pause(0.05)
-        if not any(worker.is_running for worker in app.workers):
-            break
-    await pilot.pause()
+    assert pilot.app is app
+    await landscapes_drawn(pilot)
 
 
 async def test_the_map_reads_with_no_color(monkeypatch):

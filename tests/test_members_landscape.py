@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from app_helpers import tap, wait_until
+from app_helpers import landscapes_drawn, tap, wait_until
 from test_app_compare import _compare
 from test_landscape import ROSENBROCK, expression_problem, terminal_text
 
@@ -199,21 +199,10 @@ async def _compare_run(pilot, problem: str, etas: str, iterations: str) -> Compa
     await tap(pilot, "r")
     await wait_until(pilot, lambda: screen.phase is Phase.FINISHED, "the compare's end")
     plot = screen.query_one(LandscapePlot)
-
-    def settled() -> bool:
-        """Drawn, and (a map) for the size its view has: a map drawn once may ask
-        again at the size the legend then leaves it."""
-        if any(worker.is_running for worker in plot.workers):
-            return False
-        drawn = plot.landscape
-        if isinstance(drawn, MembersMap):
-            view = plot.query_one(ContourView).size
-            return drawn.plan.size == (view.width, view.height)
-        return isinstance(drawn, MembersCurve)
-
-    await wait_until(pilot, settled, "the landscape", 20)
-    await pilot.pause(0.2)
-    await wait_until(pilot, settled, "the landscape, still", 20)
+    await wait_until(
+        pilot, lambda: isinstance(plot.landscape, MembersMap | MembersCurve), "the landscape", 20
+    )
+    await landscapes_drawn(pilot)  # and for the size its view has
     return screen
 
 
@@ -273,7 +262,7 @@ async def test_at_80_columns_the_hidden_landscape_is_not_computed_until_it_shows
         plot.update_members = lambda *a, **k: (asked.append(a), original(*a, **k))  # type: ignore[method-assign]
         await tap(pilot, "r")
         await wait_until(pilot, lambda: screen.phase is Phase.FINISHED, "the compare's end")
-        await pilot.pause(0.2)
+        await pilot.pause()  # what the end asked for: handled
         assert not plot.display or not plot.region.area  # hidden at 80 columns
         assert asked == [], "the hidden landscape was computed"
         await pilot.resize_terminal(120, 40)
