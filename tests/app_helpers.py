@@ -22,6 +22,7 @@ from typing import Any, ClassVar, TypeVar
 from textual import events
 from textual.app import App
 from textual.message import Message
+from textual.message_pump import MessagePump
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widget import Widget
@@ -134,16 +135,23 @@ async def handled_up_to(pilot: Pilot[None], widget: Widget, ancestor: Widget) ->
         parent = path[-1].parent
         assert isinstance(parent, Widget), f"{ancestor!r} is not above {widget!r}"
         path.append(parent)
+    await handled_by(pilot, *path)
+
+
+async def handled_by(pilot: Pilot[None], *pumps: MessagePump) -> None:
+    """Wait until each of ``pumps`` in turn has handled every message in its queue
+    now, and (from the second on) what the one before passed it meanwhile: keys
+    posted to the app, then forwarded to the focused field, for instance."""
     done = asyncio.Event()
 
     def hop(index: int) -> None:
-        if index == len(path):
+        if index == len(pumps):
             done.set()
         else:
-            path[index].call_later(hop, index + 1)
+            pumps[index].call_later(hop, index + 1)
 
     hop(0)
-    await poll_until(done.is_set, f"{widget!r}'s messages to reach {ancestor!r}", UI_TIMEOUT)
+    await poll_until(done.is_set, f"the queues of {pumps!r}", UI_TIMEOUT)
 
 
 async def keys_handled(pilot: Pilot[None], app: App[Any]) -> None:

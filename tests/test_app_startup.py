@@ -188,7 +188,7 @@ async def test_q_just_after_the_first_frame_leaves_cleanly() -> None:
     """The plain q key, pressed as soon as the first frame is drawn."""
     app = GdlabApp()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await wait_until(pilot, lambda: app.first_frame_shown, "the first frame", 30)
         await pilot.press("q")
         await wait_until(pilot, lambda: app.return_code is not None, "the app to leave", 30)
     assert app._exception is None
