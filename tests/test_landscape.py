@@ -310,7 +310,6 @@ async def test_the_map_reads_with_no_color(monkeypatch):
         assert any(isinstance(f, Monochrome) for f in app.get_line_filters())
         screen_text = terminal_text(app)
         assert START in screen_text and OPTIMUM in screen_text and CURRENT in screen_text
-    assert app._exception is None
     assert not plot.can_focus and not contour.can_focus
 
 
@@ -332,7 +331,6 @@ async def test_the_map_keeps_its_characters_in_16_colours():
                 assert segment.style is not None
                 if segment.style.color is not None:
                     segment.style.color.downgrade(ColorSystem.STANDARD)
-    assert app._exception is None
 
 
 async def test_chapter_3_title_names_the_slice_and_a_reset_says_why_nothing_is_drawn():
@@ -348,7 +346,6 @@ async def test_chapter_3_title_names_the_slice_and_a_reset_says_why_nothing_is_d
         assert isinstance(plot.landscape, NoLandscape)
         assert "no iterations yet" in str(plot.query_one("#landscape-title").render())
         assert not "".join(plot.query_one(ContourView).lines_text()).strip()  # blank
-    assert app._exception is None
 
 
 async def test_a_run_after_a_reset_draws_its_map_without_a_layout_pass(monkeypatch):
@@ -379,7 +376,6 @@ async def test_a_run_after_a_reset_draws_its_map_without_a_layout_pass(monkeypat
         assert isinstance(plot.landscape, ContourMap)
         assert "".join(contour.lines_text()).strip(), "the map was not drawn"
         assert layouts == []
-    assert app._exception is None
 
 
 async def test_one_parameter_draws_the_curve(monkeypatch):
@@ -394,7 +390,6 @@ async def test_one_parameter_draws_the_curve(monkeypatch):
         await pilot.pause()
         canvas_text = terminal_text(app)
         assert START in canvas_text and CURRENT in canvas_text and OPTIMUM in canvas_text
-    assert app._exception is None
 
 
 async def test_a_request_before_the_plot_is_mounted_is_drawn_once_it_is():
@@ -407,7 +402,6 @@ async def test_a_request_before_the_plot_is_mounted_is_drawn_once_it_is():
         await shown_without_asking(app, pilot)
         assert isinstance(plot.landscape, ContourMap)
         assert START in "\n".join(plot.query_one(ContourView).lines_text())
-    assert app._exception is None
 
 
 async def test_a_text_line_is_laid_out_again_only_when_its_lines_change(

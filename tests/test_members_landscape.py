@@ -235,7 +235,6 @@ async def test_the_compare_screen_draws_the_members_over_the_map(monkeypatch, no
                         assert segment.style.color is not None
                         assert segment.style.color.name == colour(index)
                 x += len(segment.text)
-    assert app._exception is None
 
 
 async def test_the_compare_screen_puts_one_parameter_members_on_fs_curve():
@@ -249,7 +248,6 @@ async def test_the_compare_screen_puts_one_parameter_members_on_fs_curve():
         markers = [getattr(d, "marker", None) for d in curve._datasets]
         assert markers.count("1") == 1 and markers.count("2") == 1 and START in markers
         assert "f(x) over the range the members" in terminal_text(app)  # (two lines)
-    assert app._exception is None
 
 
 async def test_at_80_columns_the_hidden_landscape_is_not_computed_until_it_shows():
@@ -268,4 +266,3 @@ async def test_at_80_columns_the_hidden_landscape_is_not_computed_until_it_shows
         await pilot.resize_terminal(120, 40)
         await wait_until(pilot, lambda: isinstance(plot.landscape, MembersMap), "the map", 20)
         assert asked  # (a map drawn once may ask again, at the size it then has)
-    assert app._exception is None
