@@ -14,7 +14,7 @@ def test_no_color_is_honoured(monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     app = GdlabApp()
     assert app.no_color
-    assert any(isinstance(f, (NoColor, Monochrome)) for f in app._filters)
+    assert any(isinstance(f, (NoColor, Monochrome)) for f in app.get_line_filters())
 
 
 @pytest.mark.slow
