@@ -3,10 +3,11 @@ Hypothesis profile of the quick run."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
+from app_helpers import HoldWatch
 from hypothesis import settings
 from quick import QUICK_PROFILE, QUICK_SHARE
 
@@ -45,3 +46,10 @@ def gdlab(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
         return CliResult(code, captured.out, captured.err)
 
     return run
+
+
+@pytest.fixture
+def hold_watch() -> Iterator[HoldWatch]:
+    """Which runs' workers are held now (a pause reached the worker's loop)."""
+    with HoldWatch().installed() as watch:
+        yield watch

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from app_helpers import first_screen, tap, wait_until
+from app_helpers import HoldWatch, first_screen, holds_for, tap, text_of, wait_for, wait_until
 from textual.widgets import Input, Select, SelectionList, Static
 from textual_plot.plot_widget import LinePlot, ScatterPlot
 
@@ -21,8 +21,25 @@ async def _compare(pilot) -> CompareScreen:
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, CompareScreen), "compare")
     screen = pilot.app.screen
     assert isinstance(screen, CompareScreen)
-    await pilot.pause(0.1)
+
+    def mounted() -> bool:
+        """The status says ready (the screen's on_mount ran) and the menus have their
+        own parts (they mount after the screen's)."""
+        menus = screen.query(Select)
+        return (
+            bool(screen.query("#compare-status"))
+            and text_of(screen, "#compare-status").startswith("ready")
+            and bool(menus)
+            and all(menu.query("#label") for menu in menus)
+        )
+
+    await wait_until(pilot, mounted, "the compare screen mounted")
     return screen
+
+
+def _ended(screen: CompareScreen) -> bool:
+    """The table shows the end: no member's outcome says "going" any more."""
+    return bool(_cells(screen)) and all(row[1] != "going" for row in _cells(screen))
 
 
 def _cells(screen: CompareScreen) -> list[list[str]]:
@@ -48,7 +65,7 @@ async def test_members_run_together_each_with_its_curve_and_row() -> None:
         await wait_until(pilot, lambda: prompts() == expected, "momentum ticked", 10)
         await tap(pilot, "r")
         await wait_until(pilot, lambda: screen.phase is Phase.FINISHED, "the compare's end")
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: _ended(screen), "the outcomes in the table")
         rows = _cells(screen)
         assert [row[0] for row in rows] == [
             "1 plain η=0.4", "2 plain η=2.5", "3 momentum η=0.4", "4 momentum η=2.5",
@@ -83,20 +100,24 @@ async def test_a_bad_eta_is_named_and_nothing_runs() -> None:
         screen = await _compare(pilot)
         screen.query_one("#compare-etas", Input).value = "1e-4 fast"
         await tap(pilot, "r")
-        await pilot.pause(0.1)
-        error = str(screen.query_one("#compare-error", Static).render())
+        error = await wait_for(pilot, lambda: text_of(screen, "#compare-error"), "the error")
         assert error.startswith("eta: 'fast'")
         assert screen.phase is Phase.IDLE
         assert screen.query_one(MembersTable).row_count == 0
         screen.query_one(SelectionList).deselect_all()
         screen.query_one("#compare-etas", Input).value = "1e-4"
         await tap(pilot, "r")
-        await pilot.pause(0.1)
-        assert str(screen.query_one("#compare-error", Static).render()).startswith("optimizer")
+
+        def next_error() -> str | None:
+            text = text_of(screen, "#compare-error")
+            return text if text and not text.startswith("eta") else None
+
+        error = await wait_for(pilot, next_error, "the next error")
+        assert error.startswith("optimizer")
         assert screen.phase is Phase.IDLE
 
 
-async def test_pause_holds_every_member_and_stop_ends_them() -> None:
+async def test_pause_holds_every_member_and_stop_ends_them(hold_watch: HoldWatch) -> None:
     app = GdlabApp()
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await _compare(pilot)
@@ -105,11 +126,14 @@ async def test_pause_holds_every_member_and_stop_ends_them() -> None:
         await wait_until(pilot, lambda: screen.count > 0, "rows")
         await tap(pilot, "space")
         await wait_until(pilot, lambda: screen.phase is Phase.PAUSED, "the pause")
-        await pilot.pause(0.5)
+        # the chunk in flight when space was pressed ends; then the worker holds
+        await wait_until(pilot, lambda: hold_watch.holding(screen.control), "the members held")
         held = [len(m.view.rows) for m in screen.members]
-        await pilot.pause(0.5)
-        assert [len(m.view.rows) for m in screen.members] == held
-        await pilot.pause(0.2)
+        await holds_for(
+            pilot,
+            lambda: [len(m.view.rows) for m in screen.members] == held,
+            "rows kept coming while paused",
+        )
         # the status says paused; the rows say "going" throughout, so that a pause
         # changes one line of the screen (B3)
         assert str(screen.query_one("#compare-status", Static).render()).startswith("paused")
@@ -119,7 +143,7 @@ async def test_pause_holds_every_member_and_stop_ends_them() -> None:
         await wait_until(pilot, lambda: screen.phase is Phase.RUNNING, "the resume")
         await tap(pilot, "s")
         await wait_until(pilot, lambda: screen.phase is Phase.STOPPED, "the stop")
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: _ended(screen), "the outcomes in the table")
         outcomes = [row[1] for row in _cells(screen)]
         assert outcomes[:3] == ["stopped"] * 3  # the fourth (η = 9e-3) diverged first
         assert outcomes[3].startswith("diverged at ")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from app_helpers import (
@@ -24,8 +25,10 @@ from app_helpers import (
     HeldSolverApp,
     HoldingChapterScreen,
     HoldingScreensApp,
+    HoldWatch,
     chapter,
     first_screen,
+    holds_for,
     live_ready,
     set_fields,
     tap,
@@ -33,7 +36,7 @@ from app_helpers import (
     wait_until,
 )
 from textual.app import App
-from textual.command import CommandPalette
+from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Input, Markdown, ProgressBar, Static
 from textual.widgets._footer import FooterKey
@@ -45,8 +48,9 @@ from tui.screens.chapter import ChapterScreen
 from tui.screens.help import HelpScreen
 from tui.widgets.iteration_table import IterationTable
 
-STOP_SECONDS = 5.0
-"""A stopped 10,000,000-iteration run must end within this (it would take an hour)."""
+STOP_SECONDS = 10.0
+"""A stopped 10,000,000-iteration run must end within this (it would take an hour):
+a deadline for the condition, generous for a loaded machine; the bench (B3) times it."""
 LONG = "10000000"
 """Iterations of a run that never ends by itself within a test."""
 
@@ -94,12 +98,18 @@ def table_rows(screen: ChapterScreen) -> int:
     return table.row_count
 
 
-def notices(app: App[None], words: str) -> set[str]:
-    """Identities of the notifications now shown that contain ``words``.
+def record_notices(app: App[None]) -> list[str]:
+    """Every notification the app is asked to show from now on (``App.notify``, which
+    a screen's ``notify`` calls too): none is missed for having expired."""
+    notices: list[str] = []
+    notify = app.notify
 
-    (Notifications expire after a few seconds, so counting them would not do.)
-    """
-    return {n.identity for n in app._notifications if words in str(n.message)}
+    def recorded(message: str, **kwargs: Any) -> None:
+        notices.append(message)
+        notify(message, **kwargs)
+
+    app.notify = recorded  # type: ignore[method-assign]
+    return notices
 
 
 def threads_driving_runs() -> list[str]:
@@ -136,35 +146,34 @@ async def no_leftover_runs() -> AsyncIterator[None]:
 # ---------------------------------------------------------------- stop / pause
 
 
-async def test_stop_ends_a_long_run_within_a_second() -> None:
+async def test_stop_ends_a_long_run() -> None:
     app = GdlabApp(start_chapter="3")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await start_long_run(pilot)
         assert screen.problem_id == "3"
-        pressed = time.monotonic()
         await tap(pilot, "s")
-        await wait_until(
-            pilot, lambda: not screen.controller.phase.live, "the run to stop", timeout=10
-        )
-        took = time.monotonic() - pressed
-
         # the run had hours of work left: ending within seconds proves the stop reached
-        # the worker's loop. How fast a key reaches the screen is the bench's B3, not a
-        # test's: on a machine busy with other work this took 1.3 s (0.2 s idle).
-        assert took < STOP_SECONDS, f"stop took {took:.2f} s"
+        # the worker's loop. How fast a key reaches the screen is the bench's B3.
+        await wait_until(
+            pilot, lambda: not screen.controller.phase.live, "the run to stop", STOP_SECONDS
+        )
         assert screen.controller.phase is Phase.STOPPED
         assert "stopped" in text_of(screen, "#status")
         rows = count(screen)
         assert 0 < rows < 10_000_000
         assert table_rows(screen) == rows
-        await pilot.pause(0.2)
+        assert await wait_for_no_run_threads(STOP_SECONDS) == []  # no more rows can come
+        await pilot.pause()  # the worker's last messages, handled
         assert count(screen) == rows, "rows kept coming after the stop"
         assert table_rows(screen) == rows
 
 
 @pytest.mark.slow
-async def test_pause_holds_the_count_resume_continues_and_stop_while_paused() -> None:
+async def test_pause_holds_the_count_resume_continues_and_stop_while_paused(
+    hold_watch: HoldWatch,
+) -> None:
     app = GdlabApp()
+    toasts = record_notices(app)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await start_long_run(pilot)
         classes = set(screen.classes)
@@ -172,7 +181,7 @@ async def test_pause_holds_the_count_resume_continues_and_stop_while_paused() ->
         assert table is not None
         await wait_until(pilot, lambda: table.virtual_size.height > 1_000_000, "the run's range")
         scroll_range = table.virtual_size.height
-        await pilot.pause(0.1)
+        await wait_until(pilot, lambda: not footer_keys(screen)["s"][1], "s shown on", 5)
         keys = footer_keys(screen)
         assert keys["r"][1] and not keys["s"][1]  # r shown dimmed while running
         await tap(pilot, "space")
@@ -181,18 +190,19 @@ async def test_pause_holds_the_count_resume_continues_and_stop_while_paused() ->
         # what a pause changes is cheap to draw (B3): a class on the status line, not on
         # the screen (that restyles every widget), the table keeps its scroll range, and
         # the footer keeps its keys, r turned on (a rebuilt footer has new keys)
-        await pilot.pause(0.1)
-        assert screen.query_one("#status").has_class("-paused")
+        status = screen.query_one("#status")
+        await wait_until(pilot, lambda: status.has_class("-paused"), "the status paused", 5)
         assert set(screen.classes) == classes
         assert table.virtual_size.height == scroll_range
         await wait_until(pilot, lambda: not footer_keys(screen)["r"][1], "r turned on", 5)
         paused_keys = footer_keys(screen)
         assert [key for key, _ in paused_keys.values()] == [key for key, _ in keys.values()]
-        assert screen.controller.view is not None and screen.controller.control.held
-        await pilot.pause(0.3)  # the chunk in flight when space was pressed finishes
+        control = screen.controller.control
+        assert screen.controller.view is not None and control is not None and control.held
+        # the chunk in flight when space was pressed finishes; then the worker holds
+        await wait_until(pilot, lambda: hold_watch.holding(control), "the worker held", 10)
         held = count(screen)
-        await pilot.pause(0.3)
-        assert count(screen) == held, "rows kept coming while paused"
+        await holds_for(pilot, lambda: count(screen) == held, "rows kept coming while paused")
         assert screen.controller.phase.live
         # a paused run shows every row recorded, and no rate or ETA
         await wait_until(pilot, lambda: table_rows(screen) == held, "every row in the table", 5)
@@ -207,10 +217,10 @@ async def test_pause_holds_the_count_resume_continues_and_stop_while_paused() ->
         await wait_until(
             pilot, lambda: f"step {held}:" in text_of(screen, "#step-detail"), "its explanation", 5
         )
-        await pilot.pause(0.3)
-        assert count(screen) == held + 1, "a step while paused ran on"
+        await wait_until(pilot, lambda: hold_watch.holding(control), "held after the step", 10)
+        await holds_for(pilot, lambda: count(screen) == held + 1, "a step while paused ran on")
         assert screen.controller.view is view and screen.controller.run_id == run_id
-        assert not app._notifications, "a key while paused raised a toast"
+        assert not toasts, "a key while paused raised a toast"
         held += 1
 
         await tap(pilot, "r")
@@ -220,12 +230,10 @@ async def test_pause_holds_the_count_resume_continues_and_stop_while_paused() ->
 
         await tap(pilot, "space")
         await wait_until(pilot, lambda: screen.controller.phase is Phase.PAUSED, "paused again", 5)
-        pressed = time.monotonic()
         await tap(pilot, "s")
         await wait_until(
-            pilot, lambda: not screen.controller.phase.live, "the paused run to stop", 10
+            pilot, lambda: not screen.controller.phase.live, "the paused run to stop", STOP_SECONDS
         )
-        assert time.monotonic() - pressed < STOP_SECONDS
         assert screen.controller.phase is Phase.STOPPED
         assert table_rows(screen) == count(screen)
 
@@ -277,8 +285,8 @@ async def test_quit_before_the_run_started_message_is_handled() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await start_held_long_run(pilot)
         await quit_with_q(pilot)
-    busy = await wait_for_no_run_threads(0.5)
-    assert busy == [], f"threads still running the worker 0.5 s after q: {busy}"
+    busy = await wait_for_no_run_threads(STOP_SECONDS)
+    assert busy == [], f"threads still running the worker after q: {busy}"
 
 
 # ---------------------------------------------------------------- step / reset
@@ -350,8 +358,8 @@ async def test_reset_clears_a_finished_run_and_stops_a_going_one() -> None:
         assert table_rows(screen) == 0
         assert screen.controller.phase is Phase.IDLE
         assert old.cancelled
-        assert await wait_for_no_run_threads(1.0) == []
-        await pilot.pause(0.3)  # a late message of the old run must not bring it back
+        assert await wait_for_no_run_threads(STOP_SECONDS) == []
+        await pilot.pause()  # a late message of the old run (handled now) must not bring it back
         assert screen.controller.view is None
         assert table_rows(screen) == 0
         assert screen.controller.phase is Phase.IDLE
@@ -550,8 +558,8 @@ async def test_a_run_goes_on_while_another_chapter_shows_and_quit_stops_it() -> 
         assert screen3.controller.phase.live
         assert threads_driving_runs(), "no thread drives the chapter 3 run"
         await quit_with_q(pilot)
-    busy = await wait_for_no_run_threads(0.5)
-    assert busy == [], f"a run's thread outlived the app by 0.5 s: {busy}"
+    busy = await wait_for_no_run_threads(STOP_SECONDS)
+    assert busy == [], f"a run's thread outlived the app: {busy}"
     assert screen3.controller.view is not None and screen3.controller.control.cancelled
     assert screen3.controller.count < 10_000_000
 
@@ -574,7 +582,7 @@ async def test_opening_a_chapter_after_torch_loaded_does_not_crash() -> None:
             "chapter 2 with its table",
             10,
         )
-        await pilot.pause(0.3)
+        await pilot.pause()  # the live view's first redraw (it crashed) has been handled
         assert app.is_running and app.return_code is None
         # a chapter key and r at once: the run starts before the new screen's table mounts
         app.simulate_key("3")
@@ -656,7 +664,16 @@ async def test_system_commands_switch_chapters() -> None:
         await pilot.press("ctrl+p")
         await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), "palette", 5)
         app.screen.query_one(Input).value = "Chapter 2"
-        await pilot.pause(0.3)  # the palette searches in a worker
+
+        def chapter_2_highlighted() -> bool:
+            """The palette's search (a worker) has listed and highlighted chapter 2."""
+            hits = app.screen.query(CommandList)
+            index = hits.first().highlighted if hits else None
+            return index is not None and "Chapter 2" in str(
+                hits.first().get_option_at_index(index).prompt
+            )
+
+        await wait_until(pilot, chapter_2_highlighted, "the palette's hit", 10)
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.current_mode == "chapter2", "chapter 2", 10)
         screen = app.screen

@@ -54,6 +54,10 @@ def rows(screen: ChapterScreen) -> np.ndarray:
     return screen.controller.view.rows
 
 
+def status_of_facts(screen: ChapterScreen) -> str:
+    return str(screen.query_one("#facts", Static).render())
+
+
 def table_of(screen: ChapterScreen) -> IterationTable:
     table = screen.query_one("#table", IterationTable)
     assert screen.live is not None and screen.live.table is table
@@ -110,7 +114,8 @@ async def test_a_run_that_ends_before_torch_has_loaded_still_fills_the_table() -
         await wait_until(pilot, lambda: bool(app.held_solver), "torch to load")
         app.release_solver()
         await wait_until(pilot, lambda: live_ready(screen), "the table", 30)
-        await pilot.pause(0.3)
+        # the redraw on mounting the table (it was dropped: the table stayed empty)
+        await wait_until(pilot, lambda: table_of(screen).row_count > 0, "the table's rows", 10)
         assert len(rows(screen)) == 15
         assert_table_matches_history(screen)
 
@@ -171,7 +176,7 @@ async def test_chapter3_shows_its_exact_minimum_as_zero() -> None:
         await wait_until(
             pilot, lambda: app.solver.status is SolverStatus.READY, "torch to load", 30
         )
-        await pilot.pause()
+        await wait_until(pilot, lambda: "computing" not in status_of_facts(screen), "the facts")
         facts = str(screen.query_one("#facts", Static).render())
         shown = re.search(r"f\* = ≈?\s*(\S+)", facts)
         assert shown is not None, facts

@@ -3,10 +3,12 @@ the objective plot, the step explanation and the script of the code screen."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
-from app_helpers import first_screen, tap, text_of, wait_until
-from textual.widgets import Input, Select
+from app_helpers import first_screen, handled_up_to, tap, text_of, wait_for_text, wait_until
+from textual.widgets import Input, Select, Static
 
 from solvers.optimizers import (
     OPTIMIZERS,
@@ -31,9 +33,10 @@ STEP = ScheduleChoice("step", (("step-size", 5), ("gamma", 0.5)))
 
 
 async def choose(pilot, screen: ChapterScreen, select: str, value: str) -> None:
-    """Pick ``value`` in the Select ``#select`` and let the form answer."""
-    screen.query_one(f"#{select}", Select).value = value
-    await pilot.pause(0.1)
+    """Pick ``value`` in the Select ``#select``; return once the form has answered."""
+    menu = screen.query_one(f"#{select}", Select)
+    menu.value = value
+    await handled_up_to(pilot, menu, screen.query_one(SettingsForm))
 
 
 def shown_knobs(screen: ChapterScreen) -> dict[str, str]:
@@ -229,8 +232,9 @@ async def test_armijo_refuses_a_schedule_under_the_schedule_field_and_draws_its_
         # flagged as it is chosen, and again when a run is asked for
         assert text_of(screen, "#schedule-error") == refused.value.reason
         screen.action_leave_field()
+        screen.query_one("#status", Static).update("")
         await tap(pilot, "r")
-        await pilot.pause(0.2)
+        await wait_for_text(pilot, screen, "#status", "fix the flagged field first")
         assert screen.controller.phase is Phase.IDLE and screen.controller.view is None
         assert text_of(screen, "#schedule-error") == refused.value.reason
         await choose(pilot, screen, "schedule", "constant")
@@ -295,6 +299,15 @@ async def test_the_code_screen_writes_the_forms_schedule_and_optimizer() -> None
         assert "torch.optim.lr_scheduler.StepLR(optimizer, step_size=5, gamma=0.5)" in text
         await choose(pilot, screen, "schedule", "plateau")
         screen.action_leave_field()
+        notices: list[str] = []
+        notify = screen.notify
+
+        def recorded(message: str, **kwargs: Any) -> None:
+            notices.append(message)
+            notify(message, **kwargs)
+
+        screen.notify = recorded  # type: ignore[method-assign]
         await tap(pilot, "c")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: bool(notices), "the c key's answer", 10)
+        assert notices[0].startswith("no script:"), notices
         assert app.screen is screen  # plateau has no closed form: no script

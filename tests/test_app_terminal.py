@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from app_helpers import live_ready, resized, wait_until
 from rich.segment import Segment
 from textual.color import Color
 from textual.filter import Monochrome
@@ -43,16 +44,13 @@ async def test_no_color_with_the_plots_on_screen_runs_a_chapter(monkeypatch):
     app = GdlabApp(start_chapter="2")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready_screen(app, pilot)
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: live_ready(screen), "the plots", 30)
         assert screen.query_one("#plots").display
         await run_to_end(pilot, screen)
-        await pilot.pause(0.3)
-        await pilot.resize_terminal(80, 24)
-        await pilot.pause(0.2)
-        await pilot.resize_terminal(200, 60)
-        await pilot.pause(0.3)
+        await pilot.pause()  # a frame with the run's curves
+        await resized(pilot, 80, 24)
+        await resized(pilot, 200, 60)
         assert screen.controller.count == 10
-    assert app._exception is None
 
 
 async def test_no_color_resize_from_small_to_large_shows_the_plots(monkeypatch):
@@ -61,11 +59,11 @@ async def test_no_color_resize_from_small_to_large_shows_the_plots(monkeypatch):
     app = GdlabApp(start_chapter="1")
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await ready_screen(app, pilot)
-        await pilot.pause(0.3)
-        await pilot.resize_terminal(120, 40)
-        await pilot.pause(0.5)
-        assert screen.query_one("#plots").display
-    assert app._exception is None
+        await wait_until(pilot, lambda: live_ready(screen), "the (hidden) plots", 30)
+        assert not screen.query_one("#plots").display
+        await resized(pilot, 120, 40)
+        await wait_until(pilot, lambda: screen.query_one("#plots").display, "the plots shown")
+        await pilot.pause()  # a frame with them
 
 
 def test_every_canvas_line_has_a_style_the_monochrome_filter_accepts():

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
+from app_helpers import wait_until
 from rich.style import Style
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
@@ -113,14 +114,17 @@ class FooterApp(App[None]):
 async def test_the_footer_turns_keys_on_and_off_without_rebuilding() -> None:
     app = FooterApp()
     async with app.run_test(size=(60, 5)) as pilot:
-        await pilot.pause(0.2)
-        keys = {key.key: key for key in app.screen.query(FooterKey)}
-        assert set(keys) >= {"r", "s"}
+
+        def footer() -> dict[str, FooterKey]:
+            return {key.key: key for key in app.screen.query(FooterKey)}
+
+        await wait_until(pilot, lambda: set(footer()) >= {"r", "s"}, "the footer's keys")
+        keys = footer()
         assert not keys["r"].has_class("-disabled") and keys["s"].has_class("-disabled")
         app.running = True
         app.screen.refresh_bindings()
-        await pilot.pause(0.2)
-        now = {key.key: key for key in app.screen.query(FooterKey)}
+        await wait_until(pilot, lambda: not keys["s"].has_class("-disabled"), "s turned on")
+        now = footer()
         assert now == keys  # the same widgets: nothing was removed and mounted again
         assert keys["r"].has_class("-disabled") and not keys["s"].has_class("-disabled")
         # the private flag FooterKey reads on a click (a dimmed key rings the bell)

@@ -23,12 +23,13 @@ from solvers.objectives.expression import ExpressionObjective, make_expression_o
 from solvers.problems import Problem, make_problem
 from solvers.runs import RunSettings
 from solvers.specs import ProblemSpec
-from tests.app_helpers import first_screen, tap, wait_until
+from tests.app_helpers import first_screen, handled_up_to, tap, wait_until
 from tui.app import GdlabApp
 from tui.cli import UsageError, build_parser
 from tui.output import new_file_mode, open_output
 from tui.screens.chapter import ChapterScreen
 from tui.screens.code import CodeScreen, save_beside, script_base
+from tui.widgets.settings_form import SettingsForm
 
 ROOT = Path(__file__).parents[1]
 
@@ -381,8 +382,9 @@ async def test_c_writes_float64_tensors_when_the_dtype_field_says_float64():
         screen = app.screen
         assert isinstance(screen, ChapterScreen)
         await wait_until(pilot, lambda: screen.controls_mounted, "the fields", 30)
-        screen.query_one("#dtype", Select).value = "float64"
-        await pilot.pause()
+        menu = screen.query_one("#dtype", Select)
+        menu.value = "float64"
+        await handled_up_to(pilot, menu, screen.query_one(SettingsForm))
         await tap(pilot, "c")
         await wait_until(pilot, lambda: isinstance(app.screen, CodeScreen), "the code screen", 10)
         code_screen = app.screen

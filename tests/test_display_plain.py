@@ -5,11 +5,12 @@ from __future__ import annotations
 import html
 
 import pytest
-from app_helpers import first_screen, tap, wait_until
+from app_helpers import first_screen, settled, tap, wait_until
 
 from tui.app import GdlabApp
 from tui.display import PLAIN_THEME, line_mode, plain
 from tui.run_controller import Phase
+from tui.widgets.plots import ObjectivePlot
 
 BRAILLE = range(0x2800, 0x2900)
 
@@ -52,8 +53,16 @@ async def _plots_after_a_run(monkeypatch, flag: str) -> tuple[str, str]:
         screen = await first_screen(pilot)
         await tap(pilot, "r")
         await wait_until(pilot, lambda: screen.controller.phase is Phase.FINISHED, "the run")
-        await pilot.pause(0.5)
-        return screen_text(app), app.theme
+        plot = screen.query_one(ObjectivePlot)
+        count = screen.controller.count
+        await wait_until(  # the end's redraw of the plot, then a frame with it
+            pilot,
+            lambda: bool(plot._datasets) and plot._datasets[0].x.max() == count - 1,
+            "the plot of the run",
+            drain=True,
+        )
+        text = await settled(pilot, lambda: screen_text(app), "the plots after the run")
+        return text, app.theme
 
 
 @pytest.mark.slow

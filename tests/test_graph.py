@@ -157,12 +157,11 @@ async def test_g_opens_the_graph_and_it_folds():
         assert tree.border_title == "autograd graph: 8 nodes, 7 edges"
         assert "SumBackward0" in str(tree.root.label)
         await pilot.pause()
-        await tap(pilot, "c")  # collapse all
-        await pilot.pause()
-        assert not tree.root.children[0].is_expanded
-        await tap(pilot, "e")
-        await pilot.pause()
         assert tree.root.children[0].is_expanded
+        await tap(pilot, "c")  # collapse all
+        await wait_until(pilot, lambda: not tree.root.children[0].is_expanded, "collapsed", 5)
+        await tap(pilot, "e")
+        await wait_until(pilot, lambda: tree.root.children[0].is_expanded, "expanded", 5)
         await tap(pilot, "escape")
         await wait_until(pilot, lambda: not isinstance(app.screen, GraphScreen), "closed", 10)
 

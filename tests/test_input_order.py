@@ -7,6 +7,7 @@ read; the fields sit a few containers deep, as the chapter screen's do.
 from __future__ import annotations
 
 import pytest
+from app_helpers import handled_by
 from textual import events
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -45,7 +46,7 @@ async def _typed(field: type[Input], tries: int) -> list[str]:
             box.cursor_position = 0
             await pilot.pause()
             _post_burst(app, BURST)
-            await pilot.pause(0.05)
+            await handled_by(pilot, app, box)  # the app forwards each key to the field
             await pilot.wait_for_scheduled_animations()
             await pilot.pause()
             values.append(box.value)

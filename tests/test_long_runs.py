@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from app_helpers import RUN_TIMEOUT, wait_for, wait_until
 from textual.widgets import Input
 
 from tui.app import GdlabApp
@@ -48,20 +49,23 @@ async def test_a_ten_million_iteration_run_can_be_watched_and_stopped():
         screen = await ready_screen(app, pilot)
         screen.query_one("#iterations", Input).value = "10000000"
         await pilot.press("r")
-        counts = []
-        for _ in range(3):
-            await pilot.pause(0.7)
-            assert screen.controller.view is not None
-            counts.append(screen.controller.count)
-        assert counts[0] < counts[1] < counts[2] < 10_000_000  # it is running, and watched
-        assert screen.live is not None
-        assert screen.live.table.row_count >= counts[1]
+        counts = [0]
+
+        def more() -> int:
+            """The count, once it is past the last one seen (0: not yet)."""
+            now = screen.controller.count
+            return now if now > counts[-1] else 0
+
+        for _ in range(3):  # it is running: the count grows, and grows again
+            counts.append(await wait_for(pilot, more, f"more than {counts[-1]} rows", RUN_TIMEOUT))
+        assert counts[1] < counts[2] < counts[3] < 10_000_000
+        assert screen.controller.view is not None
+        live = screen.live
+        assert live is not None
+        # and watched: the table follows the rows
+        await wait_until(pilot, lambda: live.table.row_count >= counts[2], "the table's rows")
         await pilot.press("s")
-        for _ in range(100):
-            if not screen.controller.phase.live:
-                break
-            await pilot.pause(0.05)
-        assert not screen.controller.phase.live
+        await wait_until(pilot, lambda: not screen.controller.phase.live, "the stop", 10)
         assert screen.controller.phase is Phase.STOPPED
         assert screen.live.table.row_count == screen.controller.count
 

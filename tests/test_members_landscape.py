@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from app_helpers import tap, wait_until
+from app_helpers import landscapes_drawn, tap, wait_until
 from test_app_compare import _compare
 from test_landscape import ROSENBROCK, expression_problem, terminal_text
 
@@ -199,21 +199,10 @@ async def _compare_run(pilot, problem: str, etas: str, iterations: str) -> Compa
     await tap(pilot, "r")
     await wait_until(pilot, lambda: screen.phase is Phase.FINISHED, "the compare's end")
     plot = screen.query_one(LandscapePlot)
-
-    def settled() -> bool:
-        """Drawn, and (a map) for the size its view has: a map drawn once may ask
-        again at the size the legend then leaves it."""
-        if any(worker.is_running for worker in plot.workers):
-            return False
-        drawn = plot.landscape
-        if isinstance(drawn, MembersMap):
-            view = plot.query_one(ContourView).size
-            return drawn.plan.size == (view.width, view.height)
-        return isinstance(drawn, MembersCurve)
-
-    await wait_until(pilot, settled, "the landscape", 20)
-    await pilot.pause(0.2)
-    await wait_until(pilot, settled, "the landscape, still", 20)
+    await wait_until(
+        pilot, lambda: isinstance(plot.landscape, MembersMap | MembersCurve), "the landscape", 20
+    )
+    await landscapes_drawn(pilot)  # and for the size its view has
     return screen
 
 
@@ -246,7 +235,6 @@ async def test_the_compare_screen_draws_the_members_over_the_map(monkeypatch, no
                         assert segment.style.color is not None
                         assert segment.style.color.name == colour(index)
                 x += len(segment.text)
-    assert app._exception is None
 
 
 async def test_the_compare_screen_puts_one_parameter_members_on_fs_curve():
@@ -260,7 +248,6 @@ async def test_the_compare_screen_puts_one_parameter_members_on_fs_curve():
         markers = [getattr(d, "marker", None) for d in curve._datasets]
         assert markers.count("1") == 1 and markers.count("2") == 1 and START in markers
         assert "f(x) over the range the members" in terminal_text(app)  # (two lines)
-    assert app._exception is None
 
 
 async def test_at_80_columns_the_hidden_landscape_is_not_computed_until_it_shows():
@@ -273,10 +260,9 @@ async def test_at_80_columns_the_hidden_landscape_is_not_computed_until_it_shows
         plot.update_members = lambda *a, **k: (asked.append(a), original(*a, **k))  # type: ignore[method-assign]
         await tap(pilot, "r")
         await wait_until(pilot, lambda: screen.phase is Phase.FINISHED, "the compare's end")
-        await pilot.pause(0.2)
+        await pilot.pause()  # what the end asked for: handled
         assert not plot.display or not plot.region.area  # hidden at 80 columns
         assert asked == [], "the hidden landscape was computed"
         await pilot.resize_terminal(120, 40)
         await wait_until(pilot, lambda: isinstance(plot.landscape, MembersMap), "the map", 20)
         assert asked  # (a map drawn once may ask again, at the size it then has)
-    assert app._exception is None

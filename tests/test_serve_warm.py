@@ -18,7 +18,7 @@ ROOT = Path(__file__).parents[1]
 AFTER_WARM = """
 import asyncio, gc, json, os, sys
 from tui import serve_fork, shared_css
-from tui.app import GdlabApp
+from tui.app import SCREEN_KEYS, GdlabApp
 from tui.solver_state import SolverStatus
 
 serve_fork._warm_imports()
@@ -49,7 +49,22 @@ async def tab():
         assert app.solver.status is SolverStatus.READY, app.solver
         for key in ("2", "3", "4", "question_mark"):
             await pilot.press(key)
-            await pilot.pause(0.2)
+            for _ in range(600):  # until it shows: a chapter with its table and plots, or help
+                await pilot.pause(0.05)
+                if shown(app.screen, SCREEN_KEYS.get(key)):
+                    break
+            assert shown(app.screen, SCREEN_KEYS.get(key)), (key, app.screen)
+
+def shown(screen, chapter):
+    if chapter is None:
+        return type(screen).__name__ == "HelpScreen"
+    live = getattr(screen, "live", None)
+    return (
+        getattr(screen, "problem_id", None) == chapter
+        and live is not None
+        and live.table is not None
+        and bool(screen.query("#objective-plot"))
+    )
 
 asyncio.run(tab())
 report["parsed"] = shared_css.parses - warmed

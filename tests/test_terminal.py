@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from app_helpers import wait_until
 from textual.filter import Monochrome, NoColor
 
 from tui.app import GdlabApp
@@ -13,7 +14,7 @@ def test_no_color_is_honoured(monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     app = GdlabApp()
     assert app.no_color
-    assert any(isinstance(f, (NoColor, Monochrome)) for f in app._filters)
+    assert any(isinstance(f, (NoColor, Monochrome)) for f in app.get_line_filters())
 
 
 @pytest.mark.slow
@@ -23,7 +24,11 @@ async def test_small_and_large_terminals_run_a_chapter(size, plots_shown):
     async with app.run_test(size=size) as pilot:
         screen = await ready_screen(app, pilot)
         await run_to_end(pilot, screen)
-        await pilot.pause(0.2)
+        await wait_until(
+            pilot,
+            lambda: screen.live is not None and screen.live.table.row_count == 10,
+            "the table's ten rows",
+        )
         assert screen.controller.count == 10
         assert screen.query_one("#plots").display is plots_shown
         table = screen.live.table

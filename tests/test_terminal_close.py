@@ -239,8 +239,7 @@ def test_the_watchdog_ends_a_process_whose_clean_up_hangs():
         "arm_watchdog(129, 0.5)\n"
         "threading.Event().wait()  # a clean-up that never finishes\n"
     )
-    started = time.monotonic()
-    done = subprocess.run(
+    done = subprocess.run(  # the deadline: TimeoutExpired if it did not end by then
         [sys.executable, "-c", hung],
         env=dict(os.environ, PYTHONPATH=str(ROOT)),
         capture_output=True,
@@ -249,4 +248,3 @@ def test_the_watchdog_ends_a_process_whose_clean_up_hangs():
     )
     assert done.returncode == 129, done.stderr
     assert done.stderr == "gdlab: ended by SIGHUP\n"
-    assert time.monotonic() - started < GONE_WITHIN
