@@ -126,8 +126,9 @@ class Facts:
 
     @property
     def condition_number(self) -> float | None:
-        """λmax / λmin: how much slower the flattest direction converges than the steepest."""
-        if self.eigenvalues is None or self.eigenvalues[0] <= 0:
+        """λmax / λmin: how much slower the flattest direction converges than the steepest;
+        None unless the curvature is positive (a valley's λmin is 0 up to rounding)."""
+        if self.eigenvalues is None or self.curvature is not Curvature.POSITIVE:
             return None
         return self.eigenvalues[1] / self.eigenvalues[0]
 
@@ -177,10 +178,7 @@ class Regime(Enum):
 REGIME_TOLERANCE = 1e-6
 """η within this relative distance of 1/λmax or 2/λmax is on that boundary (one step,
 or the cycle), not either side of it."""
-CYCLE_TOLERANCE = REGIME_TOLERANCE
-"""The same tolerance, by its older name."""
-
-LOCAL_CAVEAT = "it changes along the path"
+LOCAL_CAVEAT = "it may change along the path"
 """What every local regime sentence ends with: it is about the start only."""
 
 
@@ -243,15 +241,16 @@ def regime(eta: float, facts: Facts) -> tuple[Regime, str] | None:
         )
     if kind is Regime.OSCILLATING:
         return kind, (
-            f"between 1/λmax and 2/λmax = {two}, it converges, overshooting less each time"
+            f"between 1/λmax and 2/λmax = {two}, it converges; steep parts overshoot, less "
+            "each time"
         )
     if kind is Regime.CYCLE:
         return kind, (
-            f"at 2/λmax = {two}, steps jump across {target} to the same distance along "
-            "the steepest direction"
+            f"at 2/λmax = {two}, the steepest part of the offset keeps its size and "
+            "changes side each step"
         )
     return kind, (
-        f"above 2/λmax = {two}, steps land farther from {target} along the steepest direction"
+        f"above 2/λmax = {two}, the steepest part of the offset from {target} grows each step"
     )
 
 

@@ -88,8 +88,8 @@ def said_regime(
         detail = f"{said.detail}; {changes}" if said.detail else changes
         return Said(said.text, said.short, None, said.local, detail)
     return Said(
-        f"η = {eta:g}: {said.short} at first. The {schedule.name} schedule changes η during "
-        "the run, and the regime with it",
+        f"η = {eta:g}: {said.short}{_NEAR * said.local} at first. The {schedule.name} "
+        "schedule changes η during the run, and the regime with it",
         "scheduled",
         None,
         said.local,
@@ -165,10 +165,13 @@ def no_regime(facts: Facts, who: str = "descent") -> tuple[str, str, str] | None
     if facts.stable_eta is not None or facts.eigenvalues is None:
         return None
     lam_min, lam_max = (signed(lam) for lam in facts.eigenvalues)
-    grows = (
-        f"f is unbounded below; for every η each step multiplies the offset along λmin's "
-        f"direction by 1 − ηλmin > 1; λmin = {lam_min}, λmax = {lam_max}"
+    plain = who == "descent"
+    factor = (
+        "each step multiplies the offset along λmin's direction by 1 − ηλmin > 1"
+        if plain  # momentum's z² − (1 + μ − ηλ)z + μ has a root > 1 where ηλ < 0
+        else "the offset along λmin's direction grows geometrically"
     )
+    grows = f"f is unbounded below; for every η {factor}; λmin = {lam_min}, λmax = {lam_max}"
     if facts.shape is Shape.SADDLE:
         leaves = f"{who} leaves along λmin = {lam_min} < 0 unless it starts with no offset along it"
         return "no minimum", f"f is a saddle: {leaves}", grows
@@ -182,8 +185,9 @@ def no_regime(facts: Facts, who: str = "descent") -> tuple[str, str, str] | None
         return (
             "no minimum",
             f"f falls linearly along a flat direction (λ = 0): {who} moves on along it",
-            "f is unbounded below; for every η the offset along it grows by the same amount "
-            f"each step; λmax = {lam_max}",
+            "f is unbounded below; for every η the offset along it grows "
+            + ("by the same amount each step" if plain else "without bound")
+            + f"; λmax = {lam_max}",
         )
     if facts.shape is Shape.VALLEY:
         return "no regime", "f is constant: no step moves", ""

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from solvers.facts import BoundReason, Curvature, curvature_of
 from solvers.optim.registry import OPTIMIZER_SPECS
 from solvers.optimizers import CONSTANT, DTYPES, PLAIN, OptimizerChoice, ScheduleChoice
 from solvers.validation import (
@@ -113,7 +114,14 @@ class Divergence:
         where f fell without bound: no η makes a function without a minimum converge)."""
         if self.stable_eta is None or self.falling:
             return ""
-        return f"plain gradient descent is stable here for η < {self.stable_eta:.6g}"
+        where = self.reach or " here"
+        return f"plain gradient descent is stable{where} for η < {self.stable_eta:.6g}"
+
+    @property
+    def reach(self) -> str:
+        """ " near the start" for the start's Hessian's bound (it says nothing of the rest
+        of the path), else "" (a quadratic's or least squares' bound holds everywhere)."""
+        return " near the start" if self.bound_reason == BoundReason.LOCAL.value else ""
 
     @property
     def message(self) -> str:
@@ -136,12 +144,15 @@ class Stationary:
 
     @property
     def kind(self) -> str:
-        """A maximum, a saddle, or "maximum or saddle" (a negative eigenvalue, zeros)."""
-        scale = max(1.0, max(abs(v) for v in self.eigenvalues))
-        if all(v < -FLAT * scale for v in self.eigenvalues):
-            return "maximum"
-        if any(v > FLAT * scale for v in self.eigenvalues):
+        """A maximum, a saddle, or "maximum or saddle" (a negative eigenvalue, zeros), by
+        :func:`solvers.facts.curvature_of`, the rule the facts before a run use."""
+        curvature = curvature_of(self.eigenvalues)
+        if curvature is Curvature.INDEFINITE:
             return "saddle"
+        if curvature is Curvature.NEGATIVE and curvature_of([-v for v in self.eigenvalues]) is (
+            Curvature.POSITIVE
+        ):
+            return "maximum"
         return "maximum or saddle"
 
     @property
@@ -167,10 +178,6 @@ class Stationary:
             f"on a {self.kind}, not a minimum: {self.stays}",
             f"on a {self.kind}, not a minimum: ‖∇f‖ = {self.grad_norm:.2g}",
         )
-
-
-FLAT = 1e-9
-"""An eigenvalue within this (relative to the largest, at least 1) of 0 counts as 0."""
 
 
 @dataclass(frozen=True)

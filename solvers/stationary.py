@@ -14,11 +14,12 @@ import math
 import numpy as np
 import torch
 
+from solvers.facts import Curvature, curvature_of
 from solvers.history import Layout
 from solvers.measures import grad_norm
 from solvers.members import CONVERGED
 from solvers.problems import Problem
-from solvers.runs import FLAT, Stationary
+from solvers.runs import Stationary
 
 
 def stationary_at(problem: Problem, point: tuple[float, ...]) -> Stationary | None:
@@ -34,9 +35,10 @@ def stationary_at(problem: Problem, point: tuple[float, ...]) -> Stationary | No
     if not bool(torch.isfinite(hess).all()):
         return None
     eigenvalues = tuple(float(v) for v in torch.linalg.eigvalsh(hess))
-    scale = max(1.0, max(abs(v) for v in eigenvalues))
-    if not math.isfinite(scale) or eigenvalues[0] >= -FLAT * scale:
+    if not all(math.isfinite(v) for v in eigenvalues):
         return None
+    if curvature_of(eigenvalues) not in (Curvature.INDEFINITE, Curvature.NEGATIVE):
+        return None  # no negative eigenvalue (relative to the largest): nothing to claim
     return Stationary(norm, eigenvalues)
 
 

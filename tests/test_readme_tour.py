@@ -65,7 +65,7 @@ def test_the_tours_divergence_iteration_is_the_runs() -> None:
 
 
 def test_the_tours_one_step_lands_on_the_optimum() -> None:
-    eta = _number(r"at η = (\S+) the first step lands on x\* = 2")
+    eta = _number(r"at η = (\S+) the first step lands on x\* = 2 \(up to float32 rounding\)")
     result = subprocess.run(
         [GDLAB, "run", "1", "--eta", eta, "--iterations", "2", "--format", "csv"],
         capture_output=True,
@@ -75,4 +75,5 @@ def test_the_tours_one_step_lands_on_the_optimum() -> None:
     assert result.returncode == 0, result.stderr
     rows = result.stdout.strip().splitlines()
     assert rows[0].startswith("iteration,x,")
-    assert float(rows[2].split(",")[1]) == 2.0  # iteration 1: after the first step
+    x = float(rows[2].split(",")[1])  # iteration 1: after the first step
+    assert abs(x - 2.0) <= 2.0 * 2**-23, x  # x − (x − 2) rounds in float32 for some starts

@@ -32,7 +32,7 @@ SPEC = OptimizerSpec(
     torch_class="Adagrad",
     adaptive=True,
     instead=(
-        "Adagrad divides η by √(Σ past g²): steps shrink",
+        "Adagrad divides η by √(Σ past g²), which only grows",
         "per coordinate, η / (√(Σ g²) + ε)",
     ),
 )

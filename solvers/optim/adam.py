@@ -61,6 +61,7 @@ SPEC = OptimizerSpec(
     notes=bias_corrections,
     instead=(
         "Adam scales steps by running means of g and g²",
-        "per coordinate, η·m̂ / (√v̂ + ε): a step's size depends on η, not on g's scale",
+        "per coordinate, η·m̂ / (√v̂ + ε): a step's size depends on η, not on g's scale, "
+        "while |g| ≫ ε",
     ),
 )

@@ -38,6 +38,6 @@ SPEC = OptimizerSpec(
     instead=(
         "AdamW scales steps by running means of g and g²",
         "per coordinate, η·m̂ / (√v̂ + ε), and θ shrinks by η·λ·θ: a step's size depends on "
-        "η, not on g's scale",
+        "η, not on g's scale, while |g| ≫ ε",
     ),
 )

@@ -93,6 +93,6 @@ SPEC = OptimizerSpec(
     instead=(
         "NAdam scales steps as Adam does, with Nesterov's look-ahead",
         "per coordinate, η·(a mix of g and m̂) / (√v̂ + ε): a step's size depends on η, "
-        "not on g's scale",
+        "not on g's scale, while |g| ≫ ε",
     ),
 )

@@ -77,8 +77,8 @@ SPEC = OptimizerSpec(
     adaptive=True,
     notes=rectified,
     instead=(
-        "RAdam takes unscaled steps first, then Adam's, rectified",
-        "while ρₜ ≤ 5 (the first steps), η·m̂, which scales with g; after, "
+        "RAdam takes unscaled steps first, then Adam's, rectified, once ρₜ > 5",
+        "while ρₜ ≤ 5 (the first steps; every step for β₂ ≤ 2/3), η·m̂, which scales with g; after, "
         "η·rₜ·m̂ / (√v̂ + ε), whose size depends on η, not on g's scale",
     ),
 )

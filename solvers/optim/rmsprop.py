@@ -38,6 +38,7 @@ SPEC = OptimizerSpec(
     adaptive=True,
     instead=(
         "RMSprop divides steps by √(mean of g²)",
-        "per coordinate, η·g / (√(mean g²) + ε): a step's size does not scale with g's",
+        "per coordinate, η·g / (√(mean g²) + ε): a step's size does not scale with g's "
+        "while |g| ≫ ε",
     ),
 )

@@ -89,12 +89,12 @@ class OptimizerSpec:
     """It chooses η itself (a line search), so no schedule of η can be used with it."""
     notes: StepNotes = _no_notes
     keeps_state: Callable[[Knobs], bool] = _all_state
+    """False where the knobs make it keep no state (SGD without momentum)."""
     instead: tuple[str, str] = ("", "")
     """What it does instead of plain descent's step, where no bound of η is stated for
     it: a clause for the regime line (``Adam scales steps by …``) and the detail the
     CLI adds. Empty: said from :attr:`summary`. Plain descent and the momentum
     methods, whose bounds :mod:`solvers.regimes` states, leave it empty."""
-    """False where the knobs make it keep no state (SGD without momentum)."""
 
     def formula_lines(self, knobs: Knobs) -> tuple[str, ...]:
         """The formula without the lines of a knob that is 0 and so does nothing."""

@@ -66,7 +66,7 @@ def _local_lines(spec: ProblemSpec, facts: Facts) -> list[str]:
         Curvature.NEGATIVE: ("curves down" if lam_max < 0 else "curves down or is flat")
         + f" (λmax = {lam_max:.4g})",
     }[facts.curvature]
-    lines = ["not a quadratic: optimum unknown", f"near the start f {curves}"]
+    lines = ["not recognised as a quadratic: optimum unknown", f"near the start f {curves}"]
     local = facts.local_minimum
     if local is not None:
         where = _point(spec, local, "")

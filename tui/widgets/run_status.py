@@ -128,7 +128,8 @@ def _divergence_forms(controller: RunController) -> tuple[str, ...]:
     forms = [divergence.message]
     if divergence.lesson and divergence.stable_eta is not None:
         forms.append(f"{divergence.headline}; {divergence.lesson}")
-        forms.append(f"{divergence.headline}; stable for η < {divergence.stable_eta:.6g}")
+        stable = f"stable{divergence.reach} for η < {divergence.stable_eta:.6g}"
+        forms.append(f"{divergence.headline}; {stable}")
     else:
         forms.append(divergence.headline)
     return tuple(forms)
