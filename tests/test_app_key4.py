@@ -249,7 +249,7 @@ async def test_key_4_is_titled_your_function_once() -> None:
     from solvers.specs import SPECS
 
     app = GdlabApp(start_chapter="custom")
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40)):
         screen = app.screen
         assert isinstance(screen, ChapterScreen) and screen.problem_id == "custom"
         # no wait: leaving while the background screens mount their controls must not
