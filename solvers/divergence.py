@@ -49,8 +49,12 @@ def fallen(
     """Where f has fallen without bound: −inf, or below −BELOW × max(1, |f₀|) with
     ‖∇f‖ above GRADIENT_GROWTH × its start norm (``grads``: the rows' gradients)."""
     floor = -BELOW * np.maximum(1.0, np.abs(start_value))
-    steep = grad_norm(grads) > GRADIENT_GROWTH * np.maximum(start_norm, 1e-12)
-    return np.asarray((values == -np.inf) | ((values < floor) & steep))
+    falls = np.asarray(values == -np.inf)
+    low = values < floor
+    if low.any():  # nearly never: the gradients' norms only then (this runs every chunk)
+        steep = grad_norm(grads) > GRADIENT_GROWTH * np.maximum(start_norm, 1e-12)
+        falls = falls | (low & steep)
+    return falls
 
 
 def _grown(
