@@ -152,7 +152,7 @@ async def test_the_facts_regime_and_presets_follow_the_typed_function_before_a_r
         await wait_until(
             pilot, lambda: "stable for η < 0.2 " in facts_text(screen), "5x²'s bound", 20
         )
-        assert "x* = 0" in facts_text(screen) and "start x=1" in facts_text(screen)
+        assert "x* = 0" in facts_text(screen) and "start: x=1" in facts_text(screen)
         assert text_of(screen, "#regime").startswith("η = 0.3: divergent")
         assert text_of(screen, "#formula") == "f = 5*x^2"
         assert screen.controller.view is not None and screen.controller.view.spec.expr != "5*x^2"

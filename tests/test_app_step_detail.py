@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 import torch
-from app_helpers import chapter, first_screen, tap, wait_until
+from app_helpers import chapter, first_screen, settled, tap, wait_until
 from textual.geometry import Region
 from textual.widgets import Select
 
@@ -122,10 +122,14 @@ async def test_adam_step_is_in_sight_and_is_adams_own_update(size) -> None:
                     break
                 await pilot.press("tab")  # waits for the focus to move
             assert app.focused is detail, app.focused
+            column = screen.query_one("#controls")
+            await settled(pilot, lambda: column.scroll_y, "the column's scroll to the focus")
             await pilot.press("end")
-            await wait_until(
+            await wait_until(  # its lines as laid out now (a scrollbar may come or go)
                 pilot,
-                lambda: lines_on_screen(app, lines[-10:], x, width),
+                lambda: lines_on_screen(
+                    app, own_lines(detail)[-10:], detail.content_region.x, detail.size.width
+                ),
                 "the explanation's end in sight after end, with the keyboard",
                 10,
             )
