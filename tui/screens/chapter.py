@@ -248,7 +248,9 @@ class ChapterScreen(FieldFacts):
             # nothing now, so that pausing and resuming do not rebuild it (SteadyFooter)
             return None if self.controller.phase.live else False
         if action == "preset":
-            return not in_field and self._facts() is not None and not self.controller.phase.live
+            # the phase first: it costs nothing, the facts parse the form (bindings are
+            # checked at every refresh_bindings, during runs too)
+            return not in_field and not self.controller.phase.live and self._facts() is not None
         if action == "export":
             return not in_field and self.controller.count > 0 and not self.controller.phase.live
         return True

@@ -79,8 +79,13 @@ class TeachingKeys(Screen[None]):
         """The facts the η presets are set from: None where m o y d do not apply (torch
         loading, no bound, or an optimizer or schedule whose regimes are not plain
         descent's with a constant η)."""
-        facts = self._problem_facts()
-        chosen = self._chosen()
+        return self._preset_facts(self._problem_facts(), self._chosen())
+
+    @staticmethod
+    def _preset_facts(
+        facts: Facts | None, chosen: tuple[OptimizerChoice, ScheduleChoice] | None
+    ) -> Facts | None:
+        """``facts`` where m o y d apply to them under ``chosen``, else None."""
         if facts is None or facts.stable_eta is None or chosen is None:
             return None
         from solvers.regimes import presets_apply
@@ -111,8 +116,9 @@ class TeachingKeys(Screen[None]):
         80x24); the η presets are offered only where plain descent's regimes apply."""
         eta = self.query("#eta")
         text = eta.first(Input).value if eta else None
-        chosen = self._chosen()
+        chosen = self._chosen()  # the form parsed once for the line and the presets
         line = self.query_one(RegimeLine)
+        facts = None
         if chosen is None:
             line.show(None, text)
         else:
@@ -120,7 +126,7 @@ class TeachingKeys(Screen[None]):
             short = self.has_class("-short")
             facts = self._problem_facts()
             line.show(facts, text, short=short, optimizer=optimizer, schedule=schedule)
-        presets = self._facts() is not None
+        presets = self._preset_facts(facts, chosen) is not None
         if presets != getattr(self, "_presets_shown", None):
             self._presets_shown = presets
             self.refresh_bindings()  # m o y d come and go with plain descent's regimes
