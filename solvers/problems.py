@@ -106,6 +106,17 @@ class Problem:
         return local_facts(self.value64(), self._point(start))
 
     @cached_property
+    def _quadratic_terms(self) -> tuple[Tensor, Tensor]:
+        """H and b = ∇f(0), for a quadratic: the same whatever the start, so computed once."""
+        value, origin = self.value64(), self._point(None)
+        return hessian_at(value, origin), gradient_at(value, origin)
+
+    def _quadratic_facts(self, start: Tensor) -> Facts:
+        """A quadratic's exact facts from H and b (solvers/quadratic.py), from ``start``."""
+        hessian, gradient = self._quadratic_terms
+        return quadratic_facts(hessian, gradient, start, self.value64())
+
+    @cached_property
     def facts(self) -> Facts:
         """Facts that do not depend on the start (the book's chapters: all of them)."""
         return self.facts_at(tuple(0.0 for _ in range(self.spec.n_params)))
@@ -121,11 +132,6 @@ class QuadraticProblem(Problem):
     def facts(self) -> Facts:
         """The Hessian and b = ∇f(0) decide the shape; one Newton step reaches a minimum."""
         return self._quadratic_facts(self._point(None))
-
-    def _quadratic_facts(self, start: Tensor) -> Facts:
-        value = self.value64()
-        origin = self._point(None)
-        return quadratic_facts(hessian_at(value, origin), gradient_at(value, origin), start, value)
 
 
 class LeastSquaresProblem(QuadraticProblem):
@@ -193,11 +199,7 @@ class ExpressionProblem(Problem):
                     self._local.pop(next(iter(self._local)), None)
                 self._local[key] = super().facts_at(key)
             return self._local[key]
-        value = self.value64()
-        origin = self._point(None)
-        return quadratic_facts(
-            hessian_at(value, origin), gradient_at(value, origin), self._point(start), value
-        )
+        return self._quadratic_facts(self._point(start))
 
     @cached_property
     def facts(self) -> Facts:
