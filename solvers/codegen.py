@@ -12,9 +12,8 @@ parameters before the update, objective, gradient, predictions, each number as
 every tensor the script creates is created in it).
 
 This module imports neither torch nor numpy: the CLI and the app's code screen
-write a script without loading torch. The expression of a custom objective is
-emitted from its parsed tree (:mod:`solvers.expression`) with the same torch
-ops in the same order as :mod:`solvers.objectives.expression` evaluates it.
+write a script without loading torch. Each chapter writes the script's setup and
+objective (its ``script`` method, solvers/chapters/); this module writes the rest.
 """
 
 from __future__ import annotations
@@ -25,22 +24,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from solvers import rounding
-from solvers.expression import (
-    TORCH_FUNCTIONS_1,
-    TORCH_FUNCTIONS_2,
-    Binary,
-    Call,
-    Expression,
-    Negate,
-    Node,
-    Variable,
-    parse,
-    postorder,
-)
+from solvers.chapters.base import ScriptTemplate
+from solvers.chapters.registry import chapter_for
 from solvers.optim.registry import OPTIMIZER_SPECS, SCHEDULE_SPECS
 from solvers.optimizers import DTYPES
 from solvers.runs import RunSettings
-from solvers.specs import ProblemSpec, spec_of
+from solvers.specs import ProblemSpec
 from solvers.validation import SettingError
 
 Knob = float | int | bool | tuple[float, ...]
@@ -60,28 +49,19 @@ SCHEDULES: dict[str, str] = {
     if spec.torch_class is not None and spec.script_eta is not None
 }
 """Schedules of η: the torch.optim.lr_scheduler class each name stands for."""
-NESTED_HEIGHT = 24
-"""An expression whose tree is at most this deep is written as one line; deeper ones
-as straight-line steps (``t0 = …``), which any depth fits."""
-
-_TORCH_1 = TORCH_FUNCTIONS_1
-_TORCH_2 = TORCH_FUNCTIONS_2
 
 
 @dataclass(frozen=True)
 class CodeRequest:
     """Everything the script of a run depends on."""
 
-    problem_id: str
+    spec: ProblemSpec
+    """The problem: its chapter writes the script's setup and objective."""
     eta: float
     iterations: int
     device: str = "cpu"
     seed: int | None = None
     start: tuple[float, ...] | None = None
-    expression: str | None = None
-    """The user's objective, for a problem that is an expression (custom)."""
-    param_names: tuple[str, ...] | None = None
-    """Scalar names of an expression's parameters (default x, or x0 … x(dim-1))."""
     optimizer: str = PLAIN
     knobs: Mapping[str, Knob] = field(default_factory=dict)
     schedule: str | None = None
@@ -90,10 +70,10 @@ class CodeRequest:
     """The tensors' dtype: float32 (the book's) or float64."""
 
     @classmethod
-    def of(cls, problem_id: str, settings: RunSettings, **extra: object) -> CodeRequest:
-        """The request for ``settings`` (a run's), plus expression/optimizer/schedule."""
+    def of(cls, spec: ProblemSpec, settings: RunSettings, **extra: object) -> CodeRequest:
+        """The request for ``settings`` (a run's), plus optimizer/schedule."""
         return cls(
-            problem_id,
+            spec,
             settings.eta,
             settings.iterations,
             settings.device,
@@ -106,7 +86,7 @@ class CodeRequest:
     @classmethod
     def for_run(cls, spec: ProblemSpec, settings: RunSettings) -> CodeRequest:
         """The request for a run of ``spec`` with ``settings``: its optimizer and schedule
-        as torch.optim names them, its expression where it is your function. What has no
+        as torch.optim names them. What has no
         torch.optim loop to write (armijo, plateau) is refused with a SettingError, as
         ``gdlab code`` refuses it."""
         optimizer = settings.optimizer.name
@@ -124,9 +104,7 @@ class CodeRequest:
             "schedule": schedule,
             "schedule_knobs": schedule_knobs,
         }
-        if spec.expr is not None:
-            extra.update(expression=spec.expr, param_names=spec.param_names)
-        return cls.of(spec.id, settings, **extra)
+        return cls.of(spec, settings, **extra)
 
 
 def _torch_schedule(settings: RunSettings) -> tuple[str | None, dict[str, Knob]]:
@@ -145,178 +123,6 @@ def _torch_schedule(settings: RunSettings) -> tuple[str | None, dict[str, Knob]]
     if schedule.name == "cosine" and "T_max" not in knobs:
         knobs["T_max"] = settings.iterations  # the run's own default
     return schedule.name, knobs
-
-
-@dataclass(frozen=True)
-class _Param:
-    name: str
-    """The tensor's name in the script."""
-    shape: tuple[int, ...]
-    book_start: str | None = None
-    """The book's own line for the tensor's start, where it has one (``{dtype}``: the
-    run's torch dtype)."""
-
-
-@dataclass(frozen=True)
-class _Problem:
-    """How the script sets up and evaluates one problem."""
-
-    heading: str
-    columns: tuple[str, ...]
-    """The parameters' and predictions' scalar names, as the CSV header has them."""
-    prediction_names: tuple[str, ...]
-    params: tuple[_Param, ...]
-    forward: tuple[str, ...]
-    """Lines computing the objective (``objective`` names it) from the parameters."""
-    objective: str
-    predictions: str | None
-    data: tuple[str, ...] = ()
-    """Lines creating the problem's data, in float32 as gdlab holds it (``{to_dtype}``:
-    ``, dtype=torch.float64`` where the run is float64, else nothing)."""
-    book_draw: bool = True
-    """Without a start or a seed, the start is the book's unseeded normal(0, 0.01) draw."""
-
-
-def _chapter(spec: ProblemSpec) -> _Problem:
-    heading = f"{spec.heading}: {spec.title}\n{spec.formula}"
-    if spec.id == "1":
-        return _Problem(
-            heading,
-            spec.param_names,
-            (),
-            (_Param("x", (1, 1)),),
-            ("y = (x-2)**2/2",),
-            "y",
-            None,
-        )
-    if spec.id == "2":
-        return _Problem(
-            heading,
-            spec.param_names,
-            (),
-            (_Param("x", (1, 2)),),
-            ("y = torch.mm(x, x.t())+4*x[0,0]+5*x[0,1]+3",),
-            "y",
-            None,
-        )
-    if spec.id == "3":
-        # gdlab holds the book's samples as float32 values (a float64 run widens them):
-        # the script does too, so that its rows are the run's
-        data = (
-            "x = torch.tensor([[1.1, 4.6, 8.9], [2.3, 5.7, 10.1]], dtype=torch.float32)"
-            ".to(device{to_dtype})",
-            "y_target = torch.tensor([13.5700, 38.7000, 70.5100], dtype=torch.float32)"
-            ".to(device{to_dtype})",
-        )
-        params = (
-            _Param("w", (1, 2), "torch.tensor([0.001, 0.003], dtype={dtype}).unsqueeze(dim=0)"),
-            _Param("b", (1,), "torch.tensor([0.005], dtype={dtype})"),
-        )
-        forward = (
-            "y = torch.mm(w, x) + b",
-            "loss = (y - y_target) ** 2 / 2",
-            "sum_err = torch.sum(loss)",
-        )
-        return _Problem(
-            heading,
-            spec.param_names,
-            spec.prediction_names,
-            params,
-            forward,
-            "sum_err",
-            "y",
-            data,
-        )
-    raise ValueError(f"no script for problem {spec.id!r}")
-
-
-def _literal(value: float) -> str:
-    """A finite float as source text, parenthesised when negative."""
-    if not math.isfinite(value):
-        raise ValueError(f"{value!r} cannot be written as a literal")
-    text = repr(float(value))
-    return f"({text})" if text.startswith("-") else text
-
-
-def _expression_lines(tree: Expression) -> tuple[str, ...]:
-    """``y = …`` from the tree: the ops :class:`ExpressionObjective` runs, in its order."""
-    if tree.root.constant is not None:
-        raise ValueError("a constant expression has no gradient")
-    nodes = postorder(tree.root)
-    height: dict[int, int] = {}
-    for node in nodes:
-        height[id(node)] = 1 + max((height[id(c)] for c in node.children), default=0)
-    nested = height[id(tree.root)] <= NESTED_HEIGHT
-    text: dict[int, str] = {}
-    lines: list[str] = []
-    atomic: set[int] = set()
-
-    def ref(node: Node) -> str:
-        if node.constant is not None:
-            return _literal(node.constant)
-        shown = text[id(node)]
-        return shown if id(node) in atomic or not nested else f"({shown})"
-
-    def full_like(node: Node, like: Node) -> str:
-        if node.constant is not None:
-            return f"torch.full_like({ref(like)}, {_literal(node.constant)})"
-        return ref(node)
-
-    for node in nodes:
-        if node.constant is not None:
-            continue
-        call = False
-        if isinstance(node, Variable):
-            expr, call = f"x[{node.position}]", True
-        elif isinstance(node, Negate):
-            expr = f"-{ref(node.operand)}"
-        elif isinstance(node, Binary):
-            left, right = node.left, node.right
-            if node.op == "**" and right.constant is None:
-                expr, call = f"torch.pow({ref(left)}, {ref(right)})", True
-            else:
-                expr = f"{ref(left)} {node.op} {ref(right)}"
-        elif isinstance(node, Call) and node.name in _TORCH_1:
-            expr, call = f"{_TORCH_1[node.name]}({ref(node.args[0])})", True
-        elif isinstance(node, Call) and node.name in _TORCH_2:
-            a, b = node.args
-            expr, call = f"{_TORCH_2[node.name]}({full_like(a, b)}, {full_like(b, a)})", True
-        else:  # pragma: no cover - the parser accepts nothing else
-            raise ValueError(f"cannot write {node!r}")
-        if nested:
-            text[id(node)] = expr
-            if call:
-                atomic.add(id(node))
-        else:
-            name = f"t{len(lines)}"
-            lines.append(f"{name} = {expr}")
-            text[id(node)] = name
-    if nested:
-        return (f"y = {text[id(tree.root)]}",)
-    lines.append(f"y = {text[id(tree.root)]}")
-    return tuple(lines)
-
-
-def _custom(request: CodeRequest) -> _Problem:
-    if request.expression is None:
-        raise ValueError(f"problem {request.problem_id!r} needs its expression")
-    tree = parse(request.expression)
-    if request.param_names is not None:
-        names = request.param_names
-    else:
-        dim = len(request.start) if request.start is not None else tree.dimension
-        names = tuple(f"x{k}" for k in range(dim)) if tree.is_vector else ("x",)
-    tree.check_dimension(len(names))
-    heading = f"Your function: y = {request.expression}"
-    return _Problem(
-        heading,
-        names,
-        (),
-        (_Param("x", (len(names),)),),
-        _expression_lines(tree),
-        "y",
-        None,
-    )
 
 
 def _shape_text(shape: tuple[int, ...]) -> str:
@@ -343,13 +149,15 @@ def _torch_dtype(request: CodeRequest) -> str:
     return f"torch.{request.dtype}"
 
 
-def _start_lines(request: CodeRequest, problem: _Problem, spec: ProblemSpec | None) -> list[str]:
+def _start_lines(request: CodeRequest, problem: ScriptTemplate) -> list[str]:
     dtype = _torch_dtype(request)
     lines: list[str] = []
     params = problem.params
-    book_start = spec.book_start if spec is not None else None
-    if request.start is not None:
-        values = [float(v) for v in request.start]
+    book_start = request.spec.book_start
+    book_lines = all(p.book_start is not None for p in params)
+    start = request.start if request.start is not None or book_lines else book_start
+    if start is not None:
+        values = [float(v) for v in start]
         if len(values) != sum(_size(p.shape) for p in params):
             raise ValueError(f"the start needs {len(problem.columns)} values, got {len(values)}")
         offset = 0
@@ -407,12 +215,7 @@ def _schedule_lr(request: CodeRequest) -> str | None:
 
 def script(request: CodeRequest) -> str:
     """The standalone script of ``request``'s run (see the module docstring)."""
-    spec: ProblemSpec | None = None
-    if request.expression is not None:
-        problem = _custom(request)
-    else:
-        spec = spec_of(request.problem_id)
-        problem = _chapter(spec)
+    problem = chapter_for(request.spec).script(request.spec)
     if request.optimizer != PLAIN and request.optimizer not in OPTIMIZERS:
         raise ValueError(
             f"{request.optimizer!r} is not an optimizer; expected "
@@ -426,7 +229,7 @@ def script(request: CodeRequest) -> str:
     header = ",".join(
         ("iteration", *problem.columns, "objective", *grads, *problem.prediction_names)
     )
-    draws = request.start is None and (spec is None or spec.book_start is None)
+    draws = request.start is None and request.spec.book_start is None
     row_parts = [*params, problem.objective, *(f"{n}.grad" for n in params)]
     if problem.predictions is not None:
         row_parts.append(problem.predictions)
@@ -466,7 +269,7 @@ def script(request: CodeRequest) -> str:
         to_dtype = f", dtype={dtype}" if widen else ""
         out.extend(line.format(to_dtype=to_dtype) for line in problem.data)
         add("")
-    out.extend(_start_lines(request, problem, spec))
+    out.extend(_start_lines(request, problem))
     add("")
     add(f"eta = {float(request.eta)!r}")
     if request.optimizer != PLAIN:
@@ -530,9 +333,10 @@ def agreement(request: CodeRequest) -> str:
     if extra:
         columns, also = "the first columns of the rows", f" (which also has {' and '.join(extra)})"
     compiled = ""
-    if request.expression is not None and request.iterations >= COMPILED_FROM:
+    exact = chapter_for(request.spec).script(request.spec).exact_when_compiled
+    if not exact and request.iterations >= COMPILED_FROM:
         compiled = (
-            f" (a run of your function of {COMPILED_FROM:,} iterations or more is compiled,"
+            f" (a run of this chapter of {COMPILED_FROM:,} iterations or more is compiled,"
             " and may differ in the last digit)"
         )
     return (

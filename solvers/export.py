@@ -10,21 +10,15 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
 from typing import Any, TextIO
 
 import numpy as np
 import torch
 
+from solvers.chapters.base import BookPrinter, number
+from solvers.chapters.registry import chapter_for
 from solvers.history import Layout
-from solvers.objectives.book import LinearRegression
 from solvers.problems import Problem
-from solvers.specs import ProblemSpec
-
-
-def _number(value: float) -> str:
-    """Shortest text that reads back as the same float32 value."""
-    return repr(float(value)) if math.isfinite(value) else ("nan" if value != value else str(value))
 
 
 class RowWriter:
@@ -63,7 +57,7 @@ class CsvWriter(RowWriter):
 
     def rows(self, iterations: range, rows: np.ndarray) -> None:
         lines = (
-            f"{i}," + ",".join(_number(v) for v in row.tolist())
+            f"{i}," + ",".join(number(v) for v in row.tolist())
             for i, row in zip(iterations, rows, strict=True)
         )
         self.stream.write("\n".join(lines) + "\n" if len(rows) else "")
@@ -96,9 +90,9 @@ class JsonWriter(RowWriter):
         self.stream.write("\n]" + (", " + tail if tail else "") + "}\n")
 
 
-class BookWriter(RowWriter):
-    """Prints each iteration as the book's script for the problem does (:func:`book_style`
-    names how, in :data:`BOOK_STYLES`)."""
+class BookWriter(RowWriter, BookPrinter):
+    """Prints each iteration as the book's script for the problem does (its chapter's
+    ``book_block``)."""
 
     def __init__(
         self,
@@ -108,10 +102,14 @@ class BookWriter(RowWriter):
         settings: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(stream, problem, layout, settings)
-        self._block = BOOK_STYLES[book_style(problem.spec)]
+        self._block = chapter_for(problem.spec).book_block
 
     def rows(self, iterations: range, rows: np.ndarray) -> None:
         self.stream.write("".join(self._block(self, row) for row in rows))
+
+    def grads(self, row: np.ndarray) -> np.ndarray:
+        """The recorded gradient, flat."""
+        return np.asarray(row[self.layout.grads])
 
     def params(self, row: np.ndarray) -> list[torch.Tensor]:
         """The recorded parameters as leaf tensors shaped as the run holds them, in the
@@ -119,51 +117,6 @@ class BookWriter(RowWriter):
         values = tuple(row[self.layout.params].tolist())
         dtype = torch.float64 if row.dtype == np.float64 else torch.float32
         return self.problem.make_params(values, torch.device("cpu"), dtype)
-
-
-def _scalar_block(writer: BookWriter, row: np.ndarray) -> str:
-    """Chapter 1 prints ``x.item()`` (your function of one variable: under its name)."""
-    return f"{writer.problem.spec.param_names[0]}= {_number(float(row[0]))}\n"
-
-
-def _tensor_block(writer: BookWriter, row: np.ndarray) -> str:
-    """Chapter 2 prints the parameter tensor (your function: its vector x0 … x(n-1))."""
-    return f"x= {writer.params(row)[0]!s}\n"
-
-
-def _regression_block(writer: BookWriter, row: np.ndarray) -> str:
-    """Chapter 3 prints w, b, the predictions, the losses, their sum and w.grad."""
-    params = writer.params(row)
-    objective = writer.problem.objective
-    assert isinstance(objective, LinearRegression)
-    w, b = params
-    y = objective.predict(params)
-    loss = objective.sample_losses(y)
-    sum_err = torch.sum(loss)
-    grads = row[writer.layout.grads][: w.numel()].copy()
-    grad = torch.from_numpy(grads).reshape(w.shape)
-    return (
-        f"{'-' * 20}\nw = {w!s}\nb = {b!s}\ny = {y!s}\nloss =  {loss!s}\n"
-        f"sum_err =  {sum_err!s}\nw.grad= {grad!s}\n"
-    )
-
-
-BOOK_STYLES: dict[str, Callable[[BookWriter, np.ndarray], str]] = {
-    "scalar": _scalar_block,
-    "tensor": _tensor_block,
-    "regression": _regression_block,
-}
-"""How the book prints one iteration, by the name a spec's ``book_style`` gives."""
-
-
-def book_style(spec: ProblemSpec) -> str:
-    """How ``--format book`` prints an iteration of ``spec``: the book's own style for
-    its chapters; for a function the book never ran (your function), the style of the
-    book's chapter with as many parameters: one value as chapter 1 prints ``x.item()``,
-    several as chapter 2 prints its parameter tensor (``print('x=', x)``)."""
-    if spec.book_style is not None:
-        return spec.book_style
-    return "scalar" if spec.n_params == 1 else "tensor"
 
 
 def make_writer(

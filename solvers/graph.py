@@ -43,7 +43,7 @@ import torch
 from torch import Tensor
 
 from solvers.compat.torch import NoDynamoSkip, TorchDispatchMode, saved_for_backward
-from solvers.expression import Expression, parse
+from solvers.expression import parse
 from solvers.graph_model import LEAF_OP, AutogradGraph, GraphEdge, GraphNode
 from solvers.objectives.expression import ExpressionObjective
 from solvers.problems import DTYPE, Problem
@@ -189,19 +189,10 @@ def build_graph(
 
 
 def eager_objective(problem: Problem) -> torch.nn.Module | None:
-    """The eager twin of a problem's TorchScript objective, where the problem has one:
-    its ``eager_objective`` attribute, or an :class:`ExpressionObjective` built from its
-    spec's ``expr`` (or an ``expression`` attribute, text or parsed); None otherwise."""
+    """The eager twin of a problem's TorchScript objective, where the problem has one
+    (its ``eager_objective`` attribute); None otherwise."""
     twin = getattr(problem, "eager_objective", None)
-    if isinstance(twin, torch.nn.Module):
-        return twin
-    expression = problem.spec.expr or getattr(problem, "expression", None)
-    if isinstance(expression, str):
-        expression = parse(expression)
-    if isinstance(expression, Expression):
-        dim = sum(prod(shape) for shape in problem.spec.param_shapes)
-        return ExpressionObjective(expression, dim)
-    return None
+    return twin if isinstance(twin, torch.nn.Module) else None
 
 
 def problem_graph(

@@ -1,10 +1,11 @@
 """Problems: a spec, a torch objective, and the facts computed from the objective.
 
-A problem is built from its registry id (:func:`make_problem`). Its facts (the
-true optimum, the stable-η bound, the shape and where each comes from) are computed
-from the objective itself in float64 with ``torch.linalg``, never typed in: exact
-and global for a quadratic (:mod:`solvers.quadratic`), from the start's Hessian for
-anything else (:mod:`solvers.local_facts`).
+A problem is built by its chapter (solvers/chapters/), once per spec
+(:func:`problem_for`). Its facts (the true optimum, the stable-η bound, the shape
+and where each comes from) are computed from the objective itself in float64 with
+``torch.linalg``, never typed in: exact and global for a quadratic
+(:mod:`solvers.quadratic`), from the start's Hessian for anything else
+(:mod:`solvers.local_facts`).
 """
 
 from __future__ import annotations
@@ -19,19 +20,14 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from solvers.degree import is_quadratic
-from solvers.expression import parse
+from solvers.chapters.registry import chapter_for, chapter_of
+from solvers.expression import Expression
 from solvers.facts import BoundReason, Facts
 from solvers.local_facts import gradient_at, hessian_at, local_facts
-from solvers.objectives.book import (
-    HalfSquareDistance,
-    LinearRegression,
-    VectorQuadratic,
-    book_regression,
-)
-from solvers.objectives.expression import make_expression_objective
+from solvers.objectives.book import LinearRegression
+from solvers.objectives.expression import ExpressionObjective
 from solvers.quadratic import quadratic_facts
-from solvers.specs import ProblemSpec, spec_of
+from solvers.specs import ProblemSpec
 
 DTYPE = torch.float32
 """The book computes in float32; so does every run."""
@@ -186,9 +182,19 @@ class ExpressionProblem(Problem):
     """Local facts are kept for this many starts (a search for a local minimum takes up to
     a few tenths of a second; every run from the same start asks again)."""
 
-    def __init__(self, spec: ProblemSpec, objective: torch.nn.Module, quadratic: bool) -> None:
+    def __init__(
+        self,
+        spec: ProblemSpec,
+        objective: torch.nn.Module,
+        expression: Expression,
+        quadratic: bool,
+    ) -> None:
         super().__init__(spec, objective)
+        self.expression = expression
+        """The parsed expression (the graph view draws its operations)."""
         self.quadratic = quadratic
+        self.eager_objective = ExpressionObjective(expression, spec.n_params)
+        """The same operations, eager: the graph view draws them one by one."""
         self._local: dict[tuple[float, ...], Facts] = {}
 
     def facts_at(self, start: tuple[float, ...]) -> Facts:
@@ -208,21 +214,6 @@ class ExpressionProblem(Problem):
         return self.facts_at(start)
 
 
-def _expression_problem(spec: ProblemSpec) -> Problem:
-    assert spec.expr is not None
-    expression = parse(spec.expr)
-    objective = make_expression_objective(expression, spec.n_params)
-    return ExpressionProblem(spec, objective, is_quadratic(expression))
-
-
-BUILDERS: dict[str, Callable[[ProblemSpec], Problem]] = {
-    "1": lambda spec: QuadraticProblem(spec, HalfSquareDistance()),
-    "2": lambda spec: QuadraticProblem(spec, VectorQuadratic()),
-    "3": lambda spec: LeastSquaresProblem(spec, book_regression(), book_regression(torch.float64)),
-    "custom": _expression_problem,
-}
-"""How to build each registered problem from its spec."""
-
 _BUILT: dict[ProblemSpec, Problem] = {}
 _BUILDING = threading.Lock()
 
@@ -233,11 +224,11 @@ def problem_for(spec: ProblemSpec) -> Problem:
         if spec not in _BUILT:
             if len(_BUILT) > 64:  # a session of many expressions: forget the oldest
                 _BUILT.pop(next(iter(_BUILT)))
-            _BUILT[spec] = BUILDERS[spec.id](spec)
+            _BUILT[spec] = chapter_for(spec).build(spec)
         return _BUILT[spec]
 
 
-def make_problem(problem_id: str) -> Problem:
-    """Build the problem registered as ``problem_id`` ("1", "2", "3", "custom")."""
-    spec = spec_of(problem_id)
-    return BUILDERS[spec.id](spec)
+def make_problem(chapter_id: str) -> Problem:
+    """Build chapter ``chapter_id``'s default problem, afresh."""
+    chapter = chapter_of(chapter_id)
+    return chapter.build(chapter.default)

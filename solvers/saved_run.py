@@ -13,9 +13,10 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from solvers.chapters.registry import chapter_for, chapter_of
 from solvers.optimizers import CONSTANT, PLAIN, OptimizerChoice, ScheduleChoice
 from solvers.runs import RunSettings
-from solvers.specs import ProblemSpec, custom_spec, spec_of
+from solvers.specs import ProblemSpec
 from solvers.validation import SettingError
 
 HEAD_BYTES = 1 << 20
@@ -34,12 +35,12 @@ class SavedRun:
 def record(
     spec: ProblemSpec, settings: RunSettings, seed: int, start: tuple[float, ...]
 ) -> dict[str, Any]:
-    """The JSON object that repeats a run: problem, expression, η, iterations, device,
-    seed, and the start values as they were used."""
+    """The JSON object that repeats a run: the chapter and its input values, η,
+    iterations, device, seed, and the start values as they were used."""
     return {
         "format": FORMAT,
         "problem": spec.id,
-        "expr": spec.expr,
+        **chapter_for(spec).values(spec),
         "eta": settings.eta,
         "iterations": settings.iterations,
         "device": settings.device,
@@ -110,14 +111,14 @@ def from_record(data: Any, path: str = "settings") -> SavedRun:
             schedule=_choice(ScheduleChoice, data.get("schedule"), CONSTANT),
             dtype=str(data.get("dtype", "float32")),
         )
-        problem = str(data["problem"])
-        if problem == "custom":
-            expr = data.get("expr")
-            if not isinstance(expr, str):
+        chapter = chapter_of(str(data["problem"]))
+        values: dict[str, str] = {}
+        for given in chapter.inputs:
+            value = data.get(given.name)
+            if not isinstance(value, str):
                 raise ValueError
-            spec = custom_spec(expr, start, settings.eta, settings.iterations)
-        else:
-            spec = spec_of(problem)
+            values[given.name] = value
+        spec = chapter.spec(values, start, settings.eta, settings.iterations)
     except SettingError as error:
         raise _refuse(path, f"has a bad {error}") from None
     except (KeyError, TypeError, ValueError):

@@ -29,8 +29,9 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 
 import tui.app
+from solvers.chapters.registry import chapters
 from solvers.control import RunControl
-from tui.app import SCREEN_KEYS, GdlabApp
+from tui.app import GdlabApp
 from tui.messages import RunEnded, RunFailed, RunProgress, RunStarted, SolverReady
 from tui.screens.chapter import ChapterScreen
 
@@ -325,6 +326,11 @@ async def first_screen(pilot: Pilot[None]) -> ChapterScreen:
     return screen
 
 
+def screen_of_key(key: str) -> str | None:
+    """The id of the chapter whose screen ``key`` shows."""
+    return next((c.id for c in chapters() if c.key == key), None)
+
+
 async def chapter(pilot: Pilot[None], key: int) -> ChapterScreen:
     """Press the chapter's key; return its screen once showing, with table and plots."""
     app = pilot.app
@@ -334,7 +340,7 @@ async def chapter(pilot: Pilot[None], key: int) -> ChapterScreen:
         screen = app.screen
         return (
             isinstance(screen, ChapterScreen)
-            and screen.problem_id == SCREEN_KEYS[str(key)]
+            and screen.problem_id == screen_of_key(str(key))
             and live_ready(screen)
         )
 

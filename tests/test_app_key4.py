@@ -11,11 +11,11 @@ from rich.cells import cell_len
 from textual.app import App, ComposeResult
 from textual.widgets import Input
 
+from solvers.chapters.function import function_spec
 from solvers.descent import Descent
 from solvers.landscape_model import ContourMap, Curve
 from solvers.problems import problem_for
 from solvers.runs import RunSettings
-from solvers.specs import custom_spec
 from tui.app import GdlabApp
 from tui.run_controller import Phase
 from tui.screens.chapter import ChapterScreen
@@ -38,7 +38,7 @@ async def run_function(pilot, screen: ChapterScreen, expr: str, start: str, eta:
         lambda: (
             screen.controller.phase is Phase.FINISHED
             and screen.controller.view is not None
-            and screen.controller.view.spec.expr == expr
+            and screen.controller.view.spec.input("expr") == expr
         ),
         f"the run of {expr}",
     )
@@ -105,8 +105,8 @@ class OnePlotApp(App[None]):
 async def test_a_map_is_never_reused_for_another_function_over_the_same_box() -> None:
     """The grid is reused while the plan (box, size) stays; a plan says nothing of the
     function, so the same path under another problem must be evaluated again."""
-    rosenbrock = problem_for(custom_spec("(1-x0)**2 + 100*(x1-x0**2)**2", (-1.5, 2.0)))
-    bowl = problem_for(custom_spec("x0^2 + x0*x1 + x1^2 - x0", (-1.5, 2.0)))
+    rosenbrock = problem_for(function_spec("(1-x0)**2 + 100*(x1-x0**2)**2", (-1.5, 2.0)))
+    bowl = problem_for(function_spec("x0^2 + x0*x1 + x1^2 - x0", (-1.5, 2.0)))
     descent = Descent(rosenbrock, RunSettings(0.001, 20))
     for _ in descent.run():
         pass
@@ -155,14 +155,15 @@ async def test_the_facts_regime_and_presets_follow_the_typed_function_before_a_r
         assert "x* = 0" in facts_text(screen) and "start: x=1" in facts_text(screen)
         assert text_of(screen, "#regime").startswith("η = 0.3: divergent")
         assert text_of(screen, "#formula") == "f = 5*x^2"
-        assert screen.controller.view is not None and screen.controller.view.spec.expr != "5*x^2"
+        view = screen.controller.view
+        assert view is not None and view.spec.input("expr") != "5*x^2"
         await tap(pilot, "m")
         await wait_until(
             pilot,
             lambda: (
                 screen.controller.phase.name in ("FINISHED", "DIVERGED")
                 and screen.controller.view is not None
-                and screen.controller.view.spec.expr == "5*x^2"
+                and screen.controller.view.spec.input("expr") == "5*x^2"
             ),
             "the preset's run",
         )
@@ -206,7 +207,7 @@ async def test_facts_for_an_older_expression_never_replace_the_newer_ones(monkey
     real = field_facts.facts_of
 
     def held_for_3x2(spec):
-        if spec.expr == "3*x^2":
+        if spec.input("expr") == "3*x^2":
             started.set()
             release.wait(30)
         return real(spec)
@@ -246,7 +247,7 @@ async def test_facts_for_an_older_expression_never_replace_the_newer_ones(monkey
 
 async def test_key_4_is_titled_your_function_once() -> None:
     """Was: "Your function: Your function" (the heading and the title, the same words)."""
-    from solvers.specs import SPECS
+    from solvers.chapters.registry import spec_of
 
     app = GdlabApp(start_chapter="custom")
     async with app.run_test(size=(120, 40)):
@@ -257,7 +258,7 @@ async def test_key_4_is_titled_your_function_once() -> None:
         assert text_of(screen, "#title") == "Your function"
         titles = [command.title for command in app.get_system_commands(screen)]
         assert "Your function" in titles and "Chapter 1: A scalar minimum" in titles
-        assert not any(title.count(SPECS["custom"].title) > 1 for title in titles)
+        assert not any(title.count(spec_of("custom").title) > 1 for title in titles)
 
 
 class NarrowPlotApp(App[None]):

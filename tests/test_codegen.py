@@ -14,6 +14,8 @@ import pytest
 import torch
 from textual.widgets import Select, Static
 
+from solvers.chapters.function import function_spec, variable_names
+from solvers.chapters.registry import spec_of
 from solvers.codegen import COMPILED_FROM, CodeRequest, agreement, script
 from solvers.descent import SCRIPT_FROM, Descent
 from solvers.export import CsvWriter
@@ -131,13 +133,24 @@ def test_the_request_of_a_run_keeps_its_dtype():
     assert request.dtype == "float64"
     assert CodeRequest.for_run(spec, RunSettings(0.1, 5, "cpu")).dtype == "float32"
     with pytest.raises(ValueError, match="float16"):
-        script(CodeRequest("2", 0.1, 5, dtype="float16"))
+        script(CodeRequest(spec_of("2"), 0.1, 5, dtype="float16"))
 
 
 def custom_problem(text: str, dim: int, *, compiled: bool = False) -> Problem:
     """An expression as a problem, with its eager objective (or the compiled twin)."""
-    names = tuple(f"x{k}" for k in range(dim)) if dim > 1 else ("x",)
-    spec = ProblemSpec("custom", "Your function", text, names, ((dim,),), (), 0.1, 50, None)
+    names = variable_names(dim, parse(text).is_vector)
+    spec = ProblemSpec(
+        "custom",
+        "Your function",
+        text,
+        names,
+        ((dim,),),
+        (),
+        0.1,
+        50,
+        None,
+        inputs=(("expr", text),),
+    )
     make = make_expression_objective if compiled else ExpressionObjective
     return Problem(spec, make(parse(text), dim))
 
@@ -157,9 +170,7 @@ def custom_problem(text: str, dim: int, *, compiled: bool = False) -> Problem:
 def test_custom_function_script_prints_the_runs_rows(tmp_path, text, start):
     problem = custom_problem(text, len(start))
     settings = RunSettings(0.05, 40, "cpu", start=start)
-    request = CodeRequest.of(
-        "custom", settings, expression=text, param_names=problem.spec.param_names
-    )
+    request = CodeRequest.of(problem.spec, settings)
     assert run_script(script(request), tmp_path) == csv_of(problem, settings)
 
 
@@ -174,7 +185,8 @@ def test_custom_function_script_prints_the_runs_rows(tmp_path, text, start):
 def test_compiled_expression_matches_the_script(tmp_path, text):
     problem = custom_problem(text, 1, compiled=True)
     settings = RunSettings(0.05, 10, "cpu", start=(1.0,))
-    request = CodeRequest.of("custom", settings, expression=text, param_names=("x0",))
+    request = CodeRequest.of(function_spec(text, (1.0,)), settings)
+    assert request.spec.param_names == ("x0",)
     assert run_script(script(request), tmp_path) == csv_of(problem, settings)
 
 
@@ -183,7 +195,7 @@ def test_deep_expression_is_written_as_steps(tmp_path):
     text = " + ".join(f"sin(x0*{k}+x1)" for k in range(1, 40))
     problem = custom_problem(text, 2)
     settings = RunSettings(0.001, 5, "cpu", start=(0.1, 0.2))
-    code = script(CodeRequest.of("custom", settings, expression=text))
+    code = script(CodeRequest.of(problem.spec, settings))
     assert "t0 = x[0]" in code
     assert run_script(code, tmp_path) == csv_of(problem, settings)
 
@@ -226,7 +238,7 @@ def test_optimizer_scripts_run_torch_optim(tmp_path, optimizer, cls, knobs, chap
     problem = make_problem(chapter)
     start = (0.3, -0.2) if chapter == "2" else (0.001, 0.003, 0.005)
     settings = RunSettings(0.01, 30, "cpu", start=start)
-    code = script(CodeRequest.of(chapter, settings, optimizer=optimizer, knobs=knobs))
+    code = script(CodeRequest.of(spec_of(chapter), settings, optimizer=optimizer, knobs=knobs))
     assert f"torch.optim.{cls.__name__}(" in code
     assert run_script(code, tmp_path) == torch_optim_rows(problem, settings, cls, **knobs)
 
@@ -426,7 +438,7 @@ def test_plain_step_schedule_script_prints_the_runs_rows(tmp_path):
     for batch in descent.run():
         writer.rows(range(batch.start, batch.stop), descent.history.rows[batch.start : batch.stop])
     request = CodeRequest.of(
-        "3", settings, schedule="step", schedule_knobs={"step_size": 7, "gamma": 0.5}
+        spec_of("3"), settings, schedule="step", schedule_knobs={"step_size": 7, "gamma": 0.5}
     )
     code = script(request)
     assert "    lr = eta * 0.5 ** (i // 7)" in code
@@ -437,7 +449,11 @@ def test_plain_step_schedule_script_prints_the_runs_rows(tmp_path):
 def test_torch_optim_schedule_script_runs(tmp_path):
     settings = RunSettings(0.1, 12, "cpu", start=(0.3, -0.2))
     request = CodeRequest.of(
-        "2", settings, optimizer="adam", schedule="exponential", schedule_knobs={"gamma": 0.9}
+        spec_of("2"),
+        settings,
+        optimizer="adam",
+        schedule="exponential",
+        schedule_knobs={"gamma": 0.9},
     )
     code = script(request)
     assert "torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=0.9)" in code
@@ -503,6 +519,6 @@ def test_a_divergent_runs_rows_are_the_first_the_script_prints(gdlab, tmp_path):
 
 def test_the_compiled_threshold_is_the_runs():
     assert COMPILED_FROM == SCRIPT_FROM
-    custom = CodeRequest("custom", 0.1, SCRIPT_FROM, expression="x^2", start=(1.0,))
+    custom = CodeRequest(function_spec("x^2", (1.0,)), 0.1, SCRIPT_FROM, start=(1.0,))
     assert "compiled" in agreement(custom)
-    assert "compiled" not in agreement(CodeRequest("3", 0.1, SCRIPT_FROM))
+    assert "compiled" not in agreement(CodeRequest(spec_of("3"), 0.1, SCRIPT_FROM))

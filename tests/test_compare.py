@@ -9,6 +9,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from solvers.chapters.function import function_spec
+from solvers.chapters.registry import spec_of
 from solvers.compare import Comparison
 from solvers.control import RunControl
 from solvers.descent import SCRIPT_FROM, Descent
@@ -16,7 +18,6 @@ from solvers.divergence import DivergenceCheck, check_members
 from solvers.members import MAX_MEMBERS, CompareSettings, Member, Standing
 from solvers.optimizers import OPTIMIZERS, OptimizerChoice
 from solvers.problems import problem_for
-from solvers.specs import custom_spec, spec_of
 from solvers.validation import SettingError
 from tui.cli import main
 
@@ -46,7 +47,7 @@ def _together(problem, settings: CompareSettings) -> Comparison:
         (spec_of("1"), [0.1, 0.4, 1.5], 15),
         (spec_of("2"), [0.05, 0.2, 0.45], 40),
         (spec_of("3"), [1e-4, 5e-4, 1e-3], 300),
-        (custom_spec(ROSENBROCK, (-1.0, 1.0)), [1e-4, 1e-3, 2e-3], 300),
+        (function_spec(ROSENBROCK, (-1.0, 1.0)), [1e-4, 1e-3, 2e-3], 300),
     ],
     ids=["chapter1", "chapter2", "chapter3", "rosenbrock"],
 )
@@ -97,7 +98,7 @@ def test_a_diverging_member_stops_alone_where_its_run_alone_stops():
     assert results[2].outcome == "not converged"
 
 
-@pytest.mark.parametrize("spec", [spec_of("1"), custom_spec(ROSENBROCK, (-1.0, 1.0))])
+@pytest.mark.parametrize("spec", [spec_of("1"), function_spec(ROSENBROCK, (-1.0, 1.0))])
 def test_members_checked_at_once_are_checked_as_each_alone(spec):
     """check_members (all members in one pass) finds what each member's own check
     finds: sound blocks, and blocks where one member's row is non-finite or grown."""

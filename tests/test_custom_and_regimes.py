@@ -7,11 +7,11 @@ import json
 import numpy as np
 import pytest
 
+from solvers.chapters.function import function_spec
 from solvers.descent import Descent
 from solvers.facts import Regime, preset_eta, regime
 from solvers.problems import make_problem, problem_for
 from solvers.runs import Outcome, RunSettings
-from solvers.specs import custom_spec
 from solvers.test_functions import FUNCTIONS
 
 
@@ -86,7 +86,7 @@ def test_the_presets_land_in_their_regime(kind):
 )
 def test_standard_functions_reach_their_minima_in_the_recorded_loop(preset):
     """The engine's float32 loop, from the stated start with the stated η."""
-    spec = custom_spec(preset.expr, preset.start, preset.eta, preset.iterations)
+    spec = function_spec(preset.expr, preset.start, preset.eta, preset.iterations)
     problem = problem_for(spec)
     descent = finish(
         Descent(problem, RunSettings(preset.eta, preset.iterations, start=preset.start))
@@ -99,11 +99,11 @@ def test_standard_functions_reach_their_minima_in_the_recorded_loop(preset):
 
 
 def test_a_quadratic_expression_knows_its_optimum_and_a_general_one_says_local():
-    quadratic = problem_for(custom_spec("(x0-1)**2 + 3*x1**2 + x0*x1", (0.0, 0.0)))
+    quadratic = problem_for(function_spec("(x0-1)**2 + 3*x1**2 + x0*x1", (0.0, 0.0)))
     facts = quadratic.facts_at((0.0, 0.0))
     assert facts.bound_is_global and facts.optimum is not None
     assert facts.optimum.params == pytest.approx((12 / 11, -2 / 11))
-    rosenbrock = problem_for(custom_spec("(1-x0)**2 + 100*(x1-x0**2)**2", (-1.5, 2.0)))
+    rosenbrock = problem_for(function_spec("(1-x0)**2 + 100*(x1-x0**2)**2", (-1.5, 2.0)))
     local = rosenbrock.facts_at((-1.5, 2.0))
     assert local.optimum is None and not local.bound_is_global
     assert local.stable_eta == pytest.approx(2 / local.eigenvalues[1])
@@ -111,7 +111,7 @@ def test_a_quadratic_expression_knows_its_optimum_and_a_general_one_says_local()
 
 @pytest.mark.slow  # 30,000 iterations
 def test_rosenbrock_with_an_ordinary_step_is_not_called_divergent_without_f_star():
-    spec = custom_spec("(1-x0)**2 + 100*(x1-x0**2)**2", (-1.5, 2.0))
+    spec = function_spec("(1-x0)**2 + 100*(x1-x0**2)**2", (-1.5, 2.0))
     descent = finish(Descent(problem_for(spec), RunSettings(1e-3, 30000, start=(-1.5, 2.0))))
     assert descent.report is not None and descent.report.outcome is Outcome.FINISHED
     far = finish(Descent(problem_for(spec), RunSettings(0.05, 100, start=(-1.5, 2.0))))
@@ -233,7 +233,7 @@ def test_momentum_and_adam_with_ordinary_settings_are_not_called_divergent(
     from solvers.optimizers import OptimizerChoice
 
     if problem_id == "custom":
-        spec = custom_spec("(1-x0)**2 + 100*(x1-x0**2)**2", (-1.5, 2.0))
+        spec = function_spec("(1-x0)**2 + 100*(x1-x0**2)**2", (-1.5, 2.0))
         problem, start = problem_for(spec), (-1.5, 2.0)
     else:
         problem, start = make_problem(problem_id), None

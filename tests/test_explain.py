@@ -18,10 +18,10 @@ import pytest
 import torch
 from optim_reference import TORCH_OPTIMIZERS, gdlab_run
 
+from solvers.chapters.registry import spec_of
 from solvers.explain import explain_step
 from solvers.optimizers import OptimizerChoice
 from solvers.problems import make_problem
-from solvers.specs import spec_of
 from tui.widgets.step_detail import explain
 
 BOOK_ETA = spec_of("3").eta

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 import torch
 
+from solvers.chapters.function import function_spec
 from solvers.descent import Descent
 from solvers.facts import (
     REGIME_TOLERANCE,
@@ -28,7 +29,6 @@ from solvers.optimizers import OptimizerChoice, ScheduleChoice
 from solvers.problems import make_problem, problem_for
 from solvers.regimes import momentum_bound, presets_apply, said_regime
 from solvers.runs import RunSettings
-from solvers.specs import custom_spec
 from tui.widgets.problem_facts import facts_text
 from tui.widgets.regime_line import regime_text
 
@@ -37,7 +37,7 @@ CONSTANT = ScheduleChoice()
 
 
 def custom(text: str, start: tuple[float, ...]):
-    spec = custom_spec(text, start)
+    spec = function_spec(text, start)
     problem = problem_for(spec)
     return spec, problem, problem.facts_at(start)
 

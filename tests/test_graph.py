@@ -186,7 +186,7 @@ async def test_graph_after_a_step_shows_that_iteration():
 def test_a_scripted_objective_is_drawn_from_its_eager_twin():
     from solvers.expression import parse
     from solvers.graph import eager_objective
-    from solvers.objectives.expression import make_expression_objective
+    from solvers.objectives.expression import ExpressionObjective, make_expression_objective
     from solvers.problems import Problem
     from solvers.specs import ProblemSpec
 
@@ -197,7 +197,7 @@ def test_a_scripted_objective_is_drawn_from_its_eager_twin():
     for _ in range(3):
         fused = problem_graph(problem, (0.3, 0.5))
     assert "CppFunction" in fused.ops() and fused.note
-    problem.expression = text  # how a problem names its expression
+    problem.eager_objective = ExpressionObjective(parse(text), 2)  # as your function's has
     assert eager_objective(problem) is not None
     graph = problem_graph(problem, (0.3, 0.5))
     assert graph.ops().count("SinBackward0") == 2 and not graph.note

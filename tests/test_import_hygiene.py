@@ -69,6 +69,15 @@ def test_refusing_bad_cli_input_does_not_import_torch():
     assert fresh_python(code) == "2 False"
 
 
+def test_listing_the_chapters_loads_no_torch_or_numpy():
+    code = (
+        "import sys\nfrom solvers.chapters.registry import chapters\n"
+        "print([c.default.full_title for c in chapters()] and "
+        "[m for m in ('torch', 'numpy') if m in sys.modules])\n"
+    )
+    assert fresh_python(code) == "[]"
+
+
 def test_importing_the_app_and_its_screens_loads_no_torch_numpy_or_plots():
     """The first frame is drawn before torch loads: nothing at module level may pull it in."""
     code = (

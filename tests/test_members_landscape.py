@@ -8,6 +8,7 @@ from app_helpers import landscapes_drawn, tap, wait_until
 from test_app_compare import _compare
 from test_landscape import ROSENBROCK, expression_problem, terminal_text
 
+from solvers.chapters.registry import spec_of
 from solvers.compare import Comparison
 from solvers.facts import BoundReason, Facts
 from solvers.landscape import compute_members_landscape, evaluate
@@ -31,7 +32,6 @@ from solvers.members_map import (
 )
 from solvers.optimizers import parse_optimizer
 from solvers.problems import problem_for
-from solvers.specs import spec_of
 from tui.app import GdlabApp
 from tui.display import colour
 from tui.run_controller import Phase

@@ -14,12 +14,12 @@ import re
 import numpy as np
 import pytest
 
+from solvers.chapters.function import function_spec
 from solvers.facts import Regime
 from solvers.members import Standing
 from solvers.problems import problem_for
 from solvers.run_end import regime_at_end
 from solvers.runs import Outcome
-from solvers.specs import custom_spec
 from tui.cli import main
 from tui.process import EXIT_DIVERGED, EXIT_NOT_MINIMUM, EXIT_OK, EXIT_UNBOUNDED, EXIT_USAGE
 
@@ -212,7 +212,7 @@ def test_the_exit_codes_are_in_the_run_help(capsys: pytest.CaptureFixture[str]) 
 def test_a_defined_start_passes_the_check() -> None:
     from solvers.start_check import check_start
 
-    spec = custom_spec(ROSENBROCK, (-1.5, 2.0))
+    spec = function_spec(ROSENBROCK, (-1.5, 2.0))
     check_start(problem_for(spec), (-1.5, 2.0), "float32", "init")  # raises nothing
 
 

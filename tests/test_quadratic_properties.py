@@ -15,11 +15,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from quick import examples
 
+from solvers.chapters.function import function_spec
 from solvers.facts import REGIME_TOLERANCE, Regime, Shape, signed
 from solvers.optimizers import OptimizerChoice, ScheduleChoice
 from solvers.problems import problem_for
 from solvers.regimes import presets_apply, said_regime
-from solvers.specs import custom_spec
 from tui.widgets.problem_facts import facts_text
 
 KINDS = ("definite", "valley", "unbounded", "indefinite", "negative")
@@ -104,7 +104,7 @@ def quadratics(draw):
 def test_a_random_quadratics_facts_and_regime_agree_with_numpy(quadratic, share):
     kind, h, b, c, start = quadratic
     text = expression_of(h, b, c)
-    spec = custom_spec(text, start)
+    spec = function_spec(text, start)
     facts = problem_for(spec).facts_at(start)
     eigenvalues = np.linalg.eigvalsh(h)
     scale = np.abs(eigenvalues).max()

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
+from solvers.chapters.registry import spec_of
 from solvers.runs import Divergence, Outcome, RunReport, RunSettings
-from solvers.specs import spec_of
 from tui.messages import RunEnded, RunFailed, RunProgress
 from tui.run_controller import KEYS, TABLE, Phase, RunController, RunRefused, cancel_all
 

@@ -13,18 +13,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+from solvers.chapters.function import function_spec
 from solvers.optimizers import CONSTANT, PLAIN, OptimizerChoice, ScheduleChoice
 from solvers.problems import problem_for
 from solvers.regimes import said_regime
 from solvers.runs import Divergence
-from solvers.specs import custom_spec
 from tui.widgets.problem_facts import facts_text
 
 GDLAB = str(Path(sys.executable).with_name("gdlab"))
 
 
 def facts_of(text: str, start: tuple[float, ...]):
-    spec = custom_spec(text, start)
+    spec = function_spec(text, start)
     return spec, problem_for(spec).facts_at(start)
 
 

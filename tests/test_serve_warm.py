@@ -18,7 +18,12 @@ ROOT = Path(__file__).parents[1]
 AFTER_WARM = """
 import asyncio, gc, json, os, sys
 from tui import serve_fork, shared_css
-from tui.app import SCREEN_KEYS, GdlabApp
+from solvers.chapters.registry import chapters
+from tui.app import GdlabApp
+
+def screen_of_key(key):
+    return next((c.id for c in chapters() if c.key == key), None)
+
 from tui.solver_state import SolverStatus
 
 serve_fork._warm_imports()
@@ -51,9 +56,9 @@ async def tab():
             await pilot.press(key)
             for _ in range(600):  # until it shows: a chapter with its table and plots, or help
                 await pilot.pause(0.05)
-                if shown(app.screen, SCREEN_KEYS.get(key)):
+                if shown(app.screen, screen_of_key(key)):
                     break
-            assert shown(app.screen, SCREEN_KEYS.get(key)), (key, app.screen)
+            assert shown(app.screen, screen_of_key(key)), (key, app.screen)
 
 def shown(screen, chapter):
     if chapter is None:

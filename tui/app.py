@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.widget import AwaitMount
 from textual.widgets import Input
 
-from solvers.specs import SPECS
+from solvers.chapters.registry import chapters
 from tui.collector import resume, settle
 from tui.display import PLAIN_THEME, plain
 from tui.messages import SolverFailed, SolverReady
@@ -32,8 +32,6 @@ from tui.solver_state import SolverState, SolverStatus
 
 CHAPTER_KEYS = Binding.Group("Chapter", compact=True)
 """The footer shows 1 2 3 4 once, as "1234 Chapter"."""
-SCREEN_KEYS = {"1": "1", "2": "2", "3": "3", "4": "custom"}
-"""Key -> problem id: the book's three chapters, then your own function."""
 
 
 def _mode(problem_id: str) -> str:
@@ -55,14 +53,14 @@ class GdlabApp(App[None]):
     SUB_TITLE = "gradient descent with PyTorch autograd"
     CSS_PATH = "app.tcss"
     MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
-        **{_mode(k): partial(ChapterScreen, k) for k in SPECS},
+        **{_mode(c.id): partial(ChapterScreen, c.id) for c in chapters()},
         "compare": _compare_screen,
     }
     DEFAULT_MODE = _mode("1")
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
-            Binding(key, f"chapter('{pid}')", SPECS[pid].heading, group=CHAPTER_KEYS)
-            for key, pid in SCREEN_KEYS.items()
+            Binding(c.key, f"chapter('{c.id}')", c.default.heading, group=CHAPTER_KEYS)
+            for c in chapters()
         ),
         Binding("5", "compare", "Compare"),
         Binding("question_mark", "help", "Help", key_display="?"),
@@ -76,6 +74,9 @@ class GdlabApp(App[None]):
 
     def __init__(self, start_chapter: str = "1", *, manage_collector: bool = False) -> None:
         super().__init__()
+        for chapter in chapters():  # one registered after this module was imported
+            if _mode(chapter.id) not in self._modes:
+                self.add_mode(_mode(chapter.id), partial(ChapterScreen, chapter.id))
         self.start_chapter = start_chapter
         self.manage_collector = manage_collector
         """Launched for a user (tui.launch pauses the garbage collector): keep it paused
@@ -121,15 +122,15 @@ class GdlabApp(App[None]):
             from solvers.problems import problem_for
             from solvers.runs import RunSettings
 
-            problems = {k: problem_for(spec) for k, spec in SPECS.items()}
+            problems = {c.id: problem_for(c.default) for c in chapters()}
             for problem in problems.values():
                 _ = problem.facts  # compute once, here
             devices = available_devices()
-            for key, problem in problems.items():
+            for problem in problems.values():
                 # compile now, off the UI thread, what a default run would compile
-                if SPECS[key].iterations >= SCRIPT_FROM:
-                    settings = RunSettings(SPECS[key].eta, SPECS[key].iterations)
-                    Descent(problem, settings).compile()
+                spec = problem.spec
+                if spec.iterations >= SCRIPT_FROM:
+                    Descent(problem, RunSettings(spec.eta, spec.iterations)).compile()
         except Exception as error:  # torch missing or broken: say so, keep the app up
             self.post_message(SolverFailed(f"{type(error).__name__}: {error}"))
             return
@@ -152,7 +153,7 @@ class GdlabApp(App[None]):
 
     def action_chapter(self, problem_id: str) -> None:
         """Show problem ``problem_id``'s screen (a run elsewhere goes on)."""
-        if problem_id in SPECS:
+        if problem_id in {c.id for c in chapters()}:
             self._show(_mode(problem_id))
 
     def action_compare(self) -> None:
@@ -197,10 +198,8 @@ class GdlabApp(App[None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        for key, spec in SPECS.items():
-            yield SystemCommand(
-                spec.full_title,
-                spec.formula,
-                partial(self.action_chapter, key),
-            )
+        for chapter in chapters():
+            spec = chapter.default
+            show = partial(self.action_chapter, chapter.id)
+            yield SystemCommand(spec.full_title, spec.formula, show)
         yield SystemCommand("Keys", "Every key gdlab knows", self.action_help)

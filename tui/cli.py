@@ -14,20 +14,12 @@ import sys
 import textwrap
 import time
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from solvers.rounding import pin_rounding
-from solvers.validation import (
-    SettingError,
-    parse_dtype,
-    parse_eta,
-    parse_every,
-    parse_iterations,
-    parse_seed,
-    parse_start,
-)
+from solvers.validation import SettingError
 from tui.cli_parser import UsageError, Version, WordsParser
+from tui.fps import MAX_FPS, SSH_FPS, fps_setting
 from tui.process import (  # the exit codes, each documented in docs/command-line.md
     EXIT_DIVERGED,
     EXIT_FAILED,
@@ -43,12 +35,11 @@ from tui.process import (  # the exit codes, each documented in docs/command-lin
     reraise_if_signalled,
     say,
 )
+from tui.run_args import SolverUnavailable, add_run_options, import_solver, settings_from_args
 
 if TYPE_CHECKING:
-    from solvers.descent import Descent
     from solvers.facts import Regime
-    from solvers.runs import RunReport, RunSettings
-    from solvers.specs import ProblemSpec
+    from solvers.runs import RunReport
     from solvers.view import RunView
     from tui.iteration_cap import IterationCap
 
@@ -63,18 +54,10 @@ __all__ = [
     "EXIT_TERMINATED",
     "EXIT_UNBOUNDED",
     "EXIT_USAGE",
+    "MAX_FPS",
+    "SSH_FPS",
     "main",
 ]
-
-
-class SolverUnavailable(RuntimeError):
-    """torch (or the solver) cannot be imported: one line, exit code 1."""
-
-
-SSH_FPS = 20
-"""The redraw rate over SSH (SSH_CONNECTION set) unless --fps or TEXTUAL_FPS says
-otherwise: a third of Textual's 60, for a slow link (B6 in `gdlab bench`)."""
-MAX_FPS = 120
 
 
 class _Plain(argparse.Action):
@@ -82,84 +65,6 @@ class _Plain(argparse.Action):
 
     def __call__(self, parser: Any, namespace: Any, values: Any, option: Any = None) -> None:
         os.environ["GDLAB_PLAIN"] = "1"
-
-
-def fps_setting(text: str) -> int | None:
-    """--fps's value; also sets the app's redraw rate (TEXTUAL_FPS).
-
-    Textual reads TEXTUAL_FPS once, when it is imported, and the parser runs before
-    anything imports Textual, so this is where the rate is set. argparse passes the
-    default ("auto") through here too when --fps is not given: Textual's own rate, or
-    a lower one over SSH.
-    """
-    if text.strip().lower() == "auto":
-        if "SSH_CONNECTION" not in os.environ or "TEXTUAL_FPS" in os.environ:
-            return None
-        os.environ["TEXTUAL_FPS"] = str(SSH_FPS)
-        return SSH_FPS
-    from solvers.validation import parse_int
-
-    try:
-        fps = parse_int("fps", text, 1, MAX_FPS)
-    except SettingError as error:
-        raise argparse.ArgumentTypeError(error.reason) from None
-    os.environ["TEXTUAL_FPS"] = str(fps)
-    return fps
-
-
-def add_run_options(parser: argparse.ArgumentParser) -> None:
-    """The options that describe a run: ``gdlab run``'s and ``gdlab code``'s alike."""
-    from solvers.optim.registry import SCHEDULE_SPECS, knob_help
-    from solvers.optimizers import OPTIMIZERS, SCHEDULE_KNOB_NAMES, SCHEDULES
-    from solvers.specs import SPECS
-
-    parser.add_argument("chapter", nargs="?", help=", ".join(SPECS) + " (or --from FILE)")
-    parser.add_argument(
-        "--expr", help='your function, for chapter "custom": e.g. "(1-x0)**2 + x1**2"'
-    )
-    parser.add_argument(
-        "--from", dest="from_file", metavar="FILE", help="repeat a run saved as JSON"
-    )
-    parser.add_argument("--eta", help="learning rate (default: the book's)")
-    parser.add_argument("--iterations", help="iterations to run (default: the book's)")
-    parser.add_argument("--device", help="auto (default), cpu, cuda, cuda:N or mps")
-    parser.add_argument("--seed", help="seed of the normal(0, 0.01) start draw")
-    parser.add_argument(
-        "--init", nargs="+", metavar="V", help="explicit start, one value per parameter"
-    )
-    parser.add_argument(
-        "--optimizer",
-        help=f"{', '.join(OPTIMIZERS)} (default: plain, the book's update)",
-    )
-    add_knob_options(parser)
-    parser.add_argument("--schedule", help=f"η schedule: {', '.join(SCHEDULES)}")
-    for name in SCHEDULE_KNOB_NAMES:
-        parser.add_argument(f"--{name}", help=_escaped(knob_help(SCHEDULE_SPECS, name)))
-    parser.add_argument("--dtype", help="float32 (the book's, the default) or float64")
-
-
-def add_knob_options(parser: argparse.ArgumentParser) -> None:
-    """The optimizers' knobs, as ``gdlab run``, ``code`` and ``compare`` take them."""
-    from solvers.optim.registry import OPTIMIZER_SPECS, first_knob, knob_help
-    from solvers.optimizers import KNOB_NAMES
-
-    for name in KNOB_NAMES:
-        knob = first_knob(OPTIMIZER_SPECS, name)
-        if knob is not None and knob.pair:
-            letter = name[0].upper()
-            parser.add_argument(
-                f"--{name}",
-                nargs=2,
-                metavar=(f"{letter}1", f"{letter}2"),
-                help=_escaped(knob_help(OPTIMIZER_SPECS, name)),
-            )
-        else:
-            parser.add_argument(f"--{name}", help=_escaped(knob_help(OPTIMIZER_SPECS, name)))
-
-
-def _escaped(help_text: str) -> str:
-    """``help_text`` as argparse takes it: a % is written %%."""
-    return help_text.replace("%", "%%")
 
 
 EXIT_CODES = f"""exit codes:
@@ -236,115 +141,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def settings_from_args(args: argparse.Namespace) -> tuple[ProblemSpec, RunSettings, int, str]:
-    """Validate ``gdlab run``'s options; raises SettingError naming the bad one.
-
-    With ``--from FILE`` the saved run's settings come first and the options given
-    on the command line replace them.
-    """
-    from solvers.optimizers import KNOB_NAMES, SCHEDULE_KNOB_NAMES, parse_optimizer, parse_schedule
-    from solvers.runs import FORMATS, RunSettings
-    from solvers.saved_run import read as read_saved_run
-    from solvers.specs import SPECS, spec_of
-
-    saved = read_saved_run(args.from_file) if args.from_file is not None else None
-    if args.chapter is None and saved is None:
-        raise SettingError("chapter", f"is missing; expected one of {', '.join(SPECS)}")
-    if args.chapter is not None:
-        spec = spec_of(args.chapter)
-    else:
-        assert saved is not None
-        spec = saved.spec
-    same = saved is not None and saved.spec.id == spec.id
-    base = saved.settings if same and saved is not None else None
-    default = base or RunSettings(spec.eta, spec.iterations)
-    eta = default.eta if args.eta is None else parse_eta(args.eta)
-    iterations = default.iterations
-    if args.iterations is not None:
-        iterations = parse_iterations(args.iterations)
-    seed = (base.seed if base else None) if args.seed is None else parse_seed(args.seed)
-    start: tuple[float, ...] | None
-    if spec.id == "custom":
-        spec, start = _custom(args, saved.spec if same and saved else None, base)
-    elif args.expr is not None:
-        raise SettingError("expr", 'is only for chapter "custom" (your own function)')
-    elif args.init is not None:
-        start = parse_start(args.init, spec.param_names)
-    else:
-        start = base.start if base else None
-    every = parse_every(args.every)
-    fmt = args.format.strip().lower()
-    if fmt not in FORMATS:
-        raise SettingError(
-            "format", f"{args.format[:20]!r} is not a format; expected {', '.join(FORMATS)}"
-        )
-    device = args.device if args.device is not None else (base.device if base else "auto")
-    if len(device) > 64:
-        raise SettingError("device", "is too long; expected auto, cpu, cuda, cuda:N or mps")
-    knobs, schedule_knobs = _given(args, KNOB_NAMES), _given(args, SCHEDULE_KNOB_NAMES)
-    if args.optimizer is None and not knobs and base is not None:
-        optimizer = base.optimizer
-    else:
-        optimizer = parse_optimizer("plain" if args.optimizer is None else args.optimizer, knobs)
-    if args.schedule is None and not schedule_knobs and base is not None:
-        schedule = base.schedule
-    else:
-        schedule = parse_schedule(
-            "constant" if args.schedule is None else args.schedule, schedule_knobs
-        )
-    dtype = parse_dtype(args.dtype) if args.dtype is not None else default.dtype
-    if args.output is not None:
-        check_output(args.output)
-    settings = RunSettings(eta, iterations, device, seed, start, optimizer, schedule, dtype)
-    return spec, settings, every, fmt
-
-
-def _given(args: argparse.Namespace, names: tuple[str, ...]) -> dict[str, Any]:
-    """The knob options given on the command line, by knob name (``weight-decay``)."""
-    values = {name: getattr(args, name.replace("-", "_"), None) for name in names}
-    return {name: value for name, value in values.items() if value is not None}
-
-
-def _custom(
-    args: argparse.Namespace, saved: ProblemSpec | None, base: RunSettings | None
-) -> tuple[ProblemSpec, tuple[float, ...]]:
-    """The spec of ``--expr`` with ``--init`` (the number of values sets the dimension)."""
-    from solvers.specs import custom_spec
-
-    text = args.expr if args.expr is not None else (saved.expr if saved else None)
-    if text is None:
-        raise SettingError("expr", 'is missing; chapter "custom" needs --expr "EXPRESSION"')
-    if args.init is not None:
-        names = tuple(f"x{i}" for i in range(len(args.init))) if len(args.init) > 1 else ("x",)
-        start = parse_start(args.init, names)
-    elif base is not None and base.start is not None:
-        start = base.start
-    else:
-        raise SettingError("init", "is missing; your function needs start values, one per variable")
-    return custom_spec(text, start), start
-
-
-def check_output(path: str) -> Path:
-    """Refuse an --output path that cannot be written, before any work is done
-    (the rules are in tui/output.py)."""
-    from tui.output import check
-
-    return check(path).path
-
-
-def _import_solver() -> tuple[type[Descent], object]:
-    """Import torch and the solver, turning a failed import into a clear message."""
-    try:
-        from solvers.descent import Descent
-        from solvers.problems import problem_for as make_problem
-    except (ImportError, OSError) as error:  # a missing torch, or one whose libraries fail
-        reraise_if_signalled()  # unless a signal during the import is what failed it
-        raise SolverUnavailable(
-            f"cannot import torch ({error}); install it with: pip install torch"
-        ) from None
-    return Descent, make_problem
-
-
 def run_command(args: argparse.Namespace) -> int:
     """``gdlab run``: stream one chapter's iterations, then a summary on stderr."""
     from tui.iteration_cap import cap_from_env, capped
@@ -352,7 +148,7 @@ def run_command(args: argparse.Namespace) -> int:
     spec, settings, every, fmt = settings_from_args(args)
     limit = cap_from_env()
     chapter = spec.id
-    descent_cls, make_problem = _import_solver()
+    descent_cls, make_problem = import_solver()
     from solvers.export import make_writer, strided
     from solvers.measures import grad_norm
     from solvers.regimes import said_regime

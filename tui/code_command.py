@@ -1,7 +1,7 @@
 """``gdlab code CHAPTER [run options] [--output FILE]``: the run's standalone script.
 
 Imports no torch: the script is text (:mod:`solvers.codegen`). The shared options
-(η, iterations, device, seed, start) are checked by :func:`tui.cli.settings_from_args`
+(η, iterations, device, seed, start) are checked by :func:`tui.run_args.settings_from_args`
 with the same rules and messages as ``gdlab run``.
 """
 
@@ -14,7 +14,7 @@ from solvers.codegen import CodeRequest, script
 
 def add_code_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """The ``code`` subcommand: ``gdlab run``'s options, and where to write."""
-    from tui.cli import add_run_options
+    from tui.run_args import add_run_options
 
     code = sub.add_parser("code", help="print (or save) the standalone PyTorch script of a run")
     add_run_options(code)
@@ -24,9 +24,9 @@ def add_code_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def request_from_args(args: argparse.Namespace) -> CodeRequest:
     """The script's request from ``gdlab code``'s options, checked by ``gdlab run``'s own
-    rules (:func:`tui.cli.settings_from_args`); SettingError names a bad one (or an
+    rules (:func:`tui.run_args.settings_from_args`); SettingError names a bad one (or an
     optimizer or schedule with no torch.optim loop to write: :meth:`CodeRequest.for_run`)."""
-    from tui.cli import settings_from_args
+    from tui.run_args import settings_from_args
 
     spec, settings, _, _ = settings_from_args(args)
     return CodeRequest.for_run(spec, settings)

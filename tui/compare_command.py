@@ -14,10 +14,11 @@ import sys
 import time
 from typing import Any
 
+from solvers.chapters.registry import chapter_of
 from solvers.members import COMPARE_FORMATS as FORMATS
 from solvers.members import CompareSettings
 from solvers.optimizers import KNOB_NAMES, OPTIMIZERS, OptimizerChoice, parse_optimizer
-from solvers.specs import SPECS, ProblemSpec, custom_spec, spec_of
+from solvers.specs import ProblemSpec
 from solvers.validation import (
     SettingError,
     parse_dtype,
@@ -25,20 +26,18 @@ from solvers.validation import (
     parse_float,
     parse_iterations,
     parse_seed,
-    parse_start,
 )
+from tui.chapter_args import add_chapter_arguments, chapter_from_args
+from tui.process import EXIT_INTERRUPTED, EXIT_OK
+from tui.run_args import add_knob_options, check_output, import_solver
 
 
 def add_compare_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """The ``compare`` subcommand's options."""
-    from tui.cli import add_knob_options
-
     compare = sub.add_parser(
         "compare", help="run several η and optimizers side by side, batched, and tabulate them"
     )
-    compare.add_argument("chapter", help=", ".join(SPECS))
-    compare.add_argument("--expr", help='your function, for chapter "custom"')
-    compare.add_argument("--init", nargs="+", metavar="V", help="start, one value per parameter")
+    add_chapter_arguments(compare, from_file=False)
     compare.add_argument("--eta", nargs="+", metavar="A", help="η values (default: the book's)")
     compare.add_argument(
         "--optimizer", nargs="+", metavar="NAME", help=f"{', '.join(OPTIMIZERS)} (default: plain)"
@@ -74,20 +73,7 @@ def _optimizers(names: list[str], knobs: dict[str, Any]) -> list[OptimizerChoice
 
 def settings_from_args(args: argparse.Namespace) -> tuple[ProblemSpec, CompareSettings, str]:
     """Validate ``gdlab compare``'s options; raises SettingError naming the bad one."""
-    spec = spec_of(args.chapter)
-    start: tuple[float, ...] | None = None
-    if spec.id == "custom":
-        if args.expr is None:
-            raise SettingError("expr", 'is missing; chapter "custom" needs --expr "EXPRESSION"')
-        if args.init is None:
-            raise SettingError("init", "is missing; your function needs start values")
-        names = tuple(f"x{i}" for i in range(len(args.init))) if len(args.init) > 1 else ("x",)
-        start = parse_start(args.init, names)
-        spec = custom_spec(args.expr, start)
-    elif args.expr is not None:
-        raise SettingError("expr", 'is only for chapter "custom" (your own function)')
-    elif args.init is not None:
-        start = parse_start(args.init, spec.param_names)
+    spec, start = chapter_from_args(args, chapter_of(args.chapter))
     etas = [parse_eta(text) for text in args.eta] if args.eta else [spec.eta]
     knobs = {
         name: getattr(args, name.replace("-", "_"))
@@ -103,8 +89,6 @@ def settings_from_args(args: argparse.Namespace) -> tuple[ProblemSpec, CompareSe
             "format", f"{args.format[:20]!r} is not a format; expected {', '.join(FORMATS)}"
         )
     if args.output is not None:
-        from tui.cli import check_output
-
         check_output(args.output)
     if len(args.device) > 64:
         raise SettingError("device", "is too long; expected auto, cpu, cuda, cuda:N or mps")
@@ -133,7 +117,6 @@ def _within(args: argparse.Namespace) -> float | None:
 
 def compare_command(args: argparse.Namespace) -> int:
     """Run the members together, then write the table (or their rows)."""
-    from tui.cli import EXIT_INTERRUPTED, EXIT_OK, _import_solver
     from tui.iteration_cap import cap_from_env, capped
     from tui.output import open_output
     from tui.process import reraise_if_signalled
@@ -141,7 +124,7 @@ def compare_command(args: argparse.Namespace) -> int:
     spec, settings, fmt = settings_from_args(args)
     within = _within(args)
     limit = cap_from_env()
-    _, problem_for = _import_solver()
+    _, problem_for = import_solver()
     from solvers.compare import Comparison
     from solvers.compare_report import table_lines, write_csv, write_json
     from solvers.start_check import check_start

@@ -36,12 +36,12 @@ def by_hand(iterations: int = ITERATIONS) -> float:
 
 def in_gdlab(iterations: int = ITERATIONS) -> float:
     """The same function as a user types it, run and recorded by gdlab; seconds."""
+    from solvers.chapters.function import function_spec
     from solvers.descent import Descent
     from solvers.problems import problem_for
     from solvers.runs import RunSettings
-    from solvers.specs import custom_spec
 
-    problem = problem_for(custom_spec(ROSENBROCK, START, ETA, iterations))
+    problem = problem_for(function_spec(ROSENBROCK, START, ETA, iterations))
     descent = Descent(problem, RunSettings(ETA, iterations, start=START))
     started = time.perf_counter()
     for _ in descent.run():

@@ -17,7 +17,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Header, Input, Static
 
-from solvers.specs import ProblemSpec, spec_of
+from solvers.chapters.registry import chapter_of
+from solvers.specs import ProblemSpec
 from tui.messages import RunEnded, RunFailed, RunProgress, RunStarted
 from tui.run_controller import KEYS, Phase, RunController, RunRefused
 from tui.screens.field_facts import FieldFacts
@@ -68,7 +69,8 @@ class ChapterScreen(FieldFacts):
     def __init__(self, problem_id: str) -> None:
         super().__init__(id=f"chapter{problem_id}")
         self.problem_id = problem_id
-        self.spec = spec_of(problem_id)
+        self.chapter = chapter_of(problem_id)
+        self.spec = self.chapter.default
         self.controller = RunController(self, problem_id, self._run_changed)
         self.controls_mounted = False
         """Fields, buttons, progress bar and footer are mounted (see mount_controls)."""
@@ -182,9 +184,9 @@ class ChapterScreen(FieldFacts):
         problem = state.problems.get(self.problem_id)
         if problem is None:
             return
-        if self.spec.expr is None:
+        if not self.chapter.typed:
             facts.show(problem.facts)
-        else:  # your function: the facts of what the fields say (the default, or typed)
+        else:  # the facts of what the input fields say (the default, or typed)
             self.know_facts(problem.spec, problem.facts)
             self.follow_fields()
         from tui.widgets.settings_form import SettingsForm  # not before the first frame
@@ -308,9 +310,9 @@ class ChapterScreen(FieldFacts):
 
     async def _adopt(self, view: RunView) -> None:
         """A live view with the run's columns and problem. The facts shown stay those
-        of the fields (the run's, unless edited since): your function's run adds its
+        of the fields (the run's, unless edited since): a typed chapter's run adds its
         facts to those known."""
-        if self.spec.expr is not None:
+        if self.chapter.typed:
             self.know_facts(view.spec, view.facts)
             self.follow_fields()
         await self.query_one(LiveSlot).fit(view.spec, view.layout.extra_names)

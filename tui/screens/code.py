@@ -23,6 +23,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from solvers.chapters.registry import chapter_of
 from solvers.codegen import CodeRequest, agreement, script
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ def request_for(screen: ChapterScreen) -> CodeRequest:
 def script_base(problem_id: str, when: float | None = None) -> str:
     """The script's file name without ``.py``: ``gdlab-chapter1-YYYYmmdd-HHMMSS`` (your
     function: ``gdlab-custom-…``), as the export names its files, at ``when``."""
-    part = "custom" if problem_id == "custom" else f"chapter{problem_id}"
+    part = chapter_of(problem_id).file_part
     return f"gdlab-{part}-{time.strftime('%Y%m%d-%H%M%S', time.localtime(when))}"
 
 

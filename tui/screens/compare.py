@@ -34,10 +34,11 @@ from textual.widgets import (
     Static,
 )
 
+from solvers.chapters.registry import chapter_of, chapters
 from solvers.control import RunControl
 from solvers.members import CompareSettings
 from solvers.optimizers import OPTIMIZERS, parse_optimizer
-from solvers.specs import ProblemSpec, spec_of
+from solvers.specs import ProblemSpec
 from solvers.validation import SettingError, parse_eta, parse_iterations
 from tui.compare_run import (
     CompareEnded,
@@ -60,10 +61,8 @@ if TYPE_CHECKING:
     from tui.widgets.compare_plots import MembersLossPlot
     from tui.widgets.landscape import LandscapePlot
 
-PROBLEMS = ("1", "2", "3")
-"""The problems the screen compares on (your own function: ``gdlab compare custom``)."""
-DEFAULT_ETAS = {"1": "0.1 0.4 1.5 2.5", "2": "0.05 0.2 0.45 0.55", "3": "1e-4 5e-4 1e-3 9e-3"}
-"""η values the fields start with: each regime of plain descent, one diverging."""
+FIRST = "3"
+"""The chapter the screen opens on."""
 COMPARABLE = tuple(OPTIMIZERS)
 """Every optimizer, at its knobs' defaults (the CLI sets knobs)."""
 GOING = "going"
@@ -111,7 +110,7 @@ class CompareScreen(Screen[None]):
         self.results: list[MemberResult] = []
         self.total = 0
         self.count = 0
-        self.spec: ProblemSpec = spec_of("3")
+        self.spec: ProblemSpec = chapter_of(FIRST).default
         self.failure = ""
         self.seconds = 0.0
         self._drawn_at = (0.0, 0.0)
@@ -132,14 +131,16 @@ class CompareScreen(Screen[None]):
                 yield Static("Compare side by side", id="compare-title")
                 yield Label("problem")
                 yield Select(
-                    [(f"{spec_of(p).heading}: {spec_of(p).title}", p) for p in PROBLEMS],
+                    [(c.default.full_title, c.id) for c in chapters() if c.compare_etas],
                     value="3",
                     allow_blank=False,
                     id="compare-problem",
                     compact=True,
                 )
                 yield Label("η values")
-                yield OrderedInput(DEFAULT_ETAS["3"], id="compare-etas", compact=True)
+                yield OrderedInput(
+                    " ".join(chapter_of(FIRST).compare_etas), id="compare-etas", compact=True
+                )
                 yield Label("optimizers")
                 yield SelectionList[str](
                     *(
@@ -151,7 +152,7 @@ class CompareScreen(Screen[None]):
                 )
                 yield Label("iterations")
                 yield OrderedInput(
-                    str(spec_of("3").iterations), id="compare-iterations", compact=True
+                    str(self.spec.iterations), id="compare-iterations", compact=True
                 )
                 yield Static("", id="compare-error")
                 yield Button("Run (r)", id="compare-run", variant="success", compact=True)
@@ -172,8 +173,9 @@ class CompareScreen(Screen[None]):
         problem = str(event.value)
         if problem == self.spec.id:
             return
-        self.spec = spec_of(problem)
-        self.query_one("#compare-etas", Input).value = DEFAULT_ETAS[problem]
+        chapter = chapter_of(problem)
+        self.spec = chapter.default
+        self.query_one("#compare-etas", Input).value = " ".join(chapter.compare_etas)
         self.query_one("#compare-iterations", Input).value = str(self.spec.iterations)
 
     @on(SelectionList.SelectedChanged, "#compare-optimizers")

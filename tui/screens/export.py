@@ -92,7 +92,9 @@ class ExportScreen(ModalScreen[None]):
         super().__init__()
         self.view = view
         self.ending = ending
-        self.name_part = "custom" if problem_id == "custom" else f"chapter{problem_id}"
+        from solvers.chapters.registry import chapter_of
+
+        self.name_part = chapter_of(problem_id).file_part
         self.asked: Path | None = None
         """The folder enter last showed, while the field still names it; None otherwise."""
         self.asked_text = ""

@@ -1,9 +1,9 @@
 """The facts of the problem the fields describe, kept in step with what is typed.
 
-Your function's facts depend on its expression and, where they are local, on its
-start: while either is being typed, the facts panel, the regime line and the η
-presets (m o y d) must not use the facts of the function that ran last. The rule:
-the facts judged are always those of the problem the fields describe now (the one
+A typed chapter's facts (your function's) depend on its inputs (the expression)
+and, where they are local, on its start: while either is being typed, the facts
+panel, the regime line and the η presets (m o y d) must not use the facts of the
+function that ran last. The rule: the facts judged are always those of the problem the fields describe now (the one
 the next run will run), looked up by that problem (:func:`solvers.specs.problem_key`);
 where they are not known yet there are none, and the preset keys are off.
 
@@ -23,8 +23,9 @@ from textual import on, work
 from textual.message import Message
 from textual.widgets import Input, Static
 
+from solvers.chapters.base import Chapter
 from solvers.facts import Facts
-from solvers.specs import ProblemSpec, custom_spec, problem_key
+from solvers.specs import ProblemSpec, problem_key
 from solvers.validation import SettingError
 from tui.screens.teaching_keys import TeachingKeys
 from tui.solver_state import SolverStatus
@@ -67,53 +68,55 @@ class FieldFacts(TeachingKeys):
     """The chapter screen's base: the facts of the fields' problem, shown and judged."""
 
     spec: ProblemSpec
+    chapter: Chapter
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._known: OrderedDict[tuple[object, ...], Facts] = OrderedDict()
         """Facts computed so far, by problem_key of the typed problem."""
-        self._typed_texts: tuple[str, str] | None = None
+        self._typed_texts: tuple[str, ...] | None = None
         self._typed: ProblemSpec | str = ""
         """The typed problem, or why there is none, for ``_typed_texts``."""
         self._facts_timer: Timer | None = None
-        self._fields: tuple[Input, Input] | None = None
+        self._fields: tuple[Input, ...] | None = None
 
     # ---------------------------------------------------------------- reading
     def typed_problem(self) -> ProblemSpec | str:
-        """Your function as its expression and start fields say now (η and the
+        """The problem the chapter's input fields and start say now (η and the
         iterations at their defaults: the facts do not depend on them), or why
         there is none. Before the fields are mounted, the screen's own."""
-        if self.spec.expr is None:
-            return self.spec  # a chapter: no function is typed
+        if not self.chapter.typed:
+            return self.spec  # nothing typed makes the problem
         fields = self._typed_fields()
         if fields is None:
-            return self.spec  # the fields will hold its expression and start
-        texts = (fields[0].value, fields[1].value)
+            return self.spec  # the fields will hold its inputs and start
+        texts = tuple(field.value for field in fields)
         if texts != self._typed_texts:
-            from tui.widgets.settings_form import SettingsForm  # not before the first frame
+            from tui.widgets.settings_form import split_start  # not before the first frame
 
             self._typed_texts = texts
+            names = [given.name for given in self.chapter.inputs]
             try:
-                start = SettingsForm.parse_custom_start(texts[1])
-                self._typed = custom_spec(texts[0], start)
+                start = self.chapter.parse_start(split_start(texts[-1]))
+                self._typed = self.chapter.spec(dict(zip(names, texts, strict=False)), start)
             except SettingError as problem:
                 self._typed = problem.reason
         return self._typed
 
-    def _typed_fields(self) -> tuple[Input, Input] | None:
-        """The expression and start fields, once mounted (found once: m o y d's
+    def _typed_fields(self) -> tuple[Input, ...] | None:
+        """The input fields, then the start's, once mounted (found once: m o y d's
         check reads them at each refresh of the footer)."""
         fields = self._fields
         if fields is None or not fields[0].is_attached:
-            expr = self.query_one_optional("#expr", Input)
-            start = self.query_one_optional("#start", Input)
-            fields = self._fields = (expr, start) if expr and start else None
+            names = [given.name for given in self.chapter.inputs] + ["start"]
+            found = [self.query_one_optional(f"#{name}", Input) for name in names]
+            fields = self._fields = tuple(f for f in found if f) if all(found) else None
         return fields
 
     def _problem_facts(self) -> Facts | None:
         """The facts of the problem the fields describe: a chapter's own; your
         function's as typed, None until they are computed or while it does not parse."""
-        if self.spec.expr is None:
+        if not self.chapter.typed:
             problem = self._solver.problems.get(self.problem_id)
             return problem.facts if problem is not None else None
         typed = self.typed_problem()
@@ -122,15 +125,16 @@ class FieldFacts(TeachingKeys):
         return self._known.get(problem_key(typed))
 
     # ------------------------------------------------------------- following
-    @on(Input.Changed, "#expr")
-    @on(Input.Changed, "#start")
-    def _function_typed(self) -> None:
-        self.follow_fields()
+    @on(Input.Changed)
+    def _function_typed(self, event: Input.Changed) -> None:
+        fields = self._typed_fields()
+        if fields is not None and event.input in fields:
+            self.follow_fields()
 
     def follow_fields(self) -> None:
         """Show the facts of the problem the fields describe, or that they are being
         computed (then compute them, once typing pauses), or why there are none."""
-        if self.spec.expr is None or not self.is_attached:
+        if not self.chapter.typed or not self.is_attached:
             return
         if self._facts_timer is not None:
             self._facts_timer.stop()

@@ -18,7 +18,8 @@ from textual.containers import Horizontal, Vertical
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Label, Select, Static
 
-from solvers.expression import ExpressionError, parse
+from solvers.chapters.base import ChapterInput
+from solvers.chapters.registry import chapter_of
 from solvers.optimizers import (
     DTYPES,
     KNOB_NAMES,
@@ -33,13 +34,12 @@ from solvers.optimizers import (
     parse_schedule,
 )
 from solvers.runs import RunSettings
-from solvers.specs import ProblemSpec, custom_spec
+from solvers.specs import ProblemSpec
 from solvers.validation import (
     SettingError,
     parse_eta,
     parse_iterations,
     parse_seed,
-    parse_start,
 )
 from tui.widgets.choice import Choice
 from tui.widgets.ordered_input import OrderedInput
@@ -107,15 +107,16 @@ class SettingsForm(Vertical):
         super().__init__(**kwargs)
         self.spec = spec
         self._devices = list(devices)
-        self.custom = spec.expr is not None
-        """The problem is the user's expression (its field comes first, its start is needed)."""
+        self.chapter = chapter_of(spec.id)
+        """Its inputs' fields come first; its start may be required."""
+        self._inputs = {given.name: given for given in self.chapter.inputs}
         self._parsers: dict[str, Callable[[str], Any]] = {}
-        if self.custom:
-            self._parsers["expr"] = parse
+        for given in self.chapter.inputs:
+            self._parsers[given.name] = self._input_parser(given)
         self._parsers["eta"] = parse_eta
         self._parsers["iterations"] = parse_iterations
         self._parsers["start"] = (
-            self.parse_custom_start if self.custom else self._optional(self._parse_start)
+            self._parse_start if self.chapter.start_required else self._optional(self._parse_start)
         )
         if spec.book_start is None:
             self._parsers["seed"] = self._optional(parse_seed)
@@ -126,19 +127,24 @@ class SettingsForm(Vertical):
         return lambda text: None if not text.strip() else parse(text)
 
     def _parse_start(self, text: str) -> tuple[float, ...]:
-        return parse_start(split_start(text), self.spec.param_names)
+        return self.chapter.parse_start(split_start(text))
 
     @staticmethod
-    def parse_custom_start(text: str) -> tuple[float, ...]:
-        """Your function's start: as many values as it has variables (x, or x0 … x9)."""
-        parts = split_start(text)
-        names = tuple(f"x{i}" for i in range(len(parts))) if len(parts) != 1 else ("x",)
-        return parse_start(parts, names)
+    def _input_parser(given: ChapterInput) -> Callable[[str], str]:
+        """A chapter input's text, refused (a SettingError) where its check finds fault."""
+
+        def parse_input(text: str) -> str:
+            reason = given.problem(text)
+            if reason:
+                raise SettingError(given.name, reason)
+            return text
+
+        return parse_input
 
     def compose(self) -> ComposeResult:
         spec = self.spec
-        if self.custom:
-            yield from self._field("expr", "f =", spec.expr or "")
+        for given in self.chapter.inputs:
+            yield from self._field(given.name, given.label, spec.input(given.name) or "")
         yield from self._field("eta", "η", str(spec.eta))
         yield from self._select("optimizer", OPTIMIZERS, "plain")
         yield Static(OPTIMIZER_SUMMARY["plain"], id="optimizer-summary")
@@ -156,8 +162,9 @@ class SettingsForm(Vertical):
             if spec.book_start is None
             else ", ".join(f"{v:g}" for v in spec.book_start)
         )
-        # your function has no start of its own: its field holds one to edit
-        yield from self._field("start", "start", start if self.custom else "", placeholder=start)
+        # a chapter whose start is required has none of its own: its field holds one to edit
+        shown = start if self.chapter.start_required else ""
+        yield from self._field("start", "start", shown, placeholder=start)
 
     @staticmethod
     def _knobs(names: Iterable[str]) -> ComposeResult:
@@ -274,21 +281,17 @@ class SettingsForm(Vertical):
         name = str(event.input.id)
         if name.startswith("knob-"):
             return  # checked with the optimizer or schedule, when a run is asked for
-        if name == "expr":
-            self.flag(name, self._expression_problem(event.value))
+        if name in self._inputs:
+            self.flag(name, self._input_problem(name, event.value))
             return
         result = event.validation_result
         reason = "" if result is None or result.is_valid else result.failure_descriptions[0]
         self.flag(name, reason)
 
-    def _expression_problem(self, text: str) -> str:
-        """What is wrong with the expression, with a caret under the column; "" if nothing."""
-        try:
-            parse(text)
-        except ExpressionError as error:
-            width = max(10, self.size.width - 2) if self.size.width else 30
-            return f"{error.caret(width)}\n{error.reason}"
-        return ""
+    def _input_problem(self, name: str, text: str) -> str:
+        """What is wrong with a chapter input's text, drawn to the form's width."""
+        width = max(10, self.size.width - 2) if self.size.width else 30
+        return self._inputs[name].problem(text, width)
 
     def flag(self, name: str, reason: str) -> None:
         """Show ``reason`` under field ``name`` (an empty reason clears the flag)."""
@@ -305,10 +308,10 @@ class SettingsForm(Vertical):
             field = self.query_one(f"#{name}", Input)
             try:
                 values[name] = parse_field(field.value)
-                self.flag(name, "" if name != "expr" else self._expression_problem(field.value))
+                self.flag(name, "")
             except SettingError as problem:
-                if name == "expr":
-                    self.flag(name, self._expression_problem(field.value))
+                if name in self._inputs:
+                    self.flag(name, self._input_problem(name, field.value))
                 else:
                     self.flag(name, problem.reason)
         optimizer = self._choice(self._optimizer, KNOB_NAMES)
@@ -316,17 +319,16 @@ class SettingsForm(Vertical):
         if optimizer is None or schedule is None or len(values) < len(self._parsers):
             return None
         spec = self.spec
-        if self.custom:
-            try:
-                spec = custom_spec(
-                    self.query_one("#expr", Input).value,
-                    values["start"],
-                    values["eta"],
-                    values["iterations"],
-                )
-            except ExpressionError as error:  # the start does not fit the variables
-                self.flag("start", error.reason)
-                return None
+        try:
+            spec = self.chapter.spec(
+                {name: values[name] for name in self._inputs},
+                values.get("start"),
+                values["eta"],
+                values["iterations"],
+            )
+        except SettingError as error:  # the start does not fit the inputs, say
+            self.flag(error.field if error.field in self._parsers else "start", error.reason)
+            return None
         try:
             settings = RunSettings(
                 eta=values["eta"],

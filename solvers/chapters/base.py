@@ -1,0 +1,161 @@
+"""The chapter protocol: everything gdlab needs to know about one chapter.
+
+torch-free: the app reads titles, defaults and inputs before torch has loaded,
+and the CLI refuses a bad input at once. What needs torch (the objective, the
+facts, the book's print of a tensor) is imported inside the methods that need it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from solvers.specs import ProblemSpec
+from solvers.validation import parse_start
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from solvers.problems import Problem
+
+
+@dataclass(frozen=True)
+class ChapterInput:
+    """A value a chapter takes beyond every run's settings (η, iterations, start…):
+    the CLI option ``--NAME`` and the form's field ``#NAME``."""
+
+    name: str
+    label: str
+    """The form's label, e.g. "f ="."""
+    help: str
+    """The CLI option's help."""
+    check: Callable[[str, int], str] | None = None
+    """What is wrong with a typed value, drawn in ``width`` columns ("" if nothing);
+    None where any text is accepted here (the chapter's ``spec`` still checks it)."""
+
+    def problem(self, text: str, width: int = 30) -> str:
+        """What is wrong with ``text`` ("" if nothing)."""
+        return self.check(text, width) if self.check is not None else ""
+
+
+@dataclass(frozen=True)
+class ScriptParam:
+    """One parameter tensor of the standalone script."""
+
+    name: str
+    shape: tuple[int, ...]
+    book_start: str | None = None
+    """The book's own line for the tensor's start, where it has one (``{dtype}``: the
+    run's torch dtype)."""
+
+
+@dataclass(frozen=True)
+class ScriptTemplate:
+    """How the standalone script sets up and evaluates a chapter's objective."""
+
+    heading: str
+    columns: tuple[str, ...]
+    """The parameters' scalar names, as the CSV header has them."""
+    prediction_names: tuple[str, ...]
+    params: tuple[ScriptParam, ...]
+    forward: tuple[str, ...]
+    """Lines computing the objective (``objective`` names it) from the parameters."""
+    objective: str
+    predictions: str | None
+    data: tuple[str, ...] = ()
+    """Lines creating the chapter's data, in float32 as gdlab holds it (``{to_dtype}``:
+    ``, dtype=torch.float64`` where the run is float64, else nothing)."""
+    exact_when_compiled: bool = True
+    """A compiled run (long ones are) gives the script's digits exactly; False where
+    the compiled objective may round differently in the last digit."""
+
+
+class BookPrinter:
+    """What a chapter's book print reads from a run's row (solvers/export.py's
+    BookWriter is one): the parameters as tensors, the gradient, the problem."""
+
+    problem: Problem
+
+    def params(self, row: np.ndarray) -> list[Any]:
+        raise NotImplementedError
+
+    def grads(self, row: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+
+class Chapter:
+    """One chapter. A module defines a subclass and one instance of it, and the
+    registry lists the instance; nothing else in gdlab names the chapter."""
+
+    default: ProblemSpec
+    """The problem the chapter's screen opens with, and ``gdlab run ID`` runs."""
+    key: str
+    """The app's key for the chapter's screen."""
+    inputs: tuple[ChapterInput, ...] = ()
+    """Values the chapter takes beyond the run's settings (none for the book's)."""
+    start_required: bool = False
+    """The start must be given (it sets the problem's dimension)."""
+    compare_etas: tuple[str, ...] = ()
+    """The η values the compare screen starts with (each regime of plain descent, one
+    diverging); a chapter without them is not on its list (which has no input fields)."""
+
+    @property
+    def id(self) -> str:
+        return self.default.id
+
+    @property
+    def file_part(self) -> str:
+        """The file name stem of its exports and scripts: ``chapter1_…``."""
+        return f"chapter{self.id}"
+
+    @property
+    def typed(self) -> bool:
+        """Its problem is what the input fields say, so its facts follow the typing."""
+        return bool(self.inputs)
+
+    def spec(
+        self,
+        values: Mapping[str, str],
+        start: tuple[float, ...] | None = None,
+        eta: float | None = None,
+        iterations: int | None = None,
+    ) -> ProblemSpec:
+        """The problem for the input values (``values`` by input name) and the start;
+        a SettingError names a bad one. A chapter without inputs has one problem (η,
+        iterations and the start are the run's settings, not the problem's)."""
+        return self.default
+
+    def values(self, spec: ProblemSpec) -> dict[str, str]:
+        """The input values that made ``spec`` (what a saved run records)."""
+        return dict(spec.inputs)
+
+    def start_names(self, count: int) -> tuple[str, ...]:
+        """The names of the start's values, where the start has ``count`` of them."""
+        return self.default.param_names
+
+    def parse_start(self, parts: Sequence[str]) -> tuple[float, ...]:
+        """A start typed as its values' texts (a SettingError names ``init``)."""
+        return parse_start(list(parts), self.start_names(len(parts)))
+
+    def build(self, spec: ProblemSpec) -> Problem:
+        """The torch problem: its objective and its facts."""
+        raise NotImplementedError
+
+    def script(self, spec: ProblemSpec) -> ScriptTemplate:
+        """The standalone script's setup and objective (solvers/codegen.py writes the rest)."""
+        raise NotImplementedError
+
+    def book_block(self, printer: BookPrinter, row: np.ndarray) -> str:
+        """One iteration as the book prints it. A chapter the book never ran prints as
+        the book's chapter with as many parameters does: one value as chapter 1 prints
+        ``x.item()``, several as chapter 2 prints its tensor (``print('x=', x)``)."""
+        if len(printer.problem.spec.param_names) == 1:
+            return f"{printer.problem.spec.param_names[0]}= {number(float(row[0]))}\n"
+        return f"x= {printer.params(row)[0]!s}\n"
+
+
+def number(value: float) -> str:
+    """Shortest text that reads back as the same value: what ``print(x.item())`` shows."""
+    return repr(float(value)) if math.isfinite(value) else ("nan" if value != value else str(value))

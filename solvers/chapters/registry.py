@@ -1,0 +1,67 @@
+"""Every chapter by id, in the order the app and the CLI list them.
+
+The book's three chapters, then your function. A chapter defined elsewhere (a
+test's) joins with :func:`register` and leaves with :func:`unregister`; whatever
+reads the registry after that sees it.
+"""
+
+from __future__ import annotations
+
+from solvers.chapters import function, regression, scalar, vector
+from solvers.chapters.base import Chapter, ChapterInput
+from solvers.specs import ProblemSpec
+from solvers.validation import SettingError
+
+_CHAPTERS: dict[str, Chapter] = {
+    module.CHAPTER.id: module.CHAPTER for module in (scalar, vector, regression, function)
+}
+
+
+def chapters() -> tuple[Chapter, ...]:
+    """Every registered chapter, in order."""
+    return tuple(_CHAPTERS.values())
+
+
+def ids() -> tuple[str, ...]:
+    """Every registered chapter's id, in order."""
+    return tuple(_CHAPTERS)
+
+
+def register(chapter: Chapter) -> None:
+    """Add ``chapter``; its id and key must be new."""
+    if chapter.id in _CHAPTERS or any(c.key == chapter.key for c in _CHAPTERS.values()):
+        raise ValueError(f"chapter {chapter.id!r} (key {chapter.key!r}) is already registered")
+    _CHAPTERS[chapter.id] = chapter
+
+
+def unregister(chapter_id: str) -> None:
+    """Remove the chapter registered as ``chapter_id``."""
+    _CHAPTERS.pop(chapter_id, None)
+
+
+def chapter_of(chapter_id: str) -> Chapter:
+    """The chapter registered as ``chapter_id``; a SettingError names the ids there are."""
+    text = chapter_id.strip()
+    if text in _CHAPTERS:
+        return _CHAPTERS[text]
+    shown = chapter_id if len(chapter_id) <= 20 else chapter_id[:20] + "…"
+    raise SettingError("chapter", f"{shown!r} is not a chapter; expected one of {', '.join(ids())}")
+
+
+def spec_of(chapter_id: str) -> ProblemSpec:
+    """The problem chapter ``chapter_id`` opens with."""
+    return chapter_of(chapter_id).default
+
+
+def chapter_for(spec: ProblemSpec) -> Chapter:
+    """The chapter that made ``spec``."""
+    return chapter_of(spec.id)
+
+
+def all_inputs() -> tuple[ChapterInput, ...]:
+    """Every input some chapter declares, each name once (the CLI's options)."""
+    seen: dict[str, ChapterInput] = {}
+    for chapter in chapters():
+        for given in chapter.inputs:
+            seen.setdefault(given.name, given)
+    return tuple(seen.values())
