@@ -19,6 +19,7 @@ from solvers.runs import RunSettings
 from tui.app import GdlabApp
 from tui.run_controller import Phase
 from tui.screens.chapter import ChapterScreen
+from tui.widgets.contour_view import ContourView
 from tui.widgets.landscape import LandscapePlot
 
 
@@ -115,8 +116,12 @@ async def test_a_map_is_never_reused_for_another_function_over_the_same_box() ->
         plot = app.query_one(LandscapePlot)
 
         def drawn() -> bool:
-            return isinstance(plot.landscape, ContourMap) and not any(
-                worker.is_running for worker in app.workers
+            """A map fitted to the map's cells (its legend laid out) and no work left."""
+            landscape, cells = plot.landscape, app.query_one(ContourView).size
+            return (
+                isinstance(landscape, ContourMap)
+                and landscape.plan.size == (cells.width, cells.height)
+                and not any(worker.is_running for worker in app.workers)
             )
 
         plot.update_from(descent.view, rosenbrock)

@@ -3,8 +3,9 @@
 A typed chapter's facts (your function's) depend on its inputs (the expression)
 and, where they are local, on its start: while either is being typed, the facts
 panel, the regime line and the η presets (m o y d) must not use the facts of the
-function that ran last. The rule: the facts judged are always those of the problem the fields describe now (the one
-the next run will run), looked up by that problem (:func:`solvers.specs.problem_key`);
+function that ran last. The rule: the facts judged are always those of the problem
+the fields describe now (the one the next run will run), looked up by that problem
+(:func:`solvers.specs.problem_key`);
 where they are not known yet there are none, and the preset keys are off.
 
 They are computed off the UI thread (a thread worker, the last request only) once
