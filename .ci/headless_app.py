@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import tui
-from tui.app import GdlabApp
+from tui.app.app import GdlabApp
 
 
 def screen_text(app: GdlabApp) -> str:

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from textual.widgets import Input
 
-from tui.app import GdlabApp
-from tui.screens.chapter import ChapterScreen
-from tui.solver_state import SolverStatus
+from tui.app.app import GdlabApp
+from tui.app.screens.chapter import ChapterScreen
+from tui.app.solver_state import SolverStatus
 
 OUT = Path(__file__).resolve().parents[1] / "screenshots"
 STARTS = {1: "0.007588282693177462", 2: "-0.004, 0.0005", 3: ""}
@@ -55,8 +55,8 @@ async def capture() -> list[Path]:
 
 async def capture_views() -> list[Path]:
     """The graph (g) and code (c) views of chapter 3 after two single steps."""
-    from tui.screens.code import CodeScreen
-    from tui.screens.graph import GraphScreen
+    from tui.app.screens.code import CodeScreen
+    from tui.app.screens.graph import GraphScreen
 
     written = []
     app = GdlabApp(start_chapter="3")
@@ -84,9 +84,9 @@ async def capture_views() -> list[Path]:
 
 async def capture_compare() -> list[Path]:
     """The compare screen (5) after its default members ran on chapter 3."""
-    from tui.run_controller import Phase
-    from tui.screens.compare import CompareScreen
-    from tui.widgets.landscape import LandscapePlot
+    from tui.app.run_controller import Phase
+    from tui.app.screens.compare import CompareScreen
+    from tui.app.widgets.landscape import LandscapePlot
 
     app = GdlabApp()
     async with app.run_test(size=SIZE) as pilot:

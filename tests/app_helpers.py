@@ -28,12 +28,12 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-import tui.app
+import tui.app.app
 from solvers.chapters.registry import chapters
-from solvers.control import RunControl
-from tui.app import GdlabApp
-from tui.messages import RunEnded, RunFailed, RunProgress, RunStarted, SolverReady
-from tui.screens.chapter import ChapterScreen
+from solvers.core.control import RunControl
+from tui.app.app import GdlabApp
+from tui.app.messages import RunEnded, RunFailed, RunProgress, RunStarted, SolverReady
+from tui.app.screens.chapter import ChapterScreen
 
 RUN_TIMEOUT = 60.0
 """Seconds a run may take before a test gives up (chapter 3 takes ~5-15 s here)."""
@@ -92,10 +92,10 @@ async def landscapes_drawn(pilot: Pilot[None], timeout: float = 20.0) -> None:
     """Wait until the app's workers have finished, what they posted has been handled,
     and each landscape map was made for its view's size (a map drawn once asks again
     at the size its title and legend then leave it)."""
-    from solvers.landscape_model import ContourMap
-    from solvers.members_map import MembersMap
-    from tui.widgets.contour_view import ContourView
-    from tui.widgets.landscape import LandscapePlot
+    from solvers.pictures.landscape_model import ContourMap
+    from solvers.pictures.members_map import MembersMap
+    from tui.app.widgets.contour_view import ContourView
+    from tui.app.widgets.landscape import LandscapePlot
 
     app = pilot.app
 
@@ -366,7 +366,7 @@ class HeldSolverApp(GdlabApp):
     ``prevent_default()`` keeps the message from the handlers of the base classes.
     """
 
-    CSS_PATH = str(Path(tui.app.__file__).with_name("app.tcss"))
+    CSS_PATH = str(Path(tui.app.app.__file__).with_name("app.tcss"))
     """A relative CSS_PATH is read beside the module of the class that sets it."""
 
     def __init__(self, start_chapter: str = "1") -> None:

@@ -46,9 +46,7 @@ def missing_names(private_names: dict[str, tuple[str, ...]]) -> list[str]:
             missing.append(owner_name)
             continue
         for name in names:
-            present = hasattr(owner, name) or (
-                inspect.isclass(owner) and sets_in_init(owner, name)
-            )
+            present = hasattr(owner, name) or (inspect.isclass(owner) and sets_in_init(owner, name))
             if not present:
                 missing.append(f"{owner_name}.{name}")
     return missing

@@ -11,8 +11,8 @@ from app_helpers import HoldWatch
 from hypothesis import settings
 from quick import QUICK_PROFILE, QUICK_SHARE
 
-from solvers.rounding import pin_rounding
-from tui.cli import main
+from solvers.core.rounding import pin_rounding
+from tui.cli.command import main
 
 pin_rounding()  # as gdlab does before any tensor is multiplied
 

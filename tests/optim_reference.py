@@ -5,14 +5,15 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from solvers.descent import Descent
-from solvers.expression import parse
-from solvers.objectives.expression import make_expression_objective
+from solvers.chapters.registry import make_problem
+from solvers.core.expression import parse
+from solvers.core.specs import ProblemSpec
+from solvers.optim.choices import OptimizerChoice, ScheduleChoice
 from solvers.optim.registry import OPTIMIZER_SPECS, SCHEDULE_SPECS
-from solvers.optimizers import OptimizerChoice, ScheduleChoice
-from solvers.problems import Problem, make_problem
-from solvers.runs import RunSettings
-from solvers.specs import ProblemSpec
+from solvers.problems.objectives.expression import make_expression_objective
+from solvers.problems.problem import Problem
+from solvers.run.descent import Descent
+from solvers.run.settings import RunSettings
 
 ROSENBROCK = "(1-x0)**2 + 100*(x1-x0**2)**2"
 ROSENBROCK_SPEC = ProblemSpec(
@@ -37,7 +38,7 @@ rule is held to (a new optimizer's module adds itself here)."""
 
 
 def rosenbrock() -> Problem:
-    """A custom function, wrapped as solvers.problems' Problem wraps an objective."""
+    """A custom function, wrapped as solvers.problems.problem' Problem wraps an objective."""
     return Problem(ROSENBROCK_SPEC, make_expression_objective(parse(ROSENBROCK), 2))
 
 

@@ -7,12 +7,12 @@ from app_helpers import HoldWatch, first_screen, holds_for, tap, text_of, wait_f
 from textual.widgets import Input, Select, SelectionList, Static
 from textual_plot.plot_widget import LinePlot, ScatterPlot
 
-from solvers.members_map import member_mark
-from tui.app import GdlabApp
-from tui.run_controller import Phase
-from tui.screens.compare import CompareScreen
-from tui.widgets.compare_plots import MembersLossPlot
-from tui.widgets.members_table import MembersTable
+from solvers.pictures.members_map import member_mark
+from tui.app.app import GdlabApp
+from tui.app.run_controller import Phase
+from tui.app.screens.compare import CompareScreen
+from tui.app.widgets.compare_plots import MembersLossPlot
+from tui.app.widgets.members_table import MembersTable
 
 
 async def _compare(pilot) -> CompareScreen:

@@ -8,10 +8,10 @@ import pytest
 from app_helpers import chapter, first_screen, tap, wait_until
 from textual.widgets import Input, Static
 
-from tui.app import GdlabApp
-from tui.run_controller import Phase
-from tui.screens.chapter import ChapterScreen
-from tui.screens.export import ExportScreen
+from tui.app.app import GdlabApp
+from tui.app.run_controller import Phase
+from tui.app.screens.chapter import ChapterScreen
+from tui.app.screens.export import ExportScreen
 
 
 def text_of(screen: ChapterScreen, selector: str) -> str:
@@ -174,7 +174,7 @@ async def test_tab_stops_only_at_what_takes_keys() -> None:
     chapter), and shift+tab on plots whose zoom keys did nothing."""
     from textual.widgets import Button, Select
 
-    from tui.widgets.iteration_table import IterationTable
+    from tui.app.widgets.iteration_table import IterationTable
 
     app = GdlabApp()
     async with app.run_test(size=(120, 40)) as pilot:

@@ -15,10 +15,10 @@ from app_helpers import chapter_screens, keys_handled, poll_until, wait_until
 from textual import events
 from textual.widgets import Input
 
-from tui.app import GdlabApp
+from tui.app.app import GdlabApp
+from tui.app.run_controller import Phase, driving
+from tui.app.screens.chapter import ChapterScreen
 from tui.bench.headless import ready_screen
-from tui.run_controller import Phase, driving
-from tui.screens.chapter import ChapterScreen
 
 pytestmark = pytest.mark.slow  # a storm of keys, and runs raced against screens and fields
 

@@ -12,15 +12,15 @@ from textual.app import App, ComposeResult
 from textual.widgets import Input
 
 from solvers.chapters.function import function_spec
-from solvers.descent import Descent
-from solvers.landscape_model import ContourMap, Curve
-from solvers.problems import problem_for
-from solvers.runs import RunSettings
-from tui.app import GdlabApp
-from tui.run_controller import Phase
-from tui.screens.chapter import ChapterScreen
-from tui.widgets.contour_view import ContourView
-from tui.widgets.landscape import LandscapePlot
+from solvers.chapters.registry import problem_for
+from solvers.pictures.landscape_model import ContourMap, Curve
+from solvers.run.descent import Descent
+from solvers.run.settings import RunSettings
+from tui.app.app import GdlabApp
+from tui.app.run_controller import Phase
+from tui.app.screens.chapter import ChapterScreen
+from tui.app.widgets.contour_view import ContourView
+from tui.app.widgets.landscape import LandscapePlot
 
 
 def landscape_of(screen: ChapterScreen) -> LandscapePlot:
@@ -206,7 +206,7 @@ async def test_facts_for_an_older_expression_never_replace_the_newer_ones(monkey
     """Typed quickly twice: the first expression's facts, computed last, are not shown."""
     import threading
 
-    import tui.screens.field_facts as field_facts
+    import tui.app.screens.field_facts as field_facts
 
     started, release = threading.Event(), threading.Event()
     real = field_facts.facts_of
@@ -274,7 +274,7 @@ class NarrowPlotApp(App[None]):
 @pytest.mark.parametrize(("problem_id", "width"), [("1", 40), ("1", 33), ("3", 40), ("3", 52)])
 async def test_the_legend_wraps_whole_items_and_shows_them_all(problem_id, width) -> None:
     """Was: a legend ending mid-phrase ("S start  @") or a lone "2" (of "* optimum 2")."""
-    from solvers.problems import make_problem
+    from solvers.chapters.registry import make_problem
 
     problem = make_problem(problem_id)
     descent = Descent(problem, RunSettings(problem.spec.eta, 200, seed=7))

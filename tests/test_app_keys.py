@@ -41,12 +41,12 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Markdown, ProgressBar, Static
 from textual.widgets._footer import FooterKey
 
-from tui.app import GdlabApp
-from tui.messages import RunEnded
-from tui.run_controller import Phase, cancel_all, driving
-from tui.screens.chapter import ChapterScreen
-from tui.screens.help import HelpScreen
-from tui.widgets.iteration_table import IterationTable
+from tui.app.app import GdlabApp
+from tui.app.messages import RunEnded
+from tui.app.run_controller import Phase, cancel_all, driving
+from tui.app.screens.chapter import ChapterScreen
+from tui.app.screens.help import HelpScreen
+from tui.app.widgets.iteration_table import IterationTable
 
 STOP_SECONDS = 10.0
 """A stopped 10,000,000-iteration run must end within this (it would take an hour):
@@ -113,7 +113,7 @@ def record_notices(app: App[None]) -> list[str]:
 
 
 def threads_driving_runs() -> list[str]:
-    """Names of the threads now inside the run worker (tui.run_controller._drive)."""
+    """Names of the threads now inside the run worker (tui.app.run_controller._drive)."""
     return sorted(driving())
 
 

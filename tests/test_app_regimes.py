@@ -5,9 +5,9 @@ from __future__ import annotations
 from app_helpers import first_screen, tap, text_of, wait_until
 from textual.widgets import Input, Select, Static
 
-from tui.app import GdlabApp
-from tui.run_controller import Phase
-from tui.screens.chapter import ChapterScreen
+from tui.app.app import GdlabApp
+from tui.app.run_controller import Phase
+from tui.app.screens.chapter import ChapterScreen
 
 
 def fits(screen: ChapterScreen) -> bool:

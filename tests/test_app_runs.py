@@ -21,11 +21,11 @@ from book_outputs import CH1_START
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from tui.app import GdlabApp
-from tui.run_controller import Phase
-from tui.screens.chapter import ChapterScreen
-from tui.solver_state import SolverStatus
-from tui.widgets.iteration_table import IterationTable
+from tui.app.app import GdlabApp
+from tui.app.run_controller import Phase
+from tui.app.screens.chapter import ChapterScreen
+from tui.app.solver_state import SolverStatus
+from tui.app.widgets.iteration_table import IterationTable
 
 wait_until = partial(poll_until, drain=True)
 """Polls here let every widget handle its messages: the checks read the table right after."""
@@ -44,7 +44,7 @@ def status(screen: ChapterScreen) -> str:
 
 def counted(text: str, count: str) -> bool:
     """The status counts ``count`` of ``count`` iterations, in words or, where the line
-    is narrow, as ``count/count`` (tui/widgets/run_status.py)."""
+    is narrow, as ``count/count`` (tui/app/widgets/run_status.py)."""
     return f"{count} of {count} iterations" in text or f"{count}/{count} " in text
 
 

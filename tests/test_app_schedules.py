@@ -10,7 +10,8 @@ import pytest
 from app_helpers import first_screen, handled_up_to, tap, text_of, wait_for_text, wait_until
 from textual.widgets import Input, Select, Static
 
-from solvers.optimizers import (
+from solvers.core.validation import SettingError
+from solvers.optim.choices import (
     OPTIMIZERS,
     SCHEDULE_KNOB_NAMES,
     SCHEDULES,
@@ -18,16 +19,15 @@ from solvers.optimizers import (
     ScheduleChoice,
     parse_schedule,
 )
-from solvers.runs import RunSettings
-from solvers.schedules import EtaSchedule
-from solvers.validation import SettingError
-from tui.app import GdlabApp
-from tui.run_controller import Phase
-from tui.screens.chapter import ChapterScreen
-from tui.screens.code import CodeScreen
-from tui.widgets.plots import ObjectivePlot
-from tui.widgets.series import log_etas
-from tui.widgets.settings_form import SettingsForm
+from solvers.optim.schedule_steps import EtaSchedule
+from solvers.run.settings import RunSettings
+from tui.app.app import GdlabApp
+from tui.app.run_controller import Phase
+from tui.app.screens.chapter import ChapterScreen
+from tui.app.screens.code import CodeScreen
+from tui.app.widgets.plots import ObjectivePlot
+from tui.app.widgets.series import log_etas
+from tui.app.widgets.settings_form import SettingsForm
 
 STEP = ScheduleChoice("step", (("step-size", 5), ("gamma", 0.5)))
 

@@ -23,9 +23,9 @@ from book_outputs import CH1_START
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from tui.app import GdlabApp
-from tui.run_controller import Phase
-from tui.screens.chapter import ChapterScreen
+from tui.app.app import GdlabApp
+from tui.app.run_controller import Phase
+from tui.app.screens.chapter import ChapterScreen
 
 pytestmark = pytest.mark.slow  # each builds the app and runs a chapter to its end
 

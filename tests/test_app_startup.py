@@ -20,19 +20,19 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, ProgressBar, Select
 from textual_plot import PlotWidget
 
-import tui.app
-from tui.app import GdlabApp
-from tui.run_controller import Phase
-from tui.screens.chapter import ChapterScreen
-from tui.widgets.landscape import LandscapePlot
-from tui.widgets.live_view import LiveView
-from tui.widgets.settings_form import SettingsForm
+import tui.app.app
+from tui.app.app import GdlabApp
+from tui.app.run_controller import Phase
+from tui.app.screens.chapter import ChapterScreen
+from tui.app.widgets.landscape import LandscapePlot
+from tui.app.widgets.live_view import LiveView
+from tui.app.widgets.settings_form import SettingsForm
 
 
 class NoControlsYet(GdlabApp):
     """The app frozen in the gap between its first frame and its fields."""
 
-    CSS_PATH = str(Path(tui.app.__file__).with_name("app.tcss"))
+    CSS_PATH = str(Path(tui.app.app.__file__).with_name("app.tcss"))
 
     def _after_first_frame(self) -> None:
         # later screens compose whole; the first one is not told, and stays bare

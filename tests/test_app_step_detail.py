@@ -13,9 +13,9 @@ from app_helpers import chapter, first_screen, settled, tap, wait_until
 from textual.geometry import Region
 from textual.widgets import Select
 
-from tui.app import GdlabApp
-from tui.screens.chapter import ChapterScreen
-from tui.widgets.step_detail import StepDetail
+from tui.app.app import GdlabApp
+from tui.app.screens.chapter import ChapterScreen
+from tui.app.widgets.step_detail import StepDetail
 
 SIZES = [(120, 40), (80, 24)]
 

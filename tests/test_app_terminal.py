@@ -20,7 +20,7 @@ from textual.color import Color
 from textual.filter import Monochrome
 from textual.strip import Strip
 
-from tui.app import GdlabApp
+from tui.app.app import GdlabApp
 from tui.bench.headless import ready_screen, run_to_end
 from tui.bench.pty_session import PtySession
 from tui.compat.textual_plot import StyledCanvas
@@ -141,11 +141,11 @@ def test_app_ended_by_a_signal_gives_the_terminal_back(signum, code, tmp_path):
 def test_app_crash_is_one_line_naming_a_log_and_never_exit_0(tmp_path):
     crash = (
         "import sys\n"
-        "from tui.app import GdlabApp\n"
+        "from tui.app.app import GdlabApp\n"
         "def broken(self):\n"
         "    raise ZeroDivisionError('a fault on purpose')\n"
         "GdlabApp.action_help = broken\n"
-        "from tui.cli import main\n"
+        "from tui.cli.command import main\n"
         "sys.exit(main([]))\n"
     )
     session = _session([sys.executable, "-c", crash], XDG_STATE_HOME=str(tmp_path))

@@ -21,12 +21,12 @@ from torch import Tensor
 
 from solvers.chapters.base import Chapter, ScriptParam, ScriptTemplate
 from solvers.chapters.registry import register, unregister
-from solvers.objectives.book import Objective
-from solvers.problems import Problem, QuadraticProblem
-from solvers.specs import ProblemSpec
-from tui.app import GdlabApp
-from tui.run_controller import Phase
-from tui.screens.chapter import ChapterScreen
+from solvers.core.specs import ProblemSpec
+from solvers.problems.objectives.book import Objective
+from solvers.problems.problem import Problem, QuadraticProblem
+from tui.app.app import GdlabApp
+from tui.app.run_controller import Phase
+from tui.app.screens.chapter import ChapterScreen
 
 
 class BowlObjective(Objective):

@@ -14,9 +14,9 @@ from textual.widgets import Static
 from textual.widgets._footer import FooterKey
 from textual_plot.plot_widget import Legend, PlotWidget
 
-from tui.widgets.compare_plots import MembersLossPlot
-from tui.widgets.members_table import MembersTable
-from tui.widgets.steady_footer import SteadyFooter
+from tui.app.widgets.compare_plots import MembersLossPlot
+from tui.app.widgets.members_table import MembersTable
+from tui.app.widgets.steady_footer import SteadyFooter
 
 COLUMNS = (("member", 8), ("outcome", 7), ("f", 5))
 

@@ -203,9 +203,9 @@ def test_the_built_wheel_holds_every_module_and_stylesheet(tmp_path):
         scripts = archive.read(entry_points).decode()
     package_files = [n for n in tracked if n.startswith(("solvers/", "tui/"))]
     assert any(n.endswith(".tcss") for n in package_files)
-    assert "tui/screens/chapter.py" in package_files
+    assert "tui/app/screens/chapter.py" in package_files
     assert sorted(set(package_files) - names) == []
-    assert "gdlab = tui.cli:main" in scripts
+    assert "gdlab = tui.main:main" in scripts
 
 
 ROSENBROCK = "(1-x0)**2 + 100*(x1-x0**2)**2"

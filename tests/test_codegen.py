@@ -15,23 +15,23 @@ import torch
 from textual.widgets import Select, Static
 
 from solvers.chapters.function import function_spec, variable_names
-from solvers.chapters.registry import spec_of
-from solvers.codegen import COMPILED_FROM, CodeRequest, agreement, script
-from solvers.descent import SCRIPT_FROM, Descent
-from solvers.export import CsvWriter
-from solvers.expression import parse
-from solvers.history import Layout
-from solvers.objectives.expression import ExpressionObjective, make_expression_objective
-from solvers.problems import Problem, make_problem
-from solvers.runs import RunSettings
-from solvers.specs import ProblemSpec
+from solvers.chapters.registry import make_problem, spec_of
+from solvers.core.expression import parse
+from solvers.core.specs import ProblemSpec
+from solvers.problems.objectives.expression import ExpressionObjective, make_expression_objective
+from solvers.problems.problem import Problem
+from solvers.records.codegen import COMPILED_FROM, CodeRequest, agreement, script
+from solvers.records.export import CsvWriter
+from solvers.run.descent import SCRIPT_FROM, Descent
+from solvers.run.history import Layout
+from solvers.run.settings import RunSettings
 from tests.app_helpers import first_screen, handled_up_to, tap, wait_until
-from tui.app import GdlabApp
-from tui.cli import UsageError, build_parser
+from tui.app.app import GdlabApp
+from tui.app.screens.chapter import ChapterScreen
+from tui.app.screens.code import CodeScreen, save_beside, script_base
+from tui.app.widgets.settings_form import SettingsForm
+from tui.cli.command import UsageError, build_parser
 from tui.output import new_file_mode, open_output
-from tui.screens.chapter import ChapterScreen
-from tui.screens.code import CodeScreen, save_beside, script_base
-from tui.widgets.settings_form import SettingsForm
 
 ROOT = Path(__file__).parents[1]
 
@@ -297,7 +297,7 @@ def test_code_output_file_and_refusals(gdlab, tmp_path):
 
 def test_gdlab_code_does_not_import_torch():
     code = (
-        "import io, sys, contextlib\nfrom tui.cli import main\n"
+        "import io, sys, contextlib\nfrom tui.cli.command import main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         "    status = main(['code', '3', '--optimizer', 'adam', '--betas', '0.8', '0.9'])\n"
         "print(status, 'torch' in sys.modules)\n"
@@ -408,7 +408,8 @@ async def test_c_writes_float64_tensors_when_the_dtype_field_says_float64():
 
 def test_codegen_and_graph_model_import_no_torch():
     code = (
-        "import sys\nimport solvers.codegen, solvers.graph_model, tui.screens.code\n"
+        "import sys\nimport solvers.records.codegen, solvers.pictures.graph_model\n"
+        "import tui.app.screens.code\n"
         "print('torch' in sys.modules, 'numpy' in sys.modules)\n"
     )
     done = subprocess.run(
@@ -489,7 +490,7 @@ WIDER_RUNS = [
     ],
 )
 def test_the_script_prints_the_runs_csv_columns_it_has(gdlab, tmp_path, options):
-    """What the script's docstring and the code view say (solvers.codegen.agreement):
+    """What the script's docstring and the code view say (solvers.records.codegen.agreement):
     the rows of gdlab run --format csv, all their columns for plain descent with a
     constant η, the first ones where an optimizer or a schedule records more."""
     common = [*options, "--iterations", "20", "--device", "cpu"]

@@ -1,4 +1,4 @@
-"""The launched app keeps full garbage collections short (tui/collector.py).
+"""The launched app keeps full garbage collections short (tui/app/collector.py).
 
 ``settle`` itself runs in a child Python: frozen objects are never collected, and
 this test process builds thousands of apps. The app's calls to it are counted with
@@ -17,14 +17,14 @@ from app_helpers import wait_until
 from test_import_hygiene import fresh_python
 from textual.pilot import Pilot
 
-import tui.app
-from tui.app import GdlabApp
-from tui.collector import THRESHOLDS
-from tui.solver_state import SolverStatus
+import tui.app.app
+from tui.app.app import GdlabApp
+from tui.app.collector import THRESHOLDS
+from tui.app.solver_state import SolverStatus
 
 SETTLE_IN_A_CHILD = """
 import gc, weakref
-from tui.collector import settle
+from tui.app.collector import settle
 
 class Node:
     pass
@@ -33,7 +33,7 @@ kept = [Node() for _ in range(100)]          # lives on: must leave the collecto
 dead = Node(); dead.me = dead                 # a cycle nobody holds: must be collected
 gone = weakref.ref(dead)
 del dead
-gc.disable()                                  # as tui.launch leaves it: no collection but settle's
+gc.disable()  # as tui.app.launch leaves it: no collection but settle's
 frozen_before = gc.get_freeze_count()
 settle()
 walked = {id(o) for o in gc.get_objects()}
@@ -51,7 +51,7 @@ def test_settle_collects_garbage_then_takes_what_lives_out_of_later_walks() -> N
 
 
 class Counted:
-    """Stands in for tui.collector.settle: counts calls, says on which thread."""
+    """Stands in for tui.app.collector.settle: counts calls, says on which thread."""
 
     def __init__(self) -> None:
         self.threads: list[str] = []
@@ -64,7 +64,7 @@ class Counted:
 def settles(monkeypatch: pytest.MonkeyPatch) -> Iterator[Counted]:
     """settle counted; the collector's thresholds and state put back after."""
     counted = Counted()
-    monkeypatch.setattr(tui.app, "settle", counted)
+    monkeypatch.setattr(tui.app.app, "settle", counted)
     thresholds = gc.get_threshold()
     try:
         yield counted
@@ -87,7 +87,7 @@ async def _show(pilot: Pilot[None], app: GdlabApp, key: str, mode: str) -> None:
 async def test_the_launched_app_settles_once_torch_is_loaded_and_once_per_new_screen(
     settles: Counted,
 ) -> None:
-    gc.disable()  # tui.launch pauses the collector for the start
+    gc.disable()  # tui.app.launch pauses the collector for the start
     gc.set_threshold(700, 10, 10)
     try:
         app = GdlabApp(manage_collector=True)
@@ -112,7 +112,7 @@ async def test_the_launched_app_settles_once_torch_is_loaded_and_once_per_new_sc
 class SlowTorch(GdlabApp):
     """torch takes until the test says so to load."""
 
-    CSS_PATH = str(Path(tui.app.__file__).with_name("app.tcss"))
+    CSS_PATH = str(Path(tui.app.app.__file__).with_name("app.tcss"))
     release = threading.Event()
 
     def _make_solver(self) -> None:

@@ -10,16 +10,15 @@ import numpy as np
 import pytest
 
 from solvers.chapters.function import function_spec
-from solvers.chapters.registry import spec_of
-from solvers.compare import Comparison
-from solvers.control import RunControl
-from solvers.descent import SCRIPT_FROM, Descent
-from solvers.divergence import DivergenceCheck, check_members
-from solvers.members import MAX_MEMBERS, CompareSettings, Member, Standing
-from solvers.optimizers import OPTIMIZERS, OptimizerChoice
-from solvers.problems import problem_for
-from solvers.validation import SettingError
-from tui.cli import main
+from solvers.chapters.registry import problem_for, spec_of
+from solvers.core.control import RunControl
+from solvers.core.validation import SettingError
+from solvers.optim.choices import OPTIMIZERS, OptimizerChoice
+from solvers.run.compare import Comparison
+from solvers.run.descent import SCRIPT_FROM, Descent
+from solvers.run.divergence import DivergenceCheck, check_members
+from solvers.run.members import MAX_MEMBERS, CompareSettings, Member, Standing
+from tui.cli.command import main
 
 PLAIN = OptimizerChoice()
 ROSENBROCK = "(1 - x0)**2 + 100*(x1 - x0**2)**2"

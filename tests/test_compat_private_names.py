@@ -124,7 +124,7 @@ def test_no_private_name_of_a_library_outside_the_compat_modules() -> None:
     assert not faults, "\n".join(faults)
 
 
-NOT_IMPORTABLE_HERE = {"tui.__main__", "tui.serve_static.make_font"}
+NOT_IMPORTABLE_HERE = {"tui.__main__", "tui.serve.static.make_font"}
 """``python -m tui`` runs the app when imported; the font maker needs fontTools."""
 
 

@@ -17,7 +17,7 @@ ROOT = Path(__file__).parents[1]
 
 def test_the_start_check_loads_no_library_the_first_frame_goes_without() -> None:
     code = (
-        "import sys, tui.app\n"
+        "import sys, tui.app.app\n"
         "from tui.compat import check_at_start\n"
         "assert check_at_start() == []\n"
         "print(sorted(m for m in ('torch', 'numpy', 'textual_plot', 'textual_serve')"

@@ -11,8 +11,8 @@ from textual.css.stylesheet import Stylesheet
 from textual.dom import DOMNode
 from textual.widgets import Footer, Input
 
+from tui.app.shared_css import shared_stylesheet
 from tui.compat import textual as compat
-from tui.shared_css import shared_stylesheet
 
 
 def test_the_installed_textual_is_the_one_written_for() -> None:

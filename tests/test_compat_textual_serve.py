@@ -15,8 +15,8 @@ from compat_names import missing_names, parameters, resolve
 from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
-from tui import serve_web
 from tui.compat import textual_serve as compat
+from tui.serve import web as serve_web
 
 
 def test_the_installed_textual_serve_is_the_one_written_for() -> None:

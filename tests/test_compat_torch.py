@@ -8,7 +8,7 @@ import torch
 from compat_names import missing_names, parameters
 
 from solvers.compat import torch as compat
-from solvers.graph import _KeepOutputs
+from solvers.pictures.graph import _KeepOutputs
 
 
 def test_the_installed_torch_is_the_one_written_for() -> None:

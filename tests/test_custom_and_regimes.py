@@ -6,13 +6,13 @@ import json
 
 import numpy as np
 import pytest
+from standard_functions import FUNCTIONS
 
 from solvers.chapters.function import function_spec
-from solvers.descent import Descent
-from solvers.facts import Regime, preset_eta, regime
-from solvers.problems import make_problem, problem_for
-from solvers.runs import Outcome, RunSettings
-from solvers.test_functions import FUNCTIONS
+from solvers.chapters.registry import make_problem, problem_for
+from solvers.core.facts import Regime, preset_eta, regime
+from solvers.run.descent import Descent
+from solvers.run.settings import Outcome, RunSettings
 
 
 def finish(descent: Descent) -> Descent:
@@ -230,7 +230,7 @@ def test_momentum_and_adam_with_ordinary_settings_are_not_called_divergent(
 ):
     """They overshoot, but the divergence rule must not stop them (the optimizer issue
     relies on it): the book's chapters and Rosenbrock, 3,000 iterations."""
-    from solvers.optimizers import OptimizerChoice
+    from solvers.optim.choices import OptimizerChoice
 
     if problem_id == "custom":
         spec = function_spec("(1-x0)**2 + 100*(x1-x0**2)**2", (-1.5, 2.0))

@@ -1,4 +1,4 @@
-"""Quadratic or not, read from the expression tree: the degree pass (solvers/degree.py).
+"""Quadratic or not, read from the expression tree: the degree pass (solvers/core/degree.py).
 
 The pass may overestimate a degree (then a quadratic is taken for a general function,
 which only loses exact facts); it must never underestimate one. The table checks
@@ -16,9 +16,9 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from quick import examples
 
-from solvers.degree import is_quadratic, polynomial_degree
-from solvers.expression import ExpressionError, parse
-from solvers.objectives.expression import make_expression_objective
+from solvers.core.degree import is_quadratic, polynomial_degree
+from solvers.core.expression import ExpressionError, parse
+from solvers.problems.objectives.expression import make_expression_objective
 
 TABLE = [
     ("x", 1),

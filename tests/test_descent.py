@@ -8,10 +8,10 @@ import time
 import numpy as np
 import pytest
 
-import solvers.descent as descent_module
-from solvers.descent import Descent
-from solvers.problems import make_problem
-from solvers.runs import Outcome, RunSettings
+import solvers.run.descent as descent_module
+from solvers.chapters.registry import make_problem
+from solvers.run.descent import Descent
+from solvers.run.settings import Outcome, RunSettings
 
 
 def finish(descent: Descent, iterations: int | None = None) -> Descent:

@@ -18,16 +18,16 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Select, SelectionList
 from textual_plot import PlotWidget
 
-from solvers.members_map import member_mark
-from solvers.optimizers import KNOB_NAMES, OPTIMIZERS, SCHEDULE_KNOB_NAMES, SCHEDULES
-from tui.app import GdlabApp
-from tui.run_controller import Phase
-from tui.screens.compare import COLUMNS as COMPARE_COLUMNS
-from tui.screens.compare import CompareScreen
-from tui.widgets.compare_plots import MembersLossPlot
-from tui.widgets.iteration_table import IterationTable, format_value
-from tui.widgets.members_table import MembersTable
-from tui.widgets.plots import ObjectivePlot, PathPlot
+from solvers.optim.choices import KNOB_NAMES, OPTIMIZERS, SCHEDULE_KNOB_NAMES, SCHEDULES
+from solvers.pictures.members_map import member_mark
+from tui.app.app import GdlabApp
+from tui.app.run_controller import Phase
+from tui.app.screens.compare import COLUMNS as COMPARE_COLUMNS
+from tui.app.screens.compare import CompareScreen
+from tui.app.widgets.compare_plots import MembersLossPlot
+from tui.app.widgets.iteration_table import IterationTable, format_value
+from tui.app.widgets.members_table import MembersTable
+from tui.app.widgets.plots import ObjectivePlot, PathPlot
 
 SIZES = [(80, 24), (120, 40)]
 
@@ -262,7 +262,7 @@ async def test_a_paused_compare_shows_one_iteration_in_its_status_and_its_table(
     the screen has drawn its pause, and its rows must reach the table as well as the
     status line (they said 14,164 and 14,036). The chunk is held at its start until the
     pause is on screen, so the test does not depend on timing."""
-    from solvers import compare
+    from solvers.run import compare
 
     armed, entered, gate = threading.Event(), threading.Event(), threading.Event()
     step = compare._Group.step

@@ -7,10 +7,10 @@ import html
 import pytest
 from app_helpers import first_screen, settled, tap, wait_until
 
-from tui.app import GdlabApp
-from tui.display import PLAIN_THEME, line_mode, plain
-from tui.run_controller import Phase
-from tui.widgets.plots import ObjectivePlot
+from tui.app.app import GdlabApp
+from tui.app.display import PLAIN_THEME, line_mode, plain
+from tui.app.run_controller import Phase
+from tui.app.widgets.plots import ObjectivePlot
 
 BRAILLE = range(0x2800, 0x2900)
 
@@ -37,7 +37,7 @@ def test_plain_is_asked_for_or_follows_the_terminal(monkeypatch):
 
 
 def test_the_cli_flag_sets_plain_before_the_app_loads(monkeypatch):
-    from tui.cli import build_parser
+    from tui.cli.command import build_parser
 
     # set (to "0"), not deleted: monkeypatch then removes the "1" the parser sets, which
     # leaked into every later test of the session when the variable was absent before

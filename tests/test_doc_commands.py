@@ -36,7 +36,7 @@ from pathlib import Path
 import pytest
 from doc_commands import DocCommand, doc_commands
 
-from tui.iteration_cap import ENV as CAP_ENV
+from tui.cli.iteration_cap import ENV as CAP_ENV
 
 ROOT = Path(__file__).parents[1]
 GDLAB = str(Path(sys.executable).with_name("gdlab"))

@@ -23,11 +23,11 @@ from textual import events
 from textual.screen import Screen
 from textual.widgets import Input, Select
 
-from tui.app import GdlabApp
-from tui.run_controller import Phase
-from tui.screens.chapter import ChapterScreen
-from tui.screens.export import ExportScreen
-from tui.widgets.ordered_input import OrderedCommandPalette, OrderedInput
+from tui.app.app import GdlabApp
+from tui.app.run_controller import Phase
+from tui.app.screens.chapter import ChapterScreen
+from tui.app.screens.export import ExportScreen
+from tui.app.widgets.ordered_input import OrderedCommandPalette, OrderedInput
 
 LONG = "10000000"
 TYPED = "/tmp/x1\b\b2.05abc\b\bde\b9-7\b\b\b3.14159\b\b26 q\brs"

@@ -18,11 +18,10 @@ import pytest
 import torch
 from optim_reference import TORCH_OPTIMIZERS, gdlab_run
 
-from solvers.chapters.registry import spec_of
-from solvers.explain import explain_step
-from solvers.optimizers import OptimizerChoice
-from solvers.problems import make_problem
-from tui.widgets.step_detail import explain
+from solvers.chapters.registry import make_problem, spec_of
+from solvers.optim.choices import OptimizerChoice
+from solvers.pictures.explain import explain_step
+from tui.app.widgets.step_detail import explain
 
 BOOK_ETA = spec_of("3").eta
 NAMES = ("w0", "w1", "b")

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 import torch
+from standard_functions import FUNCTIONS, StandardFunction
 from torch import Tensor
 
-from solvers.engine import StepChunk
-from solvers.expression import (
+from solvers.core.expression import (
     MAX_DEPTH,
     MAX_LENGTH,
     Binary,
@@ -23,14 +23,14 @@ from solvers.expression import (
     ExpressionError,
     parse,
 )
-from solvers.objectives.expression import (
+from solvers.core.validation import SettingError
+from solvers.optim.updates import PlainUpdate
+from solvers.problems.objectives.expression import (
     ExpressionObjective,
     expression_source,
     make_expression_objective,
 )
-from solvers.test_functions import FUNCTIONS, StandardFunction
-from solvers.updates import PlainUpdate
-from solvers.validation import SettingError
+from solvers.run.engine import StepChunk
 
 ROOT = Path(__file__).parents[1]
 ROSENBROCK = "(1-x0)**2 + 100*(x1-x0**2)**2"
@@ -237,8 +237,8 @@ def test_check_dimension() -> None:
 
 def test_importing_the_parser_loads_neither_torch_nor_numpy() -> None:
     code = (
-        "import sys\nimport solvers.expression, solvers.test_functions\n"
-        "solvers.expression.parse('sin(x0) + x1')\n"
+        "import sys\nimport solvers.core.expression, tests.standard_functions\n"
+        "solvers.core.expression.parse('sin(x0) + x1')\n"
         "print(sorted(m for m in ('torch', 'numpy') if m in sys.modules))\n"
     )
     done = subprocess.run(

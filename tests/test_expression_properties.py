@@ -20,8 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from quick import examples
 
-from solvers.expression import MAX_LENGTH, Expression, ExpressionError, parse
-from solvers.objectives.expression import ExpressionObjective, make_expression_objective
+from solvers.core.expression import MAX_LENGTH, Expression, ExpressionError, parse
+from solvers.problems.objectives.expression import ExpressionObjective, make_expression_objective
 
 TOKENS = [
     "x", "x0", "x1", "x9", "x10", "y", "2", "0", "2.5", ".5", "1e-3", "1e999", "1000", "1001",

@@ -15,8 +15,8 @@ import pytest
 import torch
 
 from solvers.chapters.function import function_spec
-from solvers.descent import Descent
-from solvers.facts import (
+from solvers.chapters.registry import make_problem, problem_for
+from solvers.core.facts import (
     REGIME_TOLERANCE,
     BoundReason,
     Curvature,
@@ -24,13 +24,13 @@ from solvers.facts import (
     Shape,
     regime,
 )
+from solvers.optim.choices import OptimizerChoice, ScheduleChoice
+from solvers.optim.regimes import momentum_bound, presets_apply, said_regime
 from solvers.optim.registry import OPTIMIZER_SPECS
-from solvers.optimizers import OptimizerChoice, ScheduleChoice
-from solvers.problems import make_problem, problem_for
-from solvers.regimes import momentum_bound, presets_apply, said_regime
-from solvers.runs import RunSettings
-from tui.widgets.problem_facts import facts_text
-from tui.widgets.regime_line import regime_text
+from solvers.run.descent import Descent
+from solvers.run.settings import RunSettings
+from tui.app.widgets.problem_facts import facts_text
+from tui.app.widgets.regime_line import regime_text
 
 PLAIN = OptimizerChoice()
 CONSTANT = ScheduleChoice()

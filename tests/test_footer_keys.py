@@ -20,11 +20,11 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Input, Static
 from textual.widgets._footer import FooterKey, FooterLabel
 
-from tui.app import GdlabApp
-from tui.run_controller import Phase
-from tui.screens.export import ExportScreen
-from tui.screens.help import HelpScreen
-from tui.widgets.steady_footer import SteadyFooter
+from tui.app.app import GdlabApp
+from tui.app.run_controller import Phase
+from tui.app.screens.export import ExportScreen
+from tui.app.screens.help import HelpScreen
+from tui.app.widgets.steady_footer import SteadyFooter
 
 SIZE = (120, 40)
 CELL = 12.2

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tui.cli import SSH_FPS, build_parser
+from tui.cli.command import SSH_FPS, build_parser
 
 
 @pytest.fixture
@@ -61,7 +61,7 @@ def test_bad_rates_are_refused_in_one_line(gdlab, clean_env, bad):
 def test_the_rate_reaches_textual_before_it_is_imported(clean_env):
     """In a fresh process: parsing happens before Textual's import reads TEXTUAL_FPS."""
     code = (
-        "import sys; from tui.cli import build_parser; "
+        "import sys; from tui.cli.command import build_parser; "
         "assert 'textual' not in sys.modules; build_parser().parse_args(['--fps', '12']); "
         "from textual import constants; print(constants.MAX_FPS)"
     )

@@ -7,14 +7,14 @@ import pytest
 import torch
 from textual.widgets import Tree
 
-from solvers.descent import Descent
-from solvers.graph import build_graph, expression_graph, problem_graph, tensor_names
-from solvers.graph_model import AutogradGraph, format_values
-from solvers.problems import make_problem
-from solvers.runs import RunSettings
+from solvers.chapters.registry import make_problem
+from solvers.pictures.graph import build_graph, expression_graph, problem_graph, tensor_names
+from solvers.pictures.graph_model import AutogradGraph, format_values
+from solvers.run.descent import Descent
+from solvers.run.settings import RunSettings
 from tests.app_helpers import first_screen, tap, wait_until
-from tui.app import GdlabApp
-from tui.screens.graph import GraphScreen
+from tui.app.app import GdlabApp
+from tui.app.screens.graph import GraphScreen
 
 
 def graph_shown(app: GdlabApp) -> bool:
@@ -184,11 +184,14 @@ async def test_graph_after_a_step_shows_that_iteration():
 
 
 def test_a_scripted_objective_is_drawn_from_its_eager_twin():
-    from solvers.expression import parse
-    from solvers.graph import eager_objective
-    from solvers.objectives.expression import ExpressionObjective, make_expression_objective
-    from solvers.problems import Problem
-    from solvers.specs import ProblemSpec
+    from solvers.core.expression import parse
+    from solvers.core.specs import ProblemSpec
+    from solvers.pictures.graph import eager_objective
+    from solvers.problems.objectives.expression import (
+        ExpressionObjective,
+        make_expression_objective,
+    )
+    from solvers.problems.problem import Problem
 
     text = "sin(x0)*sin(x0) + x1^2"
     spec = ProblemSpec("custom", "Yours", text, ("x0", "x1"), ((2,),), (), 0.1, 10, None)
@@ -209,8 +212,8 @@ async def test_your_function_gets_its_graph_and_its_script(tmp_path):
     from textual.widgets import Input
 
     from tests.app_helpers import chapter
-    from tui.run_controller import Phase
-    from tui.screens.code import CodeScreen
+    from tui.app.run_controller import Phase
+    from tui.app.screens.code import CodeScreen
 
     app = GdlabApp()
     async with app.run_test(size=(120, 40)) as pilot:

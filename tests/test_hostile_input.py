@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from solvers.validation import (
+from solvers.core.validation import (
     MAX_ABS_START,
     MAX_ETA,
     MAX_ITERATIONS,
@@ -114,7 +114,7 @@ def refused(call, *args, field: str) -> SettingError:
 @pytest.fixture
 def torch_loaded():
     """Import torch up front so a device/output refusal is timed without the import."""
-    import solvers.descent  # noqa: F401
+    import solvers.run.descent  # noqa: F401
 
 
 # --------------------------------------------------- 1a. parsers: junk is refused
@@ -409,7 +409,7 @@ def test_parser_refusals_do_not_import_torch_and_are_fast():
     cases = [c for c in cases if c[-1] not in ("0", "-0") or c[-2] not in ("--seed", "--init")]
     code = (
         "import json, sys, time\n"
-        "from tui.cli import main\n"
+        "from tui.cli.command import main\n"
         "out = []\n"
         "for args in json.load(sys.stdin):\n"
         "    t = time.perf_counter(); code = main(args); t = time.perf_counter() - t\n"
@@ -437,7 +437,7 @@ def test_parser_refusals_do_not_import_torch_and_are_fast():
 
 def test_output_refusals_do_not_import_torch(tmp_path):
     code = (
-        "import sys\nfrom tui.cli import main\n"
+        "import sys\nfrom tui.cli.command import main\n"
         f"code = main(['run', '1', '--output', {str(tmp_path / 'no' / 'x.csv')!r}])\n"
         "print(code, 'torch' in sys.modules)\n"
     )
@@ -619,7 +619,7 @@ def _run_with_fake_torch(tmp_path: Path, body: str) -> subprocess.CompletedProce
         [
             sys.executable,
             "-c",
-            "import sys; from tui.cli import main; sys.exit(main(['run', '1']))",
+            "import sys; from tui.cli.command import main; sys.exit(main(['run', '1']))",
         ],
         capture_output=True,
         text=True,
@@ -699,7 +699,7 @@ def _accelerators() -> bool:
 
 
 def _refused_device(name: str) -> str:
-    from solvers.devices import resolve_device
+    from solvers.run.devices import resolve_device
 
     started = time.perf_counter()
     with pytest.raises(SettingError) as caught:
@@ -715,7 +715,7 @@ def _refused_device(name: str) -> str:
 
 @pytest.mark.parametrize("name", ["auto", "cpu", " cpu ", "CPU", "Auto", "\tauto\n"])
 def test_auto_and_cpu_resolve(name):
-    from solvers.devices import resolve_device
+    from solvers.run.devices import resolve_device
 
     if _accelerators() and name.strip().lower() == "auto":
         pytest.skip("auto picks the accelerator here")
@@ -737,7 +737,7 @@ def test_non_devices_are_refused_naming_the_devices_available(name):
 
 
 def test_available_devices_on_a_cpu_only_machine():
-    from solvers.devices import available_devices
+    from solvers.run.devices import available_devices
 
     if _accelerators():
         pytest.skip("this machine has an accelerator")

@@ -1,6 +1,6 @@
 """Property tests: no text whatever makes a parser misbehave.
 
-For any text, each parser in solvers.validation returns a value inside its documented
+For any text, each parser in solvers.core.validation returns a value inside its documented
 bounds or raises SettingError naming its field and saying what is ``expected``; never
 another exception, never a multi-line or huge message, never a slow call. Hypothesis's
 own deadline is off (a cold first call is not the parser's fault); each call is timed
@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from quick import examples
 
-from solvers.validation import (
+from solvers.core.validation import (
     MAX_ABS_START,
     MAX_ETA,
     MAX_ITERATIONS,
@@ -256,7 +256,7 @@ def test_parse_start_checks_every_value_and_names_the_first_bad_one(texts):
 def test_resolve_device_returns_cpu_or_refuses_naming_what_is_available(name):
     import torch
 
-    from solvers.devices import resolve_device
+    from solvers.run.devices import resolve_device
 
     if torch.cuda.is_available():
         pytest.skip("this machine has CUDA")

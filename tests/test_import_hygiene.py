@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import grimp
 import pytest
 
 ROOT = Path(__file__).parents[1]
@@ -62,7 +63,7 @@ def test_importing_every_solver_module_loads_no_textual():
 
 def test_refusing_bad_cli_input_does_not_import_torch():
     code = (
-        "import sys\nfrom tui.cli import main\n"
+        "import sys\nfrom tui.cli.command import main\n"
         "code = main(['run', '1', '--eta', 'abc'])\n"
         "print(code, 'torch' in sys.modules)\n"
     )
@@ -81,8 +82,8 @@ def test_listing_the_chapters_loads_no_torch_or_numpy():
 def test_importing_the_app_and_its_screens_loads_no_torch_numpy_or_plots():
     """The first frame is drawn before torch loads: nothing at module level may pull it in."""
     code = (
-        "import sys\nimport tui.app, tui.screens.chapter, tui.screens.help\n"
-        "import tui.screens.export, tui.screens.graph, tui.screens.code\n"
+        "import sys\nimport tui.app.app, tui.app.screens.chapter, tui.app.screens.help\n"
+        "import tui.app.screens.export, tui.app.screens.graph, tui.app.screens.code\n"
         "print([m for m in ('torch', 'numpy', 'textual_plot') if m in sys.modules])\n"
     )
     assert fresh_python(code) == "[]"
@@ -92,12 +93,13 @@ def test_the_first_frame_leaves_the_runs_modules_and_the_controls_for_later():
     """What the first frame does not show is imported after it (B4 in `gdlab bench`)."""
     code = (
         "import asyncio, os, sys\n"
-        "import tui.app\n"
-        "from tui.app import GdlabApp\n"
-        "later = ('solvers.runs', 'solvers.optimizers', 'tui.widgets.settings_form',\n"
+        "import tui.app.app\n"
+        "from tui.app.app import GdlabApp\n"
+        "later = ('solvers.run.settings', 'solvers.optim.choices',\n"
+        "         'tui.app.widgets.settings_form',\n"
         "         'textual.widgets._footer', 'textual.widgets._progress_bar', 'torch', 'numpy')\n"
         "class FirstFrame(GdlabApp):\n"
-        "    CSS_PATH = tui.app.__file__.replace('app.py', 'app.tcss')\n"
+        "    CSS_PATH = tui.app.app.__file__.replace('app.py', 'app.tcss')\n"
         "    def _after_first_frame(self):\n"
         "        found = [m for m in later if m in sys.modules]\n"
         "        os.write(1, repr(found).encode())  # print() goes to Textual's log here\n"
@@ -108,3 +110,49 @@ def test_the_first_frame_leaves_the_runs_modules_and_the_controls_for_later():
         "asyncio.run(main())\n"
     )
     assert fresh_python(code) == "[]"
+
+
+def _circles(graph: grimp.ImportGraph) -> list[list[str]]:
+    """Groups of gdlab modules that import one another round a circle (Tarjan's
+    strongly connected components of more than one module)."""
+    modules = sorted(m for m in graph.modules if m.startswith(("solvers", "tui")))
+    edges = {
+        m: sorted(set(graph.find_modules_directly_imported_by(m)) & set(modules)) for m in modules
+    }
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        for other in edges[module]:
+            if other not in index:
+                visit(other)
+                low[module] = min(low[module], low[other])
+            elif other in stack:
+                low[module] = min(low[module], index[other])
+        if low[module] == index[module]:
+            group = []
+            while True:
+                other = stack.pop()
+                group.append(other)
+                if other == module:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for module in modules:
+        if module not in index:
+            visit(module)
+    return found
+
+
+def test_no_import_circle_anywhere():
+    """Not even one an annotation closes (``if TYPE_CHECKING:`` imports count): a
+    module that needs another's type takes it from below, never from above."""
+    graph = grimp.build_graph(
+        "solvers", "tui", include_external_packages=False, exclude_type_checking_imports=False
+    )
+    assert _circles(graph) == []

@@ -13,7 +13,7 @@ from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input
 
-from tui.widgets.ordered_input import OrderedInput
+from tui.app.widgets.ordered_input import OrderedInput
 
 BURST = ["end", *["backspace"] * 30, "0", "full_stop", "1", "2", "3"]
 CHARACTERS = {"0": "0", "full_stop": ".", "1": "1", "2": "2", "3": "3"}

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tui.iteration_cap import ENV
+from tui.cli.iteration_cap import ENV
 
 COSINE_RUN = ("run", "3", "--schedule", "cosine", "--iterations", "300")
 """A cosine schedule's length defaults to the run's iterations: a cap that shortened the
@@ -69,6 +69,6 @@ def test_a_bad_cap_is_refused_naming_the_variable(gdlab, monkeypatch, value):
 
 
 def test_the_help_names_the_cap(gdlab):
-    from tui.cli import build_parser
+    from tui.cli.command import build_parser
 
     assert ENV in build_parser().format_help()

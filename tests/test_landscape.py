@@ -15,11 +15,12 @@ from textual.color import Color
 from textual.filter import Monochrome
 from textual.widget import Widget
 
-from solvers.descent import Descent
-from solvers.expression import parse
-from solvers.facts import BoundReason, Facts, Optimum
-from solvers.landscape import compute_landscape, evaluate
-from solvers.landscape_model import (
+from solvers.chapters.registry import make_problem
+from solvers.core.expression import parse
+from solvers.core.facts import BoundReason, Facts, Optimum
+from solvers.core.specs import ProblemSpec
+from solvers.pictures.landscape import compute_landscape, evaluate
+from solvers.pictures.landscape_model import (
     CURRENT,
     LEVEL_GLYPHS,
     MARKS,
@@ -31,14 +32,14 @@ from solvers.landscape_model import (
     choose_levels,
     stride,
 )
-from solvers.objectives.expression import ExpressionObjective
-from solvers.problems import Problem, make_problem
-from solvers.runs import RunSettings
-from solvers.specs import ProblemSpec
-from tui.widgets.contour_view import ContourView
-from tui.widgets.curve_plot import CurvePlot
-from tui.widgets.landscape import LandscapePlot
-from tui.widgets.text_line import TextLine
+from solvers.problems.objectives.expression import ExpressionObjective
+from solvers.problems.problem import Problem
+from solvers.run.descent import Descent
+from solvers.run.settings import RunSettings
+from tui.app.widgets.contour_view import ContourView
+from tui.app.widgets.curve_plot import CurvePlot
+from tui.app.widgets.landscape import LandscapePlot
+from tui.app.widgets.text_line import TextLine
 
 ROOT = Path(__file__).parents[1]
 
@@ -245,7 +246,7 @@ def test_nothing_is_drawn_without_a_finite_iterate_and_it_says_why():
 
 
 def test_the_widget_module_does_not_import_torch():
-    code = "import sys\nimport tui.widgets.landscape\nprint('torch' in sys.modules)\n"
+    code = "import sys\nimport tui.app.widgets.landscape\nprint('torch' in sys.modules)\n"
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
     )

@@ -16,15 +16,15 @@ import pytest
 from app_helpers import RUN_TIMEOUT, wait_for, wait_until
 from textual.widgets import Input
 
-from tui.app import GdlabApp
+from tui.app.app import GdlabApp
+from tui.app.run_controller import Phase
 from tui.bench.headless import ready_screen
-from tui.run_controller import Phase
 
 ROOT = Path(__file__).parents[1]
 
 
 def test_history_memory_is_paid_per_row_written_not_per_row_reserved():
-    from solvers.history import History, Layout
+    from solvers.run.history import History, Layout
 
     def rss_kib() -> int:
         for line in Path("/proc/self/status").read_text().splitlines():

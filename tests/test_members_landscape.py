@@ -8,11 +8,11 @@ from app_helpers import landscapes_drawn, tap, wait_until
 from test_app_compare import _compare
 from test_landscape import ROSENBROCK, expression_problem, terminal_text
 
-from solvers.chapters.registry import spec_of
-from solvers.compare import Comparison
-from solvers.facts import BoundReason, Facts
-from solvers.landscape import compute_members_landscape, evaluate
-from solvers.landscape_model import (
+from solvers.chapters.registry import problem_for, spec_of
+from solvers.core.facts import BoundReason, Facts
+from solvers.optim.choices import parse_optimizer
+from solvers.pictures.landscape import compute_members_landscape, evaluate
+from solvers.pictures.landscape_model import (
     LEVEL_GLYPHS,
     MARKS,
     NOT_FINITE,
@@ -21,8 +21,7 @@ from solvers.landscape_model import (
     START,
     Plan,
 )
-from solvers.members import CompareSettings
-from solvers.members_map import (
+from solvers.pictures.members_map import (
     MEMBER_MARKS,
     NO_MEMBER,
     MembersCurve,
@@ -30,15 +29,15 @@ from solvers.members_map import (
     member_mark,
     plan_members,
 )
-from solvers.optimizers import parse_optimizer
-from solvers.problems import problem_for
-from tui.app import GdlabApp
-from tui.display import colour
-from tui.run_controller import Phase
-from tui.screens.compare import CompareScreen
-from tui.widgets.contour_view import ContourView
-from tui.widgets.curve_plot import CurvePlot
-from tui.widgets.landscape import LandscapePlot
+from solvers.run.compare import Comparison
+from solvers.run.members import CompareSettings
+from tui.app.app import GdlabApp
+from tui.app.display import colour
+from tui.app.run_controller import Phase
+from tui.app.screens.compare import CompareScreen
+from tui.app.widgets.contour_view import ContourView
+from tui.app.widgets.curve_plot import CurvePlot
+from tui.app.widgets.landscape import LandscapePlot
 
 
 def compared(problem_id: str, etas: list[float], iterations: int) -> Comparison:

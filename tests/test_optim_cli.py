@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from quick import examples
 
-from solvers.optimizers import (
+from solvers.core.validation import SettingError, parse_dtype
+from solvers.optim.choices import (
     KNOB_NAMES,
     OPTIMIZERS,
     SCHEDULE_KNOB_NAMES,
@@ -22,7 +23,6 @@ from solvers.optimizers import (
     parse_optimizer,
     parse_schedule,
 )
-from solvers.validation import SettingError, parse_dtype
 
 FUZZ = settings(
     max_examples=examples(200),
@@ -100,7 +100,7 @@ def test_bad_options_are_one_line_with_the_range_and_exit_2(gdlab, args, message
 
 def test_refusals_do_not_import_torch():
     code = (
-        "import sys; from tui.cli import main; "
+        "import sys; from tui.cli.command import main; "
         "rc = main(['run', '3', '--optimizer', 'adam', '--betas', '2', '0']); "
         "print(rc, 'torch' in sys.modules)"
     )

@@ -19,16 +19,17 @@ from optim_reference import PROBLEMS, TORCH_OPTIMIZERS, eta_for, gdlab_run, torc
 from test_app_schedules import choose
 from textual.widgets import Input
 
-from solvers import codegen, updates_math
-from solvers.expression import parse
-from solvers.objectives.expression import make_expression_objective
+from solvers.core.expression import parse
+from solvers.optim import updates_math
+from solvers.optim.choices import KNOB_NAMES, OptimizerChoice
 from solvers.optim.registry import OPTIMIZER_SPECS, SCHEDULE_SPECS
-from solvers.optimizers import KNOB_NAMES, OptimizerChoice
-from solvers.updates import make_rule
-from tui.app import GdlabApp
+from solvers.optim.updates import make_rule
+from solvers.problems.objectives.expression import make_expression_objective
+from solvers.records import codegen
+from tui.app.app import GdlabApp
+from tui.app.widgets.settings_form import SettingsForm
 from tui.bench.measures import B8_ETAS
-from tui.cli import build_parser
-from tui.widgets.settings_form import SettingsForm
+from tui.cli.command import build_parser
 
 ROOT = Path(__file__).resolve().parent.parent
 NEW = ("nadam", "radam")
@@ -68,9 +69,9 @@ def test_every_schedule_module_is_whole(name):
 
 def test_the_optimizers_vocabulary_imports_no_torch_and_validation_not_it():
     """The first frame and the settings' validation read it before torch loads; and
-    solvers.validation imports nothing of it (no import circle)."""
+    solvers.core.validation imports nothing of it (no import circle)."""
     code = (
-        "import sys, solvers.optimizers, solvers.optim.registry, solvers.updates_math;"
+        "import sys, solvers.optim.choices, solvers.optim.registry, solvers.optim.updates_math;"
         "print('torch' in sys.modules, 'numpy' in sys.modules)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
@@ -80,14 +81,14 @@ def test_the_optimizers_vocabulary_imports_no_torch_and_validation_not_it():
         node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
     }
     imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-    assert not {m for m in imported if m.startswith(("solvers.optimizers", "solvers.optim"))}
+    assert not {m for m in imported if m.startswith(("solvers.optim.choices", "solvers.optim"))}
 
 
 @pytest.mark.parametrize("name", NEW)
 def test_new_optimizers_compiled_run_is_torch_optims_own(monkeypatch, name):
     """Compiled (TorchScript), as runs of 2,000 iterations and more are: still torch.optim's
     trajectory bit for bit on chapter 3."""
-    import solvers.descent as descent_module
+    import solvers.run.descent as descent_module
 
     monkeypatch.setattr(descent_module, "SCRIPT_FROM", 1)
     problem = PROBLEMS["3"][0]()

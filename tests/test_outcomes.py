@@ -15,12 +15,12 @@ import numpy as np
 import pytest
 
 from solvers.chapters.function import function_spec
-from solvers.facts import Regime
-from solvers.members import Standing
-from solvers.problems import problem_for
-from solvers.run_end import regime_at_end
-from solvers.runs import Outcome
-from tui.cli import main
+from solvers.chapters.registry import problem_for
+from solvers.core.facts import Regime
+from solvers.run.members import Standing
+from solvers.run.run_end import regime_at_end
+from solvers.run.settings import Outcome
+from tui.cli.command import main
 from tui.process import EXIT_DIVERGED, EXIT_NOT_MINIMUM, EXIT_OK, EXIT_UNBOUNDED, EXIT_USAGE
 
 ROSENBROCK = "(1-x0)**2 + 100*(x1-x0**2)**2"
@@ -210,7 +210,7 @@ def test_the_exit_codes_are_in_the_run_help(capsys: pytest.CaptureFixture[str]) 
 
 
 def test_a_defined_start_passes_the_check() -> None:
-    from solvers.start_check import check_start
+    from solvers.run.start_check import check_start
 
     spec = function_spec(ROSENBROCK, (-1.5, 2.0))
     check_start(problem_for(spec), (-1.5, 2.0), "float32", "init")  # raises nothing
@@ -239,7 +239,7 @@ def test_a_steep_minimum_far_below_the_start_is_not_taken_for_a_fall(gdlab) -> N
 
 
 def test_the_cli_ends_in_one_line_whatever_the_regime_said() -> None:
-    from solvers.run_end import end_lines
+    from solvers.run.run_end import end_lines
 
     falling, rising = np.array([3.0, 2.0, 1.0]), np.array([1.0, 5.0])
     said = (Regime.MONOTONE, SAID)

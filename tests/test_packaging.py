@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.cli import main
+from tui.cli.command import main
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -9,11 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from quick import examples
 
-from solvers.descent import Descent
-from solvers.measures import distance
-from solvers.objectives.book import BOOK_X, BOOK_Y_TARGET
-from solvers.problems import make_problem
-from solvers.runs import RunSettings
+from solvers.chapters.registry import make_problem
+from solvers.problems.objectives.book import BOOK_X, BOOK_Y_TARGET
+from solvers.run.descent import Descent
+from solvers.run.measures import distance
+from solvers.run.settings import RunSettings
 
 coord = st.floats(-50, 50, allow_nan=False, allow_infinity=False)
 
@@ -71,7 +71,7 @@ def test_chapter3_optimum_is_the_exact_fit_of_the_samples_as_typed():
     assert (w0, w1, b) == pytest.approx(tuple(exact), abs=1e-12)
     assert (w0, w1, b) == pytest.approx((3.1, 4.2, 0.5), abs=1e-12)
     assert problem.facts.optimum.value == pytest.approx(0.0, abs=1e-20)
-    from tui.widgets.problem_facts import facts_text
+    from tui.app.widgets.problem_facts import facts_text
 
     assert "optimum: w0* = 3.1, w1* = 4.2, b* = 0.5" in facts_text(problem.spec, problem.facts)
 

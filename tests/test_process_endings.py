@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tui import cli
+from tui.cli import command as cli
 
 ROOT = Path(__file__).parents[1]
 LONG_CSV = ("run", "3", "--iterations", "10000000", "--format", "csv")
@@ -149,7 +149,7 @@ def test_signal_while_torch_imports_is_one_line(tmp_path, signum, code, line):
 def test_interrupt_while_python_imports_gdlab_is_one_line():
     """Before main() runs, tui/__init__.py's excepthook gives the same line and code."""
     done = subprocess.run(
-        [sys.executable, "-c", "import tui.cli\nraise KeyboardInterrupt"],
+        [sys.executable, "-c", "import tui.cli.command\nraise KeyboardInterrupt"],
         capture_output=True,
         text=True,
         timeout=60,
@@ -199,18 +199,18 @@ def test_a_signal_at_any_moment_ends_cleanly(tmp_path, signum):
 def test_an_interrupt_lost_before_gdlab_took_over_still_ends_the_command(monkeypatch):
     """Ctrl-C 0.1 s after start: Python's handler raised inside a library's import,
     which caught it and went on, and the 10,000,000-iteration run then ran to its end
-    (a signal test timed out on it). The handler tui installs first notes the signal,
-    and the process's first guard ends the command with it before its body runs."""
-    import tui
+    (a signal test timed out on it). The handler the entry module installs first notes
+    the signal, and the process's first guard ends the command with it before its body
+    runs. Importing tui itself installs nothing."""
+    from tui import early_interrupts as tui
     from tui import process
 
-    installed = subprocess.run(  # by the import of tui, in a process of its own (this
-        # one's handler is whatever earlier tests left)
-        [
-            sys.executable,
-            "-c",
-            "import signal, tui; print(signal.getsignal(signal.SIGINT).__name__)",
-        ],
+    shown = (
+        "import signal, sys; print(signal.getsignal(signal.SIGINT).__name__, "
+        "sys.excepthook is sys.__excepthook__)"
+    )
+    untouched = subprocess.run(
+        [sys.executable, "-c", f"import tui, solvers; {shown}"],
         capture_output=True,
         text=True,
         timeout=60,
@@ -218,7 +218,18 @@ def test_an_interrupt_lost_before_gdlab_took_over_still_ends_the_command(monkeyp
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         preexec_fn=_as_from_a_terminal,
     )
-    assert installed.stdout.strip() == "_early_interrupt"
+    assert untouched.stdout.split() == ["default_int_handler", "True"]
+    installed = subprocess.run(  # by the entry module, in a process of its own (this
+        # one's handler is whatever earlier tests left)
+        [sys.executable, "-c", f"import tui.main; {shown}"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        preexec_fn=_as_from_a_terminal,
+    )
+    assert installed.stdout.split() == ["_early_interrupt", "False"]
     with pytest.raises(KeyboardInterrupt):
         tui._early_interrupt(signal.SIGINT, None)  # as the signal would, mid-import
     assert tui.EARLY_INTERRUPTS == [signal.SIGINT]  # ... and say so, if it was swallowed

@@ -16,11 +16,11 @@ from hypothesis import strategies as st
 from quick import examples
 
 from solvers.chapters.function import function_spec
-from solvers.facts import REGIME_TOLERANCE, Regime, Shape, signed
-from solvers.optimizers import OptimizerChoice, ScheduleChoice
-from solvers.problems import problem_for
-from solvers.regimes import presets_apply, said_regime
-from tui.widgets.problem_facts import facts_text
+from solvers.chapters.registry import problem_for
+from solvers.core.facts import REGIME_TOLERANCE, Regime, Shape, signed
+from solvers.optim.choices import OptimizerChoice, ScheduleChoice
+from solvers.optim.regimes import presets_apply, said_regime
+from tui.app.widgets.problem_facts import facts_text
 
 KINDS = ("definite", "valley", "unbounded", "indefinite", "negative")
 SHAPES = {

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from solvers.problems import make_problem
+from solvers.chapters.registry import make_problem
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 GDLAB = str(Path(sys.executable).with_name("gdlab"))

@@ -1,4 +1,4 @@
-"""gdlab and the scripts it writes round alike on every x86 CPU (solvers/rounding.py).
+"""gdlab and the scripts it writes round alike on every x86 CPU (solvers/core/rounding.py).
 
 Run in processes whose environment has no MKL_CBWR, as a user's shell has: on a
 CPU with AVX-512, MKL's own choice of kernel prints the book's first w.grad as
@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from solvers.rounding import VARIABLE
+from solvers.core.rounding import VARIABLE
 
 GDLAB = str(Path(sys.executable).with_name("gdlab"))
 

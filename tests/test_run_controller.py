@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from solvers.chapters.registry import spec_of
-from solvers.runs import Divergence, Outcome, RunReport, RunSettings
-from tui.messages import RunEnded, RunFailed, RunProgress
-from tui.run_controller import KEYS, TABLE, Phase, RunController, RunRefused, cancel_all
+from solvers.run.settings import Divergence, Outcome, RunReport, RunSettings
+from tui.app.messages import RunEnded, RunFailed, RunProgress
+from tui.app.run_controller import KEYS, TABLE, Phase, RunController, RunRefused, cancel_all
 
 
 class FakeHost:

@@ -9,9 +9,9 @@ import torch
 from optim_reference import PROBLEMS, eta_for, gdlab_run, torch_loop, torch_scheduler
 from quick import grid
 
-import solvers.descent as descent_module
-from solvers.optimizers import OptimizerChoice, ScheduleChoice
-from solvers.schedules import EtaSchedule
+import solvers.run.descent as descent_module
+from solvers.optim.choices import OptimizerChoice, ScheduleChoice
+from solvers.optim.schedule_steps import EtaSchedule
 
 ITERATIONS = 1000
 

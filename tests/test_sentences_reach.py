@@ -14,11 +14,11 @@ import sys
 from pathlib import Path
 
 from solvers.chapters.function import function_spec
-from solvers.optimizers import CONSTANT, PLAIN, OptimizerChoice, ScheduleChoice
-from solvers.problems import problem_for
-from solvers.regimes import said_regime
-from solvers.runs import Divergence
-from tui.widgets.problem_facts import facts_text
+from solvers.chapters.registry import problem_for
+from solvers.optim.choices import CONSTANT, PLAIN, OptimizerChoice, ScheduleChoice
+from solvers.optim.regimes import said_regime
+from solvers.run.settings import Divergence
+from tui.app.widgets.problem_facts import facts_text
 
 GDLAB = str(Path(sys.executable).with_name("gdlab"))
 

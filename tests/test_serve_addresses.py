@@ -28,8 +28,8 @@ from urllib.parse import urljoin, urlsplit
 import aiohttp
 import pytest
 
-from tui.serve import parse_public_url
-from tui.serve_web import page_address, where_to_open
+from tui.serve.command import parse_public_url
+from tui.serve.web import page_address, where_to_open
 
 ROOT = Path(__file__).parents[1]
 OTHER_ADDRESS = "127.0.0.2"

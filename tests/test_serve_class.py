@@ -105,7 +105,7 @@ def test_the_apps_end_when_the_web_server_is_killed() -> None:
 RESEED_CHILDREN = """
 import json, os, random, sys
 import numpy, torch
-from tui.serve_fork import _reseed
+from tui.serve.fork import _reseed
 torch.manual_seed(0); numpy.random.seed(0); random.seed(0)
 pipes = []
 for _ in range(2):

@@ -1,6 +1,6 @@
 """`gdlab serve`'s warm process leaves a tab's app nothing to import or parse.
 
-The zygote (tui/serve_fork.py) imports every module and parses every stylesheet
+The zygote (tui/serve/fork.py) imports every module and parses every stylesheet
 before it forks; a forked app that still did either before its first frame paid
 for it 30 times over when a class opened the page together (B10 in `gdlab bench`).
 """
@@ -17,14 +17,15 @@ ROOT = Path(__file__).parents[1]
 
 AFTER_WARM = """
 import asyncio, gc, json, os, sys
-from tui import serve_fork, shared_css
+from tui.serve import fork as serve_fork
+from tui.app import shared_css
 from solvers.chapters.registry import chapters
-from tui.app import GdlabApp
+from tui.app.app import GdlabApp
 
 def screen_of_key(key):
     return next((c.id for c in chapters() if c.key == key), None)
 
-from tui.solver_state import SolverStatus
+from tui.app.solver_state import SolverStatus
 
 serve_fork._warm_imports()
 serve_fork._warm_css()

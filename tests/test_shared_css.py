@@ -1,4 +1,4 @@
-"""Parsed CSS shared by the apps of a process (tui/shared_css.py).
+"""Parsed CSS shared by the apps of a process (tui/app/shared_css.py).
 
 An app parses each CSS source once, not again when its first screen's CSS is
 refreshed, and a theme's CSS is never served for another theme's. (That a tab
@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 from app_helpers import first_screen
 
-from tui import shared_css
-from tui.app import GdlabApp
+from tui.app import shared_css
+from tui.app.app import GdlabApp
 
 
 async def test_each_source_is_parsed_once_per_theme_and_a_theme_gets_its_own(

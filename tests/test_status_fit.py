@@ -15,10 +15,10 @@ from app_helpers import chapter, first_screen, set_fields, tap, wait_until
 from textual.geometry import Region
 from textual.widgets import Input, Static
 
-from tui.app import GdlabApp
-from tui.run_controller import Phase
-from tui.screens.chapter import ChapterScreen
-from tui.widgets.run_status import RunStatus, fit_status, status_model
+from tui.app.app import GdlabApp
+from tui.app.run_controller import Phase
+from tui.app.screens.chapter import ChapterScreen
+from tui.app.widgets.run_status import RunStatus, fit_status, status_model
 
 NUMBER = re.compile(r"(?<![\w.])[-+]?\d[\d,]*(?:\.\d+)?(?:e[-+]?\d+)?")
 """A number as the status writes one: 1,234 · 2.4e-06 · -0.5 · 3."""
@@ -94,7 +94,7 @@ async def test_a_finished_run_draws_f_and_its_distance_whole(size) -> None:
 
 
 def test_fitting_drops_lesser_fields_and_wraps_between_words_only() -> None:
-    from tui.widgets.run_status import Field, StatusModel
+    from tui.app.widgets.run_status import Field, StatusModel
 
     model = StatusModel(
         (

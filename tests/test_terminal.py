@@ -6,7 +6,7 @@ import pytest
 from app_helpers import wait_until
 from textual.filter import Monochrome, NoColor
 
-from tui.app import GdlabApp
+from tui.app.app import GdlabApp
 from tui.bench.headless import ready_screen, run_to_end
 
 

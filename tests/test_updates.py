@@ -18,14 +18,14 @@ from optim_reference import (
 )
 from quick import grid, slow_except
 
-import solvers.descent as descent_module
-from solvers.descent import Descent
-from solvers.engine import MembersOf, StepChunk, compile_chunk, member_params
-from solvers.history import Layout
-from solvers.optimizers import OPTIMIZERS, OptimizerChoice, ScheduleChoice
-from solvers.runs import RunSettings
-from solvers.schedules import EtaSchedule
-from solvers.updates import ARMIJO_C, PlainUpdate, make_rule
+import solvers.run.descent as descent_module
+from solvers.optim.choices import OPTIMIZERS, OptimizerChoice, ScheduleChoice
+from solvers.optim.schedule_steps import EtaSchedule
+from solvers.optim.updates import ARMIJO_C, PlainUpdate, make_rule
+from solvers.run.descent import Descent
+from solvers.run.engine import MembersOf, StepChunk, compile_chunk, member_params
+from solvers.run.history import Layout
+from solvers.run.settings import RunSettings
 
 ITERATIONS = 1000
 
@@ -322,7 +322,7 @@ def test_descent_takes_the_rule_from_the_settings(problems):
 
 @pytest.mark.parametrize("name", list(OPTIMIZERS))
 def test_explain_step_speaks_the_optimizers_terms(problems, name):
-    from solvers.explain import explain_step
+    from solvers.pictures.explain import explain_step
 
     choice = OptimizerChoice(name)
     descent = gdlab_run(problems["3"], None, 1e-3, choice, 4)
@@ -338,7 +338,7 @@ def test_explain_step_speaks_the_optimizers_terms(problems, name):
     assert "→" in last
 
 
-# A compare's batch (solvers.compare): every parameter and buffer has a leading member
+# A compare's batch (solvers.run.compare): every parameter and buffer has a leading member
 # dimension, η one value per member. Each member must follow its own run.
 
 BATCHED = [

@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from quick import examples
 
-from tui.widgets.iteration_table import CELL, format_value
-from tui.widgets.series import log_gap, min_max_buckets, resolution
+from tui.app.widgets.iteration_table import CELL, format_value
+from tui.app.widgets.series import log_gap, min_max_buckets, resolution
 
 
 @settings(max_examples=examples(60), deadline=None)

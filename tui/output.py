@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from solvers.validation import SettingError
+from solvers.core.validation import SettingError
 
 
 class OutputError(Exception):

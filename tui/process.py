@@ -19,7 +19,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TextIO
 
-import tui
+from tui import early_interrupts
 
 EXIT_OK = 0
 """Done; also when a reader stops reading (``gdlab run 3 | head -1``)."""
@@ -45,7 +45,7 @@ ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 WATCHDOG_SECONDS = 3.0
 """After SIGTERM or SIGHUP the app ends within this many seconds, clean-up or not
-(``tui.launch``; ``gdlab run`` unwinds without Textual and removes its partial file)."""
+(``tui.app.launch``; ``gdlab run`` unwinds without Textual and removes its partial file)."""
 
 
 class Ended(BaseException):
@@ -161,7 +161,7 @@ def arm_watchdog(code: int, seconds: float = WATCHDOG_SECONDS) -> None:
 _ARRIVED: list[int] = []
 """The ending signal that arrived, if one has (see :func:`reraise_if_signalled`)."""
 _EARLY_TAKEN = False
-"""Whether a guard has taken over ``tui.EARLY_INTERRUPTS`` (only the process's first:
+"""Whether a guard has taken over ``early_interrupts.EARLY_INTERRUPTS`` (only the process's first:
 a later ``main`` in the same process, as the tests make, starts clean)."""
 
 
@@ -206,8 +206,8 @@ def signal_handlers(
     global _EARLY_TAKEN
     if not _EARLY_TAKEN:  # the process's first guard: an interrupt before it counts
         _EARLY_TAKEN = True
-        _ARRIVED.extend(tui.EARLY_INTERRUPTS[:1])
-        tui.EARLY_INTERRUPTS.clear()
+        _ARRIVED.extend(early_interrupts.EARLY_INTERRUPTS[:1])
+        early_interrupts.EARLY_INTERRUPTS.clear()
     previous: dict[int, object] = {}
     try:
         for signum in (signal.SIGINT, *ENDING_SIGNALS):
@@ -259,12 +259,13 @@ def _drain_stdout() -> None:
 
 def guarded(body: Callable[[], int]) -> int:
     """Run ``body`` with gdlab's signal handlers; turn every ending into one line and a code."""
-    from solvers.validation import SettingError
+    from solvers.core.validation import SettingError
     from tui.output import OutputError
 
     with signal_handlers():
         try:
-            reraise_if_signalled()  # Ctrl-C before the handlers were in (tui.EARLY_INTERRUPTS)
+            # a Ctrl-C before the handlers were in (early_interrupts.EARLY_INTERRUPTS)
+            reraise_if_signalled()
             code = body()
             _flush_stdout()  # a failure here is a failed write: exit 4
             return code

@@ -12,13 +12,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from solvers.specs import ProblemSpec
-from solvers.validation import parse_start
+from solvers.core.specs import ProblemSpec
+from solvers.core.validation import parse_start
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from solvers.problems import Problem
+    from solvers.problems.problem import Problem
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ class ScriptTemplate:
 
 
 class BookPrinter:
-    """What a chapter's book print reads from a run's row (solvers/export.py's
+    """What a chapter's book print reads from a run's row (solvers/records/export.py's
     BookWriter is one): the parameters as tensors, the gradient, the problem."""
 
     problem: Problem
@@ -144,7 +144,8 @@ class Chapter:
         raise NotImplementedError
 
     def script(self, spec: ProblemSpec) -> ScriptTemplate:
-        """The standalone script's setup and objective (solvers/codegen.py writes the rest)."""
+        """The standalone script's setup and objective (solvers/records/codegen.py
+        writes the rest)."""
         raise NotImplementedError
 
     def book_block(self, printer: BookPrinter, row: np.ndarray) -> str:

@@ -1,7 +1,7 @@
 """Your function: any expression of x (or x0 … x9) a learner types, from a typed start.
 
 Its facts are exact where the expression is a quadratic (read from its tree) and
-local at the start otherwise (solvers/problems.py). Its script writes the
+local at the start otherwise (solvers/problems/problem.py). Its script writes the
 expression with the torch ops, in the order, that the compiled objective runs.
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from solvers.chapters.base import Chapter, ChapterInput, ScriptParam, ScriptTemplate
-from solvers.expression import (
+from solvers.core.expression import (
     TORCH_FUNCTIONS_1,
     TORCH_FUNCTIONS_2,
     Binary,
@@ -25,11 +25,11 @@ from solvers.expression import (
     parse,
     postorder,
 )
-from solvers.specs import ProblemSpec
-from solvers.validation import SettingError
+from solvers.core.specs import ProblemSpec
+from solvers.core.validation import SettingError
 
 if TYPE_CHECKING:
-    from solvers.problems import Problem
+    from solvers.problems.problem import Problem
 
 DEFAULT_EXPR = "(1-x0)**2 + 100*(x1-x0**2)**2"
 """The screen opens on Rosenbrock's banana valley..."""
@@ -116,9 +116,9 @@ class FunctionChapter(Chapter):
         return variable_names(count, vector=False)
 
     def build(self, spec: ProblemSpec) -> Problem:
-        from solvers.degree import is_quadratic
-        from solvers.objectives.expression import make_expression_objective
-        from solvers.problems import ExpressionProblem
+        from solvers.core.degree import is_quadratic
+        from solvers.problems.objectives.expression import make_expression_objective
+        from solvers.problems.problem import ExpressionProblem
 
         expression = parse(_expression_text(spec))
         objective = make_expression_objective(expression, spec.n_params)

@@ -7,10 +7,16 @@ reads the registry after that sees it.
 
 from __future__ import annotations
 
+import threading
+from typing import TYPE_CHECKING
+
 from solvers.chapters import function, regression, scalar, vector
 from solvers.chapters.base import Chapter, ChapterInput
-from solvers.specs import ProblemSpec
-from solvers.validation import SettingError
+from solvers.core.specs import ProblemSpec
+from solvers.core.validation import SettingError
+
+if TYPE_CHECKING:
+    from solvers.problems.problem import Problem
 
 _CHAPTERS: dict[str, Chapter] = {
     module.CHAPTER.id: module.CHAPTER for module in (scalar, vector, regression, function)
@@ -65,3 +71,24 @@ def all_inputs() -> tuple[ChapterInput, ...]:
         for given in chapter.inputs:
             seen.setdefault(given.name, given)
     return tuple(seen.values())
+
+
+_BUILT: dict[ProblemSpec, Problem] = {}
+_BUILDING = threading.Lock()
+
+
+def problem_for(spec: ProblemSpec) -> Problem:
+    """The problem a spec describes, built by its chapter once and reused (so are its
+    compiled chunks): torch is imported here, by the chapter's ``build``."""
+    with _BUILDING:
+        if spec not in _BUILT:
+            if len(_BUILT) > 64:  # a session of many expressions: forget the oldest
+                _BUILT.pop(next(iter(_BUILT)))
+            _BUILT[spec] = chapter_for(spec).build(spec)
+        return _BUILT[spec]
+
+
+def make_problem(chapter_id: str) -> Problem:
+    """Chapter ``chapter_id``'s default problem, built afresh."""
+    chapter = chapter_of(chapter_id)
+    return chapter.build(chapter.default)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from solvers.chapters.base import BookPrinter, Chapter, ScriptParam, ScriptTemplate
-from solvers.specs import ProblemSpec
+from solvers.core.specs import ProblemSpec
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from solvers.problems import Problem
+    from solvers.problems.problem import Problem
 
 
 class RegressionChapter(Chapter):
@@ -34,8 +34,8 @@ class RegressionChapter(Chapter):
     def build(self, spec: ProblemSpec) -> Problem:
         import torch
 
-        from solvers.objectives.book import book_regression
-        from solvers.problems import LeastSquaresProblem
+        from solvers.problems.objectives.book import book_regression
+        from solvers.problems.problem import LeastSquaresProblem
 
         return LeastSquaresProblem(spec, book_regression(), book_regression(torch.float64))
 
@@ -74,7 +74,7 @@ class RegressionChapter(Chapter):
         """The book prints w, b, the predictions, the losses, their sum and w.grad."""
         import torch
 
-        from solvers.objectives.book import LinearRegression
+        from solvers.problems.objectives.book import LinearRegression
 
         params = printer.params(row)
         objective = printer.problem.objective

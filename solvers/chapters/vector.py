@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from solvers.chapters.base import Chapter, ScriptParam, ScriptTemplate
-from solvers.specs import ProblemSpec
+from solvers.core.specs import ProblemSpec
 
 if TYPE_CHECKING:
-    from solvers.problems import Problem
+    from solvers.problems.problem import Problem
 
 
 class VectorChapter(Chapter):
@@ -30,8 +30,8 @@ class VectorChapter(Chapter):
     key = "2"
 
     def build(self, spec: ProblemSpec) -> Problem:
-        from solvers.objectives.book import VectorQuadratic
-        from solvers.problems import QuadraticProblem
+        from solvers.problems.objectives.book import VectorQuadratic
+        from solvers.problems.problem import QuadraticProblem
 
         return QuadraticProblem(spec, VectorQuadratic())
 

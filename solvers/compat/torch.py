@@ -3,7 +3,7 @@
 ``TorchDispatchMode`` has no public home: it lives in ``torch.utils._python_dispatch``.
 This module imports no torch itself (the start-up check runs before the app's first frame, and
 torch loads later): the mixin below is mixed into a ``TorchDispatchMode`` where torch
-is already imported (solvers/graph.py).
+is already imported (solvers/pictures/graph.py).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from solvers.validation import SettingError, parse_float, parse_int
+from solvers.core.validation import SettingError, parse_float, parse_int
 
 KnobValue = float | int | tuple[float, float]
 """A knob's value: a number, a whole number (step-size, t-max, patience) or a pair (betas)."""

@@ -94,7 +94,7 @@ class OptimizerSpec:
     """What it does instead of plain descent's step, where no bound of η is stated for
     it: a clause for the regime line (``Adam scales steps by …``) and the detail the
     CLI adds. Empty: said from :attr:`summary`. Plain descent and the momentum
-    methods, whose bounds :mod:`solvers.regimes` states, leave it empty."""
+    methods, whose bounds :mod:`solvers.optim.regimes` states, leave it empty."""
 
     def formula_lines(self, knobs: Knobs) -> tuple[str, ...]:
         """The formula without the lines of a knob that is 0 and so does nothing."""

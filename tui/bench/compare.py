@@ -17,10 +17,10 @@ _PROBLEM: Any = None
 
 def compare_run(iterations: int = CH3_ITERATIONS) -> float:
     """16 plain members on chapter 3, batched, every row of each recorded; seconds."""
-    from solvers.compare import Comparison
-    from solvers.members import CompareSettings
-    from solvers.optimizers import PLAIN
-    from solvers.problems import make_problem
+    from solvers.chapters.registry import make_problem
+    from solvers.optim.choices import PLAIN
+    from solvers.run.compare import Comparison
+    from solvers.run.members import CompareSettings
 
     global _PROBLEM
     if _PROBLEM is None:

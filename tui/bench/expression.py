@@ -37,9 +37,9 @@ def by_hand(iterations: int = ITERATIONS) -> float:
 def in_gdlab(iterations: int = ITERATIONS) -> float:
     """The same function as a user types it, run and recorded by gdlab; seconds."""
     from solvers.chapters.function import function_spec
-    from solvers.descent import Descent
-    from solvers.problems import problem_for
-    from solvers.runs import RunSettings
+    from solvers.chapters.registry import problem_for
+    from solvers.run.descent import Descent
+    from solvers.run.settings import RunSettings
 
     problem = problem_for(function_spec(ROSENBROCK, START, ETA, iterations))
     descent = Descent(problem, RunSettings(ETA, iterations, start=START))

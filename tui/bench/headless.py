@@ -8,9 +8,9 @@ import time
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from tui.app import GdlabApp
-from tui.screens.chapter import ChapterScreen
-from tui.solver_state import SolverStatus
+from tui.app.app import GdlabApp
+from tui.app.screens.chapter import ChapterScreen
+from tui.app.solver_state import SolverStatus
 
 
 async def ready_screen(app: GdlabApp, pilot: Pilot[None]) -> ChapterScreen:

@@ -75,9 +75,9 @@ def solver_run(iterations: int = CH3_ITERATIONS) -> float:
 
 def solver_run_ending(iterations: int) -> tuple[float, tuple[float, ...]]:
     """:func:`solver_run`'s seconds, and where it left the parameters (w0, w1, b)."""
-    from solvers.descent import Descent
-    from solvers.problems import make_problem
-    from solvers.runs import RunSettings
+    from solvers.chapters.registry import make_problem
+    from solvers.run.descent import Descent
+    from solvers.run.settings import RunSettings
 
     global _CH3
     if _CH3 is None:
@@ -93,7 +93,7 @@ def solver_run_ending(iterations: int) -> tuple[float, tuple[float, ...]]:
 
 def app_run(iterations: int = CH3_ITERATIONS) -> float:
     """The app headless at 120x40 running chapter 3 to the end; seconds from r to done."""
-    from tui.app import GdlabApp
+    from tui.app.app import GdlabApp
     from tui.bench.headless import ready_screen, run_to_end, set_iterations
 
     async def measure() -> float:
@@ -230,8 +230,8 @@ def torch_optim_loop(name: str, iterations: int = CH3_ITERATIONS) -> float:
     recording; seconds."""
     import torch
 
+    from solvers.optim.choices import OptimizerChoice
     from solvers.optim.registry import OPTIMIZER_SPECS
-    from solvers.optimizers import OptimizerChoice
 
     choice = OptimizerChoice(name)
     cls = getattr(torch.optim, OPTIMIZER_SPECS[name].torch_class or "SGD")  # plain: SGD
@@ -252,10 +252,10 @@ def torch_optim_loop(name: str, iterations: int = CH3_ITERATIONS) -> float:
 
 def optimizer_run(name: str, iterations: int = CH3_ITERATIONS) -> float:
     """gdlab's solver on chapter 3 under optimizer ``name``, every row recorded; seconds."""
-    from solvers.descent import Descent
-    from solvers.optimizers import OptimizerChoice
-    from solvers.problems import make_problem
-    from solvers.runs import RunSettings
+    from solvers.chapters.registry import make_problem
+    from solvers.optim.choices import OptimizerChoice
+    from solvers.run.descent import Descent
+    from solvers.run.settings import RunSettings
 
     global _CH3
     if _CH3 is None:

@@ -20,7 +20,7 @@ def _status_kib(key: str) -> int:
 
 def main(iterations: int) -> None:
     """Print JSON: idle RSS, peak RSS during the run, rows kept, seconds."""
-    from tui.app import GdlabApp
+    from tui.app.app import GdlabApp
     from tui.bench.headless import ready_screen, run_to_end, set_iterations
 
     async def measure() -> dict[str, float]:

@@ -113,7 +113,7 @@ def _ch3_run_bytes(session: PtySession) -> tuple[int, float]:
 def b3_b6_pty() -> tuple[Figure, Figure]:
     """B6: bytes to the pty during a full ch3 run, at Textual's 60 fps and at the SSH
     default (`gdlab --fps`); B3: key to screen update during another run."""
-    from tui.fps import SSH_FPS
+    from tui.app.fps import SSH_FPS
 
     slow, _ = _start_app(env={"TEXTUAL_FPS": str(SSH_FPS)})
     try:

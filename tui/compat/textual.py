@@ -154,9 +154,9 @@ class CachingStylesheet(Stylesheet):
     Not a bug, a cost: Textual parses every source when an app starts and again when
     the first screen's CSS is refreshed (the refresh builds a fresh stylesheet)."""
 
-    def cached_parse(self, key: tuple[Any, ...], parse: Callable[[], list[RuleSet]]) -> (
-        list[RuleSet]
-    ):
+    def cached_parse(
+        self, key: tuple[Any, ...], parse: Callable[[], list[RuleSet]]
+    ) -> list[RuleSet]:
         """The rule sets of the source ``key`` names; ``parse()`` makes them."""
         return parse()
 

@@ -4,7 +4,7 @@ Its public names offer no way to change an app's environment, start a tab's app 
 other way (forked from a warm process), add routes (gdlab's fonts) or build the app
 service of a websocket: the hooks here are those ways. On another minor version
 (:data:`tui.compat.TEXTUAL_SERVE` decides, once) ``gdlab serve`` says so in one line and runs
-textual-serve's own ``Server`` instead (tui/serve_web.py). ``PRIVATE_NAMES`` lists
+textual-serve's own ``Server`` instead (tui/serve/web.py). ``PRIVATE_NAMES`` lists
 every private name used; tests/test_compat_textual_serve.py checks they are still there.
 """
 
@@ -47,7 +47,7 @@ COPIED: dict[str, str] = {
     "textual_serve.server.Server.handle_websocket": "87c0c9d50be81f45",
     "textual_serve.server.Server.handle_index": "c961f57f6af22bfe",
 }
-"""Methods tui/serve_web.py copies with changes (gdlab's app service, gdlab's page
+"""Methods tui/serve/web.py copies with changes (gdlab's app service, gdlab's page
 addresses), with the first 16 hex digits of the sha256 of their source as written for:
 a change there is one to carry over."""
 

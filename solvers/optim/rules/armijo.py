@@ -7,8 +7,8 @@ from typing import Any, ClassVar
 import torch
 from torch import Tensor
 
+from solvers.core.validation import MAX_ETA
 from solvers.optim.rules.base import UpdateRule, each_member_sum, member_eta, scalar
-from solvers.validation import MAX_ETA
 
 ARMIJO_C = 1e-4
 """Sufficient decrease: accept η when f(θ − η·g) ≤ f(θ) − c·η·‖g‖²."""

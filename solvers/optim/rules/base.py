@@ -1,7 +1,7 @@
 """The update rules' contract, and the helpers every rule shares (torch).
 
 An update rule is a small TorchScript-compatible module that the chunk loop
-(:mod:`solvers.engine`) calls once per iteration, after the gradient and the
+(:mod:`solvers.run.engine`) calls once per iteration, after the gradient and the
 row are recorded::
 
     extras = rule(params, grads, state, eta, value)   # updates params in place, no_grad
@@ -27,7 +27,7 @@ of values. A rule scales by a hyperparameter through its 0-d tensor in the
 state, not the Python float: the same rounding (the kernel reads the float in
 the tensor's dtype either way), and a third of the cost in the compiled loop.
 
-A compare's batch (:mod:`solvers.compare`) runs M members through the same
+A compare's batch (:mod:`solvers.run.compare`) runs M members through the same
 rule: every parameter, gradient and buffer has a leading member dimension
 (M, …) (a compare's are flat, (M, k)), and ``eta`` holds one η per member, shape
 (M,) or (M, 1, …) (a compare's: (M, 1)), in the run's dtype and on its device.

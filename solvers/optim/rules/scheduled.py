@@ -15,7 +15,7 @@ class ScheduledUpdate(UpdateRule):
     """An optimizer whose η follows a schedule, recording the η used (``eta``).
 
     For every schedule but plateau, η comes from the chunk (Descent.etas,
-    computed by :mod:`solvers.schedules`), a run's 0-d or a batch's one per member
+    computed by :mod:`solvers.optim.schedule_steps`), a run's 0-d or a batch's one per member
     alike. Plateau is torch's ReduceLROnPlateau, one run's only (its η, best and
     count are one run's: a batch is refused), stepped with f after every
     iteration, inside the chunk, so it reacts at the very next iteration as

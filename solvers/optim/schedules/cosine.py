@@ -7,9 +7,9 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
+from solvers.core.validation import MAX_ITERATIONS
 from solvers.optim.knobs import Knob
 from solvers.optim.spec import Knobs, ScheduleSpec, kwarg_number
-from solvers.validation import MAX_ITERATIONS
 
 
 def next_eta(epoch: int, lr: float, base: float, t_max: int, knobs: Knobs) -> float:

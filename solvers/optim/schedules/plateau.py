@@ -5,9 +5,9 @@ closed form to write."""
 
 from __future__ import annotations
 
+from solvers.core.validation import MAX_ITERATIONS
 from solvers.optim.knobs import Knob
 from solvers.optim.spec import ScheduleSpec
-from solvers.validation import MAX_ITERATIONS
 
 PLATEAU_THRESHOLD = 1e-4
 """ReduceLROnPlateau's defaults that gdlab keeps: threshold (rel), cooldown 0,

@@ -1,0 +1,676 @@
+"""A user's own objective, typed as text, parsed without ``eval`` into a small tree.
+
+Why a parser of our own: the text comes from a person at the keyboard (or a
+hostile script), so it must never reach ``eval``, ``compile`` or ``ast``. The
+tokenizer is one linear scan and the parser is recursive descent with an explicit
+nesting counter, so any input up to :data:`MAX_LENGTH` characters is accepted or
+refused in milliseconds. Constant sub-expressions are evaluated here, in float
+arithmetic only, so that ``x**1001``, ``1e999`` or ``9**9**9**9`` are refused
+before torch ever sees them.
+
+This module imports neither torch nor numpy (a test checks): the CLI and the
+app's fields can refuse bad text before torch has loaded.
+
+Grammar (as Python's, ``^`` meaning ``**``)::
+
+    sum     := product (("+" | "-") product)*
+    product := unary (("*" | "/") unary)*
+    unary   := ("-" | "+") unary | power
+    power   := atom [("**" | "^") unary]          # right-associative
+    atom    := number | variable | "pi" | "e" | "(" sum ")"
+             | function "(" sum ")" | ("min" | "max") "(" sum "," sum ")"
+"""
+
+from __future__ import annotations
+
+import keyword
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from solvers.core.validation import SettingError
+
+MAX_LENGTH = 2000
+"""Longer text is refused before it is scanned."""
+MAX_DEPTH = 50
+"""Deepest nesting of parentheses, calls, unary signs and exponents."""
+MAX_EXPONENT = 1000.0
+"""Largest magnitude of a constant exponent: ``x**1001`` is refused."""
+MAX_DIMENSION = 10
+"""A vector is x0 … x9."""
+
+FUNCTIONS_1 = ("sin", "cos", "tan", "exp", "log", "sqrt", "abs", "tanh", "sigmoid", "softplus")
+"""Functions of one argument."""
+FUNCTIONS_2 = ("min", "max")
+"""Functions of two arguments."""
+CONSTANTS = {"pi": math.pi, "e": math.e}
+TORCH_FUNCTIONS_1 = {
+    "sin": "torch.sin",
+    "cos": "torch.cos",
+    "tan": "torch.tan",
+    "exp": "torch.exp",
+    "log": "torch.log",
+    "sqrt": "torch.sqrt",
+    "abs": "torch.abs",
+    "tanh": "torch.tanh",
+    "sigmoid": "torch.sigmoid",
+    "softplus": "torch.nn.functional.softplus",
+}
+"""The torch function each one-argument name stands for, as generated code writes it
+(the compiled objective and the standalone script both)."""
+TORCH_FUNCTIONS_2 = {"min": "torch.minimum", "max": "torch.maximum"}
+VARIABLES: dict[str, int | None] = {"x": None} | {f"x{k}": k for k in range(MAX_DIMENSION)}
+"""Accepted variable names and their index in the vector (None: x, the only one)."""
+
+ACCEPTED = (
+    "an expression in x (or x0 … x9) with numbers, + - * / ** ^, parentheses, pi, e, "
+    "and " + " ".join(FUNCTIONS_1 + FUNCTIONS_2)
+)
+"""What the field accepts, in the words every refusal ends with."""
+
+
+class ExpressionError(SettingError):
+    """Text that is not an accepted expression; ``column`` (0-based) points at the culprit."""
+
+    def __init__(self, reason: str, column: int, text: str) -> None:
+        # the column counts from 1 for people; self.column stays 0-based for the caret
+        super().__init__("expr", f"at column {column + 1}: {reason}")
+        self.column = column
+        self.text = text
+
+    def caret(self, width: int | None = None) -> str:
+        """Two lines: the text and a ``^`` under the offending column.
+
+        With ``width``, only a window of about that many characters around the
+        column is shown, so the caret still lines up in a narrow field.
+        """
+        shown = "".join(
+            " " if c == "\t" else c if c.isprintable() and c.isascii() else "?" for c in self.text
+        )
+        column = min(self.column, len(shown))
+        if width is not None and len(shown) > width:
+            start = max(0, min(column - width // 2, len(shown) - width))
+            shown = shown[start : start + width]
+            column -= start
+        return f"{shown}\n{' ' * column}^"
+
+
+# --- the tree -----------------------------------------------------------------
+# Nodes compare by identity (eq=False) and print their text lazily (repr=False):
+# a 2,000-character sum is a tree 1,000 deep, and dataclass __eq__/__repr__
+# would recurse that deep. Every walk over the tree is iterative (postorder()).
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Node:
+    """Base of the tree's nodes.
+
+    ``column`` is where the node starts (an operator's own column for binary
+    nodes), for error carets; ``constant`` is the node's value when it does not
+    depend on x (folded in float arithmetic), else None.
+    """
+
+    column: int
+    constant: float | None
+
+    @property
+    def children(self) -> tuple[Node, ...]:
+        return ()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} at column {self.column}>"
+
+    def __copy__(self) -> Node:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Node:
+        # Immutable, and a long sum is too deep for copy's recursion.
+        return self
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Number(Node):
+    """A numeric literal (``constant`` is its value)."""
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Constant(Node):
+    """``pi`` or ``e``."""
+
+    name: str
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Variable(Node):
+    """``x`` (index None: the only parameter) or ``xk`` (index k of the vector)."""
+
+    name: str
+    index: int | None
+
+    @property
+    def position(self) -> int:
+        """Where this variable sits in the parameter vector."""
+        return 0 if self.index is None else self.index
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Negate(Node):
+    """Unary minus."""
+
+    operand: Node
+
+    @property
+    def children(self) -> tuple[Node, ...]:
+        return (self.operand,)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Binary(Node):
+    """``left op right`` with op one of ``+ - * / **`` (``^`` is stored as ``**``)."""
+
+    op: str
+    left: Node
+    right: Node
+
+    @property
+    def children(self) -> tuple[Node, ...]:
+        return (self.left, self.right)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Call(Node):
+    """A function of FUNCTIONS_1 (one argument) or FUNCTIONS_2 (two)."""
+
+    name: str
+    args: tuple[Node, ...]
+
+    @property
+    def children(self) -> tuple[Node, ...]:
+        return self.args
+
+
+def postorder(root: Node) -> list[Node]:
+    """Every node, children before parents, left before right; no recursion."""
+    order: list[Node] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        order.append(node)
+        stack.extend(node.children)
+    order.reverse()
+    return order
+
+
+def _number_text(value: float) -> str:
+    text = repr(value)
+    return text[:-2] if text.endswith(".0") else text
+
+
+def render(root: Node) -> str:
+    """Canonical text, fully parenthesised, ``^`` written ``**``.
+
+    Pieces are emitted left to right from an explicit stack and joined once, so
+    the work is linear even for a sum a thousand terms long.
+    """
+    pieces: list[str] = []
+    stack: list[Node | str] = [root]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            pieces.append(item)
+        elif isinstance(item, Number):
+            assert item.constant is not None
+            pieces.append(_number_text(item.constant))
+        elif isinstance(item, Constant | Variable):
+            pieces.append(item.name)
+        elif isinstance(item, Negate):
+            stack.extend((")", item.operand, "(-"))
+        elif isinstance(item, Binary):
+            stack.extend((")", item.right, f" {item.op} ", item.left, "("))
+        elif isinstance(item, Call):
+            stack.append(")")
+            for i, arg in enumerate(reversed(item.args)):
+                stack.extend((arg, ", ") if i < len(item.args) - 1 else (arg,))
+            stack.append(f"{item.name}(")
+        else:  # pragma: no cover - every node type is listed above
+            raise TypeError(item)
+    return "".join(pieces)
+
+
+@dataclass(frozen=True, eq=False)
+class Expression:
+    """A parsed objective: its tree and what it needs from the start values."""
+
+    source: str
+    """The text as typed."""
+    root: Node
+    variables: tuple[str, ...]
+    """Names used, sorted: ``("x",)`` or e.g. ``("x0", "x3")``."""
+    dimension: int
+    """The fewest values the start needs: 1 for x, k + 1 for the highest xk."""
+    is_vector: bool
+    """Whether the expression is in x0 … x9 (a vector) rather than x."""
+    text: str
+    """Canonical rendering, fully parenthesised, for display."""
+    _first_use: dict[str, int] = field(repr=False)
+
+    def __copy__(self) -> Expression:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Expression:
+        # Immutable; torch modules holding it are deep-copied by Problem.objective_on.
+        return self
+
+    def check_dimension(self, dim: int) -> None:
+        """Refuse a start of ``dim`` values that does not fit the variables."""
+        if not self.is_vector:
+            if dim != 1:
+                raise ExpressionError(
+                    f"x is a single number, so the start needs exactly 1 value, got {dim}; "
+                    "for a vector write x0 … x9",
+                    self._first_use["x"],
+                    self.source,
+                )
+            return
+        highest = f"x{self.dimension - 1}"
+        if dim < self.dimension:
+            raise ExpressionError(
+                f"{highest} is used, so the start needs at least {self.dimension} values "
+                f"(x0 … {highest}), got {dim}",
+                self._first_use[highest],
+                self.source,
+            )
+        if dim > MAX_DIMENSION:
+            raise ExpressionError(
+                f"the start has {dim} values; a vector has at most {MAX_DIMENSION} (x0 … x9)",
+                0,
+                self.source,
+            )
+
+
+# --- the tokenizer --------------------------------------------------------------
+
+_DIGITS = frozenset("0123456789")
+_NAME_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
+_NAME_REST = _NAME_START | _DIGITS
+_SPACE = frozenset(" \t")
+_SINGLE = frozenset("+-/^(),")
+
+_CHAR_HINTS = {
+    "[": "subscripts like x[0] are not accepted; write x0 … x9 for the vector's entries",
+    "]": "subscripts like x[0] are not accepted; write x0 … x9 for the vector's entries",
+    ".": "attribute access like x.real is not accepted",
+    "'": "strings are not accepted",
+    '"': "strings are not accepted",
+    "=": "assignment and comparison (=, ==, :=) are not accepted",
+    ":": "':' (assignment :=, lambda, slices) is not accepted",
+    "{": "braces (sets, dicts, comprehensions) are not accepted",
+    "}": "braces (sets, dicts, comprehensions) are not accepted",
+    "%": "'%' is not accepted; use / or functions",
+    "\n": "line breaks are not accepted; the expression is one line",
+}
+
+
+class Token(NamedTuple):
+    """One token: kind is "number", "name", an operator or "end"."""
+
+    kind: str
+    text: str
+    column: int
+
+
+def tokenize(text: str) -> Iterator[Token]:
+    """Scan ``text`` once, left to right; refuse any character outside the grammar."""
+    i = 0
+    n = len(text)
+    while i < n:
+        c = text[i]
+        if c in _SPACE:
+            i += 1
+        elif c in _DIGITS or (c == "." and i + 1 < n and text[i + 1] in _DIGITS):
+            end = _scan_number(text, i)
+            yield Token("number", text[i:end], i)
+            i = end
+        elif c in _NAME_START:
+            end = i + 1
+            while end < n and text[end] in _NAME_REST:
+                end += 1
+            name = text[i:end]
+            if keyword.iskeyword(name):
+                raise ExpressionError(
+                    f"{name!r} is a Python keyword, not accepted here; expected {ACCEPTED}", i, text
+                )
+            yield Token("name", name, i)
+            i = end
+        elif c == "*":
+            if i + 1 < n and text[i + 1] == "*":
+                yield Token("**", "**", i)
+                i += 2
+            else:
+                yield Token("*", "*", i)
+                i += 1
+        elif c in _SINGLE:
+            yield Token("**" if c == "^" else c, c, i)
+            i += 1
+        else:
+            hint = _CHAR_HINTS.get(c, f"the character {c!r} is not accepted")
+            raise ExpressionError(f"{hint}; expected {ACCEPTED}", i, text)
+    yield Token("end", "", n)
+
+
+def _scan_number(text: str, i: int) -> int:
+    """End of the number starting at ``i``: digits [. digits] [e [+-] digits]."""
+    n = len(text)
+    while i < n and text[i] in _DIGITS:
+        i += 1
+    if i < n and text[i] == ".":
+        i += 1
+        while i < n and text[i] in _DIGITS:
+            i += 1
+    if i < n and text[i] in "eE":
+        j = i + 1
+        if j < n and text[j] in "+-":
+            j += 1
+        if j < n and text[j] in _DIGITS:
+            while j < n and text[j] in _DIGITS:
+                j += 1
+            return j
+        # "2e" not followed by digits: the number ends before the e ("2e" then
+        # reads as 2 followed by the name e, refused as a missing operator).
+    return i
+
+
+# --- constant folding -------------------------------------------------------------
+
+
+def _sigmoid(v: float) -> float:
+    if v >= 0:
+        return 1.0 / (1.0 + math.exp(-v))
+    z = math.exp(v)
+    return z / (1.0 + z)
+
+
+def _softplus(v: float) -> float:
+    return max(v, 0.0) + math.log1p(math.exp(-abs(v)))
+
+
+_FOLD_1: dict[str, Callable[[float], float]] = {
+    "sin": math.sin,
+    "cos": math.cos,
+    "tan": math.tan,
+    "exp": math.exp,
+    "log": math.log,
+    "sqrt": math.sqrt,
+    "abs": abs,
+    "tanh": math.tanh,
+    "sigmoid": _sigmoid,
+    "softplus": _softplus,
+}
+_FOLD_2: dict[str, Callable[[float, float], float]] = {"min": min, "max": max}
+_FOLD_BINARY: dict[str, Callable[[float, float], float]] = {
+    "+": lambda a, b: a + b,
+    "-": lambda a, b: a - b,
+    "*": lambda a, b: a * b,
+    "/": lambda a, b: a / b,
+    "**": math.pow,  # float power: never Python's unbounded int power
+}
+
+
+def _fold(fn: Callable[[], float], what: str, column: int, text: str) -> float:
+    """Evaluate a constant sub-expression; refuse it unless the result is a finite float."""
+    try:
+        value = fn()
+    except ZeroDivisionError:
+        raise ExpressionError(
+            f"{what} divides by zero; constants must be finite", column, text
+        ) from None
+    except (OverflowError, ValueError):
+        value = math.nan
+    if not math.isfinite(value):
+        raise ExpressionError(
+            f"{what} is not a finite number (it overflows or is undefined); "
+            "constants must be finite",
+            column,
+            text,
+        )
+    return value
+
+
+# --- the parser -------------------------------------------------------------------
+
+
+class _Parser:
+    """Recursive descent over the token stream, one token of look-ahead."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens = tokenize(text)
+        self.token = next(self.tokens)
+        self.depth = 0
+        self.first_use: dict[str, int] = {}
+
+    def fail(self, reason: str, column: int | None = None) -> ExpressionError:
+        col = self.token.column if column is None else column
+        return ExpressionError(f"{reason}; expected {ACCEPTED}", col, self.text)
+
+    def advance(self) -> Token:
+        token = self.token
+        self.token = next(self.tokens)
+        return token
+
+    def enter(self, column: int) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise ExpressionError(
+                f"the expression nests deeper than {MAX_DEPTH} levels "
+                "(parentheses, calls, signs, powers); simplify it",
+                column,
+                self.text,
+            )
+
+    def describe(self, token: Token) -> str:
+        if token.kind == "end":
+            return "the end of the text"
+        if token.kind in ("number", "name"):
+            return f"the {token.kind} {token.text[:20]!r}"
+        return repr(token.text)
+
+    def parse(self) -> Node:
+        if self.token.kind == "end":
+            raise ExpressionError(f"the expression is empty; expected {ACCEPTED}", 0, self.text)
+        root = self.sum()
+        if self.token.kind == ")":
+            raise self.fail("')' has no matching '('")
+        if self.token.kind == ",":
+            raise self.fail("',' separates arguments of min and max only")
+        if self.token.kind != "end":
+            raise self.fail(
+                f"{self.describe(self.token)} follows a complete expression; "
+                "an operator (+ - * / ** ^) is missing"
+            )
+        return root
+
+    def sum(self) -> Node:
+        left = self.product()
+        while self.token.kind in ("+", "-"):
+            op = self.advance()
+            right = self.product()
+            left = self.binary(op, left, right)
+        return left
+
+    def product(self) -> Node:
+        left = self.unary()
+        while self.token.kind in ("*", "/"):
+            op = self.advance()
+            right = self.unary()
+            left = self.binary(op, left, right)
+        return left
+
+    def unary(self) -> Node:
+        if self.token.kind in ("-", "+"):
+            op = self.advance()
+            self.enter(op.column)
+            operand = self.unary()
+            self.depth -= 1
+            if op.kind == "+":
+                return operand
+            value = None if operand.constant is None else -operand.constant
+            return Negate(op.column, value, operand)
+        return self.power()
+
+    def power(self) -> Node:
+        base = self.atom()
+        if self.token.kind == "**":
+            op = self.advance()
+            self.enter(op.column)
+            exponent_column = self.token.column
+            exponent = self.unary()
+            self.depth -= 1
+            if exponent.constant is not None and abs(exponent.constant) > MAX_EXPONENT:
+                raise ExpressionError(
+                    f"the exponent {_number_text(exponent.constant)} is too large; "
+                    f"constant exponents must lie within ±{MAX_EXPONENT:g}",
+                    exponent_column,
+                    self.text,
+                )
+            return self.binary(op, base, exponent)
+        return base
+
+    def binary(self, op: Token, left: Node, right: Node) -> Node:
+        kind = op.kind
+        value = None
+        if left.constant is not None and right.constant is not None:
+            a, b = left.constant, right.constant
+            value = _fold(
+                lambda: _FOLD_BINARY[kind](a, b), f"the constant {op.text!r}", op.column, self.text
+            )
+        return Binary(op.column, value, kind, left, right)
+
+    def atom(self) -> Node:
+        token = self.token
+        if token.kind == "number":
+            self.advance()
+            value = float(token.text)  # ASCII digits, '.', 'e' and a sign only
+            if not math.isfinite(value):
+                raise ExpressionError(
+                    f"the number {token.text[:20]!r} is too large to be finite; "
+                    "numbers must be finite",
+                    token.column,
+                    self.text,
+                )
+            return Number(token.column, value)
+        if token.kind == "(":
+            self.advance()
+            self.enter(token.column)
+            inner = self.sum()
+            self.close(token)
+            self.depth -= 1
+            return inner
+        if token.kind == "name":
+            return self.name()
+        if token.kind == "end":
+            raise self.fail("the expression ends too early: an operand is missing")
+        if token.kind == ")":
+            raise self.fail("')' appears where an operand is expected")
+        raise self.fail(f"{self.describe(token)} appears where an operand is expected")
+
+    def close(self, opening: Token) -> None:
+        if self.token.kind == ")":
+            self.advance()
+            return
+        if self.token.kind == "end":
+            raise self.fail(f"'{opening.text}' is never closed", opening.column)
+        if self.token.kind == ",":
+            raise self.fail("',' separates arguments of min and max only")
+        raise self.fail(
+            f"{self.describe(self.token)} follows a complete expression; "
+            "an operator (+ - * / ** ^) or ')' is missing"
+        )
+
+    def name(self) -> Node:
+        token = self.advance()
+        name = token.text
+        called = self.token.kind == "("
+        if name in VARIABLES:
+            if called:
+                raise self.fail(
+                    f"{name} is a variable, not a function; write {name}*(…)", token.column
+                )
+            self.first_use.setdefault(name, token.column)
+            return Variable(token.column, None, name, VARIABLES[name])
+        if name in CONSTANTS:
+            if called:
+                raise self.fail(
+                    f"{name} is a constant, not a function; write {name}*(…)", token.column
+                )
+            return Constant(token.column, CONSTANTS[name], name)
+        if name in FUNCTIONS_1 or name in FUNCTIONS_2:
+            if not called:
+                raise self.fail(
+                    f"the function {name} needs its arguments in parentheses", token.column
+                )
+            return self.call(token)
+        what = "function" if called else "name"
+        raise self.fail(f"unknown {what} {name[:20]!r}", token.column)
+
+    def call(self, token: Token) -> Node:
+        opening = self.advance()
+        self.enter(token.column)
+        arity = 2 if token.text in FUNCTIONS_2 else 1
+        args = [self.sum()]
+        while self.token.kind == ",":
+            if len(args) == arity:
+                raise self.fail(f"{token.text} takes {arity} argument{'s' * (arity > 1)}")
+            self.advance()
+            args.append(self.sum())
+        if len(args) < arity and self.token.kind == ")":
+            raise self.fail(f"{token.text} takes {arity} arguments, got {len(args)}")
+        self.close(opening)
+        self.depth -= 1
+        value = None
+        values = [a.constant for a in args if a.constant is not None]
+        if len(values) == arity:
+            name = token.text
+            if arity == 1:
+                fn: Callable[[], float] = lambda: _FOLD_1[name](values[0])  # noqa: E731
+            else:
+                fn = lambda: _FOLD_2[name](values[0], values[1])  # noqa: E731
+            value = _fold(fn, f"{name}(…) of a constant", token.column, self.text)
+        return Call(token.column, value, token.text, tuple(args))
+
+
+def parse(text: str) -> Expression:
+    """Parse ``text`` into an :class:`Expression`, or raise :class:`ExpressionError`."""
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(
+            f"the expression is {len(text):,} characters long; at most {MAX_LENGTH:,} are accepted",
+            MAX_LENGTH,
+            text,
+        )
+    parser = _Parser(text)
+    root = parser.parse()
+    names = sorted(parser.first_use)
+    if not names:
+        raise ExpressionError(
+            f"the expression does not use x, so there is nothing to minimise; expected {ACCEPTED}",
+            0,
+            text,
+        )
+    is_vector = names != ["x"]
+    if is_vector and "x" in parser.first_use:
+        raise ExpressionError(
+            "x and x0 … x9 cannot be mixed: use x for one number or x0 … x9 for a vector",
+            max(parser.first_use["x"], min(parser.first_use[n] for n in names if n != "x")),
+            text,
+        )
+    dimension = max(int(n[1]) for n in names) + 1 if is_vector else 1
+    return Expression(
+        source=text,
+        root=root,
+        variables=tuple(names),
+        dimension=dimension,
+        is_vector=is_vector,
+        text=render(root),
+        _first_use=dict(parser.first_use),
+    )

@@ -1,0 +1,402 @@
+"""A screen's run: one object, one phase, and what every key does in each phase.
+
+The phase is owned here, not by the screen. What a key does follows from the
+phase alone, by this table (``·`` = the key does nothing and the footer does
+not show it):
+
+=========  ===========  =========  =========  ================  ======
+phase      r run        s stop     space      n step            ctrl+r
+=========  ===========  =========  =========  ================  ======
+idle       start        ·          ·          new run, 1 step   ·
+running    ·            stop       pause      hold, 1 step      clear
+paused     resume       stop       resume     1 step            clear
+stepping   resume       stop       resume     1 step            clear
+stopping   ·            ·          ·          ·                 clear
+finished   start        ·          ·          new run, 1 step   clear
+stopped    start        ·          ·          new run, 1 step   clear
+diverged   start        ·          ·          new run, 1 step   clear
+unbounded  start        ·          ·          new run, 1 step   clear
+refused    start        ·          ·          new run, 1 step   clear
+failed     start        ·          ·          new run, 1 step   clear
+=========  ===========  =========  =========  ================  ======
+
+"stepping" is a run held between single steps; "resume" runs the rest of it
+with the settings it started with (a field changed meanwhile does not change a
+run). "clear" cancels any run and forgets its rows.
+
+There is one way to stop a run: its :class:`~solvers.core.control.RunControl`,
+created here on the UI thread (before torch may have loaded) and cancelled by
+stop, clear, a new run or quitting. The worker gets everything it needs as
+arguments and never reads the screen.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from textual.dom import DOMNode
+
+from solvers.core.control import RunControl
+from solvers.core.specs import ProblemSpec
+from tui.app.messages import RunEnded, RunFailed, RunProgress, RunStarted
+
+if TYPE_CHECKING:
+    from solvers.run.settings import (  # imported with the first run: not at start-up
+        RunReport,
+        RunSettings,
+    )
+    from solvers.run.view import RunView
+
+REFRESH_SECONDS = 0.1
+"""The worker posts progress at most this often: about ten redraws a second."""
+PLOT_SECONDS = 2.0
+"""While rows stream in, the plots redraw at most this often..."""
+TABLE_SECONDS = 0.2
+"""...and the table this often; the status line and progress bar follow every
+progress message (10 Hz). Each table frame rewrites every visible row and each
+plot frame hundreds of braille cells: at 10 Hz both would cost an SSH user about
+40 KiB/s (the bench's B6 figure) for no more information."""
+
+
+class Phase(Enum):
+    """Where a screen's run is; the status shows the value."""
+
+    IDLE = "ready"
+    RUNNING = "running"
+    PAUSED = "paused"
+    STEPPING = "stepping"
+    STOPPING = "stopping"
+    FINISHED = "finished"
+    STOPPED = "stopped"
+    DIVERGED = "diverged"
+    UNBOUNDED = "unbounded below"
+    REFUSED = "refused"
+    """The settings were refused before the run (f not finite at the start)."""
+    FAILED = "failed"
+
+    @property
+    def live(self) -> bool:
+        """A worker is driving (or holding) a run in this phase."""
+        return self in LIVE
+
+    @property
+    def held(self) -> bool:
+        """The run exists and waits for a key."""
+        return self in (Phase.PAUSED, Phase.STEPPING)
+
+
+LIVE = frozenset({Phase.RUNNING, Phase.PAUSED, Phase.STEPPING, Phase.STOPPING})
+ENDED = (
+    Phase.IDLE,
+    Phase.FINISHED,
+    Phase.STOPPED,
+    Phase.DIVERGED,
+    Phase.UNBOUNDED,
+    Phase.REFUSED,
+    Phase.FAILED,
+)
+
+KEYS = ("run", "stop", "pause", "step", "reset")
+"""The run keys, by action name (r, s, space, n, ctrl+r)."""
+
+_ENDED_ROW = {"run": "start", "step": "first_step", "reset": "clear"}
+TABLE: dict[Phase, dict[str, str]] = {
+    Phase.IDLE: {"run": "start", "step": "first_step"},
+    Phase.RUNNING: {"stop": "stop", "pause": "pause", "step": "step", "reset": "clear"},
+    Phase.PAUSED: {
+        "run": "resume",
+        "stop": "stop",
+        "pause": "resume",
+        "step": "step",
+        "reset": "clear",
+    },
+    Phase.STEPPING: {
+        "run": "resume",
+        "stop": "stop",
+        "pause": "resume",
+        "step": "step",
+        "reset": "clear",
+    },
+    Phase.STOPPING: {"reset": "clear"},
+    **{phase: _ENDED_ROW for phase in ENDED if phase is not Phase.IDLE},
+}
+"""What each key does in each phase (the docstring's table); a missing key does nothing."""
+
+_CONTROLS: weakref.WeakSet[RunControl] = weakref.WeakSet()
+"""Every run not yet ended, so that quitting can stop them all."""
+_DRIVING: set[str] = set()
+"""Names of the threads inside :func:`_drive` right now."""
+
+
+def driving() -> set[str]:
+    """The threads driving a run at this moment (tests check that quitting ends them)."""
+    return set(_DRIVING)
+
+
+def track(control: RunControl) -> None:
+    """Have quitting stop ``control``'s run too (the compare screen's runs)."""
+    _CONTROLS.add(control)
+
+
+def cancel_all() -> None:
+    """Stop every run of every screen at its next iteration (on quit)."""
+    for control in list(_CONTROLS):
+        control.cancel()
+
+
+class RunController:
+    """The run of one screen: its phase, its control and its worker.
+
+    ``host`` is the screen: the worker runs under it and posts its messages to it,
+    and the screen hands them back to :meth:`started`, :meth:`progress`,
+    :meth:`ended` and :meth:`failed`. ``changed`` is called after every change of
+    phase or data, on the UI thread.
+    """
+
+    def __init__(
+        self,
+        host: DOMNode,
+        problem_id: str,
+        changed: Callable[[], None],
+    ) -> None:
+        self.host = host
+        self.problem_id = problem_id
+        self.changed = changed
+        self.phase = Phase.IDLE
+        self.view: RunView | None = None
+        """The current run's rows and facts, once its worker has built it."""
+        self.report: RunReport | None = None
+        self.failure = ""
+        """Why the last run failed (phase FAILED)."""
+        self.ending: dict[str, object] | None = None
+        """The run's final state and outcome, as JSON carries them (solvers.run.descent)."""
+        self.step_after: tuple[float, ...] | None = None
+        """Parameters after the last single step, for its explanation (None: no step)."""
+        self.run_id = 0
+        self.control: RunControl | None = None
+        self.total = 0
+        """Iterations the current run heads for."""
+        self.rate = 0.0
+        """Iterations per second since the run (re)started; 0 while unknown."""
+        self._mark = (time.monotonic(), 0)
+        self._one_run = threading.Lock()
+        """Held by the worker driving a run: two runs of one screen never overlap."""
+
+    # ---------------------------------------------------------------- keys
+    def effect(self, key: str) -> str | None:
+        """What ``key`` does now (a TABLE entry), or None."""
+        return TABLE[self.phase].get(key)
+
+    def press(self, key: str, read: Callable[[], tuple[ProblemSpec, RunSettings] | None]) -> None:
+        """Do what ``key`` does in this phase. ``read`` gives the problem and settings the
+        fields describe (None after flagging a bad one); it is called only when a new
+        run needs them."""
+        effect = self.effect(key)
+        if effect is None:
+            return
+        control = self.control
+        if effect in ("start", "first_step"):
+            wanted = read()
+            if wanted is not None:
+                self._start(*wanted, held=effect == "first_step")
+            return
+        assert control is not None
+        if effect == "stop":
+            control.cancel()
+            self._set(Phase.STOPPING)
+        elif effect == "pause":
+            control.pause()
+            self._set(Phase.PAUSED)
+        elif effect == "resume":
+            self.step_after = None
+            self._mark = (time.monotonic(), self.count)
+            self.rate = 0.0
+            control.resume()
+            self._set(Phase.RUNNING)
+        elif effect == "step":
+            control.release(1)
+            self._set(Phase.STEPPING)
+        elif effect == "clear":
+            self.clear()
+
+    def clear(self) -> None:
+        """Cancel any run and forget it: back to idle."""
+        if self.control is not None:
+            self.control.cancel()
+        self.run_id += 1  # what the old run's worker still posts is ignored from now on
+        self.control = None
+        self.view = None
+        self.report = None
+        self.ending = None
+        self.step_after = None
+        self.rate = 0.0
+        self._set(Phase.IDLE)
+
+    def cancel(self) -> None:
+        """Stop the run, if any, without changing what is shown (quitting, unmounting)."""
+        if self.control is not None:
+            self.control.cancel()
+
+    @property
+    def count(self) -> int:
+        return self.view.count if self.view is not None else 0
+
+    # ------------------------------------------------------------- the run
+    def _start(self, spec: ProblemSpec, settings: RunSettings, *, held: bool) -> None:
+        if self.control is not None:
+            self.control.cancel()
+        self.run_id += 1
+        control = RunControl(held=held)
+        if held:
+            control.release(1)
+        _CONTROLS.add(control)
+        self.control = control
+        self.view = None
+        self.report = None
+        self.ending = None
+        self.step_after = None
+        self.total = settings.iterations
+        self.rate = 0.0
+        self._mark = (time.monotonic(), 0)
+        self._set(Phase.STEPPING if held else Phase.RUNNING)
+        worker = partial(
+            _drive,
+            self.host.post_message,
+            self._one_run,
+            self.run_id,
+            spec,
+            settings,
+            control,
+        )
+        self.host.run_worker(
+            worker, name=f"run {self.problem_id}", group="run", thread=True, exit_on_error=False
+        )
+
+    def _set(self, phase: Phase) -> None:
+        self.phase = phase
+        self.changed()
+
+    # ------------------------------------------------- the worker's messages
+    def started(self, message: RunStarted) -> None:
+        if message.run_id == self.run_id:
+            self.view = message.view
+            self.changed()
+
+    def progress(self, message: RunProgress) -> None:
+        if message.run_id != self.run_id:
+            return
+        now = time.monotonic()
+        mark_time, mark_count = self._mark
+        if self.phase is Phase.RUNNING and now > mark_time and self.count > mark_count:
+            self.rate = (self.count - mark_count) / (now - mark_time)
+        if message.held and self.phase is Phase.STEPPING:
+            self.step_after = message.after
+        self.changed()
+
+    def ended(self, message: RunEnded) -> None:
+        from solvers.run.settings import Outcome
+
+        if message.run_id != self.run_id:
+            return
+        report = message.report
+        self.report = report
+        self.ending = message.ending
+        if self.phase is Phase.STEPPING and report.outcome in (
+            Outcome.FINISHED,
+            Outcome.NOT_MINIMUM,
+        ):
+            self.step_after = message.after  # the last step of the run was a single step
+        else:
+            self.step_after = None
+        self._forget_control()
+        self._set(
+            {
+                Outcome.FINISHED: Phase.FINISHED,
+                Outcome.STOPPED: Phase.STOPPED,
+                Outcome.DIVERGED: Phase.DIVERGED,
+                Outcome.UNBOUNDED: Phase.UNBOUNDED,
+                Outcome.NOT_MINIMUM: Phase.FINISHED,  # the status says where it ended
+            }[report.outcome]
+        )
+
+    def failed(self, message: RunFailed) -> None:
+        if message.run_id != self.run_id:
+            return
+        self.failure = message.reason
+        self._forget_control()
+        refused = isinstance(message, RunRefused)
+        if refused:
+            self.view = None  # nothing ran: no rows, no facts of a run
+        self._set(Phase.REFUSED if refused else Phase.FAILED)
+
+    def _forget_control(self) -> None:
+        """The run has ended: quitting need not stop it; it has no rate any more."""
+        if self.control is not None:
+            _CONTROLS.discard(self.control)
+        self.rate = 0.0
+
+    @property
+    def eta_seconds(self) -> float | None:
+        """Seconds to the end at the current rate, while running; None otherwise."""
+        if self.phase is not Phase.RUNNING or self.rate <= 0:
+            return None
+        return max(0, self.total - self.count) / self.rate
+
+
+@dataclass
+class RunRefused(RunFailed):
+    """Run ``run_id`` was refused before its first step; ``field`` is the field to flag
+    (``reason`` names it too)."""
+
+    field: str = ""
+
+
+def _drive(
+    post: Callable[[Any], object],
+    one_run: threading.Lock,
+    run_id: int,
+    spec: ProblemSpec,
+    settings: RunSettings,
+    control: RunControl,
+) -> None:
+    """The worker: build the run (importing torch here if need be), then drive it."""
+    me = threading.current_thread().name
+    _DRIVING.add(me)
+    try:
+        from solvers.chapters.registry import problem_for
+        from solvers.core.validation import SettingError
+        from solvers.run.descent import Descent
+        from solvers.run.start_check import check_start
+
+        problem = problem_for(spec)
+        descent = Descent(problem, settings, control=control)
+        try:
+            check_start(problem, descent.start, settings.dtype, "start")
+        except SettingError as error:
+            post(RunRefused(run_id, str(error), error.field))
+            return
+        post(RunStarted(run_id, descent.view))
+        with one_run:  # a superseded run still ending holds it for one iteration
+            last = 0.0
+
+            def on_hold() -> None:
+                post(RunProgress(run_id, held=True, after=descent.current_values()))
+
+            for _ in descent.run(on_hold=on_hold):
+                now = time.monotonic()
+                if now - last >= REFRESH_SECONDS:
+                    post(RunProgress(run_id))
+                    last = now
+            assert descent.report is not None
+            post(RunEnded(run_id, descent.report, descent.current_values(), descent.ending()))
+    except Exception as error:  # shown on screen; the app stays up
+        post(RunFailed(run_id, f"{type(error).__name__}: {error}"))
+    finally:
+        _DRIVING.discard(me)

@@ -1,0 +1,461 @@
+"""Compare: several η and optimizers on one problem, run together, drawn together.
+
+The fields choose a problem, η values and optimizers; every combination is a
+member. ``r`` runs them as one batched computation (:mod:`solvers.run.compare`) in a
+worker (:mod:`tui.app.compare_run`); the loss curves share one log plot, the paths
+are drawn over the problem's landscape (a contour map, or f's curve for one
+parameter), each ending in its member's mark, and the table has one row per
+member, named after its mark in its colour: the table is the plot's legend. A
+member that diverges stops alone and its row says where. ``space`` pauses and
+resumes (once the members are held, the status and the table show the same
+iteration), ``s`` stops.
+"""
+
+from __future__ import annotations
+
+import time
+from functools import partial
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import (
+    Button,
+    Header,
+    Input,
+    Label,
+    Select,
+    SelectionList,
+    Static,
+)
+
+from solvers.chapters.registry import chapter_of, chapters
+from solvers.core.control import RunControl
+from solvers.core.specs import ProblemSpec
+from solvers.core.validation import SettingError, parse_eta, parse_iterations
+from solvers.optim.choices import OPTIMIZERS, parse_optimizer
+from solvers.run.members import CompareSettings
+from tui.app.compare_run import (
+    CompareEnded,
+    CompareFailed,
+    CompareProgress,
+    CompareStarted,
+    drive_compare,
+)
+from tui.app.display import colour
+from tui.app.run_controller import PLOT_SECONDS, Phase, track
+from tui.app.widgets.members_table import MembersTable
+from tui.app.widgets.ordered_input import OrderedInput
+from tui.app.widgets.steady_footer import SteadyFooter
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from solvers.core.facts import Facts
+    from solvers.run.compare import MemberResult, MemberRun
+    from tui.app.widgets.compare_plots import MembersLossPlot
+    from tui.app.widgets.landscape import LandscapePlot
+
+FIRST = "3"
+"""The chapter the screen opens on."""
+COMPARABLE = tuple(OPTIMIZERS)
+"""Every optimizer, at its knobs' defaults (the CLI sets knobs)."""
+GOING = "going"
+"""The outcome of a member still going in a live run, paused or not."""
+TABLE_SECONDS = 0.5
+"""How often the table is redrawn while rows stream (a chapter's: 0.2 s; the
+status line counts iterations at 10 Hz). Each redraw formats every member's row:
+~2 ms for 16 members, more with 64."""
+COLUMNS = (("member", 20), ("outcome", 14), ("f", 11), ("distance", 9), ("iterations", 10))
+"""The table's columns and their widths (fixed: the first rows would size them). The
+member's cell starts with its mark: the table is the loss plot's legend."""
+SHORT = 30
+"""Below this many lines the table may take 60% of the live area (all of 12 members
+at 80x24) and the loss plot keeps the rest with slim margins."""
+
+
+def _ticked(name: str, on: bool) -> str:
+    """An optimizer's line in the checklist: its tick is a character, not only a
+    colour, so it reads with NO_COLOR and in 16 colours."""
+    return f"{'✓' if on else '·'} {name}"
+
+
+class CompareScreen(Screen[None]):
+    """Members side by side: fields, a shared loss plot, paths, and a table."""
+
+    AUTO_FOCUS = "#compare-table"
+    """The table, so r, s and space work at once (in a field, letters type)."""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "run", "Run"),
+        Binding("s", "stop", "Stop"),
+        Binding("space", "pause", "Pause"),
+        Binding("space", "resume", "Resume"),  # in place of Pause, paused
+        Binding("escape", "leave_field", "Leave field"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="compare")
+        self.phase = Phase.IDLE
+        self.run_id = 0
+        self.control: RunControl | None = None
+        self.members: list[MemberRun] = []
+        self.facts: Facts | None = None
+        self.problem: Any = None
+        """The members' problem (:class:`solvers.problems.problem.Problem`), for the landscape."""
+        self.results: list[MemberResult] = []
+        self.total = 0
+        self.count = 0
+        self.spec: ProblemSpec = chapter_of(FIRST).default
+        self.failure = ""
+        self.seconds = 0.0
+        self._drawn_at = (0.0, 0.0)
+        """When the plots and the table were last drawn (monotonic seconds)."""
+        self._plotted_rows = False
+        """Whether the plots were last drawn with some rows (not only the members)."""
+
+    # ----------------------------------------------------------------- layout
+    def compose(self) -> ComposeResult:
+        # the plots import numpy and textual_plot: the screen is first shown long after
+        # the app's first frame, and the app imports this module only then
+        from tui.app.widgets.compare_plots import MembersLossPlot
+        from tui.app.widgets.landscape import LandscapePlot
+
+        yield Header()
+        with Horizontal(id="compare-body"):
+            with VerticalScroll(id="compare-controls", can_focus=False):
+                yield Static("Compare side by side", id="compare-title")
+                yield Label("problem")
+                yield Select(
+                    [(c.default.full_title, c.id) for c in chapters() if c.compare_etas],
+                    value="3",
+                    allow_blank=False,
+                    id="compare-problem",
+                    compact=True,
+                )
+                yield Label("η values")
+                yield OrderedInput(
+                    " ".join(chapter_of(FIRST).compare_etas), id="compare-etas", compact=True
+                )
+                yield Label("optimizers")
+                yield SelectionList[str](
+                    *(
+                        (_ticked(name, name == "plain"), name, name == "plain")
+                        for name in COMPARABLE
+                    ),
+                    id="compare-optimizers",
+                    compact=True,
+                )
+                yield Label("iterations")
+                yield OrderedInput(str(self.spec.iterations), id="compare-iterations", compact=True)
+                yield Static("", id="compare-error")
+                yield Button("Run (r)", id="compare-run", variant="success", compact=True)
+            with Vertical(id="compare-live"):
+                yield Static("", id="compare-status")
+                with Horizontal(id="compare-plots"):
+                    yield MembersLossPlot(id="compare-loss")
+                    yield LandscapePlot(id="compare-paths")
+                yield MembersTable(COLUMNS, id="compare-table")
+        yield SteadyFooter(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self._show_status()
+
+    # ----------------------------------------------------------------- fields
+    @on(Select.Changed, "#compare-problem")
+    def _problem_changed(self, event: Select.Changed) -> None:
+        problem = str(event.value)
+        if problem == self.spec.id:
+            return
+        chapter = chapter_of(problem)
+        self.spec = chapter.default
+        self.query_one("#compare-etas", Input).value = " ".join(chapter.compare_etas)
+        self.query_one("#compare-iterations", Input).value = str(self.spec.iterations)
+
+    @on(SelectionList.SelectedChanged, "#compare-optimizers")
+    def _ticks(self, event: SelectionList.SelectedChanged[str]) -> None:
+        checklist = event.selection_list
+        chosen = set(checklist.selected)
+        for index, name in enumerate(COMPARABLE):
+            checklist.replace_option_prompt_at_index(index, _ticked(name, name in chosen))
+
+    def on_resize(self) -> None:
+        """Narrow terminals (80 columns) drop the paths plot and slim the fields; the
+        paths are computed again when it comes back. Short ones (24 lines) give the
+        table room for a dozen members."""
+        narrow = self.size.width < 100
+        widened = self.has_class("-narrow") and not narrow
+        self.set_class(narrow, "-narrow")
+        short = self.size.height < SHORT
+        self.set_class(short, "-short")
+        self._loss().compact(short)
+        if widened:
+            self._draw_paths()
+        self.call_after_refresh(self._show_status)  # refit it at its laid-out width
+
+    def _read(self) -> tuple[ProblemSpec, CompareSettings] | None:
+        """The problem and members the fields describe; None after showing what is wrong."""
+        error = self.query_one("#compare-error", Static)
+        try:
+            texts = self.query_one("#compare-etas", Input).value.split()
+            if not texts:
+                raise SettingError("eta", "is empty; expected one or more η values")
+            etas = [parse_eta(text) for text in texts]
+            chosen = self.query_one("#compare-optimizers", SelectionList).selected
+            if not chosen:
+                raise SettingError("optimizer", "none is chosen; expected at least one")
+            optimizers = [parse_optimizer(name) for name in chosen]
+            iterations = parse_iterations(self.query_one("#compare-iterations", Input).value)
+            settings = CompareSettings.every(etas, optimizers, iterations)
+        except SettingError as problem:
+            error.update(Text(str(problem), style="bold red"))
+            return None
+        error.update("")
+        return self.spec, settings
+
+    def action_leave_field(self) -> None:
+        if isinstance(self.focused, Input):
+            self.query_one(MembersTable).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Show only what does something now (through a run, dimmed while it does
+        not); in a text field, letters type."""
+        in_field = isinstance(self.focused, Input)
+        if action == "leave_field":
+            return in_field
+        if action in ("run", "stop", "pause", "resume") and in_field:
+            return False
+        if action in ("pause", "resume") and (self.phase is Phase.PAUSED) != (action == "resume"):
+            return False  # space reads Resume where it resumes, Pause elsewhere
+        if action == "run":
+            works = self.phase not in (Phase.RUNNING, Phase.STOPPING)
+        elif action in ("stop", "pause", "resume"):
+            works = self.phase in (Phase.RUNNING, Phase.PAUSED)
+        else:
+            return True
+        # through a run the same keys stay, dimmed where they do nothing now, so that
+        # pausing and resuming do not rebuild the footer (tui.app.widgets.steady_footer)
+        return True if works else (None if self.phase.live else False)
+
+    # ------------------------------------------------------------------- keys
+    @on(Button.Pressed, "#compare-run")
+    def _run_pressed(self) -> None:
+        self.action_run()
+
+    def action_run(self) -> None:
+        """Start the members (or, paused, go on with them)."""
+        if self.phase is Phase.PAUSED and self.control is not None:
+            self.control.resume()
+            self._set(Phase.RUNNING)
+            return
+        if self.phase in (Phase.RUNNING, Phase.STOPPING):
+            return
+        wanted = self._read()
+        if wanted is None:
+            return
+        spec, settings = wanted
+        if self.control is not None:
+            self.control.cancel()
+        self.run_id += 1
+        self.control = RunControl()
+        track(self.control)
+        self.members, self.results, self.facts = [], [], None
+        self._plotted_rows = False
+        self.total, self.count, self.seconds = settings.iterations, 0, 0.0
+        self._set(Phase.RUNNING)
+        worker = partial(
+            drive_compare, self.post_message, self.run_id, spec, settings, self.control
+        )
+        self.run_worker(worker, name="compare", group="compare", thread=True, exit_on_error=False)
+
+    def action_stop(self) -> None:
+        if self.control is not None and self.phase in (Phase.RUNNING, Phase.PAUSED):
+            self.control.cancel()
+            self._set(Phase.STOPPING)
+
+    def action_pause(self) -> None:
+        if self.control is None:
+            return
+        if self.phase is Phase.RUNNING:
+            self.control.pause()
+            self._set(Phase.PAUSED)
+            # the plots and table with every row so far, as a chapter's are when it
+            # pauses; after the frame that says "paused", which then is not held up
+            self.call_after_refresh(self._draw)
+        elif self.phase is Phase.PAUSED:
+            self.control.resume()
+            self._set(Phase.RUNNING)
+
+    def action_resume(self) -> None:
+        """space while paused: go on (what space does then; the footer says Resume)."""
+        self.action_pause()
+
+    def _set(self, phase: Phase) -> None:
+        self.phase = phase
+        self._show_status()
+        if not phase.live:  # a live member's row says "going", paused or not: the
+            self._fill_outcomes()  # status line says which
+        self.refresh_bindings()
+
+    # ------------------------------------------------------ worker's messages
+    @on(CompareStarted)
+    def _started(self, message: CompareStarted) -> None:
+        if message.run_id != self.run_id:
+            return
+        from tui.app.widgets.compare_plots import marked  # numpy: imported once it runs
+
+        self.members, self.facts = message.members, message.facts
+        table = self.query_one(MembersTable)
+        table.clear()
+        known = message.facts.optimum is not None
+        table.set_label(3, "distance" if known else "‖∇f‖")
+        for index in range(len(self.members)):
+            cells = (marked(index, self._label(index)), GOING, "", "", "0")
+            table.add_row(cells, style=f"bold {colour(index)}")
+        self.problem = message.problem
+        self._paths().clear()
+        self._draw()
+
+    @on(CompareProgress)
+    def _progress(self, message: CompareProgress) -> None:
+        if message.run_id == self.run_id:
+            self.count = message.count
+            # paused: the last rows (the chunk that was running, then the hold) are
+            # drawn whole, so that the status and the table show the same iteration
+            self._draw(streaming=self.phase is not Phase.PAUSED)
+
+    @on(CompareEnded)
+    def _ended(self, message: CompareEnded) -> None:
+        if message.run_id != self.run_id:
+            return
+        self.results, self.seconds = message.results, message.seconds
+        self.count = max((r.iterations for r in message.results), default=0)
+        self._set(Phase.STOPPED if message.stopped else Phase.FINISHED)
+        self._draw()
+
+    @on(CompareFailed)
+    def _failed(self, message: CompareFailed) -> None:
+        if message.run_id == self.run_id:
+            self.failure = message.reason
+            self._set(Phase.FAILED)
+
+    # ----------------------------------------------------------------- drawing
+    def _loss(self) -> MembersLossPlot:
+        return self.query_one("#compare-loss")  # type: ignore[return-value]
+
+    def _paths(self) -> LandscapePlot:
+        return self.query_one("#compare-paths")  # type: ignore[return-value]
+
+    def _label(self, index: int) -> str:
+        settings = self.members[index].view.settings
+        return f"{settings.optimizer.name} η={settings.eta:g}"
+
+    def _show_status(self) -> None:
+        status = self.query_one("#compare-status", Static)
+        members = len(self.members)
+        if self.phase is Phase.IDLE:
+            forms = ["ready: every η with every optimizer is a member; r runs them together"]
+        elif self.phase is Phase.FAILED:
+            forms = [f"failed: {self.failure}"]
+        elif self.phase in (Phase.FINISHED, Phase.STOPPED):
+            done = f"{self.phase.value}: {members} members, {self.count:,} iterations"
+            seconds = f"{self.seconds:.2f} s"
+            forms = [f"{done}, batched, {seconds}", f"{done}, {seconds}", done]
+        else:
+            where = f"{self.phase.value}: iteration {self.count:,} of {self.total:,}"
+            forms = [where, f"{self.phase.value}: {self.count:,}/{self.total:,}"]
+            if members:
+                forms.insert(0, f"{where}, {members} members batched")
+        width = status.content_size.width
+        # the longest form that fits: a number is never cut at the line's end
+        text = next((form for form in forms if not width or cell_len(form) <= width), forms[-1])
+        status.update(text, layout=False)  # one line, fixed: no layout pass at 5 Hz
+        status.set_class(self.phase is Phase.FAILED, "-failed")  # not the screen's: see
+        # tui.app.screens.chapter._phase_class
+
+    def _draw(self, *, streaming: bool = False) -> None:
+        """The plots and the table, from the members' rows recorded so far. While
+        ``streaming``, the table redraws at most every TABLE_SECONDS and the plots
+        every PLOT_SECONDS, as a chapter's do: sixteen curves cost a frame ~50 ms,
+        and a key's effect waits for the frame being drawn. The first rows are drawn
+        as soon as they come: the landscape and its legend then appear, and lay the
+        screen out again, right after r rather than 2 s into the run."""
+        if not self.is_attached:
+            return  # a pause's redraw, called after a refresh the app left before
+        self._show_status()
+        if not self.members:
+            return
+        now = time.monotonic()
+        plotted_at, tabled_at = self._drawn_at
+        first = not self._plotted_rows
+        if streaming and now - tabled_at < TABLE_SECONDS and not first:
+            return
+        if streaming and now - plotted_at < PLOT_SECONDS and not first:
+            self._drawn_at = (plotted_at, now)
+            self._fill_table([member.view.rows for member in self.members])
+            return
+        self._drawn_at = (now, now)
+        self._plotted_rows = any(len(member.view.rows) for member in self.members)
+        facts = self.facts
+        optimum = facts.optimum if facts is not None else None
+        views = [member.view for member in self.members]
+        rows = [view.rows for view in views]
+        layout = views[0].layout
+        labels = [self._label(i) for i in range(len(rows))]
+        series = [r[:, layout.objective] for r in rows]
+        self._loss().show(series, labels, optimum.value if optimum is not None else None)
+        self._draw_paths()
+        self._fill_table(rows)
+
+    def _draw_paths(self) -> None:
+        """The members' paths on the landscape, computed off the UI thread; not while
+        the plot is hidden (80 columns)."""
+        facts, problem = self.facts, self.problem
+        if facts is None or problem is None or not self.members or self.has_class("-narrow"):
+            return
+        counted = [member.diverged is None for member in self.members]
+        views = [member.view for member in self.members]
+        self._paths().update_members(views, counted, problem, facts)
+
+    def _fill_table(self, rows: list[np.ndarray]) -> None:
+        from solvers.run.measures import grad_norm
+
+        table = self.query_one(MembersTable)
+        by_index = dict(enumerate(self.results))
+        for index, (member_rows, member) in enumerate(zip(rows, self.members, strict=True)):
+            view = member.view
+            if index >= table.row_count:
+                continue
+            cells: list[str] = ["", "", "", f"{len(member_rows):,}"]
+            if len(member_rows):
+                last = member_rows[-1]
+                cells[1] = f"{float(last[view.layout.objective]):.6g}"
+                far = view.distance(last[view.layout.params])
+                if far is None:
+                    cells[2] = f"{float(grad_norm(last[view.layout.grads])):.3g}"
+                else:
+                    cells[2] = f"{float(far):.3g}"
+            cells[0] = self._outcome(index, by_index.get(index))
+            for column, value in enumerate(cells, start=1):
+                table.update_cell(index, column, value)
+
+    def _outcome(self, index: int, result: MemberResult | None) -> str:
+        """A member's outcome cell: its result's, where it diverged, "going" while the
+        run is live (the status line says whether it is paused), or the phase."""
+        if result is not None:
+            return result.outcome
+        diverged = self.members[index].diverged
+        if diverged is not None:
+            return f"diverged at {diverged.iteration}"
+        return GOING if self.phase.live else self.phase.value
+
+    def _fill_outcomes(self) -> None:
+        """Only the outcome column (a key changed the phase: the rest can wait)."""
+        table = self.query_one(MembersTable)
+        by_index = dict(enumerate(self.results))
+        for index in range(min(len(self.members), table.row_count)):
+            table.update_cell(index, 1, self._outcome(index, by_index.get(index)))

@@ -1,0 +1,197 @@
+"""The facts of the problem the fields describe, kept in step with what is typed.
+
+A typed chapter's facts (your function's) depend on its inputs (the expression)
+and, where they are local, on its start: while either is being typed, the facts
+panel, the regime line and the η presets (m o y d) must not use the facts of the
+function that ran last. The rule: the facts judged are always those of the problem
+the fields describe now (the one the next run will run), looked up by that problem
+(:func:`solvers.core.specs.problem_key`);
+where they are not known yet there are none, and the preset keys are off.
+
+They are computed off the UI thread (a thread worker, the last request only) once
+typing pauses for :data:`FACTS_DELAY`; a result is kept under its own problem, so
+one that comes back for an older expression is never taken for the newer one's.
+A chapter's facts do not depend on its start: they are its problem's, from the
+solver as it loads.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.message import Message
+from textual.widgets import Input, Static
+
+from solvers.chapters.base import Chapter
+from solvers.core.facts import Facts
+from solvers.core.specs import ProblemSpec, problem_key
+from solvers.core.validation import SettingError
+from tui.app.screens.teaching_keys import TeachingKeys
+from tui.app.solver_state import SolverStatus
+from tui.app.widgets.problem_facts import ProblemFacts
+
+if TYPE_CHECKING:
+    from textual.timer import Timer
+
+FACTS_DELAY = 0.15
+"""Seconds typing must pause before the typed function's facts are computed."""
+KEPT_FACTS = 32
+"""Facts kept per screen, by problem (the last ones typed come back at once)."""
+
+
+def facts_of(spec: ProblemSpec) -> Facts:
+    """What is known about ``spec``'s function from its start (torch: call it off the
+    UI thread)."""
+    from solvers.chapters.registry import problem_for
+
+    start = spec.book_start or tuple(0.0 for _ in spec.param_names)
+    return problem_for(spec).facts_at(start)
+
+
+def computing_text(spec: ProblemSpec) -> str:
+    """The facts panel while the facts of ``spec`` are being computed."""
+    return f"optimum: computing…\nf* = …\nstable for η < …\nstart: {spec.start_rule}"
+
+
+class FactsComputed(Message):
+    """The facts of ``spec`` (None and ``error`` where computing them failed)."""
+
+    def __init__(self, spec: ProblemSpec, facts: Facts | None, error: str = "") -> None:
+        super().__init__()
+        self.spec = spec
+        self.facts = facts
+        self.error = error
+
+
+class FieldFacts(TeachingKeys):
+    """The chapter screen's base: the facts of the fields' problem, shown and judged."""
+
+    spec: ProblemSpec
+    chapter: Chapter
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._known: OrderedDict[tuple[object, ...], Facts] = OrderedDict()
+        """Facts computed so far, by problem_key of the typed problem."""
+        self._typed_texts: tuple[str, ...] | None = None
+        self._typed: ProblemSpec | str = ""
+        """The typed problem, or why there is none, for ``_typed_texts``."""
+        self._facts_timer: Timer | None = None
+        self._fields: tuple[Input, ...] | None = None
+
+    # ---------------------------------------------------------------- reading
+    def typed_problem(self) -> ProblemSpec | str:
+        """The problem the chapter's input fields and start say now (η and the
+        iterations at their defaults: the facts do not depend on them), or why
+        there is none. Before the fields are mounted, the screen's own."""
+        if not self.chapter.typed:
+            return self.spec  # nothing typed makes the problem
+        fields = self._typed_fields()
+        if fields is None:
+            return self.spec  # the fields will hold its inputs and start
+        texts = tuple(field.value for field in fields)
+        if texts != self._typed_texts:
+            from tui.app.widgets.settings_form import split_start  # not before the first frame
+
+            self._typed_texts = texts
+            names = [given.name for given in self.chapter.inputs]
+            try:
+                start = self.chapter.parse_start(split_start(texts[-1]))
+                self._typed = self.chapter.spec(dict(zip(names, texts, strict=False)), start)
+            except SettingError as problem:
+                self._typed = problem.reason
+        return self._typed
+
+    def _typed_fields(self) -> tuple[Input, ...] | None:
+        """The input fields, then the start's, once mounted (found once: m o y d's
+        check reads them at each refresh of the footer)."""
+        fields = self._fields
+        if fields is None or not fields[0].is_attached:
+            names = [given.name for given in self.chapter.inputs] + ["start"]
+            found = [self.query_one_optional(f"#{name}", Input) for name in names]
+            fields = self._fields = tuple(f for f in found if f) if all(found) else None
+        return fields
+
+    def _problem_facts(self) -> Facts | None:
+        """The facts of the problem the fields describe: a chapter's own; your
+        function's as typed, None until they are computed or while it does not parse."""
+        if not self.chapter.typed:
+            problem = self._solver.problems.get(self.problem_id)
+            return problem.facts if problem is not None else None
+        typed = self.typed_problem()
+        if isinstance(typed, str):
+            return None
+        return self._known.get(problem_key(typed))
+
+    # ------------------------------------------------------------- following
+    @on(Input.Changed)
+    def _function_typed(self, event: Input.Changed) -> None:
+        fields = self._typed_fields()
+        if fields is not None and event.input in fields:
+            self.follow_fields()
+
+    def follow_fields(self) -> None:
+        """Show the facts of the problem the fields describe, or that they are being
+        computed (then compute them, once typing pauses), or why there are none."""
+        if not self.chapter.typed or not self.is_attached:
+            return
+        if self._facts_timer is not None:
+            self._facts_timer.stop()
+            self._facts_timer = None
+        panel = self.query_one(ProblemFacts)
+        typed = self.typed_problem()
+        status = self._solver.status
+        if isinstance(typed, str):
+            if status is not SolverStatus.FAILED:  # that torch failed stays said
+                panel.update(f"no facts while f or its start is not valid:\n{typed}")
+        else:
+            self.query_one("#formula", Static).update(typed.formula)
+            facts = self._known.get(problem_key(typed))
+            if facts is not None:
+                panel.show(facts, typed)
+            elif status is SolverStatus.READY:
+                panel.update(computing_text(typed))
+                self._facts_timer = self.set_timer(FACTS_DELAY, self._compute_typed)
+            # loading torch: the panel says so; failed: it says that
+        self._show_regime()
+        self.refresh_bindings()  # m o y d are offered only with facts
+
+    def know_facts(self, spec: ProblemSpec, facts: Facts) -> None:
+        """Keep ``facts`` as those of ``spec``'s function and start (computed by the
+        solver as it loaded, by a run, or here)."""
+        key = problem_key(spec)
+        self._known[key] = facts
+        self._known.move_to_end(key)
+        while len(self._known) > KEPT_FACTS:
+            self._known.popitem(last=False)
+
+    def _compute_typed(self) -> None:
+        self._facts_timer = None
+        typed = self.typed_problem()
+        if isinstance(typed, ProblemSpec) and problem_key(typed) not in self._known:
+            self._compute_facts(typed)
+
+    @work(thread=True, exclusive=True, group="field-facts", exit_on_error=False,
+          description="facts of the typed function")  # fmt: skip
+    def _compute_facts(self, spec: ProblemSpec) -> None:
+        try:
+            message = FactsComputed(spec, facts_of(spec))
+        except Exception as error:  # a fact not known is said so, never a crash
+            message = FactsComputed(spec, None, f"{type(error).__name__}: {error}")
+        self.post_message(message)
+
+    @on(FactsComputed)
+    def _facts_computed(self, message: FactsComputed) -> None:
+        """Keep the facts under their own problem; show them only if it is still the
+        one typed (a result for an older expression is kept, never shown)."""
+        typed = self.typed_problem()
+        current = isinstance(typed, ProblemSpec) and problem_key(typed) == problem_key(message.spec)
+        if message.facts is None:
+            if current:
+                self.query_one(ProblemFacts).update(f"facts could not be computed: {message.error}")
+            return
+        self.know_facts(message.spec, message.facts)
+        if current:
+            self.follow_fields()

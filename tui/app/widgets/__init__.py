@@ -1,0 +1,1 @@
+"""The app's widgets: fields, table, plots, status line, landscape, footer."""
