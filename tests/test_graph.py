@@ -241,8 +241,8 @@ async def test_the_graph_and_code_screens_open_from_a_chapters_values_alone():
     from textual.app import App
     from textual.widgets import Static
 
+    from solvers.chapters.registry import spec_of
     from solvers.codegen import CodeRequest, script
-    from solvers.specs import spec_of
     from tui.screens.chapter_values import ChapterValues
     from tui.screens.code import CodeScreen
 
