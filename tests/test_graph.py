@@ -237,3 +237,41 @@ async def test_your_function_gets_its_graph_and_its_script(tmp_path):
         await tap(pilot, "c")
         await wait_until(pilot, lambda: isinstance(app.screen, CodeScreen), "the code", 10)
         assert "torch.sin(x[0]) * torch.sin(x[0])" in app.screen.text  # type: ignore[attr-defined]
+
+
+async def test_the_graph_and_code_screens_open_from_a_chapters_values_alone():
+    """No chapter screen: a spec and its values are all the g and c screens read."""
+    from textual.app import App
+    from textual.widgets import Static
+
+    from solvers.chapters.registry import spec_of
+    from solvers.records.codegen import CodeRequest, script
+    from tui.app.screens.chapter_values import ChapterValues
+    from tui.app.screens.code import CodeScreen
+
+    spec = spec_of("2")
+    settings = RunSettings(eta=0.05, iterations=7, start=(0.25, -0.5))
+    at_start = ChapterValues(spec, settings)
+    later = ChapterValues(spec, settings, last=(0.125, 0.75), iteration=3)
+    app: App[None] = App()
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.push_screen(GraphScreen.of(at_start))
+        await wait_until(pilot, lambda: bool(app.screen.query(Tree)), "the graph", 10)
+        graph = app.screen.graph  # type: ignore[attr-defined]
+        assert graph.title.endswith(", the start")
+        assert graph.leaf("x").value == (0.25, -0.5)  # the start the settings give
+        app.pop_screen()
+        app.push_screen(GraphScreen.of(later))
+        await wait_until(pilot, lambda: bool(app.screen.query(Tree)), "the graph", 10)
+        graph = app.screen.graph  # type: ignore[attr-defined]
+        assert graph.title.endswith(", iteration 3")
+        assert graph.leaf("x").value == (0.125, 0.75)
+        app.pop_screen()
+        code = CodeScreen.of(at_start)
+        app.push_screen(code)
+        await wait_until(pilot, lambda: bool(code.query("#code-text")), "the code", 10)
+        assert code.text == script(CodeRequest.for_run(spec, settings))
+        assert code.base.startswith("gdlab-chapter2-")
+        assert str(code.query_one("#code-head", Static).render()).startswith(
+            f"python {code.base}.py prints"
+        )

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.cli import command as cli
+from tui.cli.command import command as cli
 
 ROOT = Path(__file__).parents[1]
 LONG_CSV = ("run", "3", "--iterations", "10000000", "--format", "csv")

@@ -1,9 +1,9 @@
 """The run's standalone PyTorch script, highlighted, and saved on ``w`` (key ``c``).
 
-The script is text from :mod:`solvers.records.codegen` (no torch needed). It is the script
-of the screen's current run when it has one (its settings; a drawn start is written
-as the start values the run recorded, so the script repeats it exactly), else of
-the settings in the screen's fields.
+The script is text from :mod:`solvers.records.codegen` (no torch needed), of a chapter's
+values (:class:`~tui.app.screens.chapter_values.ChapterValues`): its run's settings when
+the run has rows (a drawn start is written as the start values the run recorded, so
+the script repeats it exactly), else the settings in its fields.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import contextlib
 import os
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -27,29 +26,7 @@ from solvers.chapters.registry import chapter_of
 from solvers.records.codegen import CodeRequest, agreement, script
 
 if TYPE_CHECKING:
-    from tui.app.screens.chapter import ChapterScreen
-
-
-def request_for(screen: ChapterScreen) -> CodeRequest:
-    """The script's request: the current run's problem and settings, else the fields';
-    the optimizer and schedule too, refused as ``gdlab code`` refuses them (a
-    SettingError, which is a ValueError, for armijo or plateau)."""
-    view = screen.controller.view
-    if view is not None:
-        spec, settings = view.spec, view.settings
-        drawn = settings.start is None and spec.book_start is None and settings.seed is None
-        if drawn and view.count:  # a drawn start with no seed: the start the run recorded
-            start = tuple(float(v) for v in view.rows[0][view.layout.params].tolist())
-            settings = replace(settings, seed=None, start=start)
-    else:
-        from tui.app.widgets.settings_form import SettingsForm
-
-        forms = screen.query(SettingsForm)
-        read = forms.first().read() if forms else None
-        if read is None:
-            raise ValueError("fix the flagged field first")
-        spec, settings = read
-    return CodeRequest.for_run(spec, settings)
+    from tui.app.screens.chapter_values import ChapterValues
 
 
 def script_base(problem_id: str, when: float | None = None) -> str:
@@ -112,6 +89,13 @@ class CodeScreen(ModalScreen[None]):
         """How its rows compare with gdlab run's (solvers.records.codegen.agreement)."""
         self.saved: Path | None = None
 
+    @classmethod
+    def of(cls, values: ChapterValues) -> CodeScreen:
+        """The screen of the script of ``values``' run, refused as ``gdlab code`` refuses
+        it (a SettingError, which is a ValueError, for armijo or plateau)."""
+        request = CodeRequest.for_run(values.spec, values.settings)
+        return cls(script(request), script_base(values.spec.id), agreement(request))
+
     def head(self) -> str:
         """The lines above the script, naming the file as ``w`` writes (or wrote) it."""
         name = f"{self.base}.py" if self.saved is None else self.saved.name
@@ -139,19 +123,3 @@ class CodeScreen(ModalScreen[None]):
             return
         self.query_one("#code-head", Static).update(self.head())
         self.notify(f"wrote {self.saved}")
-
-
-def open_code(screen: ChapterScreen) -> None:
-    """Open the script of ``screen``'s run over it (``c``)."""
-    from textual.widgets import Input
-
-    if isinstance(screen.focused, Input):
-        return
-    try:
-        request = request_for(screen)
-        text = script(request)
-    except ValueError as error:
-        screen.notify(f"no script: {error}", severity="warning")
-        return
-    base = script_base(screen.problem_id)
-    screen.app.push_screen(CodeScreen(text, base, agreement(request)))

@@ -24,7 +24,7 @@ from textual.widgets import Footer, Static, Tree
 from solvers.pictures.graph_model import AutogradGraph, format_values
 
 if TYPE_CHECKING:
-    from tui.app.screens.chapter import ChapterScreen
+    from tui.app.screens.chapter_values import ChapterValues
 
 EXPANDED_DEPTH = 6
 """Levels shown expanded when the screen opens (fewer for a large graph)."""
@@ -32,35 +32,22 @@ LARGE = 60
 """A graph of more nodes opens with only its top levels expanded."""
 
 
-def graph_for(screen: ChapterScreen) -> AutogradGraph | str:
-    """The graph of ``screen``'s problem: at the parameters of its last recorded
-    iteration when its run has rows, else at the start its fields give (seed 0 for a
-    draw). A string says why there is none (torch still loading, a field to fix)."""
-    solver = getattr(screen.app, "solver", None)
-    if solver is None or not solver.problems:
-        return "torch is still loading; the graph needs it"
+def graph_for(values: ChapterValues) -> AutogradGraph:
+    """The graph of ``values``' problem: at the parameters of its run's last recorded
+    iteration where it has one, else at the start its settings give (seed 0 for a
+    draw). Needs torch (loaded by the time a screen can ask)."""
     from solvers.chapters.registry import problem_for
     from solvers.pictures.graph import problem_graph
 
-    view = screen.controller.view
-    if view is not None and view.count:
-        last = view.count - 1
-        values = tuple(float(v) for v in view.rows[last][view.layout.params].tolist())
-        spec = view.spec
-        where = f"iteration {last}"
+    problem = problem_for(values.spec)
+    if values.last is not None:
+        params, where = values.last, f"iteration {values.iteration}"
     else:
-        from tui.app.widgets.settings_form import SettingsForm
-
-        forms = screen.query(SettingsForm)
-        read = forms.first().read() if forms else None
-        if read is None:
-            return "fix the flagged field first: the graph is taken at the start it gives"
-        spec, settings = read
+        settings = values.settings
         seed = settings.seed if settings.seed is not None else 0
-        values = problem_for(spec).start_values(settings.start, seed)
-        where = "the start"
-    heading = spec.heading or spec.title
-    return problem_graph(problem_for(spec), values, title=f"{heading}, {where}")
+        params, where = problem.start_values(settings.start, seed), "the start"
+    heading = values.spec.heading or values.spec.title
+    return problem_graph(problem, params, title=f"{heading}, {where}")
 
 
 def _label(graph: AutogradGraph, index: int, first: bool) -> Text:
@@ -101,6 +88,11 @@ class GraphScreen(ModalScreen[None]):
     def __init__(self, graph: AutogradGraph) -> None:
         super().__init__()
         self.graph = graph
+
+    @classmethod
+    def of(cls, values: ChapterValues) -> GraphScreen:
+        """The screen of ``values``' graph (:func:`graph_for`)."""
+        return cls(graph_for(values))
 
     def compose(self) -> ComposeResult:
         with Vertical(id="graph-box"):
@@ -177,16 +169,3 @@ class GraphScreen(ModalScreen[None]):
 def _all(values: tuple[float, ...]) -> str:
     shown = ", ".join(f"{v:.9g}" for v in values[:24])
     return shown + (", …" if len(values) > 24 else "")
-
-
-def open_graph(screen: ChapterScreen) -> None:
-    """Open the graph of ``screen``'s problem over it (``g``)."""
-    from textual.widgets import Input
-
-    if isinstance(screen.focused, Input):
-        return
-    graph = graph_for(screen)
-    if isinstance(graph, str):
-        screen.notify(graph, severity="warning")
-        return
-    screen.app.push_screen(GraphScreen(graph))

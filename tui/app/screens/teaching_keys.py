@@ -1,13 +1,15 @@
 """The keys that teach beyond a run: η presets, export, the graph and the code.
 
-A mixin of the chapter screen: these actions read the screen's run controller,
-fields and facts, and open the export, graph and code screens. They live here so
-that tui/app/screens/chapter.py stays composition and the run's routing.
+The chapter screen's base: these actions read the run controller, fields, solver
+state and facts it declares (set by the chapter screen), and open the export, graph
+and code screens with plain data (the graph and code take a
+:class:`~tui.app.screens.chapter_values.ChapterValues`). They live here so that
+tui/app/screens/chapter.py stays composition and the run's routing.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.binding import Binding
@@ -22,7 +24,7 @@ from tui.app.widgets.regime_line import RegimeLine
 if TYPE_CHECKING:
     from solvers.optim.choices import OptimizerChoice, ScheduleChoice
     from tui.app.run_controller import RunController
-    from tui.app.screens.chapter import ChapterScreen
+    from tui.app.screens.chapter_values import ChapterValues
     from tui.app.solver_state import SolverState
 
 PRESET_KEYS = Binding.Group("η", compact=True)
@@ -145,14 +147,51 @@ class TeachingKeys(Screen[None]):
         if str(event.input.id).startswith("knob-"):  # μ, dampening, weight decay, …
             self._show_regime()
 
+    def chapter_values(self) -> ChapterValues | None:
+        """This chapter and its values, as the graph and the code take them: its run's
+        where the run has rows, else its fields' (None, a field flagged, where one
+        does not parse)."""
+        from tui.app.screens.chapter_values import ChapterValues
+
+        view = self.controller.view
+        if view is not None and view.count:
+            return ChapterValues.of_run(view)
+        from tui.app.widgets.settings_form import SettingsForm  # not before the first frame
+
+        forms = self.query(SettingsForm)
+        read = forms.first().read() if forms else None
+        return ChapterValues(*read) if read is not None else None
+
     def action_graph(self) -> None:
         """g: the autograd graph of this problem (tui/app/screens/graph.py)."""
-        from tui.app.screens.graph import open_graph
+        if isinstance(self.focused, Input):
+            return
+        if not self._solver.problems:
+            self.notify("torch is still loading; the graph needs it", severity="warning")
+            return
+        values = self.chapter_values()
+        if values is None:
+            self.notify(
+                "fix the flagged field first: the graph is taken at the start it gives",
+                severity="warning",
+            )
+            return
+        from tui.app.screens.graph import GraphScreen
 
-        open_graph(cast("ChapterScreen", self))
+        self.app.push_screen(GraphScreen.of(values))
 
     def action_code(self) -> None:
         """c: the standalone script of this run (tui/app/screens/code.py)."""
-        from tui.app.screens.code import open_code
+        if isinstance(self.focused, Input):
+            return
+        from tui.app.screens.code import CodeScreen
 
-        open_code(cast("ChapterScreen", self))
+        values = self.chapter_values()
+        try:
+            if values is None:
+                raise ValueError("fix the flagged field first")
+            screen = CodeScreen.of(values)
+        except ValueError as error:
+            self.notify(f"no script: {error}", severity="warning")
+            return
+        self.app.push_screen(screen)

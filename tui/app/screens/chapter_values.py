@@ -1,0 +1,43 @@
+"""A chapter and its values: all that the graph (``g``) and code (``c``) screens read.
+
+The chapter screen builds one from its run, or from its fields where there is no
+run, and hands it over; the graph and code screens never read a chapter screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from solvers.core.specs import ProblemSpec
+    from solvers.run.settings import RunSettings
+    from solvers.run.view import RunView
+
+
+@dataclass(frozen=True)
+class ChapterValues:
+    """A problem, the settings of its run, and where the run last was."""
+
+    spec: ProblemSpec
+    settings: RunSettings
+    """A start drawn without a seed is given as the start the run recorded, so that
+    a script of these settings repeats the run."""
+    last: tuple[float, ...] | None = None
+    """The parameters at the run's last recorded iteration; None: no run yet (the
+    start the settings give)."""
+    iteration: int = 0
+    """The iteration ``last`` was recorded at."""
+
+    @classmethod
+    def of_run(cls, view: RunView) -> ChapterValues:
+        """The values of the run ``view`` shows, which has recorded at least one row."""
+        spec, settings = view.spec, view.settings
+        params = view.layout.params
+        drawn = settings.start is None and spec.book_start is None and settings.seed is None
+        if drawn:
+            start = tuple(float(v) for v in view.rows[0][params].tolist())
+            settings = replace(settings, seed=None, start=start)
+        last = view.count - 1
+        values = tuple(float(v) for v in view.rows[last][params].tolist())
+        return cls(spec, settings, values, last)
