@@ -170,8 +170,8 @@ def test_run_help_lists_the_options():
 @pytest.mark.slow
 def test_the_built_wheel_holds_every_module_and_stylesheet(tmp_path):
     """A user installs the wheel, not this tree: every file of solvers/ and tui/ that git
-    tracks (the .tcss styles, and the modules of tui/screens and tui/widgets, which have
-    no __init__.py) must be in it, with the gdlab command."""
+    tracks (the .tcss styles, the page's template and fonts) must be in it, with the
+    gdlab command."""
     root = Path(__file__).parents[1]
     tracked = (
         subprocess.run(

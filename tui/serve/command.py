@@ -2,7 +2,7 @@
 
 Every tab gets its own app. What gdlab changes in textual-serve:
 
-- the page (``serve_static/templates/app_index.html``) takes its fonts from this
+- the page (``static/templates/app_index.html``) takes its fonts from this
   server rather than a web font host, adds a small glyph font for the header's
   ⭘, and focuses the terminal once the app has drawn (Textual's footer is blank
   while the app is told it has no focus, and keys reach the app only then);

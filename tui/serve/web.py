@@ -38,7 +38,7 @@ from tui.compat.textual_serve import (
 )
 from tui.compat.textual_serve import check as check_textual_serve
 
-STATIC = Path(__file__).with_name("serve_static")
+STATIC = Path(__file__).with_name("static")
 FIRST_FRAME_BYTES = 1024
 """Output after which the app has drawn: its start-up escapes are ~100 bytes."""
 NICE_AFTER_FIRST_FRAME = 19
