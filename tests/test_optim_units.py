@@ -76,7 +76,7 @@ def test_the_optimizers_vocabulary_imports_no_torch_and_validation_not_it():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.stdout.split() == ["False", "False"], done.stderr
-    tree = ast.parse((ROOT / "solvers" / "validation.py").read_text())
+    tree = ast.parse((ROOT / "solvers" / "core" / "validation.py").read_text())
     imported = {
         node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
     }

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.cli.command import command as cli
+from tui.cli import command as cli
 
 ROOT = Path(__file__).parents[1]
 LONG_CSV = ("run", "3", "--iterations", "10000000", "--format", "csv")
@@ -147,9 +147,9 @@ def test_signal_while_torch_imports_is_one_line(tmp_path, signum, code, line):
 
 
 def test_interrupt_while_python_imports_gdlab_is_one_line():
-    """Before main() runs, tui/__init__.py's excepthook gives the same line and code."""
+    """Before main() runs, the entry module's excepthook gives the same line and code."""
     done = subprocess.run(
-        [sys.executable, "-c", "import tui.cli.command\nraise KeyboardInterrupt"],
+        [sys.executable, "-c", "import tui.main\nraise KeyboardInterrupt"],
         capture_output=True,
         text=True,
         timeout=60,

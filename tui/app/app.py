@@ -75,7 +75,7 @@ class GdlabApp(App[None]):
     def __init__(self, start_chapter: str = "1", *, manage_collector: bool = False) -> None:
         super().__init__()
         for chapter in chapters():  # one registered after this module was imported
-            if _mode(chapter.id) not in self._modes:
+            if _mode(chapter.id) not in self.MODES:
                 self.add_mode(_mode(chapter.id), partial(ChapterScreen, chapter.id))
         self.start_chapter = start_chapter
         self.manage_collector = manage_collector
