@@ -20,6 +20,7 @@ import warnings
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ClassVar
 
 import torch
 from torch import Tensor
@@ -64,6 +65,8 @@ class StepChunk(torch.nn.Module):
     Returns how many iterations ran (fewer when ``cancel[0]`` was set).
     """
 
+    __constants__: ClassVar[list[str]] = ["record_predictions"]
+
     def __init__(
         self,
         objective: torch.nn.Module,
@@ -77,7 +80,8 @@ class StepChunk(torch.nn.Module):
         self.base = base
         """Columns recorded before the update (the rest are the rule's extras)."""
         self.record_predictions = record_predictions
-        """Whether the rows hold the predictions (solvers.history.records_predictions)."""
+        """Whether the rows hold the predictions (solvers.history.records_predictions);
+        a constant of the compiled loop, so the test is not made per iteration."""
         self.steps = len(rule.param_names) if rule.quantities[:1] == ("step",) else 0
         """step_θ columns (one per scalar parameter), which the chunk records itself."""
 
