@@ -231,3 +231,29 @@ def _regression_spec(samples: int, inputs: int = 2) -> ProblemSpec:
         iterations=K,
         book_start=tuple([0.0] * (inputs + 1)),
     )
+
+
+async def test_the_iteration_table_draws_the_columns_and_values_of_its_view():
+    from app_helpers import wait_until
+    from textual.app import App, ComposeResult
+
+    from tui.widgets.iteration_table import IterationTable, format_value
+
+    layout = Layout.of(SPECS["3"], ("step_w0", "step_w1", "step_b", "eta"), table=SUMMARIES)
+    view = table_view(layout)
+    rows = np.linspace(-3, 4, 3 * layout.width, dtype=np.float32).reshape(3, layout.width)
+
+    class OneTable(App[None]):
+        def compose(self) -> ComposeResult:
+            yield IterationTable(view)
+
+    app = OneTable()
+    async with app.run_test(size=(120, 8)) as pilot:
+        table = app.query_one(IterationTable)
+        table.show(rows)
+        needed = 12 * (len(view.columns) + 1)
+        await wait_until(pilot, lambda: table.scrollable_content_region.width >= needed, "a size")
+        assert table.render_line(0).text.split() == ["iteration", *view.columns]
+        shown = table.render_line(3).text.split()
+        assert shown == ["2", *(format_value(v).strip() for v in view.cells(rows)[2].tolist())]
+        assert view.columns[-2:] == ("‖step_b‖", "eta")
