@@ -7,11 +7,19 @@ import numpy as np
 import pytest
 import torch
 
-import solvers.descent as descent_module
-from solvers.blocks import split_recorded
-from solvers.descent import Descent
-from solvers.expression import MAX_DIMENSION
-from solvers.history import (
+import solvers.run.descent as descent_module
+from solvers.chapters.function import function_spec
+from solvers.chapters.registry import make_problem, spec_of
+from solvers.core.expression import MAX_DIMENSION
+from solvers.core.specs import ProblemSpec
+from solvers.optim.choices import OptimizerChoice, ScheduleChoice
+from solvers.optim.registry import OPTIMIZER_SPECS
+from solvers.optim.updates import make_rule
+from solvers.problems.objectives.book import LinearRegression
+from solvers.problems.problem import Problem
+from solvers.run.blocks import split_recorded
+from solvers.run.descent import Descent
+from solvers.run.history import (
     PREDICTION_LIMIT,
     SCALAR_TABLE_LIMIT,
     SCALARS,
@@ -20,14 +28,8 @@ from solvers.history import (
     records_predictions,
     table_for,
 )
-from solvers.objectives.book import LinearRegression
-from solvers.optim.registry import OPTIMIZER_SPECS
-from solvers.optimizers import OptimizerChoice, ScheduleChoice
-from solvers.problems import Problem, make_problem
-from solvers.runs import RunSettings
-from solvers.specs import SPECS, ProblemSpec, custom_spec
-from solvers.table_view import table_view
-from solvers.updates import make_rule
+from solvers.run.settings import RunSettings
+from solvers.run.table_view import table_view
 
 K = 40
 
@@ -102,7 +104,7 @@ def test_adams_state_is_recorded_per_parameter_tensor_in_its_shape():
 
 
 def test_the_recorded_columns_read_back_as_each_rules_quantities_and_singles():
-    names = SPECS["3"].param_names
+    names = spec_of("3").param_names
     objective = make_problem("3").objective_on(torch.device("cpu"))
     for name in OPTIMIZER_SPECS:
         for schedule in (None, ScheduleChoice("cosine")):
@@ -124,13 +126,13 @@ def test_the_scalar_view_shows_every_column_as_the_table_always_has():
         ),
     }
     for (chapter, extras), columns in cases.items():
-        layout = Layout.of(SPECS[chapter], extras)
+        layout = Layout.of(spec_of(chapter), extras)
         assert layout.table == SCALARS
         view = table_view(layout)
         assert view.columns == columns
         rows = np.arange(3 * layout.width, dtype=np.float32).reshape(3, layout.width)
         assert view.cells(rows) is rows  # every value as recorded, nothing computed
-    one = Layout.of(custom_spec("x**2", (1.0,)))
+    one = Layout.of(function_spec("x**2", (1.0,)))
     assert table_view(one).columns == ("x", "f", "∂f/∂x")
 
 
@@ -195,13 +197,13 @@ def test_a_run_on_many_samples_records_its_tensors_without_the_predictions(monke
 
 
 def test_each_parameter_tensor_is_named_from_its_scalars():
-    assert [SPECS[c].param_tensors for c in ("1", "2", "3", "custom")] == [
+    assert [spec_of(c).param_tensors for c in ("1", "2", "3", "custom")] == [
         ("x",),
         ("x",),
         ("w", "b"),
         ("x",),
     ]
-    assert custom_spec("x0**2", (1.0,)).param_tensors == ("x",)
+    assert function_spec("x0**2", (1.0,)).param_tensors == ("x",)
     odd = ProblemSpec("t", "t", "t", ("a", "c"), ((2,),), (), 0.1, 1, None)
     assert odd.param_tensors == ("p0",)
     named = ProblemSpec("t", "t", "t", ("a", "c"), ((2,),), (), 0.1, 1, None, param_tensors=("v",))
@@ -211,7 +213,7 @@ def test_each_parameter_tensor_is_named_from_its_scalars():
 
 
 def test_a_compares_rows_read_as_tensors_per_member():
-    layout = Layout.of(SPECS["3"])
+    layout = Layout.of(spec_of("3"))
     rows = np.arange(4 * 2 * layout.width, dtype=np.float32).reshape(4, 2, layout.width)
     w = layout.block("w").values(rows)
     assert w.shape == (4, 2, 1, 2)
@@ -237,9 +239,9 @@ async def test_the_iteration_table_draws_the_columns_and_values_of_its_view():
     from app_helpers import wait_until
     from textual.app import App, ComposeResult
 
-    from tui.widgets.iteration_table import IterationTable, format_value
+    from tui.app.widgets.iteration_table import IterationTable, format_value
 
-    layout = Layout.of(SPECS["3"], ("step_w0", "step_w1", "step_b", "eta"), table=SUMMARIES)
+    layout = Layout.of(spec_of("3"), ("step_w0", "step_w1", "step_b", "eta"), table=SUMMARIES)
     view = table_view(layout)
     rows = np.linspace(-3, 4, 3 * layout.width, dtype=np.float32).reshape(3, layout.width)
 
