@@ -8,6 +8,7 @@ specs; :mod:`solvers.chapters.registry` finds a chapter by its id.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from math import prod
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,18 @@ class ProblemSpec:
     """The values of the chapter's declared inputs (name, text), in its order."""
     start_origin: str = "the book's start"
     """Where a fixed start comes from, in words."""
+    param_tensors: tuple[str, ...] = ()
+    """One name per parameter tensor ("w", "b"); () derives them from the scalar names
+    (:func:`tensor_names`)."""
+
+    def __post_init__(self) -> None:
+        if not self.param_tensors:
+            names = tensor_names(self.param_names, self.param_shapes)
+            object.__setattr__(self, "param_tensors", names)
+        if len(self.param_tensors) != len(self.param_shapes):
+            raise ValueError(
+                f"{len(self.param_tensors)} tensor names for {len(self.param_shapes)} shapes"
+            )
 
     @property
     def n_params(self) -> int:
@@ -65,6 +78,28 @@ class ProblemSpec:
     def input(self, name: str) -> str | None:
         """The value of the chapter's input ``name``, None where it has no such input."""
         return dict(self.inputs).get(name)
+
+
+def tensor_names(
+    param_names: tuple[str, ...], param_shapes: tuple[tuple[int, ...], ...]
+) -> tuple[str, ...]:
+    """Each parameter tensor's name, from its scalars' names: the stem of ``x0`` … ``x{k-1}``
+    (chapter 2's x, chapter 3's w), a one-element tensor's scalar name as it is (chapter
+    1's x, chapter 3's b), and ``p{i}`` for the i-th tensor where neither holds."""
+    names: list[str] = []
+    at = 0
+    for i, shape in enumerate(param_shapes):
+        size = prod(shape)
+        scalars = param_names[at : at + size]
+        at += size
+        stem = scalars[0][:-1] if scalars and scalars[0].endswith("0") else ""
+        if stem and scalars == tuple(f"{stem}{j}" for j in range(size)):
+            names.append(stem)
+        elif size == 1 and len(scalars) == 1:
+            names.append(scalars[0])
+        else:
+            names.append(f"p{i}")
+    return tuple(names)
 
 
 def problem_key(spec: ProblemSpec) -> tuple[object, ...]:

@@ -131,7 +131,9 @@ class _Group:
         self.key = f"{self.rule.cache_key}@{dtype}@members"
 
     def _make_chunk(self) -> StepChunk:
-        return StepChunk(self.objective, self.rule, self.layout.base_width)
+        return StepChunk(
+            self.objective, self.rule, self.layout.base_width, bool(self.layout.prediction_names)
+        )
 
     def chunk(self, total: int) -> Chunk:
         """The group's chunk: compiled (and cached with the problem) for long runs."""

@@ -114,7 +114,9 @@ class Descent:
         self._cancel_flag.fill_(True)
 
     def _make_chunk(self) -> StepChunk:
-        return StepChunk(self.objective, self.rule, self.layout.base_width)
+        return StepChunk(
+            self.objective, self.rule, self.layout.base_width, bool(self.layout.prediction_names)
+        )
 
     def _chunk(self, total: int) -> Chunk:
         if total < SCRIPT_FROM:

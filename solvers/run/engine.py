@@ -20,6 +20,7 @@ import warnings
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ClassVar
 
 import torch
 from torch import Tensor
@@ -35,6 +36,7 @@ class StepChunk(torch.nn.Module):
         value, pred = objective(params)                 # forward
         grads = d value / d params                      # backward (autograd)
         out[i, :base] = [params, value, grads, pred]    # record, before the update
+                                                        # (pred: where the layout has it)
         extras = rule(params, grads, state, etas[i], value)  # update, in place, no_grad
         out[i, base + steps:] = [rule.recorded(state), extras]  # what the rule did
 
@@ -63,12 +65,23 @@ class StepChunk(torch.nn.Module):
     Returns how many iterations ran (fewer when ``cancel[0]`` was set).
     """
 
-    def __init__(self, objective: torch.nn.Module, rule: UpdateRule, base: int) -> None:
+    __constants__: ClassVar[list[str]] = ["record_predictions"]
+
+    def __init__(
+        self,
+        objective: torch.nn.Module,
+        rule: UpdateRule,
+        base: int,
+        record_predictions: bool = True,
+    ) -> None:
         super().__init__()
         self.objective = objective
         self.rule = rule
         self.base = base
         """Columns recorded before the update (the rest are the rule's extras)."""
+        self.record_predictions = record_predictions
+        """Whether the rows hold the predictions (solvers.history.records_predictions);
+        a constant of the compiled loop, so the test is not made per iteration."""
         self.steps = len(rule.param_names) if rule.quantities[:1] == ("step",) else 0
         """step_θ columns (one per scalar parameter), which the chunk records itself."""
 
@@ -110,7 +123,8 @@ class StepChunk(torch.nn.Module):
                     assert g is not None
                     parts.append(g.reshape(shape))
                     found.append(g)
-                parts.append(pred.reshape(shape))
+                if self.record_predictions:
+                    parts.append(pred.reshape(shape))
                 torch.cat(parts, -1, out=base_rows[i])
                 extras = self.rule(params, found, state, step_etas[i], value)
                 if own < width:

@@ -8,30 +8,98 @@ the book prints); the extras are what the update rule records (none for the
 book's plain descent). A 1,000,000-iteration chapter-3 run is 40 MB. Rows are written beyond
 ``count`` first and ``count`` moves after, so a reader on another thread never
 sees a half-written row.
+
+The row is flat, for speed (the chunk writes it with one ``torch.cat``); the
+layout describes it as named tensors (:mod:`solvers.run.blocks`): :meth:`History.tensor`
+reads one back in its shape. Per-sample predictions are in the row only where
+there are at most PREDICTION_LIMIT samples, so that a row's width follows the
+model, not the data. What the iteration table shows of a row is the layout's
+``table``: every scalar (SCALARS) or per-tensor norms (SUMMARIES, see
+:mod:`solvers.run.table_view`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from solvers.core.specs import ProblemSpec
+from solvers.run.blocks import PARAMETER, Block, row_blocks, split_recorded
+
+PREDICTION_LIMIT = 8
+"""Most samples whose predictions every row records (chapter 3 has 3)."""
+SCALAR_TABLE_LIMIT = 16
+"""Most scalar parameters whose table shows every scalar (your function has at most 10)."""
+SCALARS = "scalars"
+SUMMARIES = "summaries"
+TABLES = (SCALARS, SUMMARIES)
+
+
+def records_predictions(samples: int) -> bool:
+    """Whether every row records the predictions of a model on ``samples`` samples."""
+    return samples <= PREDICTION_LIMIT
+
+
+def table_for(n_params: int) -> str:
+    """The table a problem of ``n_params`` scalar parameters shows when its chapter does
+    not choose: every scalar up to SCALAR_TABLE_LIMIT, per-tensor summaries beyond."""
+    return SCALARS if n_params <= SCALAR_TABLE_LIMIT else SUMMARIES
 
 
 @dataclass(frozen=True)
 class Layout:
-    """Where each quantity sits in a history row."""
+    """Where each quantity sits in a history row, as columns and as named tensors."""
 
     param_names: tuple[str, ...]
     prediction_names: tuple[str, ...]
     extra_names: tuple[str, ...] = ()
     """Columns the update rule records after the update (step taken, its state)."""
+    tensors: tuple[tuple[str, tuple[int, ...]], ...] = ()
+    """The parameter tensors by name and shape, in row order; () reads as one 0-d
+    tensor per scalar parameter, under its name."""
+    table: str = SCALARS
+    """What the iteration table shows of a row: SCALARS or SUMMARIES."""
+
+    def __post_init__(self) -> None:
+        if self.table not in TABLES:
+            raise ValueError(f"table {self.table!r} is not one of {', '.join(TABLES)}")
+        if not self.tensors:
+            object.__setattr__(self, "tensors", tuple((n, ()) for n in self.param_names))
+        sizes = sum(block.size for block in self.blocks if block.role == PARAMETER)
+        if sizes != self.n_params:
+            raise ValueError(f"tensors hold {sizes} scalars, parameters are {self.n_params}")
 
     @classmethod
-    def of(cls, spec: ProblemSpec, extra_names: tuple[str, ...] = ()) -> Layout:
-        """The layout of a problem's rows under an update rule recording ``extra_names``."""
-        return cls(spec.param_names, spec.prediction_names, extra_names)
+    def of(
+        cls, spec: ProblemSpec, extra_names: tuple[str, ...] = (), table: str | None = None
+    ) -> Layout:
+        """The layout of a problem's rows under an update rule recording ``extra_names``;
+        ``table`` as its chapter chooses (None: :func:`table_for`). The predictions are
+        left out where there are more than PREDICTION_LIMIT of them."""
+        predictions = spec.prediction_names
+        return cls(
+            spec.param_names,
+            predictions if records_predictions(len(predictions)) else (),
+            extra_names,
+            tuple(zip(spec.param_tensors, spec.param_shapes, strict=True)),
+            table if table is not None else table_for(spec.n_params),
+        )
+
+    @cached_property
+    def blocks(self) -> tuple[Block, ...]:
+        """Every named tensor of a row, in column order (:func:`solvers.run.blocks.row_blocks`)."""
+        quantities, singles = split_recorded(self.param_names, self.extra_names)
+        return row_blocks(self.tensors, len(self.prediction_names), quantities, singles)
+
+    def block(self, name: str) -> Block:
+        """The named tensor ``name`` (``w``, ``grad_w``, ``m_w``, ``eta``…)."""
+        for block in self.blocks:
+            if block.name == name:
+                return block
+        names = ", ".join(b.name for b in self.blocks)
+        raise KeyError(f"{name!r} is not a tensor of these rows; they hold {names}")
 
     @property
     def n_params(self) -> int:
@@ -118,3 +186,8 @@ class History:
     def last(self) -> np.ndarray | None:
         """The newest row, or None before the first iteration."""
         return self._rows[self._count - 1].copy() if self._count else None
+
+    def tensor(self, name: str, start: int = 0, stop: int | None = None) -> np.ndarray:
+        """The named tensor ``name`` of rows ``start`` to ``stop`` (default: every complete
+        row), shaped (rows, *its shape): a read-only view, not a copy."""
+        return self.layout.block(name).values(self.rows[start:stop])

@@ -18,6 +18,7 @@ from textual.geometry import Size
 from textual.reactive import reactive
 from textual.strip import Strip
 
+from solvers.run.table_view import TableView
 from tui.app.widgets.table_columns import ColumnScrollView, Span, spans_of, whole_columns
 
 CELL = 12
@@ -43,8 +44,9 @@ def format_value(value: float) -> str:
 class IterationTable(ColumnScrollView, can_focus=True):
     """Rows of a history, newest at the bottom, with a fixed header line.
 
-    Call :meth:`show` with a history (any object with ``rows``, a 2-D array) and
-    :meth:`refresh_rows` whenever it grows; ``follow`` keeps the newest row in view.
+    Call :meth:`show` with a history's rows (a 2-D array) whenever it grows; ``follow``
+    keeps the newest row in view. What a row shows is its layout's table view
+    (:mod:`solvers.run.table_view`): its columns, computed for the lines on screen only.
     The iteration column stays at the left; the value columns scroll under it, ← and →
     by one whole column.
     """
@@ -78,10 +80,11 @@ class IterationTable(ColumnScrollView, can_focus=True):
     follow: reactive[bool] = reactive(True)
     """Keep the newest row in view as rows arrive."""
 
-    def __init__(self, columns: tuple[str, ...] = (), **kwargs: Any) -> None:
+    def __init__(self, view: TableView | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._columns = columns
-        self._rows: np.ndarray = np.empty((0, len(columns)), np.float32)
+        self._view = view if view is not None else TableView((), ())
+        self._columns = self._view.columns
+        self._rows: np.ndarray = np.empty((0, 0), np.float32)
         self._index_width = INDEX_WIDTH
         self._styles: tuple[Style, Style, Style] | None = None
 
@@ -158,7 +161,8 @@ class IterationTable(ColumnScrollView, can_focus=True):
         index = scroll_y + y - 1
         if index >= len(self._rows):
             return Strip.blank(width, cell_style)
-        cells = "".join(format_value(v).rjust(CELL) for v in self._rows[index].tolist())
+        values = self._view.cells(self._rows[index : index + 1])[0]
+        cells = "".join(format_value(v).rjust(CELL) for v in values.tolist())
         strip = Strip(
             [
                 Segment(f"{index:,}".rjust(self._index_width - 1) + " ", index_style),

@@ -17,6 +17,8 @@ from textual.widgets import Sparkline
 from textual_plot import PlotWidget
 
 from solvers.core.specs import ProblemSpec, problem_key
+from solvers.run.history import Layout
+from solvers.run.table_view import table_view
 from solvers.run.view import RunView
 from tui.app.run_controller import PLOT_SECONDS, TABLE_SECONDS
 from tui.app.widgets.iteration_table import IterationTable
@@ -26,12 +28,6 @@ from tui.app.widgets.series import log_etas, log_progress
 
 PLOT_POINTS = 20_000
 """Longer histories are strided to this many rows before the plots bucket them."""
-
-
-def table_columns(spec: ProblemSpec, extra_names: tuple[str, ...] = ()) -> tuple[str, ...]:
-    """Column names of a problem's table: parameters, f, gradient, predictions, extras."""
-    grads = tuple(f"∂f/∂{n}" for n in spec.param_names)
-    return (*spec.param_names, "f", *grads, *spec.prediction_names, *extra_names)
 
 
 class LiveView(Vertical):
@@ -65,7 +61,8 @@ class LiveView(Vertical):
                 yield LandscapePlot(id="landscape-plot")
             elif self.spec.n_params <= 2:
                 yield PathPlot(self.spec.param_names, id="path-plot")
-        yield IterationTable(table_columns(self.spec, self.extra_names), id="table")
+        layout = Layout.of(self.spec, self.extra_names)
+        yield IterationTable(table_view(layout), id="table")
 
     class Ready(Message):
         """The view's children exist: whatever happened before can be drawn now."""
