@@ -80,7 +80,7 @@ class StepChunk(torch.nn.Module):
         self.base = base
         """Columns recorded before the update (the rest are the rule's extras)."""
         self.record_predictions = record_predictions
-        """Whether the rows hold the predictions (solvers.history.records_predictions);
+        """Whether the rows hold the predictions (solvers.run.history.records_predictions);
         a constant of the compiled loop, so the test is not made per iteration."""
         self.steps = len(rule.param_names) if rule.quantities[:1] == ("step",) else 0
         """step_θ columns (one per scalar parameter), which the chunk records itself."""
