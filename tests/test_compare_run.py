@@ -14,11 +14,11 @@ import pytest
 from textual.message import Message
 
 import tui.compare_run
+from solvers.chapters.registry import spec_of
 from solvers.control import RunControl
 from solvers.members import CompareSettings
 from solvers.optimizers import parse_optimizer
 from solvers.runs import Outcome
-from solvers.specs import spec_of
 from tui.compare_run import COMPARE, Members, MembersReport, drive_compare
 from tui.messages import RunEnded, RunFailed, RunProgress, RunStarted
 from tui.run_controller import KEYS, TABLE, Controller, Phase, cancel_all
