@@ -41,7 +41,7 @@ class Members:
 
     @property
     def count(self) -> int:
-        """Iterations recorded by the members still going (a diverged one has fewer)."""
+        """The most iterations any member has recorded (one that diverged stopped sooner)."""
         return max((run.view.count for run in self.runs), default=0)
 
 

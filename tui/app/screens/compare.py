@@ -94,6 +94,7 @@ class CompareScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__(id="compare")
+        # its worker is named after the kind alone: the problem is chosen at each run
         self.controller = Controller[Members, MembersReport](self, "", self._run_changed, COMPARE)
         self._shown_phase = self.controller.phase
         self.spec: ProblemSpec = chapter_of(FIRST).default
