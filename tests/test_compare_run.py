@@ -13,15 +13,15 @@ from typing import Any
 import pytest
 from textual.message import Message
 
-import tui.compare_run
+import tui.app.compare_run
 from solvers.chapters.registry import spec_of
-from solvers.control import RunControl
-from solvers.members import CompareSettings
-from solvers.optimizers import parse_optimizer
-from solvers.runs import Outcome
-from tui.compare_run import COMPARE, Members, MembersReport, drive_compare
-from tui.messages import RunEnded, RunFailed, RunProgress, RunStarted
-from tui.run_controller import KEYS, TABLE, Controller, Phase, cancel_all
+from solvers.core.control import RunControl
+from solvers.optim.choices import parse_optimizer
+from solvers.run.members import CompareSettings
+from solvers.run.settings import Outcome
+from tui.app.compare_run import COMPARE, Members, MembersReport, drive_compare
+from tui.app.messages import RunEnded, RunFailed, RunProgress, RunStarted
+from tui.app.run_controller import KEYS, TABLE, Controller, Phase, cancel_all
 
 SPEC = spec_of("1")
 SETTINGS = CompareSettings.every([0.1, 0.4], [parse_optimizer("plain")], 5)
@@ -123,7 +123,7 @@ def test_the_compare_worker_posts_the_run_message_family() -> None:
 def test_the_compare_run_has_no_messages_of_its_own() -> None:
     messages = [
         value
-        for value in vars(tui.compare_run).values()
+        for value in vars(tui.app.compare_run).values()
         if isinstance(value, type) and issubclass(value, Message)
     ]
-    assert {message.__module__ for message in messages} == {"tui.messages"}
+    assert {message.__module__ for message in messages} == {"tui.app.messages"}
