@@ -1,98 +1,97 @@
-"""The compare screen's worker and the messages it posts.
+"""The compare screen's run kind: its worker, and what its messages carry.
 
 The worker builds the :class:`~solvers.run.compare.Comparison` (importing torch
-there, off the UI thread), drives it, and posts what the screen draws: the
-members' read-only views once, a progress tick at most every REFRESH_SECONDS,
-and the results at the end. It gets everything as arguments and never reads
-the screen; the one way to stop or pause it is the RunControl it is given.
+there, off the UI thread), drives it, and posts the run message family of
+:mod:`tui.app.messages`, as a chapter's worker does: the members' read-only views
+once (:class:`Members`, in RunStarted), progress at most every REFRESH_SECONDS
+and at the hold, and the results at the end (:class:`MembersReport`, in
+RunEnded). It gets everything as arguments and never reads the screen; the one
+way to stop or pause it is the RunControl it is given.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from textual.message import Message
-
 from solvers.core.control import RunControl
 from solvers.core.specs import ProblemSpec
 from solvers.run.members import CompareSettings
-from tui.app.run_controller import REFRESH_SECONDS
+from tui.app.messages import REFRESH_SECONDS, RunEnded, RunProgress, RunStarted
+from tui.app.run_controller import RunKind
 
 if TYPE_CHECKING:
     from solvers.core.facts import Facts
     from solvers.run.compare import MemberResult, MemberRun
+    from solvers.run.settings import Outcome
 
 
-@dataclass
-class CompareStarted(Message):
-    """Compare ``run_id`` exists: its members in the settings' order. The screen reads
-    each one's ``view`` (rows, read-only) and ``diverged``, and nothing else."""
+@dataclass(frozen=True)
+class Members:
+    """A compare's view: its members in the settings' order. The screen reads each
+    one's ``view`` (rows, read-only) and ``diverged``, and nothing else."""
 
-    run_id: int
-    members: list[MemberRun]
+    runs: list[MemberRun]
     facts: Facts
     problem: Any
     """The members' :class:`~solvers.problems.problem.Problem`, for their landscape."""
 
-
-@dataclass
-class CompareProgress(Message):
-    """Compare ``run_id`` has written more rows (the newest replaces any queued one)."""
-
-    run_id: int
-    count: int
-
-    def can_replace(self, message: Message) -> bool:
-        return isinstance(message, CompareProgress) and message.run_id == self.run_id
+    @property
+    def count(self) -> int:
+        """The most iterations any member has recorded (one that diverged stopped sooner)."""
+        return max((run.view.count for run in self.runs), default=0)
 
 
-@dataclass
-class CompareEnded(Message):
-    """Compare ``run_id`` ended (finished or stopped): one result per member."""
+@dataclass(frozen=True)
+class MembersReport:
+    """How a compare ended (finished or stopped): one result per member."""
 
-    run_id: int
     results: list[MemberResult]
     stopped: bool
     seconds: float
 
+    @property
+    def outcome(self) -> Outcome:
+        """The run's, for the phase it ends in: a member's own is in its result."""
+        from solvers.run.settings import Outcome
 
-@dataclass
-class CompareFailed(Message):
-    """Compare ``run_id`` raised; ``reason`` is the error's text."""
-
-    run_id: int
-    reason: str
+        return Outcome.STOPPED if self.stopped else Outcome.FINISHED
 
 
 def drive_compare(
     post: Callable[[Any], object],
+    one_run: threading.Lock,
     run_id: int,
     spec: ProblemSpec,
     settings: CompareSettings,
     control: RunControl,
 ) -> None:
     """Build the compare and run it to its end, posting as it goes."""
-    try:
-        from solvers.chapters.registry import problem_for
-        from solvers.run.compare import Comparison
+    from solvers.chapters.registry import problem_for
+    from solvers.run.compare import Comparison
 
-        comparison = Comparison(problem_for(spec), settings, control)
-        post(CompareStarted(run_id, list(comparison.runs), comparison.facts, comparison.problem))
+    comparison = Comparison(problem_for(spec), settings, control)
+    members = Members(list(comparison.runs), comparison.facts, comparison.problem)
+    post(RunStarted(run_id, members))
+    with one_run:
         last = 0.0
 
         def held() -> None:
             """Every row so far, once the members are held (paused): the screen then
             draws the status and the table from the same rows."""
-            post(CompareProgress(run_id, comparison.count))
+            post(RunProgress(run_id, held=True))
 
-        for batch in comparison.run(on_hold=held):
+        for _ in comparison.run(on_hold=held):
             now = time.monotonic()
             if now - last >= REFRESH_SECONDS:
-                post(CompareProgress(run_id, batch.stop))
+                post(RunProgress(run_id))
                 last = now
-        post(CompareEnded(run_id, comparison.results(), comparison.stopped, comparison.seconds))
-    except Exception as error:  # shown on the screen; the app stays up
-        post(CompareFailed(run_id, f"{type(error).__name__}: {error}"))
+        report = MembersReport(comparison.results(), comparison.stopped, comparison.seconds)
+        post(RunEnded(run_id, report))
+
+
+COMPARE = RunKind("compare", drive_compare, keys=("run", "stop", "pause"))
+"""A compare's run: one Comparison; r, s and space (no single step, no reset)."""

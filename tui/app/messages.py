@@ -1,28 +1,35 @@
-"""Messages the run worker and the torch loader post to the UI.
+"""Messages the run workers and the torch loader post to the UI.
 
-Posting never blocks the worker (``call_from_thread`` would); progress messages
-replace each other in the queue, so a slow UI sees the newest state, never a
-backlog. They carry a read-only view of the run, never the solver.
+One family for every kind of run (a chapter's descent, a compare's members):
+what a run is shows only in the view a :class:`RunStarted` carries and the
+report a :class:`RunEnded` carries. Posting never blocks the worker
+(``call_from_thread`` would); progress messages replace each other in the
+queue, so a slow UI sees the newest state, never a backlog. They carry
+read-only views of the run, never the solver.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Generic, TypeVar
 
 from textual.message import Message
 
-if TYPE_CHECKING:
-    from solvers.run.settings import RunReport
-    from solvers.run.view import RunView
+REFRESH_SECONDS = 0.1
+"""A worker posts progress at most this often: about ten redraws a second."""
+
+ViewT = TypeVar("ViewT")
+"""What a screen reads of a run while it goes: a chapter's RunView, a compare's members."""
+ReportT = TypeVar("ReportT")
+"""How a run ended: a chapter's RunReport, a compare's results."""
 
 
 @dataclass
-class RunStarted(Message):
+class RunStarted(Message, Generic[ViewT]):
     """Run ``run_id`` exists (built in the worker, where torch is imported)."""
 
     run_id: int
-    view: RunView
+    view: ViewT
 
 
 @dataclass
@@ -32,18 +39,18 @@ class RunProgress(Message):
     run_id: int
     held: bool = False
     after: tuple[float, ...] = field(default_factory=tuple)
-    """While held: the parameters after the last update (for the step explanation)."""
+    """While held after a single step: the parameters after it (for its explanation)."""
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, RunProgress) and message.run_id == self.run_id
 
 
 @dataclass
-class RunEnded(Message):
+class RunEnded(Message, Generic[ReportT]):
     """Run ``run_id`` ended: finished, stopped or diverged (see ``report``)."""
 
     run_id: int
-    report: RunReport
+    report: ReportT
     after: tuple[float, ...] = field(default_factory=tuple)
     """Parameters after the last update (shown by the single-step explanation)."""
     ending: dict[str, Any] = field(default_factory=dict)
@@ -56,6 +63,14 @@ class RunFailed(Message):
 
     run_id: int
     reason: str
+
+
+@dataclass
+class RunRefused(RunFailed):
+    """Run ``run_id`` was refused before its first step; ``field`` is the field to flag
+    (``reason`` names it too)."""
+
+    field: str = ""
 
 
 @dataclass

@@ -4,9 +4,9 @@ The phase is owned here, not by the screen. What a key does follows from the
 phase alone, by this table (``·`` = the key does nothing and the footer does
 not show it):
 
-=========  ===========  =========  =========  ================  ======
-phase      r run        s stop     space      n step            ctrl+r
-=========  ===========  =========  =========  ================  ======
+=========  ===========  =========  =========  ================  ========
+phase      r run        s stop     space      n step *          ctrl+r *
+=========  ===========  =========  =========  ================  ========
 idle       start        ·          ·          new run, 1 step   ·
 running    ·            stop       pause      hold, 1 step      clear
 paused     resume       stop       resume     1 step            clear
@@ -18,11 +18,20 @@ diverged   start        ·          ·          new run, 1 step   clear
 unbounded  start        ·          ·          new run, 1 step   clear
 refused    start        ·          ·          new run, 1 step   clear
 failed     start        ·          ·          new run, 1 step   clear
-=========  ===========  =========  =========  ================  ======
+=========  ===========  =========  =========  ================  ========
+
+* a chapter's only: a compare has no single step and no reset, so on the compare
+screen n and ctrl+r do nothing in every phase (and "stepping" is never reached).
 
 "stepping" is a run held between single steps; "resume" runs the rest of it
 with the settings it started with (a field changed meanwhile does not change a
 run). "clear" cancels any run and forgets its rows.
+
+What runs is the controller's :class:`RunKind`: a chapter's (:data:`DESCENT`)
+drives one :class:`~solvers.run.descent.Descent` and has all five keys; a compare's
+(:data:`tui.app.compare_run.COMPARE`) drives one :class:`~solvers.run.compare.Comparison`
+and has r, s and space only (the table's ``*``). Either kind's worker posts the
+one message family of :mod:`tui.app.messages`.
 
 There is one way to stop a run: its :class:`~solvers.core.control.RunControl`,
 created here on the UI thread (before torch may have loaded) and cancelled by
@@ -39,23 +48,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from textual.dom import DOMNode
 
 from solvers.core.control import RunControl
 from solvers.core.specs import ProblemSpec
-from tui.app.messages import RunEnded, RunFailed, RunProgress, RunStarted
+from tui.app.descent_run import drive_descent
+from tui.app.messages import RunEnded, RunFailed, RunProgress, RunRefused, RunStarted
 
 if TYPE_CHECKING:
-    from solvers.run.settings import (  # imported with the first run: not at start-up
-        RunReport,
-        RunSettings,
-    )
+    from solvers.run.settings import Outcome, RunReport  # imported with the first run, not at start
     from solvers.run.view import RunView
 
-REFRESH_SECONDS = 0.1
-"""The worker posts progress at most this often: about ten redraws a second."""
 PLOT_SECONDS = 2.0
 """While rows stream in, the plots redraw at most this often..."""
 TABLE_SECONDS = 0.2
@@ -106,28 +111,52 @@ ENDED = (
 KEYS = ("run", "stop", "pause", "step", "reset")
 """The run keys, by action name (r, s, space, n, ctrl+r)."""
 
+_HELD_ROW = {"run": "resume", "stop": "stop", "pause": "resume", "step": "step", "reset": "clear"}
 _ENDED_ROW = {"run": "start", "step": "first_step", "reset": "clear"}
 TABLE: dict[Phase, dict[str, str]] = {
     Phase.IDLE: {"run": "start", "step": "first_step"},
     Phase.RUNNING: {"stop": "stop", "pause": "pause", "step": "step", "reset": "clear"},
-    Phase.PAUSED: {
-        "run": "resume",
-        "stop": "stop",
-        "pause": "resume",
-        "step": "step",
-        "reset": "clear",
-    },
-    Phase.STEPPING: {
-        "run": "resume",
-        "stop": "stop",
-        "pause": "resume",
-        "step": "step",
-        "reset": "clear",
-    },
+    Phase.PAUSED: _HELD_ROW,
+    Phase.STEPPING: _HELD_ROW,
     Phase.STOPPING: {"reset": "clear"},
     **{phase: _ENDED_ROW for phase in ENDED if phase is not Phase.IDLE},
 }
 """What each key does in each phase (the docstring's table); a missing key does nothing."""
+
+Post = Callable[[Any], object]
+Drive = Callable[[Post, threading.Lock, int, ProblemSpec, Any, RunControl], None]
+"""A kind's worker, given ``(post, one_run, run_id, spec, settings, control)``: it posts
+RunStarted, RunProgress, RunEnded (or RunRefused) and holds ``one_run`` while it runs."""
+
+
+@dataclass(frozen=True)
+class RunKind:
+    """What a controller runs: its worker, and the run keys that kind of run has."""
+
+    name: str
+    """The worker's name, before the problem's id."""
+    drive: Drive
+    keys: tuple[str, ...] = KEYS
+    """The columns of the phase table it has; the others do nothing in every phase."""
+
+
+DESCENT = RunKind("run", drive_descent)
+
+
+class Viewed(Protocol):
+    @property
+    def count(self) -> int:
+        """Rows recorded so far: what the controller reads of a run's view."""
+
+
+class Ending(Protocol):
+    @property
+    def outcome(self) -> Outcome:
+        """What the controller reads of a run's report: the phase follows it."""
+
+
+ViewT = TypeVar("ViewT", bound=Viewed)
+ReportT = TypeVar("ReportT", bound=Ending)
 
 _CONTROLS: weakref.WeakSet[RunControl] = weakref.WeakSet()
 """Every run not yet ended, so that quitting can stop them all."""
@@ -140,39 +169,33 @@ def driving() -> set[str]:
     return set(_DRIVING)
 
 
-def track(control: RunControl) -> None:
-    """Have quitting stop ``control``'s run too (the compare screen's runs)."""
-    _CONTROLS.add(control)
-
-
 def cancel_all() -> None:
     """Stop every run of every screen at its next iteration (on quit)."""
     for control in list(_CONTROLS):
         control.cancel()
 
 
-class RunController:
-    """The run of one screen: its phase, its control and its worker.
+class Controller(Generic[ViewT, ReportT]):
+    """The run of one screen, of any kind: its phase, its control and its worker.
 
     ``host`` is the screen: the worker runs under it and posts its messages to it,
     and the screen hands them back to :meth:`started`, :meth:`progress`,
     :meth:`ended` and :meth:`failed`. ``changed`` is called after every change of
-    phase or data, on the UI thread.
+    phase or data, on the UI thread. ``kind`` says what runs; ``problem_id`` names
+    its worker.
     """
 
     def __init__(
-        self,
-        host: DOMNode,
-        problem_id: str,
-        changed: Callable[[], None],
+        self, host: DOMNode, problem_id: str, changed: Callable[[], None], kind: RunKind
     ) -> None:
         self.host = host
         self.problem_id = problem_id
         self.changed = changed
+        self.kind = kind
         self.phase = Phase.IDLE
-        self.view: RunView | None = None
+        self.view: ViewT | None = None
         """The current run's rows and facts, once its worker has built it."""
-        self.report: RunReport | None = None
+        self.report: ReportT | None = None
         self.failure = ""
         """Why the last run failed (phase FAILED)."""
         self.ending: dict[str, object] | None = None
@@ -191,10 +214,23 @@ class RunController:
 
     # ---------------------------------------------------------------- keys
     def effect(self, key: str) -> str | None:
-        """What ``key`` does now (a TABLE entry), or None."""
-        return TABLE[self.phase].get(key)
+        """What ``key`` does now (a TABLE entry), or None (also for a key the kind lacks)."""
+        return TABLE[self.phase].get(key) if key in self.kind.keys else None
 
-    def press(self, key: str, read: Callable[[], tuple[ProblemSpec, RunSettings] | None]) -> None:
+    def offered(self, key: str, as_resume: bool = False) -> bool | None:
+        """Whether a binding of ``key`` is shown (True), dimmed (None) or hidden (False):
+        shown where it does something; ``as_resume``, the space binding that reads
+        Resume, only where space resumes and its Pause binding elsewhere. Through a
+        run the same keys stay, dimmed where they do nothing now, so that pausing and
+        resuming do not rebuild the footer (tui.app.widgets.steady_footer)."""
+        effect = self.effect(key)
+        if key == "pause" and (effect == "resume") != as_resume:
+            return False
+        if effect is not None:
+            return True
+        return None if self.phase.live and key in self.kind.keys else False
+
+    def press(self, key: str, read: Callable[[], tuple[ProblemSpec, Any] | None]) -> None:
         """Do what ``key`` does in this phase. ``read`` gives the problem and settings the
         fields describe (None after flagging a bad one); it is called only when a new
         run needs them."""
@@ -249,7 +285,7 @@ class RunController:
         return self.view.count if self.view is not None else 0
 
     # ------------------------------------------------------------- the run
-    def _start(self, spec: ProblemSpec, settings: RunSettings, *, held: bool) -> None:
+    def _start(self, spec: ProblemSpec, settings: Any, *, held: bool) -> None:
         if self.control is not None:
             self.control.cancel()
         self.run_id += 1
@@ -266,25 +302,17 @@ class RunController:
         self.rate = 0.0
         self._mark = (time.monotonic(), 0)
         self._set(Phase.STEPPING if held else Phase.RUNNING)
-        worker = partial(
-            _drive,
-            self.host.post_message,
-            self._one_run,
-            self.run_id,
-            spec,
-            settings,
-            control,
-        )
-        self.host.run_worker(
-            worker, name=f"run {self.problem_id}", group="run", thread=True, exit_on_error=False
-        )
+        post, lock, run_id = self.host.post_message, self._one_run, self.run_id
+        worker = partial(_drive, self.kind.drive, post, lock, run_id, spec, settings, control)
+        name = f"{self.kind.name} {self.problem_id}".rstrip()
+        self.host.run_worker(worker, name=name, group="run", thread=True, exit_on_error=False)
 
     def _set(self, phase: Phase) -> None:
         self.phase = phase
         self.changed()
 
     # ------------------------------------------------- the worker's messages
-    def started(self, message: RunStarted) -> None:
+    def started(self, message: RunStarted[ViewT]) -> None:
         if message.run_id == self.run_id:
             self.view = message.view
             self.changed()
@@ -300,7 +328,7 @@ class RunController:
             self.step_after = message.after
         self.changed()
 
-    def ended(self, message: RunEnded) -> None:
+    def ended(self, message: RunEnded[ReportT]) -> None:
         from solvers.run.settings import Outcome
 
         if message.run_id != self.run_id:
@@ -308,10 +336,8 @@ class RunController:
         report = message.report
         self.report = report
         self.ending = message.ending
-        if self.phase is Phase.STEPPING and report.outcome in (
-            Outcome.FINISHED,
-            Outcome.NOT_MINIMUM,
-        ):
+        went_on = report.outcome in (Outcome.FINISHED, Outcome.NOT_MINIMUM)
+        if self.phase is Phase.STEPPING and went_on:
             self.step_after = message.after  # the last step of the run was a single step
         else:
             self.step_after = None
@@ -350,53 +376,24 @@ class RunController:
         return max(0, self.total - self.count) / self.rate
 
 
-@dataclass
-class RunRefused(RunFailed):
-    """Run ``run_id`` was refused before its first step; ``field`` is the field to flag
-    (``reason`` names it too)."""
+class RunController(Controller[Any, Any]):
+    """A chapter screen's run: one Descent, every run key."""
 
-    field: str = ""
+    view: RunView | None
+    report: RunReport | None
+
+    def __init__(self, host: DOMNode, problem_id: str, changed: Callable[[], None]) -> None:
+        super().__init__(host, problem_id, changed, DESCENT)
 
 
-def _drive(
-    post: Callable[[Any], object],
-    one_run: threading.Lock,
-    run_id: int,
-    spec: ProblemSpec,
-    settings: RunSettings,
-    control: RunControl,
-) -> None:
-    """The worker: build the run (importing torch here if need be), then drive it."""
+def _drive(drive: Drive, post: Post, one_run: threading.Lock, run_id: int, *args: Any) -> None:
+    """The worker of every kind: ``drive`` builds the run (importing torch there if
+    need be) and drives it; what it raises is shown on the screen, the app stays up."""
     me = threading.current_thread().name
     _DRIVING.add(me)
     try:
-        from solvers.chapters.registry import problem_for
-        from solvers.core.validation import SettingError
-        from solvers.run.descent import Descent
-        from solvers.run.start_check import check_start
-
-        problem = problem_for(spec)
-        descent = Descent(problem, settings, control=control)
-        try:
-            check_start(problem, descent.start, settings.dtype, "start")
-        except SettingError as error:
-            post(RunRefused(run_id, str(error), error.field))
-            return
-        post(RunStarted(run_id, descent.view))
-        with one_run:  # a superseded run still ending holds it for one iteration
-            last = 0.0
-
-            def on_hold() -> None:
-                post(RunProgress(run_id, held=True, after=descent.current_values()))
-
-            for _ in descent.run(on_hold=on_hold):
-                now = time.monotonic()
-                if now - last >= REFRESH_SECONDS:
-                    post(RunProgress(run_id))
-                    last = now
-            assert descent.report is not None
-            post(RunEnded(run_id, descent.report, descent.current_values(), descent.ending()))
-    except Exception as error:  # shown on screen; the app stays up
+        drive(post, one_run, run_id, *args)
+    except Exception as error:
         post(RunFailed(run_id, f"{type(error).__name__}: {error}"))
     finally:
         _DRIVING.discard(me)

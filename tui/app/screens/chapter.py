@@ -19,8 +19,8 @@ from textual.widgets import Button, Header, Input, Static
 
 from solvers.chapters.registry import chapter_of
 from solvers.core.specs import ProblemSpec
-from tui.app.messages import RunEnded, RunFailed, RunProgress, RunStarted
-from tui.app.run_controller import KEYS, Phase, RunController, RunRefused
+from tui.app.messages import RunEnded, RunFailed, RunProgress, RunRefused, RunStarted
+from tui.app.run_controller import KEYS, Phase, RunController
 from tui.app.screens.field_facts import FieldFacts
 from tui.app.screens.teaching_keys import TEACHING_BINDINGS
 from tui.app.solver_state import SolverState, SolverStatus
@@ -33,7 +33,7 @@ from tui.app.widgets.step_detail import StepDetail
 if TYPE_CHECKING:
     from textual.widgets import Footer, ProgressBar
 
-    from solvers.run.settings import RunSettings
+    from solvers.run.settings import RunReport, RunSettings
     from solvers.run.view import RunView
     from tui.app.widgets.live_view import LiveView
 
@@ -241,14 +241,7 @@ class ChapterScreen(FieldFacts):
             key = str(parameters[0])
             if in_field and key != "reset":
                 return False  # letters and space type into the field
-            effect = self.controller.effect(key)
-            if key == "pause" and (effect == "resume") != (len(parameters) > 1):
-                return False  # space reads Resume where it resumes, Pause elsewhere
-            if effect is not None:
-                return True
-            # through a run the same keys stay in the footer, dimmed where they do
-            # nothing now, so that pausing and resuming do not rebuild it (SteadyFooter)
-            return None if self.controller.phase.live else False
+            return self.controller.offered(key, as_resume=len(parameters) > 1)
         if action == "preset":
             # the phase first: it costs nothing, the facts parse the form (bindings are
             # checked at every refresh_bindings, during runs too)
@@ -303,7 +296,7 @@ class ChapterScreen(FieldFacts):
 
     # ------------------------------------------------------ worker messages
     @on(RunStarted)
-    async def _run_started(self, message: RunStarted) -> None:
+    async def _run_started(self, message: RunStarted[RunView]) -> None:
         self.controller.started(message)
         if message.run_id == self.controller.run_id:
             await self._adopt(message.view)
@@ -322,7 +315,7 @@ class ChapterScreen(FieldFacts):
         self.controller.progress(message)
 
     @on(RunEnded)
-    def _run_ended(self, message: RunEnded) -> None:
+    def _run_ended(self, message: RunEnded[RunReport]) -> None:
         self.controller.ended(message)
         focused = self.focused
         if focused is None or isinstance(focused, Button):

@@ -2,22 +2,21 @@
 
 The fields choose a problem, η values and optimizers; every combination is a
 member. ``r`` runs them as one batched computation (:mod:`solvers.run.compare`) in a
-worker (:mod:`tui.app.compare_run`); the loss curves share one log plot, the paths
-are drawn over the problem's landscape (a contour map, or f's curve for one
-parameter), each ending in its member's mark, and the table has one row per
-member, named after its mark in its colour: the table is the plot's legend. A
-member that diverges stops alone and its row says where. ``space`` pauses and
+worker (:mod:`tui.app.compare_run`); the keys do what the run controller's phase
+table says (:mod:`tui.app.run_controller`), as on a chapter: ``space`` pauses and
 resumes (once the members are held, the status and the table show the same
-iteration), ``s`` stops.
+iteration), ``s`` stops. The loss curves share one log plot, the paths are drawn
+over the problem's landscape (a contour map, or f's curve for one parameter),
+each ending in its member's mark, and the table has one row per member, named
+after its mark in its colour: the table is the plot's legend. A member that
+diverges stops alone and its row says where.
 """
 
 from __future__ import annotations
 
 import time
-from functools import partial
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -35,20 +34,15 @@ from textual.widgets import (
 )
 
 from solvers.chapters.registry import chapter_of, chapters
-from solvers.core.control import RunControl
 from solvers.core.specs import ProblemSpec
 from solvers.core.validation import SettingError, parse_eta, parse_iterations
 from solvers.optim.choices import OPTIMIZERS, parse_optimizer
 from solvers.run.members import CompareSettings
-from tui.app.compare_run import (
-    CompareEnded,
-    CompareFailed,
-    CompareProgress,
-    CompareStarted,
-    drive_compare,
-)
+from tui.app.compare_run import COMPARE, Members, MembersReport
 from tui.app.display import colour
-from tui.app.run_controller import PLOT_SECONDS, Phase, track
+from tui.app.messages import RunEnded, RunFailed, RunProgress, RunStarted
+from tui.app.run_controller import PLOT_SECONDS, Controller, Phase
+from tui.app.widgets.members_status import MembersStatus
 from tui.app.widgets.members_table import MembersTable
 from tui.app.widgets.ordered_input import OrderedInput
 from tui.app.widgets.steady_footer import SteadyFooter
@@ -56,7 +50,7 @@ from tui.app.widgets.steady_footer import SteadyFooter
 if TYPE_CHECKING:
     import numpy as np
 
-    from solvers.core.facts import Facts
+    from solvers.core.control import RunControl
     from solvers.run.compare import MemberResult, MemberRun
     from tui.app.widgets.compare_plots import MembersLossPlot
     from tui.app.widgets.landscape import LandscapePlot
@@ -91,28 +85,19 @@ class CompareScreen(Screen[None]):
     AUTO_FOCUS = "#compare-table"
     """The table, so r, s and space work at once (in a field, letters type)."""
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "run", "Run"),
-        Binding("s", "stop", "Stop"),
-        Binding("space", "pause", "Pause"),
-        Binding("space", "resume", "Resume"),  # in place of Pause, paused
+        Binding("r", "key('run')", "Run"),
+        Binding("s", "key('stop')", "Stop"),
+        Binding("space", "key('pause')", "Pause"),
+        Binding("space", "key('pause', 'resume')", "Resume"),  # in place of Pause, paused
         Binding("escape", "leave_field", "Leave field"),
     ]
 
     def __init__(self) -> None:
         super().__init__(id="compare")
-        self.phase = Phase.IDLE
-        self.run_id = 0
-        self.control: RunControl | None = None
-        self.members: list[MemberRun] = []
-        self.facts: Facts | None = None
-        self.problem: Any = None
-        """The members' problem (:class:`solvers.problems.problem.Problem`), for the landscape."""
-        self.results: list[MemberResult] = []
-        self.total = 0
-        self.count = 0
+        # its worker is named after the kind alone: the problem is chosen at each run
+        self.controller = Controller[Members, MembersReport](self, "", self._run_changed, COMPARE)
+        self._shown_phase = self.controller.phase
         self.spec: ProblemSpec = chapter_of(FIRST).default
-        self.failure = ""
-        self.seconds = 0.0
         self._drawn_at = (0.0, 0.0)
         """When the plots and the table were last drawn (monotonic seconds)."""
         self._plotted_rows = False
@@ -155,7 +140,7 @@ class CompareScreen(Screen[None]):
                 yield Static("", id="compare-error")
                 yield Button("Run (r)", id="compare-run", variant="success", compact=True)
             with Vertical(id="compare-live"):
-                yield Static("", id="compare-status")
+                yield MembersStatus("", id="compare-status")
                 with Horizontal(id="compare-plots"):
                     yield MembersLossPlot(id="compare-loss")
                     yield LandscapePlot(id="compare-paths")
@@ -222,126 +207,101 @@ class CompareScreen(Screen[None]):
             self.query_one(MembersTable).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Show only what does something now (through a run, dimmed while it does
-        not); in a text field, letters type."""
+        """Show only what does something now, by the phase table (through a run,
+        dimmed while it does not); in a text field, letters type."""
         in_field = isinstance(self.focused, Input)
         if action == "leave_field":
             return in_field
-        if action in ("run", "stop", "pause", "resume") and in_field:
-            return False
-        if action in ("pause", "resume") and (self.phase is Phase.PAUSED) != (action == "resume"):
-            return False  # space reads Resume where it resumes, Pause elsewhere
-        if action == "run":
-            works = self.phase not in (Phase.RUNNING, Phase.STOPPING)
-        elif action in ("stop", "pause", "resume"):
-            works = self.phase in (Phase.RUNNING, Phase.PAUSED)
-        else:
+        if action != "key":
             return True
-        # through a run the same keys stay, dimmed where they do nothing now, so that
-        # pausing and resuming do not rebuild the footer (tui.app.widgets.steady_footer)
-        return True if works else (None if self.phase.live else False)
+        return not in_field and self.controller.offered(str(parameters[0]), len(parameters) > 1)
 
     # ------------------------------------------------------------------- keys
     @on(Button.Pressed, "#compare-run")
     def _run_pressed(self) -> None:
-        self.action_run()
+        self.action_key("run")
 
-    def action_run(self) -> None:
-        """Start the members (or, paused, go on with them)."""
-        if self.phase is Phase.PAUSED and self.control is not None:
-            self.control.resume()
-            self._set(Phase.RUNNING)
+    def action_key(self, key: str, _words: str = "") -> None:
+        """r, s, space: whatever the phase table says (tui.app.run_controller); ``_words``
+        only tells the footer which of a key's effects a binding names."""
+        self.controller.press(key, self._read)
+
+    # ------------------------------------------------------------------ the run
+    @property
+    def phase(self) -> Phase:
+        return self.controller.phase
+
+    @property
+    def count(self) -> int:
+        """Iterations recorded by the members still going."""
+        return self.controller.count
+
+    @property
+    def control(self) -> RunControl | None:
+        return self.controller.control
+
+    @property
+    def members(self) -> list[MemberRun]:
+        """The current run's members, once its worker has built them."""
+        view = self.controller.view
+        return view.runs if view is not None else []
+
+    @property
+    def results(self) -> list[MemberResult]:
+        """One per member, once the run has ended."""
+        report = self.controller.report
+        return report.results if report is not None else []
+
+    def _run_changed(self) -> None:
+        """A new phase: its status, the outcomes of a run no longer live, the keys
+        it offers; paused, the plots and table with every row so far, after the
+        frame that says "paused" (which then is not held up)."""
+        phase = self.phase
+        if phase is self._shown_phase or not self.is_attached:
             return
-        if self.phase in (Phase.RUNNING, Phase.STOPPING):
-            return
-        wanted = self._read()
-        if wanted is None:
-            return
-        spec, settings = wanted
-        if self.control is not None:
-            self.control.cancel()
-        self.run_id += 1
-        self.control = RunControl()
-        track(self.control)
-        self.members, self.results, self.facts = [], [], None
-        self._plotted_rows = False
-        self.total, self.count, self.seconds = settings.iterations, 0, 0.0
-        self._set(Phase.RUNNING)
-        worker = partial(
-            drive_compare, self.post_message, self.run_id, spec, settings, self.control
-        )
-        self.run_worker(worker, name="compare", group="compare", thread=True, exit_on_error=False)
-
-    def action_stop(self) -> None:
-        if self.control is not None and self.phase in (Phase.RUNNING, Phase.PAUSED):
-            self.control.cancel()
-            self._set(Phase.STOPPING)
-
-    def action_pause(self) -> None:
-        if self.control is None:
-            return
-        if self.phase is Phase.RUNNING:
-            self.control.pause()
-            self._set(Phase.PAUSED)
-            # the plots and table with every row so far, as a chapter's are when it
-            # pauses; after the frame that says "paused", which then is not held up
-            self.call_after_refresh(self._draw)
-        elif self.phase is Phase.PAUSED:
-            self.control.resume()
-            self._set(Phase.RUNNING)
-
-    def action_resume(self) -> None:
-        """space while paused: go on (what space does then; the footer says Resume)."""
-        self.action_pause()
-
-    def _set(self, phase: Phase) -> None:
-        self.phase = phase
+        self._shown_phase = phase
         self._show_status()
         if not phase.live:  # a live member's row says "going", paused or not: the
             self._fill_outcomes()  # status line says which
         self.refresh_bindings()
+        if phase is Phase.PAUSED:
+            self.call_after_refresh(self._draw)
 
     # ------------------------------------------------------ worker's messages
-    @on(CompareStarted)
-    def _started(self, message: CompareStarted) -> None:
-        if message.run_id != self.run_id:
+    @on(RunStarted)
+    def _started(self, message: RunStarted[Members]) -> None:
+        self.controller.started(message)
+        if message.run_id != self.controller.run_id:
             return
         from tui.app.widgets.compare_plots import marked  # numpy: imported once it runs
 
-        self.members, self.facts = message.members, message.facts
         table = self.query_one(MembersTable)
         table.clear()
-        known = message.facts.optimum is not None
-        table.set_label(3, "distance" if known else "‖∇f‖")
+        table.set_label(3, "‖∇f‖" if message.view.facts.optimum is None else "distance")
         for index in range(len(self.members)):
             cells = (marked(index, self._label(index)), GOING, "", "", "0")
             table.add_row(cells, style=f"bold {colour(index)}")
-        self.problem = message.problem
+        self._plotted_rows = False
         self._paths().clear()
         self._draw()
 
-    @on(CompareProgress)
-    def _progress(self, message: CompareProgress) -> None:
-        if message.run_id == self.run_id:
-            self.count = message.count
+    @on(RunProgress)
+    def _progress(self, message: RunProgress) -> None:
+        self.controller.progress(message)
+        if message.run_id == self.controller.run_id:
             # paused: the last rows (the chunk that was running, then the hold) are
             # drawn whole, so that the status and the table show the same iteration
             self._draw(streaming=self.phase is not Phase.PAUSED)
 
-    @on(CompareEnded)
-    def _ended(self, message: CompareEnded) -> None:
-        if message.run_id != self.run_id:
-            return
-        self.results, self.seconds = message.results, message.seconds
-        self.count = max((r.iterations for r in message.results), default=0)
-        self._set(Phase.STOPPED if message.stopped else Phase.FINISHED)
-        self._draw()
+    @on(RunEnded)
+    def _ended(self, message: RunEnded[MembersReport]) -> None:
+        self.controller.ended(message)
+        if message.run_id == self.controller.run_id:
+            self._draw()
 
-    @on(CompareFailed)
-    def _failed(self, message: CompareFailed) -> None:
-        if message.run_id == self.run_id:
-            self.failure = message.reason
-            self._set(Phase.FAILED)
+    @on(RunFailed)
+    def _failed(self, message: RunFailed) -> None:
+        self.controller.failed(message)
 
     # ----------------------------------------------------------------- drawing
     def _loss(self) -> MembersLossPlot:
@@ -355,27 +315,7 @@ class CompareScreen(Screen[None]):
         return f"{settings.optimizer.name} η={settings.eta:g}"
 
     def _show_status(self) -> None:
-        status = self.query_one("#compare-status", Static)
-        members = len(self.members)
-        if self.phase is Phase.IDLE:
-            forms = ["ready: every η with every optimizer is a member; r runs them together"]
-        elif self.phase is Phase.FAILED:
-            forms = [f"failed: {self.failure}"]
-        elif self.phase in (Phase.FINISHED, Phase.STOPPED):
-            done = f"{self.phase.value}: {members} members, {self.count:,} iterations"
-            seconds = f"{self.seconds:.2f} s"
-            forms = [f"{done}, batched, {seconds}", f"{done}, {seconds}", done]
-        else:
-            where = f"{self.phase.value}: iteration {self.count:,} of {self.total:,}"
-            forms = [where, f"{self.phase.value}: {self.count:,}/{self.total:,}"]
-            if members:
-                forms.insert(0, f"{where}, {members} members batched")
-        width = status.content_size.width
-        # the longest form that fits: a number is never cut at the line's end
-        text = next((form for form in forms if not width or cell_len(form) <= width), forms[-1])
-        status.update(text, layout=False)  # one line, fixed: no layout pass at 5 Hz
-        status.set_class(self.phase is Phase.FAILED, "-failed")  # not the screen's: see
-        # tui.app.screens.chapter._phase_class
+        self.query_one(MembersStatus).show(self.controller)
 
     def _draw(self, *, streaming: bool = False) -> None:
         """The plots and the table, from the members' rows recorded so far. While
@@ -400,8 +340,7 @@ class CompareScreen(Screen[None]):
             return
         self._drawn_at = (now, now)
         self._plotted_rows = any(len(member.view.rows) for member in self.members)
-        facts = self.facts
-        optimum = facts.optimum if facts is not None else None
+        optimum = self.controller.view.facts.optimum if self.controller.view else None
         views = [member.view for member in self.members]
         rows = [view.rows for view in views]
         layout = views[0].layout
@@ -414,12 +353,12 @@ class CompareScreen(Screen[None]):
     def _draw_paths(self) -> None:
         """The members' paths on the landscape, computed off the UI thread; not while
         the plot is hidden (80 columns)."""
-        facts, problem = self.facts, self.problem
-        if facts is None or problem is None or not self.members or self.has_class("-narrow"):
+        members = self.controller.view
+        if members is None or not members.runs or self.has_class("-narrow"):
             return
-        counted = [member.diverged is None for member in self.members]
-        views = [member.view for member in self.members]
-        self._paths().update_members(views, counted, problem, facts)
+        counted = [member.diverged is None for member in members.runs]
+        views = [member.view for member in members.runs]
+        self._paths().update_members(views, counted, members.problem, members.facts)
 
     def _fill_table(self, rows: list[np.ndarray]) -> None:
         from solvers.run.measures import grad_norm
@@ -434,11 +373,9 @@ class CompareScreen(Screen[None]):
             if len(member_rows):
                 last = member_rows[-1]
                 cells[1] = f"{float(last[view.layout.objective]):.6g}"
-                far = view.distance(last[view.layout.params])
-                if far is None:
-                    cells[2] = f"{float(grad_norm(last[view.layout.grads])):.3g}"
-                else:
-                    cells[2] = f"{float(far):.3g}"
+                far = view.distance(last[view.layout.params])  # or, unknown, ‖∇f‖
+                shown = grad_norm(last[view.layout.grads]) if far is None else far
+                cells[2] = f"{float(shown):.3g}"
             cells[0] = self._outcome(index, by_index.get(index))
             for column, value in enumerate(cells, start=1):
                 table.update_cell(index, column, value)
