@@ -16,7 +16,7 @@ from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
 from tui.compat import textual_serve as compat
-from tui.serve.command import web as serve_web
+from tui.serve import web as serve_web
 
 
 def test_the_installed_textual_serve_is_the_one_written_for() -> None:

@@ -17,8 +17,8 @@ ROOT = Path(__file__).parents[1]
 
 AFTER_WARM = """
 import asyncio, gc, json, os, sys
-from tui.serve.command import fork as serve_fork
-from tui.app.app import shared_css
+from tui.serve import fork as serve_fork
+from tui.app import shared_css
 from solvers.chapters.registry import chapters
 from tui.app.app import GdlabApp
 

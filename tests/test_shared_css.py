@@ -10,7 +10,8 @@ from __future__ import annotations
 import pytest
 from app_helpers import first_screen
 
-from tui.app.app import GdlabApp, shared_css
+from tui.app import shared_css
+from tui.app.app import GdlabApp
 
 
 async def test_each_source_is_parsed_once_per_theme_and_a_theme_gets_its_own(
