@@ -205,31 +205,26 @@ def test_an_interrupt_lost_before_gdlab_took_over_still_ends_the_command(monkeyp
     from tui import early_interrupts as tui
     from tui import process
 
-    shown = (
-        "import signal, sys; print(signal.getsignal(signal.SIGINT).__name__, "
-        "sys.excepthook is sys.__excepthook__)"
-    )
-    untouched = subprocess.run(
-        [sys.executable, "-c", f"import tui, solvers; {shown}"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        preexec_fn=_as_from_a_terminal,
-    )
-    assert untouched.stdout.split() == ["default_int_handler", "True"]
-    installed = subprocess.run(  # by the entry module, in a process of its own (this
-        # one's handler is whatever earlier tests left)
-        [sys.executable, "-c", f"import tui.main; {shown}"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        preexec_fn=_as_from_a_terminal,
-    )
-    assert installed.stdout.split() == ["_early_interrupt", "False"]
+    def after(imports: str) -> list[str]:
+        """SIGINT's handler and whether the excepthook is Python's, after ``imports`` in
+        a process of its own (this one's handler is whatever earlier tests left)."""
+        shown = (
+            "import signal, sys; print(signal.getsignal(signal.SIGINT).__name__, "
+            "sys.excepthook is sys.__excepthook__)"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", f"{imports}; {shown}"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            preexec_fn=_as_from_a_terminal,
+        )
+        return done.stdout.split()
+
+    assert after("import tui, solvers") == ["default_int_handler", "True"]
+    assert after("import tui.main") == ["_early_interrupt", "False"]
     with pytest.raises(KeyboardInterrupt):
         tui._early_interrupt(signal.SIGINT, None)  # as the signal would, mid-import
     assert tui.EARLY_INTERRUPTS == [signal.SIGINT]  # ... and say so, if it was swallowed

@@ -21,6 +21,7 @@ from solvers.chapters.registry import chapter_of
 from solvers.core.specs import ProblemSpec
 from tui.app.messages import RunEnded, RunFailed, RunProgress, RunRefused, RunStarted
 from tui.app.run_controller import KEYS, Phase, RunController
+from tui.app.run_keys import RUN_BINDINGS
 from tui.app.screens.field_facts import FieldFacts
 from tui.app.screens.teaching_keys import TEACHING_BINDINGS
 from tui.app.solver_state import SolverState, SolverStatus
@@ -56,10 +57,7 @@ class ChapterScreen(FieldFacts):
 
     AUTO_FOCUS = ""  # none: the table takes focus once it is mounted (on_live_view_ready)
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "key('run')", "Run"),
-        Binding("s", "key('stop')", "Stop"),
-        Binding("space", "key('pause')", "Pause"),
-        Binding("space", "key('pause', 'resume')", "Resume"),  # in place of Pause, paused
+        *RUN_BINDINGS,
         Binding("n", "key('step')", "Step"),
         Binding("ctrl+r", "key('reset')", "Reset"),
         *TEACHING_BINDINGS,

@@ -42,6 +42,7 @@ from tui.app.compare_run import COMPARE, Members, MembersReport
 from tui.app.display import colour
 from tui.app.messages import RunEnded, RunFailed, RunProgress, RunStarted
 from tui.app.run_controller import PLOT_SECONDS, Controller, Phase
+from tui.app.run_keys import RUN_BINDINGS
 from tui.app.widgets.members_status import MembersStatus
 from tui.app.widgets.members_table import MembersTable
 from tui.app.widgets.ordered_input import OrderedInput
@@ -85,10 +86,7 @@ class CompareScreen(Screen[None]):
     AUTO_FOCUS = "#compare-table"
     """The table, so r, s and space work at once (in a field, letters type)."""
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "key('run')", "Run"),
-        Binding("s", "key('stop')", "Stop"),
-        Binding("space", "key('pause')", "Pause"),
-        Binding("space", "key('pause', 'resume')", "Resume"),  # in place of Pause, paused
+        *RUN_BINDINGS,
         Binding("escape", "leave_field", "Leave field"),
     ]
 
