@@ -107,7 +107,7 @@ class Chapter:
 
     @property
     def file_part(self) -> str:
-        """The file name stem of its exports and scripts: ``chapter1_…``."""
+        """Its part of the names of its exports and scripts (``gdlab-chapter1-…``)."""
         return f"chapter{self.id}"
 
     @property
@@ -151,10 +151,13 @@ class Chapter:
     def book_block(self, printer: BookPrinter, row: np.ndarray) -> str:
         """One iteration as the book prints it. A chapter the book never ran prints as
         the book's chapter with as many parameters does: one value as chapter 1 prints
-        ``x.item()``, several as chapter 2 prints its tensor (``print('x=', x)``)."""
-        if len(printer.problem.spec.param_names) == 1:
-            return f"{printer.problem.spec.param_names[0]}= {number(float(row[0]))}\n"
-        return f"x= {printer.params(row)[0]!s}\n"
+        ``x.item()``, more as chapter 2 prints its tensor (``print('x=', x)``), each
+        tensor under its name."""
+        spec = printer.problem.spec
+        if len(spec.param_names) == 1:
+            return f"{spec.param_names[0]}= {number(float(row[0]))}\n"
+        tensors = zip(spec.param_tensors, printer.params(row), strict=True)
+        return "".join(f"{name}= {tensor!s}\n" for name, tensor in tensors)
 
 
 def number(value: float) -> str:
