@@ -41,8 +41,15 @@ def test_the_table_escapes_what_markdown_would_split():
     run = {
         "machine": "m",
         "figures": [
-            {"key": "B1", "name": "a | b", "value": 0.5, "unit": "x", "target": "≤ 0.7",
-             "met": True, "detail": "x | y\nz"},
+            {
+                "key": "B1",
+                "name": "a | b",
+                "value": 0.5,
+                "unit": "x",
+                "target": "≤ 0.7",
+                "met": True,
+                "detail": "x | y\nz",
+            },
         ],
     }
     text = performance_table.table(run)
