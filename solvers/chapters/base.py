@@ -34,10 +34,17 @@ class ChapterInput:
     check: Callable[[str, int], str] | None = None
     """What is wrong with a typed value, drawn in ``width`` columns ("" if nothing);
     None where any text is accepted here (the chapter's ``spec`` still checks it)."""
+    switch: bool = False
+    """An on/off input: the CLI's flag ``--NAME`` (no value), the form's switch. Its
+    value is ``ON`` when on and "" when off."""
 
     def problem(self, text: str, width: int = 30) -> str:
         """What is wrong with ``text`` ("" if nothing)."""
         return self.check(text, width) if self.check is not None else ""
+
+
+ON = "on"
+"""A switch input's value when it is on."""
 
 
 @dataclass(frozen=True)
@@ -147,6 +154,15 @@ class Chapter:
         """The standalone script's setup and objective (solvers/records/codegen.py
         writes the rest)."""
         raise NotImplementedError
+
+    def notes(self, problem: Problem, eta: float) -> tuple[str, ...]:
+        """Lines of facts beyond the optimum and the bound (each saying where it comes
+        from), for the facts panel and the run's summary; none by default."""
+        return ()
+
+    def summary(self, problem: Problem, params: np.ndarray, eta: float) -> tuple[str, ...]:
+        """Lines the run's summary adds for its last parameters; none by default."""
+        return ()
 
     def book_block(self, printer: BookPrinter, row: np.ndarray) -> str:
         """One iteration as the book prints it. A chapter the book never ran prints as
