@@ -1,14 +1,15 @@
 """What chapter 3 says of a fit to a file, in the data's own units: the least-squares
 fit (torch.linalg.lstsq in float64 on [X 1]) and the descent's, each with its R², and
-the condition number κ of the problem raw and standardized with the bound for η."""
+the condition number κ of the problem raw and standardized with the bound for η.
+Imported by the chapter's methods only (numpy and torch load with it, lazily)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 if TYPE_CHECKING:
+    import numpy as np
+
     from solvers.core.regression_data import RegressionData
     from solvers.problems.problem import Problem
 
@@ -54,6 +55,8 @@ def descent_lines(
     problem: Problem, data: RegressionData, params: np.ndarray, eta: float
 ) -> tuple[str, ...]:
     """The descent's last parameters in the data's units beside least squares, and κ."""
+    import numpy as np
+
     values = np.asarray(params, dtype=np.float64)
     count = len(data.features)
     w, b = data.data_units(values[:count], float(values[count]))
