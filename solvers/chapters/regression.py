@@ -197,12 +197,9 @@ class RegressionChapter(Chapter):
         return () if data is None else descent_lines(problem, data, params, eta)
 
     def script(self, spec: ProblemSpec) -> ScriptTemplate:
-        if spec.input("data"):
-            raise SettingError(
-                "data",
-                "the script of a run on a data file is not written yet; it reproduces the "
-                "book's samples only",
-            )
+        data = data_of(spec)
+        if data is not None:
+            return _file_script(spec, data)
         # gdlab holds the book's samples as float32 values (a float64 run widens them):
         # the script does too, so that its rows are the run's
         data = (
@@ -254,6 +251,54 @@ class RegressionChapter(Chapter):
             f"{'-' * 20}\nw = {w!s}\nb = {b!s}\ny = {y!s}\nloss =  {loss!s}\n"
             f"sum_err =  {sum_err!s}\nw.grad= {grad!s}\n"
         )
+
+
+def _file_script(spec: ProblemSpec, data: RegressionData) -> ScriptTemplate:
+    """The script on a file: read as gdlab reads it (float() of every value, blank lines
+    skipped), the same columns, the same float64 standardizing, then float32 rows."""
+    path = repr(os.path.abspath(data.path)).replace("{", "{{").replace("}", "}}")
+    names = repr(list(data.features)).replace("{", "{{").replace("}", "}}")
+    target = repr(data.target).replace("{", "{{").replace("}", "}}")
+    lines = [
+        "import numpy as np",
+        "",
+        f"# {os.path.basename(data.path)}: a header row, then rows of numbers (float64)",
+        f'with open({path}, encoding="utf-8-sig") as stream:',
+        "    rows = [line.split(',') for line in stream if line.strip()]",
+        "header = [name.strip().strip('\"').strip() for name in rows[0]]",
+        "table = np.array([[float(v) for v in row] for row in rows[1:]], dtype=np.float64)",
+        f"raw = table[:, [header.index(name) for name in {names}]]",
+    ]
+    if data.standardized:
+        lines += [
+            "# each feature z-scored (population σ) in float64: the run fits these",
+            "raw = (raw - raw.mean(axis=0)) / raw.std(axis=0)",
+        ]
+    lines += [
+        "x = torch.from_numpy(np.ascontiguousarray(raw.T)).to(torch.float32).to(device{to_dtype})",
+        f"y_target = torch.from_numpy(table[:, header.index({target})].copy())"
+        ".to(torch.float32).to(device{to_dtype})",
+    ]
+    count = len(data.features)
+    params = (
+        ScriptParam("w", (1, count), f"torch.zeros(1, {count}, dtype={{dtype}})"),
+        ScriptParam("b", (1,), "torch.zeros(1, dtype={dtype})"),
+    )
+    forward = (
+        "y = torch.mm(w, x) + b",
+        "loss = (y - y_target) ** 2 / 2",
+        "sum_err = torch.sum(loss)",
+    )
+    return ScriptTemplate(
+        f"{spec.heading}: {spec.title}\n{spec.formula}",
+        spec.param_names,
+        spec.prediction_names,
+        params,
+        forward,
+        "sum_err",
+        "y" if spec.prediction_names else None,
+        tuple(lines),
+    )
 
 
 CHAPTER = RegressionChapter()
