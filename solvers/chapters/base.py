@@ -37,6 +37,9 @@ class ChapterInput:
     switch: bool = False
     """An on/off input: the CLI's flag ``--NAME`` (no value), the form's switch. Its
     value is ``ON`` when on and "" when off."""
+    choices: Callable[[Mapping[str, str]], tuple[str, ...]] | None = None
+    """The values the form offers to choose from (a Select, blank allowed), given the
+    other inputs' values; None: a text field."""
 
     def problem(self, text: str, width: int = 30) -> str:
         """What is wrong with ``text`` ("" if nothing)."""

@@ -52,6 +52,19 @@ def data_of(spec: ProblemSpec) -> RegressionData | None:
     )
 
 
+def header_of(path: str) -> tuple[str, ...]:
+    """The columns of the file at ``path``; none where it cannot be read (the field
+    says why when a run is asked for)."""
+    from solvers.core.csv_table import read_header
+
+    if not path.strip():
+        return ()
+    try:
+        return read_header(path.strip())
+    except SettingError:
+        return ()
+
+
 def _default_eta(data: RegressionData) -> float:
     """1/λmax of the run's Hessian, rounded down to one significant digit: half the
     stable bound 2/λmax, so the default run converges on every file."""
@@ -113,7 +126,12 @@ class RegressionChapter(Chapter):
             "chapter 3: a CSV file (a header row, then numbers) to fit instead of the book's "
             "samples",
         ),
-        ChapterInput("target", "target", "chapter 3 with --data: the column to predict"),
+        ChapterInput(
+            "target",
+            "target",
+            "chapter 3 with --data: the column to predict",
+            choices=lambda values: header_of(values.get("data", "")),
+        ),
         ChapterInput(
             "features",
             "features",
@@ -202,7 +220,7 @@ class RegressionChapter(Chapter):
             return _file_script(spec, data)
         # gdlab holds the book's samples as float32 values (a float64 run widens them):
         # the script does too, so that its rows are the run's
-        data = (
+        samples = (
             "x = torch.tensor([[1.1, 4.6, 8.9], [2.3, 5.7, 10.1]], dtype=torch.float32)"
             ".to(device{to_dtype})",
             "y_target = torch.tensor([13.5700, 38.7000, 70.5100], dtype=torch.float32)"
@@ -227,7 +245,7 @@ class RegressionChapter(Chapter):
             forward,
             "sum_err",
             "y",
-            data,
+            samples,
         )
 
     def book_block(self, printer: BookPrinter, row: np.ndarray) -> str:

@@ -102,6 +102,22 @@ def _text(path: str, number: int, raw: bytes) -> str:
         raise _refuse(path, where, f"is not text (byte {byte} is not UTF-8)") from None
 
 
+def read_header(path: str) -> tuple[str, ...]:
+    """The column names of the file at ``path`` (its first line that is not blank),
+    without reading its rows; a SettingError as :func:`read_table` says it."""
+    if not os.path.isfile(path):
+        return read_table(path).names  # says what is wrong
+    try:
+        with open(path, "rb") as stream:
+            for number, raw in enumerate(stream, start=1):
+                line = _text(path, number, raw.removeprefix(BOM) if number == 1 else raw)
+                if line.strip():
+                    return _header(path, line)
+    except OSError as error:
+        raise SettingError(FIELD, f"{path}: cannot be read ({error.strerror})") from None
+    raise SettingError(FIELD, f"{path}: is empty; expected a header row, then rows of numbers")
+
+
 def read_table(path: str) -> Table:
     """The file at ``path`` as a table; a SettingError (field ``data``) names the file,
     the line and the column of the first fault."""

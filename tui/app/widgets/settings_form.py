@@ -16,9 +16,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.validation import ValidationResult, Validator
-from textual.widgets import Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static, Switch
 
-from solvers.chapters.base import ChapterInput
+from solvers.chapters.base import ON, ChapterInput
 from solvers.chapters.registry import chapter_of
 from solvers.core.specs import ProblemSpec
 from solvers.core.validation import (
@@ -110,6 +110,8 @@ class SettingsForm(Vertical):
         self.chapter = chapter_of(spec.id)
         """Its inputs' fields come first; its start may be required."""
         self._inputs = {given.name: given for given in self.chapter.inputs}
+        self._offered: dict[str, tuple[str, ...]] = {}
+        """The options each choice input offers now."""
         self._parsers: dict[str, Callable[[str], Any]] = {}
         for given in self.chapter.inputs:
             self._parsers[given.name] = self._input_parser(given)
@@ -144,7 +146,13 @@ class SettingsForm(Vertical):
     def compose(self) -> ComposeResult:
         spec = self.spec
         for given in self.chapter.inputs:
-            yield from self._field(given.name, given.label, spec.input(given.name) or "")
+            value = spec.input(given.name) or ""
+            if given.switch:
+                yield from self._switch(given.name, given.label, value == ON)
+            elif given.choices is not None:
+                yield from self._chosen_field(given, value)
+            else:
+                yield from self._field(given.name, given.label, value)
         yield from self._field("eta", "η", str(spec.eta))
         yield from self._select("optimizer", OPTIMIZERS, "plain")
         yield Static(OPTIMIZER_SUMMARY["plain"], id="optimizer-summary")
@@ -190,6 +198,59 @@ class SettingsForm(Vertical):
                 compact=True,
                 id=name,
             )
+
+    @staticmethod
+    def _switch(name: str, label: str, value: bool) -> ComposeResult:
+        """A chapter's on/off input."""
+        with Horizontal(classes="field"):
+            yield Label(label, classes="field-label")
+            yield Switch(value, id=name)
+        yield Static("", id=f"{name}-error", classes="field-error -empty")
+
+    def _chosen_field(self, given: ChapterInput, value: str) -> ComposeResult:
+        """A chapter input chosen among the values the other inputs offer (blank: none
+        chosen); its options follow the other fields (:meth:`_offer`)."""
+        offered = given.choices(dict(self.spec.inputs)) if given.choices else ()
+        self._offered[given.name] = offered
+        with Horizontal(classes="field"):
+            yield Label(given.label, classes="field-label")
+            options = [(option, option) for option in offered]
+            if value in offered:
+                yield Choice(options, value=value, allow_blank=True, compact=True, id=given.name)
+            else:
+                yield Choice(options, allow_blank=True, compact=True, id=given.name)
+        yield Static("", id=f"{given.name}-error", classes="field-error -empty")
+
+    def input_texts(self) -> dict[str, str]:
+        """The chapter's inputs as the fields hold them: text, ``ON`` or "" for a
+        switch, the chosen value or "" for a choice."""
+        texts: dict[str, str] = {}
+        for name in self._inputs:
+            widget = self.query_one(f"#{name}")
+            if isinstance(widget, Switch):
+                texts[name] = ON if widget.value else ""
+            elif isinstance(widget, Select):
+                texts[name] = "" if widget.value is Select.BLANK else str(widget.value)
+            else:
+                texts[name] = self.query_one(f"#{name}", Input).value
+        return texts
+
+    def _offer(self) -> None:
+        """Each choice input's options, from the other fields as they are now (a file's
+        header, say); the chosen value stays where it is still offered."""
+        texts = self.input_texts()
+        for name, given in self._inputs.items():
+            if given.choices is None:
+                continue
+            offered = given.choices(texts)
+            if self._offered.get(name) == offered:
+                continue
+            self._offered[name] = offered
+            select = self.query_one(f"#{name}", Select)
+            current = select.value
+            select.set_options([(option, option) for option in offered])
+            if current in offered:
+                select.value = current
 
     def _field(self, name: str, label: str, value: str, *, placeholder: str = "") -> ComposeResult:
         with Horizontal(classes="field"):
@@ -283,6 +344,7 @@ class SettingsForm(Vertical):
             return  # checked with the optimizer or schedule, when a run is asked for
         if name in self._inputs:
             self.flag(name, self._input_problem(name, event.value))
+            self._offer()
             return
         result = event.validation_result
         reason = "" if result is None or result.is_valid else result.failure_descriptions[0]
@@ -304,14 +366,15 @@ class SettingsForm(Vertical):
         """The problem and the settings the fields describe, or None after flagging
         every bad field."""
         values: dict[str, Any] = {}
+        inputs = self.input_texts()
         for name, parse_field in self._parsers.items():
-            field = self.query_one(f"#{name}", Input)
+            text = inputs[name] if name in inputs else self.query_one(f"#{name}", Input).value
             try:
-                values[name] = parse_field(field.value)
+                values[name] = parse_field(text)
                 self.flag(name, "")
             except SettingError as problem:
                 if name in self._inputs:
-                    self.flag(name, self._input_problem(name, field.value))
+                    self.flag(name, self._input_problem(name, text))
                 else:
                     self.flag(name, problem.reason)
         optimizer = self._choice(self._optimizer, KNOB_NAMES)
