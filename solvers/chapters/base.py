@@ -158,9 +158,10 @@ class Chapter:
         writes the rest)."""
         raise NotImplementedError
 
-    def notes(self, problem: Problem, eta: float) -> tuple[str, ...]:
+    def notes(self, problem: Problem, eta: float | None = None) -> tuple[str, ...]:
         """Lines of facts beyond the optimum and the bound (each saying where it comes
-        from), for the facts panel and the run's summary; none by default."""
+        from), for the facts panel; ``eta``: the η to set beside the bound (None: the
+        bound alone). None by default."""
         return ()
 
     def summary(self, problem: Problem, params: np.ndarray, eta: float) -> tuple[str, ...]:

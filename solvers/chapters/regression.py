@@ -199,7 +199,7 @@ class RegressionChapter(Chapter):
         run = LinearRegression(x.to(torch.float32), y.to(torch.float32), predicted)
         return LeastSquaresProblem(spec, run, LinearRegression(x, y, predicted))
 
-    def notes(self, problem: Problem, eta: float) -> tuple[str, ...]:
+    def notes(self, problem: Problem, eta: float | None = None) -> tuple[str, ...]:
         """On a file: the least-squares fit in the data's units with its R², and κ raw
         and standardized with the bound for ``eta``."""
         from solvers.chapters.regression_notes import fit_lines

@@ -30,7 +30,7 @@ def fit_text(data: RegressionData, w: np.ndarray, b: float) -> str:
     return f"{weights}, b {b:.6g}, R² {data.r_squared(w, b):.6f}"
 
 
-def kappa_line(data: RegressionData, problem: Problem, eta: float) -> str:
+def kappa_line(data: RegressionData, problem: Problem, eta: float | None) -> str:
     """κ raw and standardized, then the bound 2/λmax of the loss this run descends."""
     raw, scaled = data.condition(False), data.condition(True)
     stable = problem.facts.stable_eta
@@ -38,11 +38,13 @@ def kappa_line(data: RegressionData, problem: Problem, eta: float) -> str:
     line = f"κ = λmax/λmin of [X 1]ᵀ[X 1]: {raw:.3g} raw, {scaled:.3g} standardized"
     if stable is None:
         return line + "; no stable bound (the Hessian is singular)"
+    if eta is None:
+        return f"{line}; the {which} problem's 2/λmax = {stable:.6g}"
     relation = "<" if eta < stable else ">="
     return f"{line}; this run ({which}): η {eta:g} {relation} 2/λmax = {stable:.6g}"
 
 
-def fit_lines(problem: Problem, data: RegressionData, eta: float) -> tuple[str, ...]:
+def fit_lines(problem: Problem, data: RegressionData, eta: float | None) -> tuple[str, ...]:
     """The facts panel's and the summary's lines on a file."""
     w, b = least_squares(data)
     return (

@@ -230,10 +230,14 @@ class SettingsForm(Vertical):
             if isinstance(widget, Switch):
                 texts[name] = ON if widget.value else ""
             elif isinstance(widget, Select):
-                texts[name] = "" if widget.value is Select.BLANK else str(widget.value)
+                texts[name] = "" if widget.is_blank() else str(widget.value)
             else:
                 texts[name] = self.query_one(f"#{name}", Input).value
         return texts
+
+    def offered(self, name: str) -> tuple[str, ...]:
+        """The values the choice input ``name`` offers now."""
+        return self._offered.get(name, ())
 
     def _offer(self) -> None:
         """Each choice input's options, from the other fields as they are now (a file's
