@@ -101,6 +101,12 @@ class SettingsForm(Vertical):
     SettingsForm {
         height: auto;
     }
+    SettingsForm .field Switch {
+        height: 1;
+        width: 6;
+        border: none;
+        padding: 0;
+    }
     """
 
     def __init__(self, spec: ProblemSpec, devices: Iterable[str], **kwargs: Any) -> None:
