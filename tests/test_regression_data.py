@@ -242,3 +242,27 @@ def test_a_file_of_100000_rows_and_50_features(gdlab, tmp_path: Path):
     assert run.code == 0, run.err
     descent, exact = summary_fits(run.err)
     assert abs(descent["R²"] - exact["R²"]) < 1e-3
+
+
+def test_a_saved_run_on_a_file_repeats_and_an_older_books_run_still_loads(gdlab, tmp_path):
+    """--from repeats a run on a file; a chapter-3 run saved before the data inputs
+    existed (no such keys) is the book's run, as it was."""
+    import json
+
+    saved = tmp_path / "fit.json"
+    options = ("--data", STACKLOSS, "--target", "STACKLOSS", "--standardize", "--iterations", "20")
+    first = gdlab("run", "3", *options, "--format", "json", "--output", str(saved))
+    assert first.code == 0, first.err
+    again = gdlab("run", "--from", str(saved), "--format", "csv")
+    assert again.out == gdlab("run", "3", *options, "--format", "csv").out
+    book = tmp_path / "book.json"
+    assert (
+        gdlab("run", "3", "--iterations", "3", "--format", "json", "--output", str(book)).code == 0
+    )
+    record = json.loads(book.read_text())
+    for name in ("data", "target", "features", "standardize"):
+        record["settings"].pop(name)
+    book.write_text(json.dumps(record))
+    older = gdlab("run", "--from", str(book), "--format", "csv")
+    assert older.code == 0, older.err
+    assert older.out == gdlab("run", "3", "--iterations", "3", "--format", "csv").out
