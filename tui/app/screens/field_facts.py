@@ -167,7 +167,7 @@ class FieldFacts(TeachingKeys):
         status = self._solver.status
         if isinstance(typed, str):
             if status is not SolverStatus.FAILED:  # that torch failed stays said
-                panel.update(f"no facts while f or its start is not valid:\n{typed}")
+                panel.update(f"no facts while a field is not valid:\n{typed}")
         else:
             self.query_one("#formula", Static).update(typed.formula)
             facts = self._known.get(problem_key(typed))
