@@ -47,7 +47,9 @@ def kappa_line(data: RegressionData, problem: Problem, eta: float | None) -> str
 def fit_lines(problem: Problem, data: RegressionData, eta: float | None) -> tuple[str, ...]:
     """The facts panel's and the summary's lines on a file."""
     w, b = least_squares(data)
+    scaled = ("the run's parameters are the z-scored features' weights",) * data.standardized
     return (
+        *scaled,
         f"least squares (torch.linalg.lstsq, float64, data units): {fit_text(data, w, b)}",
         kappa_line(data, problem, eta),
     )
