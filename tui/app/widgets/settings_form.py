@@ -16,7 +16,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.validation import ValidationResult, Validator
-from textual.widgets import Input, Label, Select, Static, Switch
+from textual.widgets import Input, Label, Select, Static
 
 from solvers.chapters.base import ON, ChapterInput
 from solvers.chapters.registry import chapter_of
@@ -41,6 +41,7 @@ from solvers.optim.choices import (
     parse_schedule,
 )
 from solvers.run.settings import RunSettings
+from tui.app.widgets.chapter_fields import ChapterFields
 from tui.app.widgets.choice import Choice
 from tui.app.widgets.ordered_input import OrderedInput
 
@@ -93,7 +94,7 @@ def conflict(optimizer: str, schedule: str) -> str:
     return ""
 
 
-class SettingsForm(Vertical):
+class SettingsForm(ChapterFields, Vertical):
     """η, optimizer and schedule (each with its knobs), iterations, device, dtype, seed
     (where the start is drawn) and start values."""
 
@@ -116,8 +117,7 @@ class SettingsForm(Vertical):
         self.chapter = chapter_of(spec.id)
         """Its inputs' fields come first; its start may be required."""
         self._inputs = {given.name: given for given in self.chapter.inputs}
-        self._offered: dict[str, tuple[str, ...]] = {}
-        """The options each choice input offers now."""
+        self._offered = {}
         self._parsers: dict[str, Callable[[str], Any]] = {}
         for given in self.chapter.inputs:
             self._parsers[given.name] = self._input_parser(given)
@@ -204,63 +204,6 @@ class SettingsForm(Vertical):
                 compact=True,
                 id=name,
             )
-
-    @staticmethod
-    def _switch(name: str, label: str, value: bool) -> ComposeResult:
-        """A chapter's on/off input."""
-        with Horizontal(classes="field"):
-            yield Label(label, classes="field-label")
-            yield Switch(value, id=name)
-        yield Static("", id=f"{name}-error", classes="field-error -empty")
-
-    def _chosen_field(self, given: ChapterInput, value: str) -> ComposeResult:
-        """A chapter input chosen among the values the other inputs offer (blank: none
-        chosen); its options follow the other fields (:meth:`_offer`)."""
-        offered = given.choices(dict(self.spec.inputs)) if given.choices else ()
-        self._offered[given.name] = offered
-        with Horizontal(classes="field"):
-            yield Label(given.label, classes="field-label")
-            options = [(option, option) for option in offered]
-            if value in offered:
-                yield Choice(options, value=value, allow_blank=True, compact=True, id=given.name)
-            else:
-                yield Choice(options, allow_blank=True, compact=True, id=given.name)
-        yield Static("", id=f"{given.name}-error", classes="field-error -empty")
-
-    def input_texts(self) -> dict[str, str]:
-        """The chapter's inputs as the fields hold them: text, ``ON`` or "" for a
-        switch, the chosen value or "" for a choice."""
-        texts: dict[str, str] = {}
-        for name in self._inputs:
-            widget = self.query_one(f"#{name}")
-            if isinstance(widget, Switch):
-                texts[name] = ON if widget.value else ""
-            elif isinstance(widget, Select):
-                texts[name] = "" if widget.is_blank() else str(widget.value)
-            else:
-                texts[name] = self.query_one(f"#{name}", Input).value
-        return texts
-
-    def offered(self, name: str) -> tuple[str, ...]:
-        """The values the choice input ``name`` offers now."""
-        return self._offered.get(name, ())
-
-    def _offer(self) -> None:
-        """Each choice input's options, from the other fields as they are now (a file's
-        header, say); the chosen value stays where it is still offered."""
-        texts = self.input_texts()
-        for name, given in self._inputs.items():
-            if given.choices is None:
-                continue
-            offered = given.choices(texts)
-            if self._offered.get(name) == offered:
-                continue
-            self._offered[name] = offered
-            select = self.query_one(f"#{name}", Select)
-            current = select.value
-            select.set_options([(option, option) for option in offered])
-            if current in offered:
-                select.value = current
 
     def _field(self, name: str, label: str, value: str, *, placeholder: str = "") -> ComposeResult:
         with Horizontal(classes="field"):
