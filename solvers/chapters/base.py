@@ -34,10 +34,20 @@ class ChapterInput:
     check: Callable[[str, int], str] | None = None
     """What is wrong with a typed value, drawn in ``width`` columns ("" if nothing);
     None where any text is accepted here (the chapter's ``spec`` still checks it)."""
+    switch: bool = False
+    """An on/off input: the CLI's flag ``--NAME`` (no value), the form's switch. Its
+    value is ``ON`` when on and "" when off."""
+    choices: Callable[[Mapping[str, str]], tuple[str, ...]] | None = None
+    """The values the form offers to choose from (a Select, blank allowed), given the
+    other inputs' values; None: a text field."""
 
     def problem(self, text: str, width: int = 30) -> str:
         """What is wrong with ``text`` ("" if nothing)."""
         return self.check(text, width) if self.check is not None else ""
+
+
+ON = "on"
+"""A switch input's value when it is on."""
 
 
 @dataclass(frozen=True)
@@ -147,6 +157,16 @@ class Chapter:
         """The standalone script's setup and objective (solvers/records/codegen.py
         writes the rest)."""
         raise NotImplementedError
+
+    def notes(self, problem: Problem, eta: float | None = None) -> tuple[str, ...]:
+        """Lines of facts beyond the optimum and the bound (each saying where it comes
+        from), for the facts panel; ``eta``: the η to set beside the bound (None: the
+        bound alone). None by default."""
+        return ()
+
+    def summary(self, problem: Problem, params: np.ndarray, eta: float) -> tuple[str, ...]:
+        """Lines the run's summary adds for its last parameters; none by default."""
+        return ()
 
     def book_block(self, printer: BookPrinter, row: np.ndarray) -> str:
         """One iteration as the book prints it. A chapter the book never ran prints as

@@ -1,20 +1,109 @@
-"""Chapter 3: linear regression on the book's three samples, y = w·x + b."""
+"""Chapter 3: linear regression, y = w·x + b, on the book's three samples or on a
+learner's CSV file (``--data FILE --target COLUMN [--features A,B] [--standardize]``).
+
+The objective is the book's on any rows: Σ (w·x + b − y)² / 2. On a file, the run
+fits the features (z-scored where standardized: population σ) and what is reported
+(the summary, the facts panel's notes) is in the data's own units.
+"""
 
 from __future__ import annotations
 
+import math
+import os
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from solvers.chapters.base import BookPrinter, Chapter, ScriptParam, ScriptTemplate
+from solvers.chapters.base import (
+    ON,
+    BookPrinter,
+    Chapter,
+    ChapterInput,
+    ScriptParam,
+    ScriptTemplate,
+)
 from solvers.core.specs import ProblemSpec
+from solvers.core.validation import SettingError
 
 if TYPE_CHECKING:
     import numpy as np
 
+    from solvers.core.regression_data import RegressionData
     from solvers.problems.problem import Problem
+
+PREDICTED_ROWS = 8
+"""A file of at most this many rows records (and the book's print shows) each row's
+prediction; a longer one records none (one column per row would swamp the table)."""
+DATA_INPUTS = ("target", "features", "standardize")
+"""The inputs that mean something only with a data file."""
+
+
+def data_of(spec: ProblemSpec) -> RegressionData | None:
+    """The rows a spec fits (its file, read again if it changed), None for the book's."""
+    from solvers.core.regression_data import regression_data
+
+    path = spec.input("data") or ""
+    if not path:
+        return None
+    return regression_data(
+        path,
+        spec.input("target") or "",
+        spec.input("features") or "",
+        spec.input("standardize") == ON,
+    )
+
+
+def header_of(path: str) -> tuple[str, ...]:
+    """The columns of the file at ``path``; none where it cannot be read (the field
+    says why when a run is asked for)."""
+    from solvers.core.csv_table import read_header
+
+    if not path.strip():
+        return ()
+    try:
+        return read_header(path.strip())
+    except SettingError:
+        return ()
+
+
+def _default_eta(data: RegressionData) -> float:
+    """1/λmax of the run's Hessian, rounded down to one significant digit: half the
+    stable bound 2/λmax, so the default run converges on every file."""
+    high = data.curvature(data.standardized)[1]
+    power = 10.0 ** math.floor(math.log10(1.0 / high))
+    return math.floor(1.0 / high / power) * power
+
+
+def data_spec(data: RegressionData, eta: float | None, iterations: int | None) -> ProblemSpec:
+    """Chapter 3 on ``data``: w (1×F) and b, from zero."""
+    count = len(data.features)
+    rows = data.rows
+    name = os.path.basename(data.path)
+    scaled = ", features standardized" if data.standardized else ""
+    return ProblemSpec(
+        id="3",
+        title=f"Linear regression on {name}",
+        formula=f"loss = Σ (w·x + b - {data.target})² / 2   over the {rows:,} rows of {name}"
+        f"{scaled}",
+        param_names=(*(f"w{i}" for i in range(count)), "b"),
+        param_shapes=((1, count), (1,)),
+        prediction_names=tuple(f"y{i}" for i in range(rows)) if rows <= PREDICTED_ROWS else (),
+        eta=_default_eta(data) if eta is None else eta,
+        iterations=RegressionChapter.default.iterations if iterations is None else iterations,
+        book_start=(0.0,) * (count + 1),
+        heading="Chapter 3",
+        inputs=(
+            ("data", data.path),
+            ("target", data.target),
+            ("features", ",".join(data.features)),
+            ("standardize", ON if data.standardized else ""),
+        ),
+        start_origin="zero:",
+    )
 
 
 class RegressionChapter(Chapter):
-    """The book's last loop: w (1×2) and b fitted to three samples by least squares."""
+    """The book's last loop: w (1×2) and b fitted to three samples by least squares;
+    or w (1×F) and b fitted to a file's rows."""
 
     default = ProblemSpec(
         id="3",
@@ -30,19 +119,108 @@ class RegressionChapter(Chapter):
     )
     compare_etas = ("1e-4", "5e-4", "1e-3", "9e-3")
     key = "3"
+    inputs = (
+        ChapterInput(
+            "data",
+            "data",
+            "chapter 3: a CSV file (a header row, then numbers) to fit instead of the book's "
+            "samples",
+        ),
+        ChapterInput(
+            "target",
+            "target",
+            "chapter 3 with --data: the column to predict",
+            choices=lambda values: header_of(values.get("data", "")),
+        ),
+        ChapterInput(
+            "features",
+            "features",
+            "chapter 3 with --data: the columns to predict it from, comma-separated "
+            "(default: every other column)",
+        ),
+        ChapterInput(
+            "standardize",
+            "standardize",
+            "chapter 3 with --data: fit z-scored features (mean 0, population σ 1); "
+            "weights and bias are reported in the data's units",
+            switch=True,
+        ),
+    )
+
+    @property
+    def typed(self) -> bool:
+        return True
+
+    def spec(
+        self,
+        values: Mapping[str, str],
+        start: tuple[float, ...] | None = None,
+        eta: float | None = None,
+        iterations: int | None = None,
+    ) -> ProblemSpec:
+        from solvers.core.regression_data import regression_data
+
+        path = values.get("data", "").strip()
+        if not path:
+            for name in DATA_INPUTS:
+                if values.get(name, "").strip():
+                    raise SettingError(name, "is only for a data file: give --data FILE.csv")
+            spec = self.default
+        else:
+            data = regression_data(
+                path,
+                values.get("target", ""),
+                values.get("features", ""),
+                values.get("standardize", "") == ON,
+            )
+            spec = data_spec(data, eta, iterations)
+            if start is not None and len(start) != spec.n_params:
+                raise SettingError(
+                    "init", f"has {len(start)} values; this fit has {spec.n_params} parameters"
+                )
+        return spec
+
+    def values(self, spec: ProblemSpec) -> dict[str, str]:
+        return {name: spec.input(name) or "" for name in ("data", *DATA_INPUTS)}
 
     def build(self, spec: ProblemSpec) -> Problem:
         import torch
 
-        from solvers.problems.objectives.book import book_regression
+        from solvers.problems.objectives.book import LinearRegression, book_regression
         from solvers.problems.problem import LeastSquaresProblem
 
-        return LeastSquaresProblem(spec, book_regression(), book_regression(torch.float64))
+        data = data_of(spec)
+        if data is None:
+            return LeastSquaresProblem(spec, book_regression(), book_regression(torch.float64))
+        x = torch.from_numpy(data.x)
+        y = torch.from_numpy(data.y)
+        # the run holds the rows in float32, as the book does; the facts use float64
+        predicted = bool(spec.prediction_names)
+        run = LinearRegression(x.to(torch.float32), y.to(torch.float32), predicted)
+        return LeastSquaresProblem(spec, run, LinearRegression(x, y, predicted))
+
+    def notes(self, problem: Problem, eta: float | None = None) -> tuple[str, ...]:
+        """On a file: the least-squares fit in the data's units with its R², and κ raw
+        and standardized with the bound for ``eta``."""
+        from solvers.chapters.regression_notes import fit_lines
+
+        data = data_of(problem.spec)
+        return () if data is None else fit_lines(problem, data, eta)
+
+    def summary(self, problem: Problem, params: np.ndarray, eta: float) -> tuple[str, ...]:
+        """On a file: the descent's fit beside least squares, then the κ line."""
+        from solvers.chapters.regression_notes import descent_lines
+
+        data = data_of(problem.spec)
+        return () if data is None else descent_lines(problem, data, params, eta)
 
     def script(self, spec: ProblemSpec) -> ScriptTemplate:
+        data = data_of(spec)
+        if data is not None:
+            return _file_script(spec, data)
         # gdlab holds the book's samples as float32 values (a float64 run widens them):
         # the script does too, so that its rows are the run's
-        data = (
+        samples = (
             "x = torch.tensor([[1.1, 4.6, 8.9], [2.3, 5.7, 10.1]], dtype=torch.float32)"
             ".to(device{to_dtype})",
             "y_target = torch.tensor([13.5700, 38.7000, 70.5100], dtype=torch.float32)"
@@ -67,11 +245,12 @@ class RegressionChapter(Chapter):
             forward,
             "sum_err",
             "y",
-            data,
+            samples,
         )
 
     def book_block(self, printer: BookPrinter, row: np.ndarray) -> str:
-        """The book prints w, b, the predictions, the losses, their sum and w.grad."""
+        """The book prints w, b, the predictions, the losses, their sum and w.grad; on
+        a file of more than PREDICTED_ROWS rows, w, b, the sum and w.grad only."""
         import torch
 
         from solvers.problems.objectives.book import LinearRegression
@@ -84,10 +263,60 @@ class RegressionChapter(Chapter):
         loss = objective.sample_losses(y)
         sum_err = torch.sum(loss)
         grad = torch.from_numpy(printer.grads(row)[: w.numel()].copy()).reshape(w.shape)
+        if y.shape[-1] > PREDICTED_ROWS:
+            return f"{'-' * 20}\nw = {w!s}\nb = {b!s}\nsum_err =  {sum_err!s}\nw.grad= {grad!s}\n"
         return (
             f"{'-' * 20}\nw = {w!s}\nb = {b!s}\ny = {y!s}\nloss =  {loss!s}\n"
             f"sum_err =  {sum_err!s}\nw.grad= {grad!s}\n"
         )
+
+
+def _file_script(spec: ProblemSpec, data: RegressionData) -> ScriptTemplate:
+    """The script on a file: read as gdlab reads it (float() of every value, blank lines
+    skipped), the same columns, the same float64 standardizing, then float32 rows."""
+    path = repr(os.path.abspath(data.path)).replace("{", "{{").replace("}", "}}")
+    names = repr(list(data.features)).replace("{", "{{").replace("}", "}}")
+    target = repr(data.target).replace("{", "{{").replace("}", "}}")
+    lines = [
+        "import numpy as np",
+        "",
+        f"# {os.path.basename(data.path)}: a header row, then rows of numbers (float64)",
+        f'with open({path}, encoding="utf-8-sig") as stream:',
+        "    rows = [line.split(',') for line in stream if line.strip()]",
+        "header = [name.strip().strip('\"').strip() for name in rows[0]]",
+        "table = np.array([[float(v) for v in row] for row in rows[1:]], dtype=np.float64)",
+        f"raw = table[:, [header.index(name) for name in {names}]]",
+    ]
+    if data.standardized:
+        lines += [
+            "# each feature z-scored (population σ) in float64: the run fits these",
+            "raw = (raw - raw.mean(axis=0)) / raw.std(axis=0)",
+        ]
+    lines += [
+        "x = torch.from_numpy(np.ascontiguousarray(raw.T)).to(torch.float32).to(device{to_dtype})",
+        f"y_target = torch.from_numpy(table[:, header.index({target})].copy())"
+        ".to(torch.float32).to(device{to_dtype})",
+    ]
+    count = len(data.features)
+    params = (
+        ScriptParam("w", (1, count), f"torch.zeros(1, {count}, dtype={{dtype}})"),
+        ScriptParam("b", (1,), "torch.zeros(1, dtype={dtype})"),
+    )
+    forward = (
+        "y = torch.mm(w, x) + b",
+        "loss = (y - y_target) ** 2 / 2",
+        "sum_err = torch.sum(loss)",
+    )
+    return ScriptTemplate(
+        f"{spec.heading}: {spec.title}\n{spec.formula}",
+        spec.param_names,
+        spec.prediction_names,
+        params,
+        forward,
+        "sum_err",
+        "y" if spec.prediction_names else None,
+        tuple(lines),
+    )
 
 
 CHAPTER = RegressionChapter()

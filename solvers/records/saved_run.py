@@ -115,6 +115,8 @@ def from_record(data: Any, path: str = "settings") -> SavedRun:
         values: dict[str, str] = {}
         for given in chapter.inputs:
             value = data.get(given.name)
+            if value is None:
+                continue  # an input added since the run was saved: its default
             if not isinstance(value, str):
                 raise ValueError
             values[given.name] = value

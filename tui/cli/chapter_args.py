@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 
-from solvers.chapters.base import Chapter
+from solvers.chapters.base import ON, Chapter
 from solvers.chapters.registry import all_inputs, chapters, ids
 from solvers.core.specs import ProblemSpec
 from solvers.core.validation import SettingError
@@ -22,7 +22,11 @@ def add_chapter_arguments(parser: argparse.ArgumentParser, *, from_file: bool) -
     else:
         parser.add_argument("chapter", help=shown)
     for given in all_inputs():
-        parser.add_argument(f"--{given.name}", help=given.help.replace("%", "%%"))
+        shown = given.help.replace("%", "%%")
+        if given.switch:  # absent: None, so a saved run's value stands
+            parser.add_argument(f"--{given.name}", action="store_true", default=None, help=shown)
+        else:
+            parser.add_argument(f"--{given.name}", help=shown)
     parser.add_argument(
         "--init", nargs="+", metavar="V", help="explicit start, one value per parameter"
     )
@@ -47,6 +51,8 @@ def chapter_from_args(
         text = getattr(args, given.name, None)
         if text is None and saved is not None:
             text = saved.input(given.name)
+        if text is True:
+            text = ON
         if text is not None:
             values[given.name] = text
     start = chapter.parse_start(args.init) if args.init is not None else saved_start

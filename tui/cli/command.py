@@ -205,6 +205,12 @@ def run_command(args: argparse.Namespace) -> int:
     if settings.seed is None and problem.spec.book_start is None and settings.start is None:
         summary.append(f"seed {descent.seed}")
     print(", ".join(summary), file=sys.stderr)
+    from solvers.chapters.registry import chapter_for
+
+    own = chapter_for(spec)
+    if last is not None:
+        for line in own.summary(problem, last[view.layout.params], settings.eta):
+            print(line, file=sys.stderr)
     if report is not None:
         predicted = None if said is None or said.kind is None else (said.kind, said.text)
         code = _say_ending(report, predicted, descent.facts.bound_is_global, view)

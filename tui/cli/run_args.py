@@ -104,15 +104,15 @@ def settings_from_args(args: argparse.Namespace) -> tuple[ProblemSpec, RunSettin
     spec = chapter.default
     same = saved is not None and saved.spec.id == spec.id
     base = saved.settings if same and saved is not None else None
-    default = base or RunSettings(spec.eta, spec.iterations)
-    eta = default.eta if args.eta is None else parse_eta(args.eta)
-    iterations = default.iterations
-    if args.iterations is not None:
-        iterations = parse_iterations(args.iterations)
+    eta = None if args.eta is None else parse_eta(args.eta)
+    iterations = None if args.iterations is None else parse_iterations(args.iterations)
     seed = (base.seed if base else None) if args.seed is None else parse_seed(args.seed)
     spec, start = chapter_from_args(
         args, chapter, saved.spec if same and saved else None, base.start if base else None
     )
+    default = base or RunSettings(spec.eta, spec.iterations)  # the problem's own (a file's)
+    eta = default.eta if eta is None else eta
+    iterations = default.iterations if iterations is None else iterations
     every = parse_every(args.every)
     fmt = args.format.strip().lower()
     if fmt not in FORMATS:

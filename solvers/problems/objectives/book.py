@@ -71,14 +71,17 @@ class VectorQuadratic(Objective):
 
 
 class LinearRegression(Objective):
-    """Chapter 3: y = w·x + b, objective Σ (y - y_target)² / 2 over the samples."""
+    """Chapter 3: y = w·x + b, objective Σ (y - y_target)² / 2 over the samples (x:
+    features × samples). ``predicted`` False: the predictions are not returned (a
+    file's many rows are not recorded each iteration)."""
 
-    def __init__(self, x: Tensor, y_target: Tensor) -> None:
+    def __init__(self, x: Tensor, y_target: Tensor, predicted: bool = True) -> None:
         super().__init__()
         self.register_buffer("x", x)
         self.register_buffer("y_target", y_target)
         self.x: Tensor
         self.y_target: Tensor
+        self.predicted = predicted
 
     def predict(self, params: list[Tensor]) -> Tensor:
         """The model's outputs for every sample, shape (1, samples)."""
@@ -90,14 +93,14 @@ class LinearRegression(Objective):
 
     def forward(self, params: list[Tensor]) -> tuple[Tensor, Tensor]:
         y = self.predict(params)
-        return torch.sum(self.sample_losses(y)), y
+        return torch.sum(self.sample_losses(y)), y if self.predicted else y.new_empty(0)
 
     @torch.jit.export
     def members(self, params: list[Tensor]) -> tuple[Tensor, Tensor]:
         """The same model on w (M, 2) and b (M, 1): each member's loss and outputs, as
         one (M, 2) × (2, 3) product (the book's ``torch.mm``, one row per member)."""
         y = torch.mm(params[0], self.x) + params[1]
-        return torch.sum(self.sample_losses(y), dim=1), y
+        return torch.sum(self.sample_losses(y), dim=1), y if self.predicted else y.new_empty(0)
 
 
 def book_regression(dtype: torch.dtype = torch.float32) -> LinearRegression:

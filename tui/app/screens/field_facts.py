@@ -21,8 +21,9 @@ from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
+from textual.css.query import NoMatches
 from textual.message import Message
-from textual.widgets import Input, Static
+from textual.widgets import Input, Select, Static, Switch
 
 from solvers.chapters.base import Chapter
 from solvers.core.facts import Facts
@@ -35,19 +36,22 @@ from tui.app.widgets.problem_facts import ProblemFacts
 if TYPE_CHECKING:
     from textual.timer import Timer
 
+    from tui.app.widgets.settings_form import SettingsForm
+
 FACTS_DELAY = 0.15
 """Seconds typing must pause before the typed function's facts are computed."""
 KEPT_FACTS = 32
 """Facts kept per screen, by problem (the last ones typed come back at once)."""
 
 
-def facts_of(spec: ProblemSpec) -> Facts:
-    """What is known about ``spec``'s function from its start (torch: call it off the
-    UI thread)."""
-    from solvers.chapters.registry import problem_for
+def facts_of(spec: ProblemSpec) -> tuple[Facts, tuple[str, ...]]:
+    """What is known about ``spec``'s function from its start, and its chapter's notes
+    (torch: call it off the UI thread)."""
+    from solvers.chapters.registry import chapter_for, problem_for
 
     start = spec.book_start or tuple(0.0 for _ in spec.param_names)
-    return problem_for(spec).facts_at(start)
+    problem = problem_for(spec)
+    return problem.facts_at(start), chapter_for(spec).notes(problem)
 
 
 def computing_text(spec: ProblemSpec) -> str:
@@ -58,11 +62,14 @@ def computing_text(spec: ProblemSpec) -> str:
 class FactsComputed(Message):
     """The facts of ``spec`` (None and ``error`` where computing them failed)."""
 
-    def __init__(self, spec: ProblemSpec, facts: Facts | None, error: str = "") -> None:
+    def __init__(
+        self, spec: ProblemSpec, facts: Facts | None, error: str = "", notes: tuple[str, ...] = ()
+    ) -> None:
         super().__init__()
         self.spec = spec
         self.facts = facts
         self.error = error
+        self.notes = notes
 
 
 class FieldFacts(TeachingKeys):
@@ -75,11 +82,13 @@ class FieldFacts(TeachingKeys):
         super().__init__(**kwargs)
         self._known: OrderedDict[tuple[object, ...], Facts] = OrderedDict()
         """Facts computed so far, by problem_key of the typed problem."""
+        self._notes: dict[tuple[object, ...], tuple[str, ...]] = {}
+        """The chapter's notes on a problem, where the facts were computed here."""
         self._typed_texts: tuple[str, ...] | None = None
         self._typed: ProblemSpec | str = ""
         """The typed problem, or why there is none, for ``_typed_texts``."""
         self._facts_timer: Timer | None = None
-        self._fields: tuple[Input, ...] | None = None
+        self._fields: tuple[SettingsForm, Input] | None = None
 
     # ---------------------------------------------------------------- reading
     def typed_problem(self) -> ProblemSpec | str:
@@ -88,31 +97,41 @@ class FieldFacts(TeachingKeys):
         there is none. Before the fields are mounted, the screen's own."""
         if not self.chapter.typed:
             return self.spec  # nothing typed makes the problem
-        fields = self._typed_fields()
-        if fields is None:
+        texts = self._field_texts()
+        if texts is None:
             return self.spec  # the fields will hold its inputs and start
-        texts = tuple(field.value for field in fields)
         if texts != self._typed_texts:
             from tui.app.widgets.settings_form import split_start  # not before the first frame
 
             self._typed_texts = texts
             names = [given.name for given in self.chapter.inputs]
             try:
-                start = self.chapter.parse_start(split_start(texts[-1]))
+                start = None  # an empty start field: the chapter's own start
+                if self.chapter.start_required or texts[-1].strip():
+                    start = self.chapter.parse_start(split_start(texts[-1]))
                 self._typed = self.chapter.spec(dict(zip(names, texts, strict=False)), start)
             except SettingError as problem:
                 self._typed = problem.reason
         return self._typed
 
-    def _typed_fields(self) -> tuple[Input, ...] | None:
-        """The input fields, then the start's, once mounted (found once: m o y d's
-        check reads them at each refresh of the footer)."""
+    def _field_texts(self) -> tuple[str, ...] | None:
+        """The chapter's inputs as the form holds them, then the start's text; None
+        before they are mounted (the form and the start found once: m o y d's check
+        reads them at each refresh of the footer)."""
         fields = self._fields
-        if fields is None or not fields[0].is_attached:
-            names = [given.name for given in self.chapter.inputs] + ["start"]
-            found = [self.query_one_optional(f"#{name}", Input) for name in names]
-            fields = self._fields = tuple(f for f in found if f) if all(found) else None
-        return fields
+        if fields is None or not fields[1].is_attached:
+            from tui.app.widgets.settings_form import SettingsForm  # not before the first frame
+
+            form = self.query_one_optional(SettingsForm)
+            start = self.query_one_optional("#start", Input)
+            if form is None or start is None:
+                return None
+            fields = self._fields = (form, start)
+        form, start = fields
+        try:
+            return (*form.input_texts().values(), start.value)
+        except NoMatches:  # the form's fields are not mounted yet
+            return None
 
     def _problem_facts(self) -> Facts | None:
         """The facts of the problem the fields describe: a chapter's own; your
@@ -127,9 +146,12 @@ class FieldFacts(TeachingKeys):
 
     # ------------------------------------------------------------- following
     @on(Input.Changed)
-    def _function_typed(self, event: Input.Changed) -> None:
-        fields = self._typed_fields()
-        if fields is not None and event.input in fields:
+    @on(Select.Changed)
+    @on(Switch.Changed)
+    def _function_typed(self, event: Input.Changed | Select.Changed | Switch.Changed) -> None:
+        names = {given.name for given in self.chapter.inputs} | {"start"}
+        control = event.control
+        if self.chapter.typed and control is not None and control.id in names:
             self.follow_fields()
 
     def follow_fields(self) -> None:
@@ -145,12 +167,12 @@ class FieldFacts(TeachingKeys):
         status = self._solver.status
         if isinstance(typed, str):
             if status is not SolverStatus.FAILED:  # that torch failed stays said
-                panel.update(f"no facts while f or its start is not valid:\n{typed}")
+                panel.update(f"no facts while a field is not valid:\n{typed}")
         else:
             self.query_one("#formula", Static).update(typed.formula)
             facts = self._known.get(problem_key(typed))
             if facts is not None:
-                panel.show(facts, typed)
+                panel.show(facts, typed, self._notes.get(problem_key(typed), ()))
             elif status is SolverStatus.READY:
                 panel.update(computing_text(typed))
                 self._facts_timer = self.set_timer(FACTS_DELAY, self._compute_typed)
@@ -177,7 +199,8 @@ class FieldFacts(TeachingKeys):
           description="facts of the typed function")  # fmt: skip
     def _compute_facts(self, spec: ProblemSpec) -> None:
         try:
-            message = FactsComputed(spec, facts_of(spec))
+            facts, notes = facts_of(spec)
+            message = FactsComputed(spec, facts, notes=notes)
         except Exception as error:  # a fact not known is said so, never a crash
             message = FactsComputed(spec, None, f"{type(error).__name__}: {error}")
         self.post_message(message)
@@ -193,5 +216,6 @@ class FieldFacts(TeachingKeys):
                 self.query_one(ProblemFacts).update(f"facts could not be computed: {message.error}")
             return
         self.know_facts(message.spec, message.facts)
+        self._notes[problem_key(message.spec)] = message.notes
         if current:
             self.follow_fields()

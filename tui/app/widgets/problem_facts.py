@@ -107,9 +107,12 @@ class ProblemFacts(Static):
         )
         self.spec = spec
 
-    def show(self, facts: Facts, spec: ProblemSpec | None = None) -> None:
-        """The facts of ``spec`` (default: the screen's own problem)."""
-        self.update(facts_text(spec or self.spec, facts))
+    def show(
+        self, facts: Facts, spec: ProblemSpec | None = None, notes: tuple[str, ...] = ()
+    ) -> None:
+        """The facts of ``spec`` (default: the screen's own problem), then its chapter's
+        notes (chapter 3 on a file: least squares in the data's units, κ)."""
+        self.update("\n".join((facts_text(spec or self.spec, facts), *notes)))
 
     def show_failed(self, reason: str) -> None:
         self.update(

@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Label, Select, Static
 
-from solvers.chapters.base import ChapterInput
+from solvers.chapters.base import ON, ChapterInput
 from solvers.chapters.registry import chapter_of
 from solvers.core.specs import ProblemSpec
 from solvers.core.validation import (
@@ -41,6 +41,7 @@ from solvers.optim.choices import (
     parse_schedule,
 )
 from solvers.run.settings import RunSettings
+from tui.app.widgets.chapter_fields import ChapterFields
 from tui.app.widgets.choice import Choice
 from tui.app.widgets.ordered_input import OrderedInput
 
@@ -93,13 +94,19 @@ def conflict(optimizer: str, schedule: str) -> str:
     return ""
 
 
-class SettingsForm(Vertical):
+class SettingsForm(ChapterFields, Vertical):
     """η, optimizer and schedule (each with its knobs), iterations, device, dtype, seed
     (where the start is drawn) and start values."""
 
     DEFAULT_CSS = """
     SettingsForm {
         height: auto;
+    }
+    SettingsForm .field Switch {
+        height: 1;
+        width: 6;
+        border: none;
+        padding: 0;
     }
     """
 
@@ -110,6 +117,7 @@ class SettingsForm(Vertical):
         self.chapter = chapter_of(spec.id)
         """Its inputs' fields come first; its start may be required."""
         self._inputs = {given.name: given for given in self.chapter.inputs}
+        self._offered = {}
         self._parsers: dict[str, Callable[[str], Any]] = {}
         for given in self.chapter.inputs:
             self._parsers[given.name] = self._input_parser(given)
@@ -144,7 +152,13 @@ class SettingsForm(Vertical):
     def compose(self) -> ComposeResult:
         spec = self.spec
         for given in self.chapter.inputs:
-            yield from self._field(given.name, given.label, spec.input(given.name) or "")
+            value = spec.input(given.name) or ""
+            if given.switch:
+                yield from self._switch(given.name, given.label, value == ON)
+            elif given.choices is not None:
+                yield from self._chosen_field(given, value)
+            else:
+                yield from self._field(given.name, given.label, value)
         yield from self._field("eta", "η", str(spec.eta))
         yield from self._select("optimizer", OPTIMIZERS, "plain")
         yield Static(OPTIMIZER_SUMMARY["plain"], id="optimizer-summary")
@@ -283,6 +297,7 @@ class SettingsForm(Vertical):
             return  # checked with the optimizer or schedule, when a run is asked for
         if name in self._inputs:
             self.flag(name, self._input_problem(name, event.value))
+            self._offer()
             return
         result = event.validation_result
         reason = "" if result is None or result.is_valid else result.failure_descriptions[0]
@@ -304,14 +319,15 @@ class SettingsForm(Vertical):
         """The problem and the settings the fields describe, or None after flagging
         every bad field."""
         values: dict[str, Any] = {}
+        inputs = self.input_texts()
         for name, parse_field in self._parsers.items():
-            field = self.query_one(f"#{name}", Input)
+            text = inputs[name] if name in inputs else self.query_one(f"#{name}", Input).value
             try:
-                values[name] = parse_field(field.value)
+                values[name] = parse_field(text)
                 self.flag(name, "")
             except SettingError as problem:
                 if name in self._inputs:
-                    self.flag(name, self._input_problem(name, field.value))
+                    self.flag(name, self._input_problem(name, text))
                 else:
                     self.flag(name, problem.reason)
         optimizer = self._choice(self._optimizer, KNOB_NAMES)

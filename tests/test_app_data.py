@@ -1,0 +1,83 @@
+"""Chapter 3's screen on a learner's file: the data field, the target chosen from the
+file's header, the standardize switch, the data's facts; every bad file flagged under
+its field while the app keeps running; the book's chapter 3 as it was."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from app_helpers import chapter, first_screen, tap, text_of, wait_until
+from test_regression_data import BAD_FILES, STACKLOSS, bad_file
+from textual.widgets import Input, Select, Switch
+
+from tui.app.app import GdlabApp
+from tui.app.run_controller import Phase
+from tui.app.widgets.settings_form import SettingsForm
+
+
+async def test_a_file_is_fitted_and_its_facts_shown() -> None:
+    app = GdlabApp()
+    async with app.run_test(size=(120, 50)) as pilot:
+        await first_screen(pilot)
+        screen = await chapter(pilot, 3)
+        target = screen.query_one("#target", Select)
+        assert target.is_blank()  # the book's: no file, nothing offered
+        screen.query_one("#data", Input).value = STACKLOSS
+        await wait_until(
+            pilot,
+            lambda: "STACKLOSS" in screen.query_one(SettingsForm).offered("target"),
+            "the header offered",
+            10,
+        )
+        target.value = "STACKLOSS"
+        screen.query_one("#standardize", Switch).value = True
+        await wait_until(
+            pilot, lambda: "κ = λmax/λmin" in text_of(screen, "#facts"), "the data's facts", 20
+        )
+        facts = text_of(screen, "#facts")
+        assert "least squares (torch.linalg.lstsq, float64, data units)" in facts
+        assert "AIRFLOW 0.71564" in facts and "standardized" in facts
+        screen.query_one("#eta", Input).value = "0.02"
+        screen.query_one("#iterations", Input).value = "3000"
+        screen.action_leave_field()
+        await tap(pilot, "r")
+        await wait_until(pilot, lambda: screen.controller.phase is Phase.FINISHED, "the run", 60)
+        view = screen.controller.view
+        assert view is not None and view.spec.param_names == ("w0", "w1", "w2", "b")
+        assert view.spec.prediction_names == ()  # 21 rows: no prediction columns
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+async def test_a_bad_file_is_flagged_and_the_app_keeps_running(tmp_path: Path, name: str) -> None:
+    path, options = bad_file(tmp_path, name)
+    _, field, said = BAD_FILES[name]
+    app = GdlabApp()
+    async with app.run_test(size=(120, 50)) as pilot:
+        await first_screen(pilot)
+        screen = await chapter(pilot, 3)
+        given = dict(zip(options[::2], options[1::2], strict=False))
+        screen.query_one("#data", Input).value = path
+        if name == "no_feature":
+            screen.query_one("#features", Input).value = given["--features"]
+        if name == "constant":
+            screen.query_one("#standardize", Switch).value = True
+        target = screen.query_one("#target", Select)
+        if name in ("constant", "few_rows", "no_feature"):
+            await wait_until(
+                pilot,
+                lambda: "y" in screen.query_one(SettingsForm).offered("target"),
+                "the header",
+                10,
+            )
+            target.value = "y"
+        screen.action_leave_field()
+        await tap(pilot, "r")
+        shown = "target" if name == "no_target" else field
+        expected = "is missing" if name == "no_target" else said
+        await wait_until(
+            pilot, lambda: expected in text_of(screen, f"#{shown}-error"), "the flag", 20
+        )
+        assert screen.query_one(f"#{shown}").has_class("-invalid")
+        assert len(text_of(screen, f"#{shown}-error").strip().splitlines()) <= 3  # wrapped
+        assert screen.controller.phase is Phase.IDLE and app.is_running
