@@ -73,6 +73,27 @@ async def test_a_bad_expression_is_flagged_with_a_caret_and_refused() -> None:
         assert screen.controller.phase is Phase.IDLE
 
 
+async def test_a_start_too_short_for_the_variables_flags_the_start_not_the_function() -> None:
+    app = GdlabApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await first_screen(pilot)
+        screen = await chapter(pilot, 4)
+        screen.query_one("#expr", Input).value = "x0^2 + x1^2"
+        screen.query_one("#start", Input).value = "1"
+        screen.action_leave_field()
+        await tap(pilot, "r")
+        await wait_until(
+            pilot, lambda: "fix the flagged field" in text_of(screen, "#status"), "refusal", 5
+        )
+        assert "x1 is used, so the start needs at least 2 values" in text_of(screen, "#start-error")
+        assert text_of(screen, "#expr-error") == ""
+        screen.query_one("#start", Input).value = "1, 2"
+        screen.action_leave_field()
+        await tap(pilot, "r")
+        await wait_until(pilot, lambda: screen.controller.phase is Phase.FINISHED, "the run", 60)
+        assert text_of(screen, "#start-error") == ""
+
+
 @pytest.mark.slow
 async def test_the_divergent_preset_sets_eta_runs_and_says_why() -> None:
     app = GdlabApp()

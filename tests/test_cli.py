@@ -249,6 +249,14 @@ def test_one_variable_named_x0_is_printed_under_its_name(gdlab):
     assert result.out.splitlines() == ["x0= 2.0", "x0= 1.996000051498413"]
 
 
+def test_a_start_too_short_for_the_variables_is_the_starts_fault(gdlab):
+    result = gdlab("run", "custom", "--expr", "x0^2 + x1^2", "--init", "1")
+    assert result.code == 2
+    assert result.err == (
+        "gdlab: init: x1 is used, so the start needs at least 2 values (x0 … x1), got 1\n"
+    )
+
+
 def test_a_saved_run_of_your_function_repeats_in_the_book_format(gdlab, tmp_path):
     saved = tmp_path / "run.json"
     args = ("custom", "--expr", ROSENBROCK, "--init", "-1.5", "2", "--eta", "1e-3")

@@ -40,6 +40,8 @@ class ChapterInput:
     choices: Callable[[Mapping[str, str]], tuple[str, ...]] | None = None
     """The values the form offers to choose from (a Select, blank allowed), given the
     other inputs' values; None: a text field."""
+    placeholder: str = ""
+    """What the empty field (or the choice with none chosen) says it means."""
 
     def problem(self, text: str, width: int = 30) -> str:
         """What is wrong with ``text`` ("" if nothing)."""

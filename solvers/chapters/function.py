@@ -52,9 +52,13 @@ def function_spec(
     iterations: int = 30000,
 ) -> ProblemSpec:
     """A typed expression as a problem, of as many variables as the start has values.
-    Raises ExpressionError (a SettingError) if it does not parse or fit the start."""
+    A SettingError names ``expr`` where it does not parse, ``init`` where the start
+    does not fit its variables."""
     tree = parse(text)
-    tree.check_dimension(len(start))
+    try:
+        tree.check_dimension(len(start))
+    except ExpressionError as error:
+        raise SettingError("init", error.what) from None
     return ProblemSpec(
         id="custom",
         title="Your function",

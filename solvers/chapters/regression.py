@@ -125,18 +125,21 @@ class RegressionChapter(Chapter):
             "data",
             "chapter 3: a CSV file (a header row, then numbers) to fit instead of the book's "
             "samples",
+            placeholder="a CSV file; empty: the book's samples",
         ),
         ChapterInput(
             "target",
             "target",
             "chapter 3 with --data: the column to predict",
             choices=lambda values: header_of(values.get("data", "")),
+            placeholder="a column of the file",
         ),
         ChapterInput(
             "features",
             "features",
             "chapter 3 with --data: the columns to predict it from, comma-separated "
             "(default: every other column)",
+            placeholder="every other column",
         ),
         ChapterInput(
             "standardize",

@@ -76,6 +76,8 @@ class ExpressionError(SettingError):
     def __init__(self, reason: str, column: int, text: str) -> None:
         # the column counts from 1 for people; self.column stays 0-based for the caret
         super().__init__("expr", f"at column {column + 1}: {reason}")
+        self.what = reason
+        """The reason without its column (what a start that does not fit is told)."""
         self.column = column
         self.text = text
 

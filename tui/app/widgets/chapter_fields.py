@@ -39,10 +39,18 @@ class ChapterFields(Widget):
         with Horizontal(classes="field"):
             yield Label(given.label, classes="field-label")
             options = [(option, option) for option in offered]
+            prompt = given.placeholder or "Select"
             if value in offered:
-                yield Choice(options, value=value, allow_blank=True, compact=True, id=given.name)
+                yield Choice(
+                    options,
+                    value=value,
+                    prompt=prompt,
+                    allow_blank=True,
+                    compact=True,
+                    id=given.name,
+                )
             else:
-                yield Choice(options, allow_blank=True, compact=True, id=given.name)
+                yield Choice(options, prompt=prompt, allow_blank=True, compact=True, id=given.name)
         yield Static("", id=f"{given.name}-error", classes="field-error -empty")
 
     def input_texts(self) -> dict[str, str]:

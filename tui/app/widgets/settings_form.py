@@ -158,7 +158,9 @@ class SettingsForm(ChapterFields, Vertical):
             elif given.choices is not None:
                 yield from self._chosen_field(given, value)
             else:
-                yield from self._field(given.name, given.label, value)
+                yield from self._field(
+                    given.name, given.label, value, placeholder=given.placeholder
+                )
         yield from self._field("eta", "η", str(spec.eta))
         yield from self._select("optimizer", OPTIMIZERS, "plain")
         yield Static(OPTIMIZER_SUMMARY["plain"], id="optimizer-summary")
