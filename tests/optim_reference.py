@@ -38,7 +38,7 @@ rule is held to (a new optimizer's module adds itself here)."""
 
 
 def rosenbrock() -> Problem:
-    """A custom function, wrapped as solvers.problems.problem' Problem wraps an objective."""
+    """A custom function, wrapped as solvers.problems.problem.Problem wraps an objective."""
     return Problem(ROSENBROCK_SPEC, make_expression_objective(parse(ROSENBROCK), 2))
 
 

@@ -8,7 +8,7 @@ import torch
 from textual.widgets import Tree
 
 from solvers.chapters.registry import make_problem
-from solvers.pictures.graph import build_graph, expression_graph, problem_graph, tensor_names
+from solvers.pictures.graph import build_graph, expression_graph, problem_graph
 from solvers.pictures.graph_model import AutogradGraph, format_values
 from solvers.run.descent import Descent
 from solvers.run.settings import RunSettings
@@ -84,7 +84,7 @@ def test_leaf_gradients_are_autograds(chapter):
     params = problem.make_params(values, torch.device("cpu"))
     value, _ = problem.objective(params)
     grads = torch.autograd.grad(value.sum(), params)
-    for name, grad in zip(tensor_names(problem.spec), grads, strict=True):
+    for name, grad in zip(problem.spec.param_tensors, grads, strict=True):
         assert graph.leaf(name).grad == tuple(grad.reshape(-1).tolist())
 
 

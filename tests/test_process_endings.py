@@ -202,8 +202,7 @@ def test_an_interrupt_lost_before_gdlab_took_over_still_ends_the_command(monkeyp
     (a signal test timed out on it). The handler the entry module installs first notes
     the signal, and the process's first guard ends the command with it before its body
     runs. Importing tui itself installs nothing."""
-    from tui import early_interrupts as tui
-    from tui import process
+    from tui import early_interrupts, process
 
     def after(imports: str) -> list[str]:
         """SIGINT's handler and whether the excepthook is Python's, after ``imports`` in
@@ -226,13 +225,15 @@ def test_an_interrupt_lost_before_gdlab_took_over_still_ends_the_command(monkeyp
     assert after("import tui, solvers") == ["default_int_handler", "True"]
     assert after("import tui.main") == ["_early_interrupt", "False"]
     with pytest.raises(KeyboardInterrupt):
-        tui._early_interrupt(signal.SIGINT, None)  # as the signal would, mid-import
-    assert tui.EARLY_INTERRUPTS == [signal.SIGINT]  # ... and say so, if it was swallowed
+        early_interrupts._early_interrupt(signal.SIGINT, None)  # as the signal would, mid-import
+    assert early_interrupts.EARLY_INTERRUPTS == [
+        signal.SIGINT
+    ]  # ... and say so, if it was swallowed
 
     monkeypatch.setattr(process, "_EARLY_TAKEN", False)  # as at the process's start
     ran: list[str] = []
     assert process.guarded(lambda: ran.append("body") or 0) == process.EXIT_INTERRUPTED
-    assert ran == [] and tui.EARLY_INTERRUPTS == []
+    assert ran == [] and early_interrupts.EARLY_INTERRUPTS == []
     # taken once: the next command of the same process runs
     assert process.guarded(lambda: ran.append("body") or 0) == 0
     assert ran == ["body"]

@@ -21,7 +21,7 @@ from solvers.chapters.base import (
     ScriptParam,
     ScriptTemplate,
 )
-from solvers.core.specs import ProblemSpec
+from solvers.core.specs import ProblemSpec, records_predictions
 from solvers.core.validation import SettingError
 
 if TYPE_CHECKING:
@@ -30,9 +30,6 @@ if TYPE_CHECKING:
     from solvers.core.regression_data import RegressionData
     from solvers.problems.problem import Problem
 
-PREDICTED_ROWS = 8
-"""A file of at most this many rows records (and the book's print shows) each row's
-prediction; a longer one records none (one column per row would swamp the table)."""
 DATA_INPUTS = ("target", "features", "standardize")
 """The inputs that mean something only with a data file."""
 
@@ -86,7 +83,7 @@ def data_spec(data: RegressionData, eta: float | None, iterations: int | None) -
         f"{scaled}",
         param_names=(*(f"w{i}" for i in range(count)), "b"),
         param_shapes=((1, count), (1,)),
-        prediction_names=tuple(f"y{i}" for i in range(rows)) if rows <= PREDICTED_ROWS else (),
+        prediction_names=tuple(f"y{i}" for i in range(rows)) if records_predictions(rows) else (),
         eta=_default_eta(data) if eta is None else eta,
         iterations=RegressionChapter.default.iterations if iterations is None else iterations,
         book_start=(0.0,) * (count + 1),
@@ -253,7 +250,7 @@ class RegressionChapter(Chapter):
 
     def book_block(self, printer: BookPrinter, row: np.ndarray) -> str:
         """The book prints w, b, the predictions, the losses, their sum and w.grad; on
-        a file of more than PREDICTED_ROWS rows, w, b, the sum and w.grad only."""
+        a file of more than PREDICTION_LIMIT rows, w, b, the sum and w.grad only."""
         import torch
 
         from solvers.problems.objectives.book import LinearRegression
@@ -266,7 +263,7 @@ class RegressionChapter(Chapter):
         loss = objective.sample_losses(y)
         sum_err = torch.sum(loss)
         grad = torch.from_numpy(printer.grads(row)[: w.numel()].copy()).reshape(w.shape)
-        if y.shape[-1] > PREDICTED_ROWS:
+        if not records_predictions(y.shape[-1]):
             return f"{'-' * 20}\nw = {w!s}\nb = {b!s}\nsum_err =  {sum_err!s}\nw.grad= {grad!s}\n"
         return (
             f"{'-' * 20}\nw = {w!s}\nb = {b!s}\ny = {y!s}\nloss =  {loss!s}\n"

@@ -10,6 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from math import prod
 
+PREDICTION_LIMIT = 8
+"""Most samples whose predictions every row of a run records (chapter 3 has 3)."""
+
+
+def records_predictions(samples: int) -> bool:
+    """Whether every row records the predictions of a model on ``samples`` samples."""
+    return samples <= PREDICTION_LIMIT
+
 
 @dataclass(frozen=True)
 class ProblemSpec:
@@ -39,6 +47,10 @@ class ProblemSpec:
     """The values of the chapter's declared inputs (name, text), in its order."""
     start_origin: str = "the book's start"
     """Where a fixed start comes from, in words."""
+    table: str | None = None
+    """What the iteration table shows of a row: "scalars" (every scalar), "summaries"
+    (each tensor's norm and its gradient's), or None: scalars up to 16 parameters,
+    summaries above (solvers/run/history.py)."""
     param_tensors: tuple[str, ...] = ()
     """One name per parameter tensor ("w", "b"); () derives them from the scalar names
     (:func:`tensor_names`)."""

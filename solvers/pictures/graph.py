@@ -36,7 +36,6 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Sequence
-from math import prod
 from typing import Any
 
 import torch
@@ -44,7 +43,6 @@ from torch import Tensor
 
 from solvers.compat.torch import NoDynamoSkip, TorchDispatchMode, saved_for_backward
 from solvers.core.expression import parse
-from solvers.core.specs import ProblemSpec
 from solvers.pictures.graph_model import LEAF_OP, AutogradGraph, GraphEdge, GraphNode
 from solvers.problems.objectives.expression import ExpressionObjective
 from solvers.problems.problem import DTYPE, Problem
@@ -69,23 +67,6 @@ class _KeepOutputs(NoDynamoSkip, TorchDispatchMode):  # type: ignore[no-untyped-
             if isinstance(item, Tensor):
                 self.outputs.append(item)
         return out
-
-
-def tensor_names(spec: ProblemSpec) -> list[str]:
-    """A name per parameter tensor: its scalar's name, or the common stem of its
-    scalars' names (``w0``, ``w1`` → ``w``)."""
-    names: list[str] = []
-    offset = 0
-    for shape in spec.param_shapes:
-        size = prod(shape)
-        scalars = spec.param_names[offset : offset + size]
-        offset += size
-        if size == 1:
-            names.append(scalars[0])
-        else:
-            stems = {name.rstrip("0123456789") for name in scalars}
-            names.append(stems.pop() if len(stems) == 1 else f"p{len(names)}")
-    return names
 
 
 def _flat(tensor: Tensor) -> tuple[float, ...]:
@@ -221,7 +202,7 @@ def problem_graph(
                 "a TorchScript module: after its first runs torch records its ops as one "
                 "fused node (CppFunction)"
             )
-    graph = build_graph(module, params, tensor_names(problem.spec), title=title)
+    graph = build_graph(module, params, list(problem.spec.param_tensors), title=title)
     if note:
         graph = AutogradGraph(
             graph.nodes, graph.edges, graph.title, graph.objective, graph.captured, note

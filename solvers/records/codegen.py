@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from solvers.chapters.base import ScriptTemplate
 from solvers.chapters.registry import chapter_for
 from solvers.core import rounding
-from solvers.core.specs import ProblemSpec
+from solvers.core.specs import ProblemSpec, records_predictions
 from solvers.core.validation import SettingError
 from solvers.optim.choices import DTYPES
 from solvers.optim.registry import OPTIMIZER_SPECS, SCHEDULE_SPECS
@@ -226,12 +226,15 @@ def script(request: CodeRequest) -> str:
     dtype = _torch_dtype(request)
     params = [p.name for p in problem.params]
     grads = [f"grad_{n}" for n in problem.columns]
-    header = ",".join(
-        ("iteration", *problem.columns, "objective", *grads, *problem.prediction_names)
+    # the rows hold predictions as a run's do: only for a few samples
+    predicted = problem.predictions is not None and records_predictions(
+        len(problem.prediction_names)
     )
+    shown = problem.prediction_names if predicted else ()
+    header = ",".join(("iteration", *problem.columns, "objective", *grads, *shown))
     draws = request.start is None and request.spec.book_start is None
     row_parts = [*params, problem.objective, *(f"{n}.grad" for n in params)]
-    if problem.predictions is not None:
+    if predicted and problem.predictions is not None:
         row_parts.append(problem.predictions)
 
     out: list[str] = []
@@ -243,7 +246,7 @@ def script(request: CodeRequest) -> str:
     add("Written by gdlab (`gdlab code`). Run it with python: it prints one CSV line per")
     add(
         "iteration: the parameters before the update, the objective, the gradient"
-        + (", the predictions." if problem.predictions is not None else ".")
+        + (", the predictions." if predicted else ".")
     )
     out.extend(textwrap.wrap(agreement(request), 84))
     add('"""')
@@ -336,7 +339,7 @@ def agreement(request: CodeRequest) -> str:
     exact = chapter_for(request.spec).script(request.spec).exact_when_compiled
     if not exact and request.iterations >= COMPILED_FROM:
         compiled = (
-            f" (a run of this chapter of {COMPILED_FROM:,} iterations or more is compiled,"
+            f" (a run of {COMPILED_FROM:,} iterations or more is compiled,"
             " and may differ in the last digit)"
         )
     return (

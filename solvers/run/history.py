@@ -25,21 +25,14 @@ from functools import cached_property
 
 import numpy as np
 
-from solvers.core.specs import ProblemSpec
+from solvers.core.specs import ProblemSpec, records_predictions
 from solvers.run.blocks import PARAMETER, Block, row_blocks, split_recorded
 
-PREDICTION_LIMIT = 8
-"""Most samples whose predictions every row records (chapter 3 has 3)."""
 SCALAR_TABLE_LIMIT = 16
 """Most scalar parameters whose table shows every scalar (your function has at most 10)."""
 SCALARS = "scalars"
 SUMMARIES = "summaries"
 TABLES = (SCALARS, SUMMARIES)
-
-
-def records_predictions(samples: int) -> bool:
-    """Whether every row records the predictions of a model on ``samples`` samples."""
-    return samples <= PREDICTION_LIMIT
 
 
 def table_for(n_params: int) -> str:
@@ -76,15 +69,15 @@ class Layout:
         cls, spec: ProblemSpec, extra_names: tuple[str, ...] = (), table: str | None = None
     ) -> Layout:
         """The layout of a problem's rows under an update rule recording ``extra_names``;
-        ``table`` as its chapter chooses (None: :func:`table_for`). The predictions are
-        left out where there are more than PREDICTION_LIMIT of them."""
+        ``table`` as given, else as the spec says (None: :func:`table_for`). The
+        predictions are left out where there are more than PREDICTION_LIMIT of them."""
         predictions = spec.prediction_names
         return cls(
             spec.param_names,
             predictions if records_predictions(len(predictions)) else (),
             extra_names,
             tuple(zip(spec.param_tensors, spec.param_shapes, strict=True)),
-            table if table is not None else table_for(spec.n_params),
+            table or spec.table or table_for(spec.n_params),
         )
 
     @cached_property

@@ -34,6 +34,10 @@ CHAPTER_KEYS = Binding.Group("Chapter", compact=True)
 """The footer shows 1 2 3 4 once, as "1234 Chapter"."""
 
 
+FIRST = chapters()[0].id
+"""The chapter the app opens on: the registry's first (the book's chapter 1)."""
+
+
 def _mode(problem_id: str) -> str:
     return f"chapter{problem_id}"
 
@@ -56,7 +60,7 @@ class GdlabApp(App[None]):
         **{_mode(c.id): partial(ChapterScreen, c.id) for c in chapters()},
         "compare": _compare_screen,
     }
-    DEFAULT_MODE = _mode("1")
+    DEFAULT_MODE = _mode(FIRST)
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
             Binding(c.key, f"chapter('{c.id}')", c.default.heading, group=CHAPTER_KEYS)
@@ -72,7 +76,7 @@ class GdlabApp(App[None]):
     solver: reactive[SolverState] = reactive(SolverState)
     """torch and the problems: loading, ready or failed."""
 
-    def __init__(self, start_chapter: str = "1", *, manage_collector: bool = False) -> None:
+    def __init__(self, start_chapter: str = FIRST, *, manage_collector: bool = False) -> None:
         super().__init__()
         for chapter in chapters():  # one registered after this module was imported
             if _mode(chapter.id) not in self.MODES:
@@ -89,7 +93,7 @@ class GdlabApp(App[None]):
     def on_mount(self) -> None:
         if plain():
             self.theme = PLAIN_THEME  # the terminal's own 16 colours
-        if self.start_chapter != "1":
+        if self.start_chapter != FIRST:
             self.switch_mode(_mode(self.start_chapter))
 
     def on_ready(self) -> None:

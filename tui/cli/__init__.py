@@ -1,2 +1,3 @@
-"""The ``gdlab`` command line: run, code, compare (with one arguments-to-chapter
-function and one set of run options), bench and serve are dispatched from here."""
+"""The ``gdlab`` command line: command.py parses and dispatches (run here; code, compare,
+bench and serve in their own modules), with one set of run options (run_args.py) and
+one arguments-to-chapter function (chapter_args.py)."""

@@ -28,7 +28,7 @@ from solvers.optim.choices import KNOB_NAMES, OPTIMIZERS, OptimizerChoice, parse
 from solvers.run.members import COMPARE_FORMATS as FORMATS
 from solvers.run.members import CompareSettings
 from tui.cli.chapter_args import add_chapter_arguments, chapter_from_args
-from tui.cli.run_args import add_knob_options, check_output, import_solver
+from tui.cli.run_args import add_knob_options, check_output, given_options, import_solver
 from tui.process import EXIT_INTERRUPTED, EXIT_OK
 
 
@@ -75,11 +75,7 @@ def settings_from_args(args: argparse.Namespace) -> tuple[ProblemSpec, CompareSe
     """Validate ``gdlab compare``'s options; raises SettingError naming the bad one."""
     spec, start = chapter_from_args(args, chapter_of(args.chapter))
     etas = [parse_eta(text) for text in args.eta] if args.eta else [spec.eta]
-    knobs = {
-        name: getattr(args, name.replace("-", "_"))
-        for name in KNOB_NAMES
-        if getattr(args, name.replace("-", "_"), None) is not None
-    }
+    knobs = given_options(args, KNOB_NAMES)
     optimizers = _optimizers(args.optimizer or ["plain"], knobs)
     iterations = parse_iterations(args.iterations) if args.iterations else spec.iterations
     seed = parse_seed(args.seed) if args.seed is not None else None

@@ -102,7 +102,13 @@ def settings_from_args(args: argparse.Namespace) -> tuple[ProblemSpec, RunSettin
         raise SettingError("chapter", f"is missing; expected one of {', '.join(ids())}")
     chapter = chapter_of(args.chapter if args.chapter is not None else saved.spec.id)  # type: ignore[union-attr]
     spec = chapter.default
-    same = saved is not None and saved.spec.id == spec.id
+    if saved is not None and saved.spec.id != spec.id:
+        raise SettingError(
+            "from",
+            f"{args.from_file!r} is a run of chapter {saved.spec.id}, not {spec.id}; "
+            f"leave the chapter out to repeat it",
+        )
+    same = saved is not None
     base = saved.settings if same and saved is not None else None
     eta = None if args.eta is None else parse_eta(args.eta)
     iterations = None if args.iterations is None else parse_iterations(args.iterations)
@@ -122,7 +128,10 @@ def settings_from_args(args: argparse.Namespace) -> tuple[ProblemSpec, RunSettin
     device = args.device if args.device is not None else (base.device if base else "auto")
     if len(device) > 64:
         raise SettingError("device", "is too long; expected auto, cpu, cuda, cuda:N or mps")
-    knobs, schedule_knobs = _given(args, KNOB_NAMES), _given(args, SCHEDULE_KNOB_NAMES)
+    knobs, schedule_knobs = (
+        given_options(args, KNOB_NAMES),
+        given_options(args, SCHEDULE_KNOB_NAMES),
+    )
     if args.optimizer is None and not knobs and base is not None:
         optimizer = base.optimizer
     else:
@@ -140,7 +149,7 @@ def settings_from_args(args: argparse.Namespace) -> tuple[ProblemSpec, RunSettin
     return spec, settings, every, fmt
 
 
-def _given(args: argparse.Namespace, names: tuple[str, ...]) -> dict[str, Any]:
+def given_options(args: argparse.Namespace, names: tuple[str, ...]) -> dict[str, Any]:
     """The knob options given on the command line, by knob name (``weight-decay``)."""
     values = {name: getattr(args, name.replace("-", "_"), None) for name in names}
     return {name: value for name, value in values.items() if value is not None}

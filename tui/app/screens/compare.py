@@ -115,7 +115,7 @@ class CompareScreen(Screen[None]):
                 yield Label("problem")
                 yield Select(
                     [(c.default.full_title, c.id) for c in chapters() if c.compare_etas],
-                    value="3",
+                    value=FIRST,
                     allow_blank=False,
                     id="compare-problem",
                     compact=True,
