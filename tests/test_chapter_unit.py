@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -19,9 +20,10 @@ import torch
 from app_helpers import live_ready, text_of, wait_until
 from torch import Tensor
 
-from solvers.chapters.base import Chapter, ScriptParam, ScriptTemplate
+from solvers.chapters.base import Chapter, ChapterInput, ScriptParam, ScriptTemplate
 from solvers.chapters.registry import register, unregister
 from solvers.core.specs import ProblemSpec
+from solvers.core.validation import parse_float
 from solvers.problems.objectives.book import Objective
 from solvers.problems.problem import Problem, QuadraticProblem
 from tui.app.app import GdlabApp
@@ -30,17 +32,22 @@ from tui.app.screens.chapter import ChapterScreen
 
 
 class BowlObjective(Objective):
-    """f(x) = (x₀ − 1)² + 2(x₁ + 1)² + 3x₂² on a tensor of three values."""
+    """f(x) = (x₀ − c)² + 2(x₁ + 1)² + 3x₂² on a tensor of three values (c = 1 unless
+    the chapter's input ``centre-x0`` says otherwise)."""
+
+    def __init__(self, centre: float = 1.0) -> None:
+        super().__init__()
+        self.centre = centre
 
     def forward(self, params: list[Tensor]) -> tuple[Tensor, Tensor]:
         x = params[0]
-        y = (x[0] - 1) ** 2 + 2 * (x[1] + 1) ** 2 + 3 * x[2] ** 2
+        y = (x[0] - self.centre) ** 2 + 2 * (x[1] + 1) ** 2 + 3 * x[2] ** 2
         return y, x.new_empty(0)
 
     @torch.jit.export
     def members(self, params: list[Tensor]) -> tuple[Tensor, Tensor]:
         x = params[0]
-        y = (x[:, 0] - 1) ** 2 + 2 * (x[:, 1] + 1) ** 2 + 3 * x[:, 2] ** 2
+        y = (x[:, 0] - self.centre) ** 2 + 2 * (x[:, 1] + 1) ** 2 + 3 * x[:, 2] ** 2
         return y, x.new_empty(0)
 
 
@@ -59,23 +66,41 @@ class BowlChapter(Chapter):
         book_start=(2.0, 1.0, -1.0),
         heading="Test bowl",
         start_origin="the bowl's start",
+        inputs=(("centre-x0", "1.0"),),
     )
     key = "9"
     compare_etas = ("0.1", "0.4")
+    inputs = (ChapterInput("centre-x0", "centre x0", "where the bowl's x0 is lowest"),)
+
+    def spec(
+        self,
+        values: Mapping[str, str],
+        start: tuple[float, ...] | None = None,
+        eta: float | None = None,
+        iterations: int | None = None,
+    ) -> ProblemSpec:
+        text = values.get("centre-x0") or "1"
+        centre = parse_float("centre-x0", text, "a number")
+        return replace(self.default, inputs=(("centre-x0", repr(centre)),))
 
     def build(self, spec: ProblemSpec) -> Problem:
-        return QuadraticProblem(spec, BowlObjective())
+        return QuadraticProblem(spec, BowlObjective(_centre(spec)))
 
     def script(self, spec: ProblemSpec) -> ScriptTemplate:
+        centre = _centre(spec)
         return ScriptTemplate(
             f"{spec.heading}: {spec.title}\n{spec.formula}",
             spec.param_names,
             (),
             (ScriptParam("x", (3,), "torch.tensor([2.0, 1.0, -1.0], dtype={dtype})"),),
-            ("y = (x[0] - 1) ** 2 + 2 * (x[1] + 1) ** 2 + 3 * x[2] ** 2",),
+            (f"y = (x[0] - {centre!r}) ** 2 + 2 * (x[1] + 1) ** 2 + 3 * x[2] ** 2",),
             "y",
             None,
         )
+
+
+def _centre(spec: ProblemSpec) -> float:
+    return float(spec.input("centre-x0") or 1.0)
 
 
 @pytest.fixture(autouse=True)
@@ -128,6 +153,38 @@ def test_code_writes_a_script_that_reproduces_the_run_bit_for_bit(gdlab, tmp_pat
     ).stdout
     run = gdlab("run", *options, "--format", "csv")
     assert printed == run.out
+
+
+def test_its_own_input_reaches_it_from_the_command_line(gdlab, tmp_path: Path):
+    """``--centre-x0`` (an input with a hyphen) moves the minimum, in the run, its facts
+    and its script."""
+    done = gdlab("run", "bowl", "--centre-x0", "3", "--iterations", "200", "--format", "csv")
+    assert done.code == 0, done.err
+    last = [float(v) for v in done.out.splitlines()[-1].split(",")]
+    assert abs(last[1] - 3.0) < 1e-4 and abs(last[2] + 1.0) < 1e-4
+    assert "distance to optimum 0" in done.err or "distance to optimum 1e-" in done.err
+    bad = gdlab("run", "bowl", "--centre-x0", "abc")
+    assert bad.code == 2 and bad.err.startswith("gdlab: centre-x0: ")
+    other = gdlab("run", "1", "--centre-x0", "3")
+    assert other.code == 2 and 'centre-x0: is only for chapter "bowl"' in other.err
+    options = ("bowl", "--centre-x0", "-2.5", "--iterations", "20", "--device", "cpu")
+    script = tmp_path / "centred.py"
+    script.write_text(gdlab("code", *options).out)
+    printed = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=300, check=True
+    ).stdout
+    assert printed == gdlab("run", *options, "--format", "csv").out
+
+
+def test_a_saved_run_repeats_only_as_its_own_chapter(gdlab, tmp_path: Path):
+    saved = tmp_path / "bowl.json"
+    assert (
+        gdlab("run", "bowl", "--iterations", "3", "--format", "json", "--output", str(saved)).code
+        == 0
+    )
+    refused = gdlab("run", "1", "--from", str(saved))
+    assert refused.code == 2
+    assert "is a run of chapter bowl, not 1" in refused.err
 
 
 def test_export_and_repeat_from_the_saved_run(gdlab, tmp_path: Path):

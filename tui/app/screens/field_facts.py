@@ -109,7 +109,7 @@ class FieldFacts(TeachingKeys):
                 start = None  # an empty start field: the chapter's own start
                 if self.chapter.start_required or texts[-1].strip():
                     start = self.chapter.parse_start(split_start(texts[-1]))
-                self._typed = self.chapter.spec(dict(zip(names, texts, strict=False)), start)
+                self._typed = self.chapter.spec(dict(zip(names, texts[:-1], strict=True)), start)
             except SettingError as problem:
                 self._typed = problem.reason
         return self._typed
