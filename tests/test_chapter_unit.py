@@ -226,3 +226,13 @@ async def test_its_own_screen_runs_it() -> None:
         view = screen.controller.view
         assert view is not None and view.count == 40
         assert view.spec.id == "bowl"
+
+
+def test_a_chapter_whose_id_or_key_cannot_be_used_is_refused(bowl: BowlChapter):
+    class Odd(BowlChapter):
+        default = replace(BowlChapter.default, id="a b")
+
+    with pytest.raises(ValueError, match="not accepted"):
+        register(Odd())
+    with pytest.raises(ValueError, match="already registered"):
+        register(BowlChapter())

@@ -7,6 +7,7 @@ reads the registry after that sees it.
 
 from __future__ import annotations
 
+import re
 import threading
 from typing import TYPE_CHECKING
 
@@ -34,7 +35,12 @@ def ids() -> tuple[str, ...]:
 
 
 def register(chapter: Chapter) -> None:
-    """Add ``chapter``; its id and key must be new."""
+    """Add ``chapter``. Its id names its screen and its files, so letters, digits, _
+    and - only; its key is one character, and both must be new. (The app binds the
+    keys of the chapters registered when it is imported; a chapter registered later
+    has its screen, through ``start_chapter`` or the command palette.)"""
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", chapter.id) or len(chapter.key) != 1:
+        raise ValueError(f"chapter id {chapter.id!r} or key {chapter.key!r} is not accepted")
     if chapter.id in _CHAPTERS or any(c.key == chapter.key for c in _CHAPTERS.values()):
         raise ValueError(f"chapter {chapter.id!r} (key {chapter.key!r}) is already registered")
     _CHAPTERS[chapter.id] = chapter
