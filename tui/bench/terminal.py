@@ -151,22 +151,32 @@ def b3_b6_pty() -> tuple[Figure, Figure]:
 
 def pause_latencies(session: PtySession, presses: int = 20) -> list[float]:
     """Seconds from each press of space (pause, resume, …) to the word it brings
-    ("paused", "running") on the screen, during a run that is going: where the run
-    has finished (a fast machine runs one in less time than the presses take), r
-    starts another before the next pause, so that no press lands after a run."""
-    latencies = []
+    ("paused", "running") on the screen, during a run that is going. A fast machine
+    ends a run in less time than the presses take: a press that finds the run ended
+    is not counted, and r starts another run before the next one."""
+    latencies: list[float] = []
     began = time.perf_counter()
-    for i in range(presses):
-        word = b"paused" if i % 2 == 0 else b"running"
-        if i % 2 == 0 and session.wait_for(b"finished", began, timeout=0.01) is not None:
-            began = session.send("r")
-            session.wait_for(b"running", began, timeout=30)
-            time.sleep(0.5)
+    paused = False
+    while len(latencies) < presses:
+        if not paused and session.wait_for(b"finished", began, timeout=0.01) is not None:
+            began = _run_again(session)
         pressed = session.send(" ")
-        shown = session.wait_for(word, pressed, timeout=5)
+        shown = session.wait_for(b"running" if paused else b"paused", pressed, timeout=5)
+        if shown is None and session.wait_for(b"finished", began, timeout=0.01) is not None:
+            began, paused = _run_again(session), False  # it ended before the press
+            continue
         latencies.append((shown - pressed) if shown is not None else 5.0)
+        paused = not paused
         time.sleep(0.2)
     return latencies
+
+
+def _run_again(session: PtySession) -> float:
+    """Start another run (r) once the last has finished; when it began."""
+    began = session.send("r")
+    session.wait_for(b"running", began, timeout=30)
+    time.sleep(0.5)
+    return began
 
 
 def latency_figure(name: str, latencies: list[float]) -> Figure:
