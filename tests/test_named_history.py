@@ -3,6 +3,8 @@ table's views of them, and the rule that keeps many samples' predictions out of 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 import torch
@@ -11,7 +13,7 @@ import solvers.run.descent as descent_module
 from solvers.chapters.function import function_spec
 from solvers.chapters.registry import make_problem, spec_of
 from solvers.core.expression import MAX_DIMENSION
-from solvers.core.specs import ProblemSpec
+from solvers.core.specs import PREDICTION_LIMIT, ProblemSpec, records_predictions
 from solvers.optim.choices import OptimizerChoice, ScheduleChoice
 from solvers.optim.registry import OPTIMIZER_SPECS
 from solvers.optim.updates import make_rule
@@ -19,15 +21,7 @@ from solvers.problems.objectives.book import LinearRegression
 from solvers.problems.problem import Problem
 from solvers.run.blocks import split_recorded
 from solvers.run.descent import Descent
-from solvers.run.history import (
-    PREDICTION_LIMIT,
-    SCALAR_TABLE_LIMIT,
-    SCALARS,
-    SUMMARIES,
-    Layout,
-    records_predictions,
-    table_for,
-)
+from solvers.run.history import SCALAR_TABLE_LIMIT, SCALARS, SUMMARIES, Layout, table_for
 from solvers.run.settings import RunSettings
 from solvers.run.table_view import table_view
 
@@ -259,3 +253,9 @@ async def test_the_iteration_table_draws_the_columns_and_values_of_its_view():
         shown = table.render_line(3).text.split()
         assert shown == ["2", *(format_value(v).strip() for v in view.cells(rows)[2].tolist())]
         assert view.columns[-2:] == ("‖step_b‖", "eta")
+
+
+def test_a_spec_chooses_its_table():
+    spec = replace(_regression_spec(samples=3), table=SUMMARIES)
+    assert Layout.of(spec).table == SUMMARIES
+    assert Layout.of(_regression_spec(samples=3)).table == SCALARS
