@@ -232,21 +232,7 @@ class RegressionChapter(Chapter):
             ),
             ScriptParam("b", (1,), "torch.tensor([0.005], dtype={dtype})"),
         )
-        forward = (
-            "y = torch.mm(w, x) + b",
-            "loss = (y - y_target) ** 2 / 2",
-            "sum_err = torch.sum(loss)",
-        )
-        return ScriptTemplate(
-            f"{spec.heading}: {spec.title}\n{spec.formula}",
-            spec.param_names,
-            spec.prediction_names,
-            params,
-            forward,
-            "sum_err",
-            "y",
-            samples,
-        )
+        return _template(spec, params, samples)
 
     def book_block(self, printer: BookPrinter, row: np.ndarray) -> str:
         """The book prints w, b, the predictions, the losses, their sum and w.grad; on
@@ -302,6 +288,14 @@ def _file_script(spec: ProblemSpec, data: RegressionData) -> ScriptTemplate:
         ScriptParam("w", (1, count), f"torch.zeros(1, {count}, dtype={{dtype}})"),
         ScriptParam("b", (1,), "torch.zeros(1, dtype={dtype})"),
     )
+    return _template(spec, params, tuple(lines))
+
+
+def _template(
+    spec: ProblemSpec, params: tuple[ScriptParam, ...], data: tuple[str, ...]
+) -> ScriptTemplate:
+    """The book's model and loss over the samples ``data`` makes, as the book writes
+    them: the book's three samples and a file's rows alike."""
     forward = (
         "y = torch.mm(w, x) + b",
         "loss = (y - y_target) ** 2 / 2",
@@ -315,7 +309,7 @@ def _file_script(spec: ProblemSpec, data: RegressionData) -> ScriptTemplate:
         forward,
         "sum_err",
         "y" if spec.prediction_names else None,
-        tuple(lines),
+        data,
     )
 
 
