@@ -53,12 +53,14 @@ pytestmark = pytest.mark.slow  # ~20 commands, each a fresh interpreter and torc
 
 @pytest.fixture(scope="module")
 def folders(tmp_path_factory: pytest.TempPathFactory) -> Callable[[DocCommand], Path]:
-    """One working folder per document, shared by its commands in order."""
+    """One working folder per document, shared by its commands in order, with the
+    clone's example files where the documents name them (``examples/data/…``)."""
     made: dict[str, Path] = {}
 
     def folder(command: DocCommand) -> Path:
         if command.document not in made:
             made[command.document] = tmp_path_factory.mktemp("doc")
+            (made[command.document] / "examples").symlink_to(ROOT / "examples")
         return made[command.document]
 
     return folder

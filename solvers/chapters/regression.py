@@ -122,25 +122,25 @@ class RegressionChapter(Chapter):
             "data",
             "chapter 3: a CSV file (a header row, then numbers) to fit instead of the book's "
             "samples",
-            placeholder="a CSV file; empty: the book's samples",
+            placeholder="CSV file (or none)",
         ),
         ChapterInput(
             "target",
             "target",
             "chapter 3 with --data: the column to predict",
             choices=lambda values: header_of(values.get("data", "")),
-            placeholder="a column of the file",
+            placeholder="a column",
         ),
         ChapterInput(
             "features",
             "features",
             "chapter 3 with --data: the columns to predict it from, comma-separated "
             "(default: every other column)",
-            placeholder="every other column",
+            placeholder="all the others",
         ),
         ChapterInput(
             "standardize",
-            "standardize",
+            "z-score",
             "chapter 3 with --data: fit z-scored features (mean 0, population σ 1); "
             "weights and bias are reported in the data's units",
             switch=True,
