@@ -3,7 +3,7 @@
 Adding an optimizer: write its module beside this one (an :class:`OptimizerSpec`
 called ``SPEC``) and its rule in :mod:`solvers.optim.rules` (a ``build``), then list
 the module here. The CLI's options, the settings form, the explained step, the code
-view, bench B8 and the torch.optim reference tests read it from here.
+view, the bench and the torch.optim reference tests read it from here.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Each optimizer's module (:mod:`solvers.optim.adam` …) holds one
 :class:`OptimizerSpec`, each schedule's (:mod:`solvers.optim.schedules.step` …) one
 :class:`ScheduleSpec`; :mod:`solvers.optim.registry` collects them, and the CLI's
-options, the settings form, the explained step, the code view, bench B8 and the
+options, the settings form, the explained step, the code view, the bench and the
 torch.optim reference tests read them from there.
 """
 

@@ -1,15 +1,15 @@
 """Keeping CPython's full garbage collections short while runs stream.
 
 A full collection walks every container object the process holds, and holds the
-GIL while it does: every thread waits, the UI's included. Once Textual, torch and
-a couple of screens are up that is ~270,000 objects, and during a run Textual's
-redraws (each drawn line caches itself) bring one every few seconds: measured on
-the bench's pty, 280-380 ms each, and a key pressed then waited as long (B3).
+GIL while it does: every thread waits, the UI's included, and a key pressed
+during one waits as long. Once Textual, torch and a couple of screens are up that
+is hundreds of thousands of objects, and during a run Textual's redraws (each
+drawn line caches itself) bring one every few seconds.
 
 What the app builds to last (Textual's and torch's modules and tables, the
 problems, each screen once shown) is therefore moved out of the collector's walk
 with ``gc.freeze()`` once built, after a collection, so nothing dead is kept.
-A full collection during a run then walks what the run made: 30-50 ms.
+A full collection during a run then walks only what the run made.
 
 And fewer of them come: the lines Textual draws live a few frames, long enough,
 at CPython's default thresholds (700, 10, 10), to outlive two young collections

@@ -66,8 +66,8 @@ PLOT_SECONDS = 2.0
 TABLE_SECONDS = 0.2
 """...and the table this often; the status line and progress bar follow every
 progress message (10 Hz). Each table frame rewrites every visible row and each
-plot frame hundreds of braille cells: at 10 Hz both would cost an SSH user about
-40 KiB/s (the bench's B6 figure) for no more information."""
+plot frame hundreds of braille cells: at 10 Hz both would cost a terminal (over
+SSH, a link) several times the bytes for no more information."""
 
 
 class Phase(Enum):

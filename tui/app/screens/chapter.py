@@ -47,8 +47,7 @@ def _phase_class(phase: Phase) -> str:
     """The status line's CSS class in ``phase`` (app.tcss styles it by the class).
 
     On the status, not the screen: a class changed on the screen restyles every
-    widget under it, which took 100–400 ms of the UI thread at each pause/resume
-    during a run (B3)."""
+    widget under it, and a key pressed during a run would wait for it."""
     return f"-{phase.name.lower()}"
 
 

@@ -25,7 +25,7 @@ from tui.app.widgets.series import log_progress, min_max_buckets
 
 POINTS = 1600
 """Points drawn in all, shared by the members: drawing costs per segment, and a
-frame that takes long holds up the next key's effect (B3)."""
+frame that takes long holds up the next key's effect."""
 
 
 def marked(index: int, label: str) -> str:

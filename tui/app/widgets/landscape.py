@@ -248,7 +248,7 @@ class LandscapePlot(Vertical):
             if contour.display:
                 # a map shown before keeps its place, blank, and the legend its lines:
                 # the next run's first map then draws without a layout pass of the
-                # screen, which a key pressed as it came waited for (B3)
+                # screen
                 legend.blank()
             else:
                 legend.show("")

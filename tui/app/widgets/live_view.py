@@ -109,13 +109,13 @@ class LiveView(Vertical):
             return  # the screen redraws once this view is mounted
         rows = view.rows if view is not None else np.empty((0, 0), np.float32)
         now = time.monotonic()
-        # while rows stream in, the table hides its scrollbars: redrawing them each
-        # frame cost more than the rows themselves. Paused too: showing them at each
-        # pause and hiding them at each resume was a layout pass of the screen (B3)
+        # while rows stream in, and while paused, the table hides its scrollbars:
+        # redrawing them costs more than the rows, and showing or hiding them is a
+        # layout pass of the whole screen
         table.set_class(streaming or live, "-live")
         plots_due = not streaming or now - self._plotted_at >= PLOT_SECONDS
-        # while streaming, never the table and the plots in one frame: a key pressed
-        # then waited for both (B3); the table catches up at the next tick
+        # while streaming, never the table and the plots in one frame (a key pressed
+        # then would wait for both); the table catches up at the next tick
         if not streaming or (now - self._tabled_at >= TABLE_SECONDS and not plots_due):
             self._tabled_at = now
             table.show(rows, capacity)

@@ -1,9 +1,8 @@
 """The compare screen's table: one line per member, drawn with the Line API.
 
-Textual's DataTable renders every cell again (through Rich, ~0.4 ms a cell here)
-after any update, and a compare updates every row while it runs: 16 members'
-rows took 30 ms of an idle core and 40–80 ms of a busy one, and a key pressed
-meanwhile waited for it (B3 in `gdlab bench`). This table keeps each row as one
+Textual's DataTable renders every cell again (through Rich) after any update, and
+a compare updates every row while it runs, which a key pressed meanwhile would wait
+for. This table keeps each row as one
 string and draws a line as two segments, the member's name in its colour and
 the rest. It scrolls both ways (arrows, page keys) and keeps its header in view;
 the first column (the member) stays at the left and ← → move the others by one

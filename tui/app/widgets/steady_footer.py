@@ -2,8 +2,8 @@
 
 Textual's Footer removes and mounts all its keys whenever the screen's bindings may
 have changed: on every focus change and every ``refresh_bindings``. On the chapter
-screen (~80 widgets) each rebuild asks for a layout of the whole screen, and a pause
-or resume during a run (the bench's B3) paid for one. Where the same keys are shown
+screen (~80 widgets) each rebuild asks for a layout of the whole screen, which a
+pause or resume during a run would wait for. Where the same keys are shown
 as before and only some turned on or off, this footer turns those keys on or off as
 FooterKey's constructor does (:func:`tui.compat.textual.set_footer_key_enabled`; on
 another Textual every change is the Footer's own rebuild). Where a key stays in its
