@@ -16,6 +16,21 @@ from tui.app.run_controller import Phase
 from tui.app.widgets.settings_form import SettingsForm
 
 
+async def test_without_a_target_the_facts_panel_names_the_field() -> None:
+    app = GdlabApp()
+    async with app.run_test(size=(120, 50)) as pilot:
+        await first_screen(pilot)
+        screen = await chapter(pilot, 3)
+        screen.query_one("#data", Input).value = STACKLOSS
+        await wait_until(
+            pilot,
+            lambda: "target: is missing" in text_of(screen, "#facts"),
+            "the field named in the facts panel",
+            10,
+        )
+        assert "no facts while a field is not valid" in text_of(screen, "#facts")
+
+
 async def test_a_file_is_fitted_and_its_facts_shown() -> None:
     app = GdlabApp()
     async with app.run_test(size=(120, 50)) as pilot:

@@ -110,8 +110,8 @@ class FieldFacts(TeachingKeys):
                 if self.chapter.start_required or texts[-1].strip():
                     start = self.chapter.parse_start(split_start(texts[-1]))
                 self._typed = self.chapter.spec(dict(zip(names, texts[:-1], strict=True)), start)
-            except SettingError as problem:
-                self._typed = problem.reason
+            except SettingError as problem:  # said with the field it is about
+                self._typed = f"{problem.field}: {problem.reason}"
         return self._typed
 
     def _field_texts(self) -> tuple[str, ...] | None:
