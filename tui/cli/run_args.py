@@ -98,23 +98,24 @@ def settings_from_args(args: argparse.Namespace) -> tuple[ProblemSpec, RunSettin
     from solvers.run.settings import FORMATS, RunSettings
 
     saved = read_saved_run(args.from_file) if args.from_file is not None else None
-    if args.chapter is None and saved is None:
+    if args.chapter is not None:
+        chapter = chapter_of(args.chapter)
+    elif saved is not None:
+        chapter = chapter_of(saved.spec.id)
+    else:
         raise SettingError("chapter", f"is missing; expected one of {', '.join(ids())}")
-    chapter = chapter_of(args.chapter if args.chapter is not None else saved.spec.id)  # type: ignore[union-attr]
-    spec = chapter.default
-    if saved is not None and saved.spec.id != spec.id:
+    if saved is not None and saved.spec.id != chapter.id:
         raise SettingError(
             "from",
-            f"{args.from_file!r} is a run of chapter {saved.spec.id}, not {spec.id}; "
+            f"{args.from_file!r} is a run of chapter {saved.spec.id}, not {chapter.id}; "
             f"leave the chapter out to repeat it",
         )
-    same = saved is not None
-    base = saved.settings if same and saved is not None else None
+    base = saved.settings if saved is not None else None
     eta = None if args.eta is None else parse_eta(args.eta)
     iterations = None if args.iterations is None else parse_iterations(args.iterations)
     seed = (base.seed if base else None) if args.seed is None else parse_seed(args.seed)
     spec, start = chapter_from_args(
-        args, chapter, saved.spec if same and saved else None, base.start if base else None
+        args, chapter, saved.spec if saved else None, base.start if base else None
     )
     default = base or RunSettings(spec.eta, spec.iterations)  # the problem's own (a file's)
     eta = default.eta if eta is None else eta
