@@ -63,7 +63,17 @@ async def test_a_file_is_fitted_and_its_facts_shown() -> None:
         assert view.spec.prediction_names == ()  # 21 rows: no prediction columns
 
 
-@pytest.mark.parametrize("name", sorted(BAD_FILES))
+QUICK_BAD_FILES = ("missing", "ragged", "empty")
+"""The classes the quick run checks in the app (the full run checks every one)."""
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(name, marks=() if name in QUICK_BAD_FILES else pytest.mark.slow)
+        for name in sorted(BAD_FILES)
+    ],
+)
 async def test_a_bad_file_is_flagged_and_the_app_keeps_running(tmp_path: Path, name: str) -> None:
     path, options = bad_file(tmp_path, name)
     _, field, said = BAD_FILES[name]

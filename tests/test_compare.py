@@ -138,7 +138,9 @@ def test_results_say_when_each_member_reached_the_optimum_and_the_distance():
     assert results[1].to_converge < results[0].to_converge  # 0.9 is closer to 1/λ = 1
 
 
-@pytest.mark.parametrize("compiled", [False, True], ids=["eager", "compiled"])
+@pytest.mark.parametrize(
+    "compiled", [False, pytest.param(True, marks=pytest.mark.slow)], ids=["eager", "compiled"]
+)
 def test_every_optimizers_members_equal_their_runs_alone(compiled):
     problem = problem_for(spec_of("3"))
     names = list(OPTIMIZERS)

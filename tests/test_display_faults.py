@@ -169,6 +169,7 @@ async def test_tick_labels_stand_apart_at_every_width(width: int, iterations: in
         assert_readable_ticks(x_tick_labels(app, plot), 0, iterations - 1)
 
 
+@pytest.mark.slow
 async def test_chapter3s_loss_plot_reads_its_iterations_after_the_books_run() -> None:
     app = GdlabApp(start_chapter="3")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -219,6 +220,7 @@ def table_lines(app: App[None], table: MembersTable) -> list[str]:
     return [line[region.x : region.right] for line in screen_lines(app)[region.y : region.bottom]]
 
 
+@pytest.mark.slow
 async def test_at_80x24_twelve_members_are_all_in_the_table_and_nothing_covers_it() -> None:
     app = GdlabApp()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -130,6 +130,7 @@ def test_gdlab_compare_runs_nadam_and_radam(gdlab):
     assert '"nadam"' in result.out and '"radam"' in result.out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", NEW)
 def test_gdlab_code_writes_torch_optims_class_and_reproduces_the_run(gdlab, tmp_path, name):
     common = ["2", "--device", "cpu", "--init", "0.3", "-0.2", "--optimizer", name]

@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from solvers.core.rounding import VARIABLE
 
 GDLAB = str(Path(sys.executable).with_name("gdlab"))
@@ -34,6 +36,7 @@ def test_gdlab_prints_the_books_first_gradient_on_any_cpu() -> None:
     assert "w.grad= tensor([[-819.9555, -963.3235]])" in out
 
 
+@pytest.mark.slow
 def test_the_written_script_rounds_as_gdlab_does(tmp_path: Path) -> None:
     script = tmp_path / "chapter3.py"
     script.write_text(_run(GDLAB, "code", "3", "--iterations", "3"), encoding="utf-8")

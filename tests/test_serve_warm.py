@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).parents[1]
 
 AFTER_WARM = """
@@ -78,6 +80,7 @@ os.write(1, json.dumps(report).encode())
 """
 
 
+@pytest.mark.slow
 def test_a_tab_forked_from_the_warm_process_imports_and_parses_nothing_first() -> None:
     """What a forked tab does: its first frame, then chapters, help and plots."""
     # the default theme, as a class's server has it (--plain's theme is another)

@@ -411,7 +411,14 @@ def _together(problem, choice, etas, iterations, shape, schedule=None, per_step=
     return np.array(rows), np.array(extras)
 
 
-@pytest.mark.parametrize("choice", BATCHED, ids=lambda c: c.describe())
+@pytest.mark.parametrize(
+    "choice",
+    [
+        pytest.param(c, marks=() if c.name in ("plain", "momentum", "adam") else pytest.mark.slow)
+        for c in BATCHED
+    ],
+    ids=lambda c: c.describe(),
+)
 def test_each_member_of_a_batch_follows_its_run_alone(problems, choice):
     """1,000 float32 iterations on chapter 3, η (M, 1, 1): each member's parameters
     are its run's (η a 0-d float64) within 1e-6 relative, and bit for bit its run
