@@ -79,9 +79,6 @@ class ScriptTemplate:
     data: tuple[str, ...] = ()
     """Lines creating the chapter's data, in float32 as gdlab holds it (``{to_dtype}``:
     ``, dtype=torch.float64`` where the run is float64, else nothing)."""
-    exact_when_compiled: bool = True
-    """A compiled run (long ones are) gives the script's digits exactly; False where
-    the compiled objective may round differently in the last digit."""
 
 
 class BookPrinter:
@@ -109,6 +106,9 @@ class Chapter:
     """Values the chapter takes beyond the run's settings (none for the book's)."""
     start_required: bool = False
     """The start must be given (it sets the problem's dimension)."""
+    script_exact_when_compiled: bool = True
+    """A compiled run (long ones are) gives its script's digits exactly; False where
+    the compiled objective may round differently in the last digit."""
     compare_etas: tuple[str, ...] = ()
     """The η values the compare screen starts with (each regime of plain descent, one
     diverging); a chapter without them is not on its list (which has no input fields)."""

@@ -89,6 +89,7 @@ class FunctionChapter(Chapter):
         ),
     )
     start_required = True
+    script_exact_when_compiled = False  # the compiled expression may merge operations
 
     @property
     def file_part(self) -> str:
@@ -140,7 +141,6 @@ class FunctionChapter(Chapter):
             expression_lines(tree),
             "y",
             None,
-            exact_when_compiled=False,
         )
 
 

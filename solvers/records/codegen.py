@@ -336,7 +336,7 @@ def agreement(request: CodeRequest) -> str:
     if extra:
         columns, also = "the first columns of the rows", f" (which also has {' and '.join(extra)})"
     compiled = ""
-    exact = chapter_for(request.spec).script(request.spec).exact_when_compiled
+    exact = chapter_for(request.spec).script_exact_when_compiled
     if not exact and request.iterations >= COMPILED_FROM:
         compiled = (
             f" (a run of {COMPILED_FROM:,} iterations or more is compiled,"

@@ -23,7 +23,7 @@ def add_chapter_arguments(parser: argparse.ArgumentParser, *, from_file: bool) -
         parser.add_argument("chapter", help=shown)
     for given in all_inputs():
         shown = given.help.replace("%", "%%")
-        dest = _dest(given.name)
+        dest = option_dest(given.name)
         if given.switch:  # absent: None, so a saved run's value stands
             parser.add_argument(
                 f"--{given.name}", dest=dest, action="store_true", default=None, help=shown
@@ -45,13 +45,13 @@ def chapter_from_args(
     they are silent. A SettingError names an input the chapter does not take."""
     own = {given.name for given in chapter.inputs}
     for given in all_inputs():
-        if given.name not in own and getattr(args, _dest(given.name), None) is not None:
+        if given.name not in own and getattr(args, option_dest(given.name), None) is not None:
             owners = [c for c in chapters() if given.name in {g.name for g in c.inputs}]
             which = " or ".join(f'"{c.id}" ({c.default.title.lower()})' for c in owners)
             raise SettingError(given.name, f"is only for chapter {which}")
     values: dict[str, str] = {}
     for given in chapter.inputs:
-        text = getattr(args, _dest(given.name), None)
+        text = getattr(args, option_dest(given.name), None)
         if text is None and saved is not None:
             text = saved.input(given.name)
         if text is True:
@@ -62,6 +62,6 @@ def chapter_from_args(
     return chapter.spec(values, start), start
 
 
-def _dest(name: str) -> str:
+def option_dest(name: str) -> str:
     """Where argparse keeps ``--name``'s value (``--data-file``: ``data_file``)."""
     return name.replace("-", "_")

@@ -20,7 +20,7 @@ from solvers.core.validation import (
     parse_iterations,
     parse_seed,
 )
-from tui.cli.chapter_args import add_chapter_arguments, chapter_from_args
+from tui.cli.chapter_args import add_chapter_arguments, chapter_from_args, option_dest
 from tui.process import reraise_if_signalled
 
 if TYPE_CHECKING:
@@ -152,7 +152,7 @@ def settings_from_args(args: argparse.Namespace) -> tuple[ProblemSpec, RunSettin
 
 def given_options(args: argparse.Namespace, names: tuple[str, ...]) -> dict[str, Any]:
     """The knob options given on the command line, by knob name (``weight-decay``)."""
-    values = {name: getattr(args, name.replace("-", "_"), None) for name in names}
+    values = {name: getattr(args, option_dest(name), None) for name in names}
     return {name: value for name, value in values.items() if value is not None}
 
 
