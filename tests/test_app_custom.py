@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from app_helpers import chapter, first_screen, tap, wait_until
+from app_helpers import chapter, first_screen, set_fields, tap, wait_until
 from textual.widgets import Input, Static
 
 from tui.app.app import GdlabApp
@@ -78,17 +78,14 @@ async def test_a_start_too_short_for_the_variables_flags_the_start_not_the_funct
     async with app.run_test(size=(120, 40)) as pilot:
         await first_screen(pilot)
         screen = await chapter(pilot, 4)
-        screen.query_one("#expr", Input).value = "x0^2 + x1^2"
-        screen.query_one("#start", Input).value = "1"
-        screen.action_leave_field()
+        await set_fields(pilot, screen, expr="x0^2 + x1^2", start="1")
         await tap(pilot, "r")
         await wait_until(
             pilot, lambda: "fix the flagged field" in text_of(screen, "#status"), "refusal", 5
         )
         assert "x1 is used, so the start needs at least 2 values" in text_of(screen, "#start-error")
         assert text_of(screen, "#expr-error") == ""
-        screen.query_one("#start", Input).value = "1, 2"
-        screen.action_leave_field()
+        await set_fields(pilot, screen, start="1, 2")
         await tap(pilot, "r")
         await wait_until(pilot, lambda: screen.controller.phase is Phase.FINISHED, "the run", 60)
         assert text_of(screen, "#start-error") == ""

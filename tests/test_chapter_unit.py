@@ -9,8 +9,6 @@ The bowl f(x) = (x₀ − 1)² + 2(x₁ + 1)² + 3x₂² has H = diag(2, 4, 6): 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -18,6 +16,7 @@ from pathlib import Path
 import pytest
 import torch
 from app_helpers import live_ready, text_of, wait_until
+from script_runs import run_script
 from torch import Tensor
 
 from solvers.chapters.base import Chapter, ChapterInput, ScriptParam, ScriptTemplate
@@ -146,13 +145,8 @@ def test_code_writes_a_script_that_reproduces_the_run_bit_for_bit(gdlab, tmp_pat
     options = ("bowl", "--eta", "0.05", "--iterations", "30", "--device", "cpu")
     code = gdlab("code", *options)
     assert code.code == 0, code.err
-    script = tmp_path / "bowl.py"
-    script.write_text(code.out)
-    printed = subprocess.run(
-        [sys.executable, str(script)], capture_output=True, text=True, timeout=300, check=True
-    ).stdout
     run = gdlab("run", *options, "--format", "csv")
-    assert printed == run.out
+    assert run_script(code.out, tmp_path, "bowl.py") == run.out
 
 
 def test_its_own_input_reaches_it_from_the_command_line(gdlab, tmp_path: Path):
@@ -169,11 +163,7 @@ def test_its_own_input_reaches_it_from_the_command_line(gdlab, tmp_path: Path):
     other = gdlab("run", "1", "--centre-x0", "3")
     assert other.code == 2 and 'centre-x0: is only for chapter "bowl"' in other.err
     options = ("bowl", "--centre-x0", "-2.5", "--iterations", "20", "--device", "cpu")
-    script = tmp_path / "centred.py"
-    script.write_text(gdlab("code", *options).out)
-    printed = subprocess.run(
-        [sys.executable, str(script)], capture_output=True, text=True, timeout=300, check=True
-    ).stdout
+    printed = run_script(gdlab("code", *options).out, tmp_path, "centred.py")
     assert printed == gdlab("run", *options, "--format", "csv").out
 
 

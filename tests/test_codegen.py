@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import torch
+from script_runs import run_script
 from textual.widgets import Select, Static
 
 from solvers.chapters.function import function_spec, variable_names
@@ -34,15 +35,6 @@ from tui.cli.command import UsageError, build_parser
 from tui.output import new_file_mode, open_output
 
 ROOT = Path(__file__).parents[1]
-
-
-def run_script(text: str, tmp_path: Path, name: str = "run.py") -> str:
-    path = tmp_path / name
-    path.write_text(text)
-    done = subprocess.run(
-        [sys.executable, str(path)], capture_output=True, text=True, timeout=300, check=True
-    )
-    return done.stdout
 
 
 def csv_of(problem: Problem, settings: RunSettings) -> str:

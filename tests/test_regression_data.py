@@ -5,13 +5,12 @@ book's chapter 3 unchanged."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pytest
+from script_runs import run_script
 
 from solvers.chapters.registry import chapter_of, problem_for
 from solvers.core.csv_table import read_table
@@ -184,13 +183,8 @@ def test_the_script_reproduces_a_run_on_a_file_bit_for_bit(gdlab, tmp_path: Path
     )  # fmt: skip
     code = gdlab("code", *options)
     assert code.code == 0, code.err
-    script = tmp_path / "fit.py"
-    script.write_text(code.out)
-    printed = subprocess.run(
-        [sys.executable, str(script)], capture_output=True, text=True, timeout=300, check=True
-    ).stdout
     run = gdlab("run", *options, "--format", "csv")
-    assert printed == run.out
+    assert run_script(code.out, tmp_path, "fit.py") == run.out
 
 
 def test_a_few_rows_are_predicted_many_are_not(gdlab, tmp_path: Path):
