@@ -35,9 +35,10 @@ from solvers.core.validation import MAX_SEED
 from solvers.optim.schedule_steps import EtaSchedule
 from solvers.optim.updates import UpdateRule, make_rule
 from solvers.problems.problem import Problem
+from solvers.run.batches import COLUMNS, Batches, refusal, sample_count, uses_batches
 from solvers.run.devices import resolve_device
 from solvers.run.divergence import DivergenceCheck
-from solvers.run.engine import Chunk, StepChunk, compiled_chunk
+from solvers.run.engine import Chunk, RowsChunk, StepChunk, compiled_chunk
 from solvers.run.history import History, Layout
 from solvers.run.settings import Divergence, Outcome, RunReport, RunSettings
 from solvers.run.stationary import stationary_end
@@ -96,7 +97,18 @@ class Descent:
         self.facts: Facts = problem.facts_at(self.start)
         self.params = problem.make_params(self.start, self.device, self.dtype)
         self.state = self.rule.initial_state(self.params)
-        self.layout = Layout.of(problem.spec, self.rule.extra_names)
+        rows = sample_count(self.objective)
+        refused = refusal(settings.batch_size, rows)
+        if refused is not None:
+            raise refused
+        self.batches = (
+            Batches(rows, settings.batch_size, self.seed)
+            if settings.batch_size is not None and uses_batches(settings.batch_size, rows)
+            else None
+        )
+        """Which rows each iteration sees (solvers.run.batches); None: every row."""
+        extras = self.rule.extra_names + (COLUMNS if self.batches is not None else ())
+        self.layout = Layout.of(problem.spec, extras)
         self.history = History(self.layout, settings.iterations, _NUMPY[settings.dtype])
         self.control = control if control is not None else RunControl()
         self._cancel_flag = torch.zeros(1, dtype=torch.bool)
@@ -114,7 +126,8 @@ class Descent:
         self._cancel_flag.fill_(True)
 
     def _make_chunk(self) -> StepChunk:
-        return StepChunk(
+        kind = StepChunk if self.batches is None else RowsChunk
+        return kind(
             self.objective, self.rule, self.layout.base_width, bool(self.layout.prediction_names)
         )
 
@@ -122,6 +135,8 @@ class Descent:
         if total < SCRIPT_FROM:
             return Chunk(self._make_chunk(), compiled=False, why_eager="a short run")
         key = f"{self.rule.cache_key}@{self.settings.dtype}"
+        if self.batches is not None:
+            key += "@rows"
         return compiled_chunk(self.problem, self._make_chunk, key, self.device)
 
     def compile(self) -> Chunk:
@@ -165,6 +180,18 @@ class Descent:
         """The parameters now (after the last update), flat, as Python floats."""
         return tuple(float(v) for p in self.params for v in p.detach().reshape(-1).tolist())
 
+    def _batch_rows(self, first: int, count: int, out: Tensor) -> Tensor | None:
+        """A minibatch chunk's rows argument (solvers.run.engine.RowsChunk), its epoch
+        column written and its full-objective column NaN; None for a full-batch run."""
+        if self.batches is None:
+            return None
+        with torch.no_grad():
+            out[:, -2].copy_(self.batches.epochs(first, count))
+            out[:, -1].fill_(float("nan"))
+        marks = self.batches.full_at(first, count).to(torch.int64).unsqueeze(1)
+        rows = torch.cat([marks, self.batches.indices(first, count)], 1)
+        return rows.to(self.device)
+
     def run(
         self,
         iterations: int | None = None,
@@ -202,8 +229,9 @@ class Descent:
                 else torch.empty(block.shape, dtype=self.dtype, device=self.device)
             )
             etas = self.etas(first, size)
+            rows = self._batch_rows(first, size, out)
             tick = time.perf_counter()
-            ran = int(module(self.params, self.state, etas, out, self._cancel_flag))
+            ran = int(module(self.params, self.state, etas, out, self._cancel_flag, rows))
             if not on_cpu:
                 block[:ran] = out[:ran].cpu().numpy()
             took = time.perf_counter() - tick

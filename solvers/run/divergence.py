@@ -13,6 +13,11 @@ A row is bad, and the run stops there keeping every row before it, when:
   above its start value and ‖∇f‖ has grown past GRADIENT_GROWTH times its start
   norm (Rosenbrock under momentum or Adam with ordinary settings never does).
 
+A minibatch run (:mod:`solvers.run.batches`) is judged on the objective over every
+row, which its rows hold at each epoch's first iteration (FULL_OBJECTIVE), not on
+the batch's noisy loss: the rules above read that column, rows between say nothing
+but "non-finite", and the column's NaN where it was not evaluated is not a bad number.
+
 A row where f has fallen without bound ends the run too, as its own outcome
 (UNBOUNDED, not DIVERGED): f is −inf, or f is below −BELOW × max(1, |f(θ₀)|)
 and ‖∇f‖ has grown past GRADIENT_GROWTH times its start norm (so a steep
@@ -27,6 +32,7 @@ import math
 import numpy as np
 
 from solvers.core.facts import Facts
+from solvers.run.batches import FULL_OBJECTIVE
 from solvers.run.history import Layout
 from solvers.run.measures import gap, grad_norm
 from solvers.run.settings import Divergence
@@ -90,6 +96,12 @@ class DivergenceCheck:
         """‖∇f‖ at the first row checked (1 where it was not finite)."""
 
     @property
+    def _judged(self) -> int:
+        """The column f is judged on: the full objective's in a minibatch run's rows."""
+        names = self.layout.columns
+        return names.index(FULL_OBJECTIVE) if FULL_OBJECTIVE in names else self.layout.objective
+
+    @property
     def start(self) -> tuple[float, float] | None:
         """(start value or gap, start ‖∇f‖), once the first rows were checked."""
         return self._start
@@ -98,7 +110,8 @@ class DivergenceCheck:
         """How many leading rows are sound, and the divergence at the first bad one."""
         if len(rows) == 0:
             return 0, None
-        values = rows[:, self.layout.objective].astype(np.float64)
+        judged = self._judged
+        values = rows[:, judged].astype(np.float64)
         gaps = gap(values, self.facts)
         grads = rows[:, self.layout.grads]
         if self._start is None:
@@ -112,6 +125,9 @@ class DivergenceCheck:
             self.start_value = value0 if math.isfinite(value0) else 0.0
             self.start_norm = norm0 if math.isfinite(norm0) else 1.0
         finite = np.isfinite(rows).all(axis=1)
+        if judged != self.layout.objective:  # NaN: not evaluated there
+            finite = np.isfinite(np.delete(rows, judged, axis=1)).all(axis=1)
+            finite &= ~np.isinf(rows[:, judged])
         falls = fallen(values, grads, self.start_value, self.start_norm)
         grown = _grown(values, gaps, grads, self._start, self.facts)
         if gaps is not None:

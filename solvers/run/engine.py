@@ -84,13 +84,29 @@ class StepChunk(torch.nn.Module):
         a constant of the compiled loop, so the test is not made per iteration."""
         self.steps = len(rule.param_names) if rule.quantities[:1] == ("step",) else 0
         """step_θ columns (one per scalar parameter), which the chunk records itself."""
+        self.tail = self.TAIL
+
+    TAIL: ClassVar[int] = 0
+    """Columns at the row's end the loop leaves to :meth:`_value` (a minibatch run's)."""
+
+    def _value(
+        self, params: list[Tensor], i: int, rows: Tensor | None, out: Tensor
+    ) -> tuple[Tensor, Tensor]:
+        """Iteration ``i``'s objective and predictions (a full-batch run: every row)."""
+        return self.objective(params)
 
     def forward(
-        self, params: list[Tensor], state: list[Tensor], etas: Tensor, out: Tensor, cancel: Tensor
+        self,
+        params: list[Tensor],
+        state: list[Tensor],
+        etas: Tensor,
+        out: Tensor,
+        cancel: Tensor,
+        rows: Tensor | None = None,
     ) -> int:
         batched = out.dim() == 3
         shape: list[int] = [out.size(1), -1] if batched else [-1]
-        width = out.size(-1)
+        width = out.size(-1) - self.tail
         own = self.base + self.steps  # where the recorded state starts
         with torch.no_grad():
             # views made once (view, never a copy): they see every in-place update
@@ -110,7 +126,7 @@ class StepChunk(torch.nn.Module):
             if bool(cancel):
                 ran = i
                 break
-            value, pred = self.objective(params)
+            value, pred = self._value(params, i, rows, out)
             if batched:
                 grads = torch.autograd.grad([value], params, seeds)
             else:
@@ -147,6 +163,31 @@ class StepChunk(torch.nn.Module):
             last = taken[n - 1]
             torch.cat(flat, -1, out=last)
             last.sub_(before[n - 1])
+
+
+class RowsChunk(StepChunk):
+    """A minibatch run's chunk (:mod:`solvers.run.batches`): iteration i's objective is
+    ``objective.on_rows(params, rows[i, 1:])``; where ``rows[i, 0]`` is 1 (an epoch's
+    first iteration) the objective on every row, at the same parameters, is written to
+    ``out[i, -1]`` (the caller fills that column with NaN and the one before it with
+    the epoch). ``rows`` is (n, 1 + B) int64 on the run's device: the mark, then the
+    batch's row indices."""
+
+    TAIL: ClassVar[int] = 2
+    """The epoch column (written before the chunk) and the full objective's."""
+
+    def _value(
+        self, params: list[Tensor], i: int, rows: Tensor | None, out: Tensor
+    ) -> tuple[Tensor, Tensor]:
+        assert rows is not None
+        row = out[i]
+        batch = rows[i]
+        if bool(batch[0] != 0):
+            with torch.no_grad():
+                full, _ = self.objective(params)
+                row[-1] = full.reshape(())
+        value, pred = self.objective.on_rows(params, batch[1:])  # type: ignore[operator]
+        return value, pred
 
 
 def member_params(one: list[Tensor], members: int) -> list[Tensor]:

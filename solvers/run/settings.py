@@ -24,6 +24,8 @@ from solvers.core.validation import (
 from solvers.optim.choices import CONSTANT, DTYPES, PLAIN, OptimizerChoice, ScheduleChoice
 from solvers.optim.registry import OPTIMIZER_SPECS
 
+MAX_BATCH_SIZE = 1_000_000_000
+"""The largest batch size accepted (a batch of every row is the full-batch run)."""
 FORMATS = ("book", "csv", "json")
 """What ``gdlab run --format`` writes: the book's print-out, or every row as CSV or JSON."""
 
@@ -43,6 +45,9 @@ class RunSettings:
     """How η changes from iteration to iteration (default: it does not)."""
     dtype: str = "float32"
     """The run's floating-point type: float32 (the book's) or float64."""
+    batch_size: int | None = None
+    """Data rows per iteration (stochastic gradients, solvers.run.batches); None: every
+    row, the book's full-batch descent. Only for an objective with data rows."""
 
     def __post_init__(self) -> None:
         check_eta(float(self.eta))
@@ -62,7 +67,15 @@ class RunSettings:
             raise SettingError(
                 "dtype", f"{self.dtype!r:.40} is not one; expected {', '.join(DTYPES)}"
             )
+        if self.batch_size is not None:
+            check_whole("batch-size", self.batch_size, 1, MAX_BATCH_SIZE)
         chooses = OPTIMIZER_SPECS[self.optimizer.name].chooses_eta
+        if chooses and self.batch_size is not None:
+            raise SettingError(
+                "batch-size",
+                f"cannot be used with {self.optimizer.name}, whose line search evaluates the"
+                " objective on every row; leave it empty",
+            )
         if chooses and self.schedule.name != "constant":
             raise SettingError(
                 "schedule",

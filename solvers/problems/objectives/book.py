@@ -31,7 +31,19 @@ class Objective(torch.nn.Module):
     ``objective`` has one element; ``predictions`` is whatever the model outputs
     (empty where there is no model). Data lives in buffers so ``.to(device)`` and
     ``.double()`` carry it along.
+
+    Stochastic gradients (``--batch-size``, :mod:`solvers.run.batches`): an objective
+    with data rows has a Python int ``sample_count`` (the rows, N; 0 or absent: none,
+    and a batch size is refused) and a TorchScript-exported
+    ``on_rows(self, params: list[Tensor], rows: Tensor) -> tuple[Tensor, Tensor]``:
+    the objective on the int64 row indices ``rows`` (B of them) only, and the
+    predictions as ``forward`` returns them. Its scale keeps η's meaning: a loss that
+    SUMS over rows (chapter 3's Σ (y − t)² / 2) returns the batch's sum times N / B, an
+    unbiased estimate of the full objective and of its gradient; a loss that is a MEAN
+    over rows returns the batch's mean (the same estimate).
     """
+
+    sample_count = 0
 
     def forward(self, params: list[Tensor]) -> tuple[Tensor, Tensor]:
         raise NotImplementedError
@@ -82,6 +94,7 @@ class LinearRegression(Objective):
         self.x: Tensor
         self.y_target: Tensor
         self.predicted = predicted
+        self.sample_count = int(x.shape[-1])
 
     def predict(self, params: list[Tensor]) -> Tensor:
         """The model's outputs for every sample, shape (1, samples)."""
@@ -89,11 +102,27 @@ class LinearRegression(Objective):
 
     def sample_losses(self, y: Tensor) -> Tensor:
         """Each sample's loss, (y - y_target)² / 2."""
-        return (y - self.y_target) ** 2 / 2
+        return self.sample_losses_of(y, self.y_target)
 
     def forward(self, params: list[Tensor]) -> tuple[Tensor, Tensor]:
         y = self.predict(params)
         return torch.sum(self.sample_losses(y)), y if self.predicted else y.new_empty(0)
+
+    @torch.jit.export
+    def on_rows(self, params: list[Tensor], rows: Tensor) -> tuple[Tensor, Tensor]:
+        """The loss on the samples ``rows`` (B int64 indices), summed and scaled by N / B:
+        an unbiased estimate of the full sum and of its gradient; the predictions of
+        every sample, as ``forward`` returns them."""
+        x = self.x.index_select(1, rows)
+        y_target = self.y_target.index_select(0, rows)
+        y = torch.mm(params[0], x) + params[1]
+        scale = float(self.sample_count) / float(rows.size(0))
+        value = torch.sum(self.sample_losses_of(y, y_target)) * scale
+        return value, self.predict(params) if self.predicted else y.new_empty(0)
+
+    def sample_losses_of(self, y: Tensor, y_target: Tensor) -> Tensor:
+        """Each sample's loss against ``y_target``, (y - y_target)² / 2."""
+        return (y - y_target) ** 2 / 2
 
     @torch.jit.export
     def members(self, params: list[Tensor]) -> tuple[Tensor, Tensor]:

@@ -1,0 +1,118 @@
+"""Minibatches: which data rows each iteration of a stochastic-gradient run sees.
+
+The rule, in one place (the run, a compare's member and the written script follow it):
+
+* Each epoch draws ``torch.randperm(N, generator=g)`` from one ``torch.Generator``
+  seeded with the run's seed (``g.manual_seed(seed)``, drawn epoch after epoch), and
+  its iterations take consecutive slices of ``B`` indices of that permutation.
+* A last partial batch is dropped: an epoch is ``N // B`` iterations of exactly ``B``
+  rows each (the ``N % B`` rows left over wait for a later epoch's shuffle). Every
+  iteration's loss is then scaled alike.
+* ``B ≥ N`` (or no batch size) is the book's full-batch descent, run by the
+  full-batch path itself: no shuffle, no extra columns, the same rows bit for bit.
+* The rows of a minibatch run end with two columns: EPOCH (0-based, as iterations
+  are) and FULL_OBJECTIVE, the objective on every row at the iteration's parameters,
+  evaluated at the first iteration of each epoch and NaN elsewhere.
+
+How an objective scales a batch's loss so that η keeps its meaning is the
+objective's own (its ``on_rows``, :class:`solvers.problems.objectives.book.Objective`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import torch
+from torch import Tensor
+
+from solvers.core.validation import SettingError
+
+EPOCH = "epoch"
+"""The column holding each iteration's epoch (0-based)."""
+FULL_OBJECTIVE = "full_objective"
+"""The column holding the objective on every data row, at each epoch's first iteration."""
+COLUMNS = (EPOCH, FULL_OBJECTIVE)
+"""The columns a minibatch run appends to its rows, in order."""
+
+
+def sample_count(objective: torch.nn.Module) -> int:
+    """The data rows an objective has (0: none, so no minibatches)."""
+    count = getattr(objective, "sample_count", 0)
+    return count if isinstance(count, int) and not isinstance(count, bool) else 0
+
+
+def refusal(batch_size: int | None, rows: int) -> SettingError | None:
+    """Why ``batch_size`` cannot be used on a problem with ``rows`` data rows, or None."""
+    if batch_size is None or rows > 0:
+        return None
+    return SettingError(
+        "batch-size",
+        "is only for a chapter whose objective has data rows (chapter 3); this one has none",
+    )
+
+
+def uses_batches(batch_size: int | None, rows: int) -> bool:
+    """Whether a run takes minibatches: a batch size below the number of rows."""
+    return batch_size is not None and 0 < batch_size < rows
+
+
+@dataclass
+class Batches:
+    """The row indices of every iteration of one run (see the module docstring)."""
+
+    rows: int
+    """N, the data rows."""
+    size: int
+    """B, the rows of one batch (1 ≤ B < N)."""
+    seed: int
+    _epoch: int = field(default=-1, init=False)
+    _order: Tensor = field(default_factory=lambda: torch.empty(0, dtype=torch.int64), init=False)
+    _generator: torch.Generator = field(default_factory=torch.Generator, init=False)
+
+    @property
+    def per_epoch(self) -> int:
+        """Iterations of one epoch: ``N // B`` (a last partial batch is dropped)."""
+        return self.rows // self.size
+
+    @property
+    def scale(self) -> float:
+        """N / B: a batch's summed loss times this estimates the sum over every row."""
+        return self.rows / self.size
+
+    def order(self, epoch: int) -> Tensor:
+        """Epoch ``epoch``'s permutation of the rows (the generator's epoch-th draw)."""
+        if epoch < self._epoch or self._epoch < 0:
+            self._generator.manual_seed(self.seed)
+            self._epoch = -1
+        while self._epoch < epoch:
+            self._order = torch.randperm(self.rows, generator=self._generator)
+            self._epoch += 1
+        return self._order
+
+    def indices(self, first: int, count: int) -> Tensor:
+        """The rows of iterations ``first`` … ``first + count − 1``: (count, B) int64."""
+        out = torch.empty((count, self.size), dtype=torch.int64)
+        done = 0
+        while done < count:
+            epoch, at = divmod(first + done, self.per_epoch)
+            take = min(self.per_epoch - at, count - done)
+            order = self.order(epoch).narrow(0, at * self.size, take * self.size)
+            out.narrow(0, done, take).copy_(order.view(take, self.size))
+            done += take
+        return out
+
+    def epochs(self, first: int, count: int) -> Tensor:
+        """The epoch of iterations ``first`` … ``first + count − 1`` (int64)."""
+        return torch.div(torch.arange(first, first + count), self.per_epoch, rounding_mode="floor")
+
+    def full_at(self, first: int, count: int) -> Tensor:
+        """Whether each of those iterations starts an epoch (where the full objective is
+        evaluated): bool, on the CPU."""
+        return torch.remainder(torch.arange(first, first + count), self.per_epoch) == 0
+
+
+def epoch_text(epoch: float, iteration: int) -> str:
+    """ "epoch 3 · iteration 47" (both 0-based, as the rows number them)."""
+    shown = int(epoch) if math.isfinite(epoch) else "?"
+    return f"epoch {shown} · iteration {iteration:,}"
