@@ -79,6 +79,13 @@ class ScriptTemplate:
     data: tuple[str, ...] = ()
     """Lines creating the chapter's data, in float32 as gdlab holds it (``{to_dtype}``:
     ``, dtype=torch.float64`` where the run is float64, else nothing)."""
+    sample_count: int = 0
+    """The data rows (its objective's ``sample_count``); 0: none, no minibatch script."""
+    on_rows: tuple[str, ...] = ()
+    """Lines computing the objective on the rows ``rows`` (int64 indices) only, as the
+    objective's ``on_rows`` does (``scale``: N / B), into ``batch_objective``, and
+    ``predictions`` as ``forward`` does."""
+    batch_objective: str = ""
 
 
 class BookPrinter:
@@ -109,6 +116,9 @@ class Chapter:
     script_exact_when_compiled: bool = True
     """A compiled run (long ones are) gives its script's digits exactly; False where
     the compiled objective may round differently in the last digit."""
+    data_rows: bool = False
+    """Its objective has data rows (``sample_count``, solvers/run/batches.py), so a run
+    may take minibatches (``--batch-size``); refused on a chapter without."""
     compare_etas: tuple[str, ...] = ()
     """The η values the compare screen starts with (each regime of plain descent, one
     diverging); a chapter without them is not on its list (which has no input fields)."""

@@ -116,6 +116,7 @@ class RegressionChapter(Chapter):
     )
     compare_etas = ("1e-4", "5e-4", "1e-3", "9e-3")
     key = "3"
+    data_rows = True
     inputs = (
         ChapterInput(
             "data",
@@ -232,7 +233,7 @@ class RegressionChapter(Chapter):
             ),
             ScriptParam("b", (1,), "torch.tensor([0.005], dtype={dtype})"),
         )
-        return _template(spec, params, samples)
+        return _template(spec, params, samples, BOOK_SAMPLES)
 
     def book_block(self, printer: BookPrinter, row: np.ndarray) -> str:
         """The book prints w, b, the predictions, the losses, their sum and w.grad; on
@@ -288,11 +289,16 @@ def _file_script(spec: ProblemSpec, data: RegressionData) -> ScriptTemplate:
         ScriptParam("w", (1, count), f"torch.zeros(1, {count}, dtype={{dtype}})"),
         ScriptParam("b", (1,), "torch.zeros(1, dtype={dtype})"),
     )
-    return _template(spec, params, tuple(lines))
+    return _template(spec, params, tuple(lines), data.rows)
+
+
+BOOK_SAMPLES = 3
+"""The book's samples (solvers/problems/objectives/book.py's BOOK_Y_TARGET, which imports
+torch)."""
 
 
 def _template(
-    spec: ProblemSpec, params: tuple[ScriptParam, ...], data: tuple[str, ...]
+    spec: ProblemSpec, params: tuple[ScriptParam, ...], data: tuple[str, ...], rows: int
 ) -> ScriptTemplate:
     """The book's model and loss over the samples ``data`` makes, as the book writes
     them: the book's three samples and a file's rows alike."""
@@ -300,6 +306,13 @@ def _template(
         "y = torch.mm(w, x) + b",
         "loss = (y - y_target) ** 2 / 2",
         "sum_err = torch.sum(loss)",
+    )
+    on_rows = (
+        "y = torch.mm(w, x) + b",
+        "# the batch's rows only; their sum times N / B estimates the sum over every row",
+        "y_batch = torch.mm(w, x.index_select(1, rows)) + b",
+        "loss = (y_batch - y_target.index_select(0, rows)) ** 2 / 2",
+        "batch_err = torch.sum(loss) * scale",
     )
     return ScriptTemplate(
         f"{spec.heading}: {spec.title}\n{spec.formula}",
@@ -310,6 +323,9 @@ def _template(
         "sum_err",
         "y" if spec.prediction_names else None,
         data,
+        rows,
+        on_rows,
+        "batch_err",
     )
 
 

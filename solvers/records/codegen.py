@@ -68,6 +68,8 @@ class CodeRequest:
     schedule_knobs: Mapping[str, Knob] = field(default_factory=dict)
     dtype: str = "float32"
     """The tensors' dtype: float32 (the book's) or float64."""
+    batch_size: int | None = None
+    """Data rows per iteration (solvers/run/batches.py); None: every row."""
 
     @classmethod
     def of(cls, spec: ProblemSpec, settings: RunSettings, **extra: object) -> CodeRequest:
@@ -80,6 +82,7 @@ class CodeRequest:
             settings.seed,
             settings.start,
             dtype=settings.dtype,
+            batch_size=settings.batch_size,
             **extra,  # type: ignore[arg-type]
         )
 
@@ -231,9 +234,13 @@ def script(request: CodeRequest) -> str:
         len(problem.prediction_names)
     )
     shown = problem.prediction_names if predicted else ()
+    batch = _batch(request, problem)
     header = ",".join(("iteration", *problem.columns, "objective", *grads, *shown))
+    if batch is not None:
+        header += ",epoch,full_objective"
     draws = request.start is None and request.spec.book_start is None
-    row_parts = [*params, problem.objective, *(f"{n}.grad" for n in params)]
+    objective = problem.objective if batch is None else problem.batch_objective
+    row_parts = [*params, objective, *(f"{n}.grad" for n in params)]
     if predicted and problem.predictions is not None:
         row_parts.append(problem.predictions)
 
@@ -286,21 +293,28 @@ def script(request: CodeRequest) -> str:
             )
     add("")
     add("")
-    add("def row(i, *tensors):")
+    add("def row(i, *tensors, end=''):")
     add(f'    """One CSV line: the iteration, then each number of the tensors, {request.dtype}."""')
     add("    values = [v for t in tensors for v in t.detach().reshape(-1).tolist()]")
     add("    if not all(map(math.isfinite, values)):")
     add("        raise SystemExit(f'diverged at iteration {i}')")
-    add("    print(f'{i},' + ','.join(repr(v) for v in values))")
+    add("    print(f'{i},' + ','.join(repr(v) for v in values) + end)")
     add("")
     add("")
+    if batch is not None:
+        out.extend(_batch_setup(request, problem, batch))
     add(f"print({header!r})")
     add(f"for i in range({int(request.iterations)}):")
     body = out.append
-    for line in problem.forward:
-        body("    " + line)
-    body(f"    {problem.objective}.backward()")
-    body(f"    row(i, {', '.join(row_parts)})  # before the update, as the book prints")
+    if batch is None:
+        for line in problem.forward:
+            body("    " + line)
+        end = ""
+    else:
+        out.extend(_batch_forward(problem))
+        end = ", end=f',{float(epoch)!r},{full!r}'"
+    body(f"    {objective}.backward()")
+    body(f"    row(i, {', '.join(row_parts)}{end})  # before the update, as the book prints")
     if request.optimizer == PLAIN:
         scheduled = _schedule_lr(request)
         lr = "eta" if scheduled is None else "lr"
@@ -316,6 +330,57 @@ def script(request: CodeRequest) -> str:
             body("    scheduler.step()")
         body("    optimizer.zero_grad()")
     return "\n".join(out) + "\n"
+
+
+def _batch(request: CodeRequest, problem: ScriptTemplate) -> int | None:
+    """The request's batch size where it takes minibatches (B < N), else None: B ≥ N is
+    the full-batch run (solvers/run/batches.py). A chapter without data rows refuses it."""
+    if request.batch_size is None:
+        return None
+    if problem.sample_count == 0 or not problem.batch_objective:
+        raise SettingError(
+            "batch-size",
+            "is only for a chapter whose objective has data rows (chapter 3); this one has none",
+        )
+    return request.batch_size if request.batch_size < problem.sample_count else None
+
+
+def _batch_setup(request: CodeRequest, problem: ScriptTemplate, batch: int) -> list[str]:
+    """The shuffle's generator and sizes, as solvers/run/batches.py draws them."""
+    rows = problem.sample_count
+    seed = (
+        f"seed = {int(request.seed)}"
+        if request.seed is not None
+        else "seed = torch.Generator().seed()  # no --seed: a new shuffle each run"
+    )
+    return [
+        f"# minibatches: {batch} of the {rows:,} rows per iteration, a new shuffle each epoch",
+        "# (a last partial batch is dropped); each batch's summed loss is scaled by N / B",
+        seed,
+        "generator = torch.Generator().manual_seed(seed)",
+        f"batch = {batch}",
+        f"per_epoch = {rows} // batch",
+        f"scale = {rows} / batch",
+        "",
+    ]
+
+
+def _batch_forward(problem: ScriptTemplate) -> list[str]:
+    """An iteration's rows, the objective on every row at an epoch's start (else NaN), and
+    the objective on the batch's rows."""
+    lines = [
+        "epoch, at = divmod(i, per_epoch)",
+        "if at == 0:",
+        f"    order = torch.randperm({problem.sample_count}, generator=generator)",
+        "    with torch.no_grad():  # the objective on every row, once an epoch",
+        *(f"        {line}" for line in problem.forward),
+        f"        full = {problem.objective}.item()",
+        "else:",
+        "    full = math.nan",
+        "rows = order[at * batch:(at + 1) * batch].to(device)",
+        *problem.on_rows,
+    ]
+    return [f"    {line}" for line in lines]
 
 
 COMPILED_FROM = 2000

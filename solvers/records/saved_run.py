@@ -49,6 +49,7 @@ def record(
         "optimizer": {"name": settings.optimizer.name, "knobs": settings.optimizer.values},
         "schedule": {"name": settings.schedule.name, "knobs": settings.schedule.values},
         "dtype": settings.dtype,
+        "batch_size": settings.batch_size,
     }
 
 
@@ -110,6 +111,7 @@ def from_record(data: Any, path: str = "settings") -> SavedRun:
             optimizer=_choice(OptimizerChoice, data.get("optimizer"), PLAIN),
             schedule=_choice(ScheduleChoice, data.get("schedule"), CONSTANT),
             dtype=str(data.get("dtype", "float32")),
+            batch_size=data.get("batch_size"),
         )
         chapter = chapter_of(str(data["problem"]))
         values: dict[str, str] = {}

@@ -14,47 +14,18 @@ The rule, in one place (the run, a compare's member and the written script follo
   are) and FULL_OBJECTIVE, the objective on every row at the iteration's parameters,
   evaluated at the first iteration of each epoch and NaN elsewhere.
 
-How an objective scales a batch's loss so that η keeps its meaning is the
-objective's own (its ``on_rows``, :class:`solvers.problems.objectives.book.Objective`).
+The columns, the refusal and the display's words are torch-free, in
+:mod:`solvers.run.epochs`. How an objective scales a batch's loss so that η keeps
+its meaning is the objective's own (its ``on_rows``,
+:class:`solvers.problems.objectives.book.Objective`).
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import torch
 from torch import Tensor
-
-from solvers.core.validation import SettingError
-
-EPOCH = "epoch"
-"""The column holding each iteration's epoch (0-based)."""
-FULL_OBJECTIVE = "full_objective"
-"""The column holding the objective on every data row, at each epoch's first iteration."""
-COLUMNS = (EPOCH, FULL_OBJECTIVE)
-"""The columns a minibatch run appends to its rows, in order."""
-
-
-def sample_count(objective: torch.nn.Module) -> int:
-    """The data rows an objective has (0: none, so no minibatches)."""
-    count = getattr(objective, "sample_count", 0)
-    return count if isinstance(count, int) and not isinstance(count, bool) else 0
-
-
-def refusal(batch_size: int | None, rows: int) -> SettingError | None:
-    """Why ``batch_size`` cannot be used on a problem with ``rows`` data rows, or None."""
-    if batch_size is None or rows > 0:
-        return None
-    return SettingError(
-        "batch-size",
-        "is only for a chapter whose objective has data rows (chapter 3); this one has none",
-    )
-
-
-def uses_batches(batch_size: int | None, rows: int) -> bool:
-    """Whether a run takes minibatches: a batch size below the number of rows."""
-    return batch_size is not None and 0 < batch_size < rows
 
 
 @dataclass
@@ -110,9 +81,3 @@ class Batches:
         """Whether each of those iterations starts an epoch (where the full objective is
         evaluated): bool, on the CPU."""
         return torch.remainder(torch.arange(first, first + count), self.per_epoch) == 0
-
-
-def epoch_text(epoch: float, iteration: int) -> str:
-    """ "epoch 3 · iteration 47" (both 0-based, as the rows number them)."""
-    shown = int(epoch) if math.isfinite(epoch) else "?"
-    return f"epoch {shown} · iteration {iteration:,}"

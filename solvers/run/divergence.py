@@ -32,7 +32,7 @@ import math
 import numpy as np
 
 from solvers.core.facts import Facts
-from solvers.run.batches import FULL_OBJECTIVE
+from solvers.run.epochs import judged_column
 from solvers.run.history import Layout
 from solvers.run.measures import gap, grad_norm
 from solvers.run.settings import Divergence
@@ -96,12 +96,6 @@ class DivergenceCheck:
         """‖∇f‖ at the first row checked (1 where it was not finite)."""
 
     @property
-    def _judged(self) -> int:
-        """The column f is judged on: the full objective's in a minibatch run's rows."""
-        names = self.layout.columns
-        return names.index(FULL_OBJECTIVE) if FULL_OBJECTIVE in names else self.layout.objective
-
-    @property
     def start(self) -> tuple[float, float] | None:
         """(start value or gap, start ‖∇f‖), once the first rows were checked."""
         return self._start
@@ -110,7 +104,7 @@ class DivergenceCheck:
         """How many leading rows are sound, and the divergence at the first bad one."""
         if len(rows) == 0:
             return 0, None
-        judged = self._judged
+        judged = judged_column(self.layout)
         values = rows[:, judged].astype(np.float64)
         gaps = gap(values, self.facts)
         grads = rows[:, self.layout.grads]

@@ -20,6 +20,7 @@ from solvers.core.validation import (
     check_eta,
     check_start_value,
     check_whole,
+    parse_int,
 )
 from solvers.optim.choices import CONSTANT, DTYPES, PLAIN, OptimizerChoice, ScheduleChoice
 from solvers.optim.registry import OPTIMIZER_SPECS
@@ -82,6 +83,14 @@ class RunSettings:
                 f"{self.schedule.name} cannot be used with {self.optimizer.name}, which chooses"
                 " η itself; expected constant",
             )
+
+
+def parse_batch_size(text: str | None) -> int | None:
+    """``--batch-size`` as typed: empty or "all" is every row (None), else a whole number
+    from 1 (a batch of every row or more runs the full-batch descent)."""
+    if text is None or text.strip().lower() in ("", "all"):
+        return None
+    return parse_int("batch-size", text, 1, MAX_BATCH_SIZE)
 
 
 class Outcome(Enum):

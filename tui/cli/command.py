@@ -193,7 +193,7 @@ def run_command(args: argparse.Namespace) -> int:
     last = view.last()
     summary = [f"chapter {chapter}: {done:,} iteration{'' if done == 1 else 's'}"]
     if last is not None:
-        summary.append(f"objective {float(last[view.layout.objective]):.6g}")
+        summary.extend(_objective_parts(view, last))
         distance = view.distance(last[view.layout.params])
         if distance is not None:
             summary.append(f"distance to optimum {float(distance):.3g}")
@@ -221,6 +221,25 @@ def run_command(args: argparse.Namespace) -> int:
     return status
 
 
+def _objective_parts(view: RunView, last: Any) -> list[str]:
+    """The summary's objective: the last row's; a minibatch run's batch loss (so named)
+    and its objective on every row at the last epoch's start, where it was evaluated."""
+    import numpy as np
+
+    from solvers.run.epochs import EPOCH, is_minibatch, judged_column
+
+    value = float(last[view.layout.objective])
+    if not is_minibatch(view.layout):
+        return [f"objective {value:.6g}"]
+    full = view.rows[:, judged_column(view.layout)]
+    evaluated = np.flatnonzero(~np.isnan(full))
+    parts = [f"epoch {int(last[view.layout.columns.index(EPOCH)])}", f"batch loss {value:.6g}"]
+    if len(evaluated):
+        at = int(evaluated[-1])
+        parts.append(f"objective on all rows {float(full[at]):.6g} at iteration {at:,}")
+    return parts
+
+
 def _cap_note(cap: IterationCap | None, total: int, status: int) -> str | None:
     """What a run stopped by GDLAB_MAX_ITERATIONS says of it: never the full count."""
     if cap is None or status != EXIT_OK or not cap.reached():
@@ -239,7 +258,9 @@ def _say_ending(
     message = report.divergence.message if report.divergence is not None else ""
     if report.stationary is not None:
         message = report.stationary.message
-    values = view.rows[:, view.layout.objective]
+    from solvers.run.epochs import judged_column
+
+    values = view.rows[:, judged_column(view.layout)]  # a minibatch run: the full objective
     for line in end_lines(report.outcome, message, said, not exact, values):
         print(f"gdlab: {line}", file=sys.stderr)
     codes = {

@@ -24,6 +24,7 @@ from tui.cli.chapter_args import add_chapter_arguments, chapter_from_args, optio
 from tui.process import reraise_if_signalled
 
 if TYPE_CHECKING:
+    from solvers.chapters.base import Chapter
     from solvers.core.specs import ProblemSpec
     from solvers.run.descent import Descent
     from solvers.run.settings import RunSettings
@@ -55,6 +56,32 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     for name in SCHEDULE_KNOB_NAMES:
         parser.add_argument(f"--{name}", help=_escaped(knob_help(SCHEDULE_SPECS, name)))
     parser.add_argument("--dtype", help="float32 (the book's, the default) or float64")
+    add_batch_option(parser)
+
+
+def add_batch_option(parser: argparse.ArgumentParser) -> None:
+    """``--batch-size B``: stochastic gradients, for a chapter with data rows."""
+    parser.add_argument(
+        "--batch-size",
+        metavar="B",
+        help="data rows per iteration, reshuffled each epoch from --seed (a last partial "
+        "batch is dropped); a sum loss is scaled by rows/B. Default: all rows, the book's "
+        "full-batch descent. Chapter 3 only",
+    )
+
+
+def batch_size_of(args: argparse.Namespace, chapter: Chapter, default: int | None) -> int | None:
+    """The run's batch size from ``--batch-size`` (``default`` where not given), refused
+    on a chapter without data rows."""
+    from solvers.run.epochs import refusal
+    from solvers.run.settings import parse_batch_size
+
+    given = getattr(args, "batch_size", None)
+    size = default if given is None else parse_batch_size(given)
+    refused = refusal(size, 1 if chapter.data_rows else 0)
+    if refused is not None:
+        raise refused
+    return size
 
 
 def add_knob_options(parser: argparse.ArgumentParser) -> None:
@@ -146,7 +173,10 @@ def settings_from_args(args: argparse.Namespace) -> tuple[ProblemSpec, RunSettin
     dtype = parse_dtype(args.dtype) if args.dtype is not None else default.dtype
     if args.output is not None:
         check_output(args.output)
-    settings = RunSettings(eta, iterations, device, seed, start, optimizer, schedule, dtype)
+    batch_size = batch_size_of(args, chapter, base.batch_size if base else None)
+    settings = RunSettings(
+        eta, iterations, device, seed, start, optimizer, schedule, dtype, batch_size
+    )
     return spec, settings, every, fmt
 
 

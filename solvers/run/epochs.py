@@ -1,0 +1,56 @@
+"""A minibatch run's columns and words, torch-free (the app's widgets read them before
+torch has loaded); the rule itself is :mod:`solvers.run.batches`'s."""
+
+from __future__ import annotations
+
+import math
+
+from solvers.core.validation import SettingError
+from solvers.run.history import Layout
+
+EPOCH = "epoch"
+"""The column holding each iteration's epoch (0-based)."""
+FULL_OBJECTIVE = "full_objective"
+"""The column holding the objective on every data row, at each epoch's first iteration."""
+COLUMNS = (EPOCH, FULL_OBJECTIVE)
+"""The columns a minibatch run appends to its rows, in order."""
+
+
+def refusal(batch_size: int | None, rows: int) -> SettingError | None:
+    """Why ``batch_size`` cannot be used on a problem with ``rows`` data rows, or None."""
+    if batch_size is None or rows > 0:
+        return None
+    return SettingError(
+        "batch-size",
+        "is only for a chapter whose objective has data rows (chapter 3); this one has none",
+    )
+
+
+def uses_batches(batch_size: int | None, rows: int) -> bool:
+    """Whether a run takes minibatches: a batch size below the number of rows."""
+    return batch_size is not None and 0 < batch_size < rows
+
+
+def sample_count(objective: object) -> int:
+    """The data rows an objective has (0: none, so no minibatches)."""
+    count = getattr(objective, "sample_count", 0)
+    return count if isinstance(count, int) and not isinstance(count, bool) else 0
+
+
+def judged_column(layout: Layout) -> int:
+    """The column a run's f is judged on (divergence, what f did by the end): the
+    objective on every row where the rows hold it (a minibatch run's, NaN between
+    epochs' starts), else the objective."""
+    names = layout.columns
+    return names.index(FULL_OBJECTIVE) if FULL_OBJECTIVE in names else layout.objective
+
+
+def is_minibatch(layout: Layout) -> bool:
+    """Whether rows of ``layout`` are a minibatch run's (they hold the epoch)."""
+    return EPOCH in layout.extra_names
+
+
+def epoch_text(epoch: float, iteration: int) -> str:
+    """ "epoch 3 · iteration 47" (both 0-based, as the rows number them)."""
+    shown = int(epoch) if math.isfinite(epoch) else "?"
+    return f"epoch {shown} · iteration {iteration:,}"
