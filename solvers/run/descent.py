@@ -36,10 +36,10 @@ from solvers.optim.schedule_steps import EtaSchedule
 from solvers.optim.updates import UpdateRule, make_rule
 from solvers.problems.problem import Problem
 from solvers.run.batches import Batches
-from solvers.run.epochs import COLUMNS, refusal, sample_count, uses_batches
 from solvers.run.devices import resolve_device
 from solvers.run.divergence import DivergenceCheck
 from solvers.run.engine import Chunk, RowsChunk, StepChunk, compiled_chunk
+from solvers.run.epochs import COLUMNS, refusal, sample_count, uses_batches
 from solvers.run.history import History, Layout
 from solvers.run.settings import Divergence, Outcome, RunReport, RunSettings
 from solvers.run.stationary import stationary_end

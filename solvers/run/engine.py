@@ -93,7 +93,8 @@ class StepChunk(torch.nn.Module):
         self, params: list[Tensor], i: int, rows: Tensor | None, out: Tensor
     ) -> tuple[Tensor, Tensor]:
         """Iteration ``i``'s objective and predictions (a full-batch run: every row)."""
-        return self.objective(params)
+        value, pred = self.objective(params)
+        return value, pred
 
     def forward(
         self,

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from solvers.core.validation import SettingError
 from solvers.run.history import Layout
 
@@ -48,6 +50,20 @@ def judged_column(layout: Layout) -> int:
 def is_minibatch(layout: Layout) -> bool:
     """Whether rows of ``layout`` are a minibatch run's (they hold the epoch)."""
     return EPOCH in layout.extra_names
+
+
+def last_full(rows: np.ndarray, layout: Layout, recent: int = 1 << 16) -> tuple[int, float] | None:
+    """The last row among the ``recent`` last that holds the objective on all rows, and
+    that objective: (iteration, value); None where none does (or not a minibatch run)."""
+    if not is_minibatch(layout) or len(rows) == 0:
+        return None
+    start = max(0, len(rows) - recent)
+    full = rows[start:, judged_column(layout)]
+    evaluated = np.flatnonzero(~np.isnan(full))
+    if len(evaluated) == 0:
+        return None
+    at = int(evaluated[-1])
+    return start + at, float(full[at])
 
 
 def epoch_text(epoch: float, iteration: int) -> str:

@@ -223,20 +223,17 @@ def run_command(args: argparse.Namespace) -> int:
 
 def _objective_parts(view: RunView, last: Any) -> list[str]:
     """The summary's objective: the last row's; a minibatch run's batch loss (so named)
-    and its objective on every row at the last epoch's start, where it was evaluated."""
-    import numpy as np
-
-    from solvers.run.epochs import EPOCH, is_minibatch, judged_column
+    and its objective on all rows at the last epoch's start, where it was evaluated."""
+    from solvers.run.epochs import EPOCH, is_minibatch, last_full
 
     value = float(last[view.layout.objective])
     if not is_minibatch(view.layout):
         return [f"objective {value:.6g}"]
-    full = view.rows[:, judged_column(view.layout)]
-    evaluated = np.flatnonzero(~np.isnan(full))
-    parts = [f"epoch {int(last[view.layout.columns.index(EPOCH)])}", f"batch loss {value:.6g}"]
-    if len(evaluated):
-        at = int(evaluated[-1])
-        parts.append(f"objective on all rows {float(full[at]):.6g} at iteration {at:,}")
+    epoch = int(last[view.layout.columns.index(EPOCH)])
+    parts = [f"epoch {epoch}", f"batch loss ×N/B {value:.6g}"]
+    full = last_full(view.rows, view.layout)
+    if full is not None:
+        parts.append(f"objective on all rows {full[1]:.6g} at iteration {full[0]:,}")
     return parts
 
 

@@ -17,6 +17,7 @@ from textual.widgets import Sparkline
 from textual_plot import PlotWidget
 
 from solvers.core.specs import ProblemSpec, problem_key
+from solvers.run.epochs import is_minibatch, judged_column
 from solvers.run.history import Layout
 from solvers.run.table_view import table_view
 from solvers.run.view import RunView
@@ -24,7 +25,7 @@ from tui.app.run_controller import PLOT_SECONDS, TABLE_SECONDS
 from tui.app.widgets.iteration_table import IterationTable
 from tui.app.widgets.landscape import LandscapePlot
 from tui.app.widgets.plots import ObjectivePlot, PathPlot
-from tui.app.widgets.series import log_etas, log_progress
+from tui.app.widgets.series import held, log_etas, log_progress
 
 PLOT_POINTS = 20_000
 """Longer histories are strided to this many rows before the plots bucket them."""
@@ -130,10 +131,16 @@ class LiveView(Vertical):
             for landscape in self.query(LandscapePlot):
                 landscape.clear()
             return
-        sample = rows[:: max(1, len(rows) // PLOT_POINTS)]
+        every = max(1, len(rows) // PLOT_POINTS)
+        sample = rows[::every]
         values = sample[:, view.layout.objective]
         optimum = view.facts.optimum
         logs, label = log_progress(values, optimum.value if optimum is not None else None)
+        log_full = None
+        if is_minibatch(view.layout):  # the objective on all rows, held through each epoch
+            full = held(rows[:, judged_column(view.layout)])[::every]
+            low = float(np.nanmin(values)) if np.isfinite(values).any() else None
+            log_full, _ = log_progress(full, optimum.value if optimum is not None else None, low)
         finite = logs[np.isfinite(logs)]
         sparkline = self.query_one(Sparkline)
         step = max(1, len(finite) // max(1, sparkline.size.width or 60))
@@ -141,7 +148,7 @@ class LiveView(Vertical):
         objective_plot = self.query_one(ObjectivePlot)
         if label != objective_plot.gap_label:
             objective_plot.set_gap_label(label)
-        objective_plot.show(logs, log_etas(sample, view.layout.columns))
+        objective_plot.show(logs, log_etas(sample, view.layout.columns), log_full)
         for plot in self.query(PathPlot):
             plot.optimum = optimum.params if optimum is not None else None
             plot.show(sample[:, view.layout.params])

@@ -57,6 +57,12 @@ class _Plot(PlotBase):
 ETA_STYLE = "bold magenta"
 """η's line on the objective plot (the gap's is green)."""
 GAP_STYLE = "bold green"
+BATCH_STYLE = "yellow"
+"""A minibatch run's batch loss (noisy), under the objective on all rows (green)."""
+BATCH_LABEL = "batch ×N/B"
+"""A minibatch run's recorded f: the batch's loss, scaled to estimate all rows'."""
+FULL_LABEL = "all rows, each epoch"
+"""The objective on every row, evaluated at each epoch's first iteration."""
 
 
 class ObjectivePlot(_Plot):
@@ -80,7 +86,10 @@ class ObjectivePlot(_Plot):
         super().__init__(allow_pan_and_zoom=False, **kwargs)
         self.gap_label = "f - f*"
         self.curves: tuple[str, ...] = ()
-        """The labels of the curves drawn last: (), (gap,) or (gap, "η")."""
+        """The labels of the curves drawn last: (), (gap,), (gap, "η"), or a minibatch
+        run's (BATCH_LABEL, FULL_LABEL[, "η"])."""
+        self.curve_styles: tuple[str, ...] = ()
+        """Their lines' styles, in the same order."""
 
     def label_axes(self) -> None:
         self.set_y_formatter(PowerOfTenTicks(self))
@@ -92,28 +101,38 @@ class ObjectivePlot(_Plot):
         self.gap_label = label
         self.set_ylabel(f"{label}, η" if len(self.curves) > 1 else label)
 
-    def show(self, log_values: np.ndarray, log_etas: np.ndarray | None = None) -> None:
-        """Plot log10 gaps (one per iteration), downsampled to the widget's width, and
-        log10 η of the same iterations where ``log_etas`` is given (NaN: η ≤ 0, left out)."""
+    def show(
+        self,
+        log_values: np.ndarray,
+        log_etas: np.ndarray | None = None,
+        log_full: np.ndarray | None = None,
+    ) -> None:
+        """Plot log10 gaps (one per iteration), downsampled to the widget's width; log10
+        η of the same iterations where ``log_etas`` is given (NaN: η ≤ 0, left out); and
+        a minibatch run's gap of the objective on all rows (``log_full``, evaluated at
+        each epoch's start and held through the epoch), its gaps then the batch's."""
         if not self.composed:
             return
         self.clear()
         self.curves = ()
         with_eta = log_etas is not None and len(log_etas) == len(log_values) > 0
+        with_full = log_full is not None and len(log_full) == len(log_values) > 0
         self.set_ylabel(f"{self.gap_label}, η" if with_eta else self.gap_label)
         if len(log_values) == 0:
             return
         buckets = max(8, self.size.width)
-        if not with_eta or log_etas is None:
-            xs, ys = min_max_buckets(log_values, buckets)
-            self.curves = (self.gap_label,)
-            self.plot(xs, ys, line_style=GAP_STYLE, hires_mode=line_mode())
-            return
-        self.curves = (self.gap_label, "η")  # before plot(), which redraws the legend
-        xs, ys = min_max_buckets(log_values, buckets)
-        self.plot(xs, ys, line_style=GAP_STYLE, hires_mode=line_mode(), label=self.curves[0])
-        xs, ys = min_max_buckets(log_etas, buckets)
-        self.plot(xs, ys, line_style=ETA_STYLE, hires_mode=line_mode(), label=self.curves[1])
+        lines: list[tuple[str, np.ndarray, str]] = []
+        if with_full and log_full is not None:
+            lines += [(BATCH_LABEL, log_values, BATCH_STYLE), (FULL_LABEL, log_full, GAP_STYLE)]
+        else:
+            lines.append((self.gap_label, log_values, GAP_STYLE))
+        if with_eta and log_etas is not None:
+            lines.append(("η", log_etas, ETA_STYLE))
+        self.curves = tuple(label for label, _, _ in lines)  # before plot(): the legend
+        self.curve_styles = tuple(style for _, _, style in lines)
+        for label, values, style in lines:
+            xs, ys = min_max_buckets(values, buckets)
+            self.plot(xs, ys, line_style=style, hires_mode=line_mode(), label=label)
 
     def legend_text(self) -> Text:
         """The one-line legend: each curve's line in its colour, then its name."""
@@ -121,7 +140,7 @@ class ObjectivePlot(_Plot):
             return Text()
         marker = LEGEND_LINE[line_mode()]
         text = Text()
-        for label, style in zip(self.curves, (GAP_STYLE, ETA_STYLE), strict=True):
+        for label, style in zip(self.curves, self.curve_styles, strict=True):
             text.append(marker, style)
             text.append(f" {label}  ")
         text.rstrip()

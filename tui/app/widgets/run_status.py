@@ -16,6 +16,9 @@ from rich.cells import cell_len
 from textual.widgets import Static
 
 if TYPE_CHECKING:
+    from numpy import ndarray
+
+    from solvers.run.history import Layout
     from tui.app.run_controller import RunController
 
 HINTS = {
@@ -76,12 +79,16 @@ def status_model(controller: RunController, loading: bool) -> StatusModel:
         settings = view.settings
         said = said_regime(settings.eta, view.facts, settings.optimizer, settings.schedule)
         word = None
-        if said is not None and said.kind is not None:  # plain descent's regimes only
+        from solvers.run.epochs import is_minibatch
+
+        # plain descent's regimes only, full-batch: a batch's steps are noisy estimates
+        if said is not None and said.kind is not None and not is_minibatch(view.layout):
             word = said.label
             if report is not None and phase in ENDS and view.count:
+                from solvers.run.epochs import judged_column
                 from solvers.run.run_end import regime_at_end  # numpy: not at start-up
 
-                values = view.rows[:, view.layout.objective]
+                values = view.rows[:, judged_column(view.layout)]  # minibatch: all rows'
                 end = regime_at_end((said.kind, said.text), said.local, values, report.outcome)
                 if end.word is None:
                     word = None
@@ -93,11 +100,15 @@ def status_model(controller: RunController, loading: bool) -> StatusModel:
         layout = view.layout
         last = view.rows[-1]
         total = max(controller.total, view.count)
+        epoch = _epoch(last, layout)
         fields.append(
-            Field(f"{view.count:,} of {total:,} iterations", f"{view.count:,}/{total:,}", 50)
+            Field(
+                f"{epoch}{view.count:,} of {total:,} iterations",
+                f"{epoch}{view.count:,}/{total:,}",
+                50,
+            )
         )
-        value = f"f = {float(last[layout.objective]):.6g}"
-        fields.append(Field(value, value, 90))
+        fields.extend(_objective_fields(view.rows, layout))
         distance = view.distance(last[layout.params])
         if distance is not None:
             far = f"‖θ−θ*‖ = {float(distance):.3g}"
@@ -119,6 +130,29 @@ def status_model(controller: RunController, loading: bool) -> StatusModel:
             second = f"{controller.rate:,.0f} it/s" + (f" · ETA {clock(eta)}" if eta else "")
         messages.append((second,))
     return StatusModel(tuple(fields), tuple(messages))
+
+
+def _epoch(last: ndarray, layout: Layout) -> str:
+    """ "epoch E · " for a minibatch run's row (its epoch, 0-based), else "" """
+    from solvers.run.epochs import EPOCH, is_minibatch
+
+    return f"epoch {int(last[layout.columns.index(EPOCH)])} · " if is_minibatch(layout) else ""
+
+
+def _objective_fields(rows: ndarray, layout: Layout) -> list[Field]:
+    """f of the last row; a minibatch run's batch loss (×N/B), and the objective on all
+    rows at the last epoch's start (the rows hold it there only)."""
+    from solvers.run.epochs import is_minibatch, last_full
+
+    value = f"{float(rows[-1, layout.objective]):.6g}"
+    if not is_minibatch(layout):
+        return [Field(f"f = {value}", f"f = {value}", 90)]
+    fields = [Field(f"batch f = {value}", f"f_batch = {value}", 90)]
+    full = last_full(rows, layout)
+    if full is not None:
+        text = f"{full[1]:.6g}"
+        fields.append(Field(f"f on all rows = {text}", f"f_all = {text}", 80))
+    return fields
 
 
 def _divergence_forms(controller: RunController) -> tuple[str, ...]:

@@ -50,6 +50,16 @@ def log_etas(rows: np.ndarray, columns: tuple[str, ...]) -> np.ndarray | None:
         return np.log10(np.where(etas > 0, etas, np.nan))
 
 
+def held(values: np.ndarray) -> np.ndarray:
+    """``values`` with each NaN replaced by the last number before it (NaN before the
+    first): a minibatch run's objective on all rows, evaluated at each epoch's start,
+    held through the epoch so that it can be sampled as every row's column is."""
+    values = np.asarray(values, dtype=np.float64)
+    at = np.where(np.isnan(values), 0, np.arange(len(values)))
+    np.maximum.accumulate(at, out=at)
+    return values[at]  # before the first number: values[0], itself NaN
+
+
 def min_max_buckets(values: np.ndarray, buckets: int) -> tuple[np.ndarray, np.ndarray]:
     """Downsample to at most ``2 * buckets`` points: each bucket's min and max.
 

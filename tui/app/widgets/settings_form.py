@@ -1,5 +1,5 @@
-"""The fields of a run: η, optimizer, schedule, iterations, device, dtype, seed and
-start, checked as they are typed.
+"""The fields of a run: η, optimizer, schedule, iterations, device, dtype, batch size
+(a chapter with data rows), seed and start, checked as they are typed.
 
 Every field is parsed by the same parsers the CLI uses (:mod:`solvers.core.validation`),
 so the app and ``gdlab run`` refuse a value with the same words. A bad value is
@@ -40,10 +40,13 @@ from solvers.optim.choices import (
     parse_optimizer,
     parse_schedule,
 )
-from solvers.run.settings import RunSettings
+from solvers.run.settings import RunSettings, parse_batch_size
 from tui.app.widgets.chapter_fields import ChapterFields
 from tui.app.widgets.choice import Choice
 from tui.app.widgets.ordered_input import OrderedInput
+
+BATCH = "batch-size"
+"""The batch size's field (a chapter with data rows only; empty: every row)."""
 
 
 def knob_text(knob: Knob) -> str:
@@ -126,8 +129,10 @@ class SettingsForm(ChapterFields, Vertical):
         self._parsers["start"] = (
             self._parse_start if self.chapter.start_required else self._optional(self._parse_start)
         )
-        if spec.book_start is None:
+        if spec.book_start is None or self.chapter.data_rows:  # a start draw or a shuffle
             self._parsers["seed"] = self._optional(parse_seed)
+        if self.chapter.data_rows:
+            self._parsers[BATCH] = parse_batch_size
 
     @staticmethod
     def _optional(parse: Callable[[str], Any]) -> Callable[[str], Any]:
@@ -171,6 +176,8 @@ class SettingsForm(ChapterFields, Vertical):
         yield from self._field("iterations", "iterations", str(spec.iterations))
         yield from self._select("device", self._devices, "auto")
         yield from self._select("dtype", DTYPES, "float32")
+        if BATCH in self._parsers:
+            yield from self._field(BATCH, "batch", "", placeholder="all rows")
         if "seed" in self._parsers:
             yield from self._field("seed", "seed", "", placeholder="random")
         start = (
@@ -357,9 +364,10 @@ class SettingsForm(ChapterFields, Vertical):
                 optimizer=optimizer,
                 schedule=schedule,
                 dtype=str(self.query_one("#dtype", Select).value),
+                batch_size=values.get(BATCH),
             )
-        except SettingError as problem:  # armijo with a schedule: under the schedule
-            self.flag("schedule", problem.reason)
+        except SettingError as problem:  # armijo with a schedule (or a batch size): there
+            self.flag(problem.field if problem.field == BATCH else "schedule", problem.reason)
             return None
         self.flag("schedule", "")
         return spec, settings

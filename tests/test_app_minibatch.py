@@ -1,0 +1,103 @@
+"""Minibatches on chapter 3's screen: the batch field, the epoch in the status and the
+table, the plot's two curves, and a long batch-1 run that pauses and stops."""
+
+from __future__ import annotations
+
+import numpy as np
+from app_helpers import chapter, first_screen, holds_for, set_fields, tap, text_of, wait_until
+
+from solvers.run.epochs import EPOCH, FULL_OBJECTIVE
+from tui.app.app import GdlabApp
+from tui.app.run_controller import Phase
+from tui.app.widgets.plots import BATCH_LABEL, FULL_LABEL, ObjectivePlot
+from tui.app.widgets.run_status import status_text
+from tui.app.widgets.settings_form import SettingsForm
+
+
+async def test_a_minibatch_run_shows_epoch_and_iteration_and_both_losses() -> None:
+    app = GdlabApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await first_screen(pilot)
+        screen = await chapter(pilot, 3)
+        await set_fields(pilot, screen, **{"batch-size": "1", "iterations": "30", "seed": "4"})
+        await tap(pilot, "r")
+        await wait_until(
+            pilot, lambda: screen.controller.phase is Phase.FINISHED, "the minibatch run"
+        )
+        view = screen.controller.view
+        assert view is not None and view.settings.batch_size == 1
+        assert view.layout.columns[-2:] == (EPOCH, FULL_OBJECTIVE)
+        # 30 iterations of 1 of 3 rows: epochs 0 to 9, the last at iteration 29
+        await wait_until(
+            pilot,
+            lambda: "finished · epoch 9 · 30" in text_of(screen, "#status"),
+            "the epoch and iteration in the status",
+        )
+        status = text_of(screen, "#status")
+        assert "f_batch = " in status and "f_all = " in status, status
+        text = status_text(screen.controller, False, None)  # every field's long form
+        assert "epoch 9 · 30 of 30 iterations" in text and "f on all rows = " in text
+        await wait_until(
+            pilot,
+            lambda: (
+                screen.live is not None
+                and screen.live.table is not None
+                and EPOCH in screen.live.table._columns
+                and FULL_OBJECTIVE in screen.live.table._columns
+            ),
+            "the table's epoch and full-objective columns",
+        )
+        plot = screen.query_one(ObjectivePlot)
+        await wait_until(
+            pilot,
+            lambda: plot.curves == (BATCH_LABEL, FULL_LABEL),
+            "the batch loss and the objective on all rows",
+        )
+        assert FULL_LABEL in plot.legend_text().plain
+        full = plot._datasets[1].y
+        assert np.isfinite(full).all() and not np.array_equal(full, plot._datasets[0].y)
+
+
+async def test_a_bad_batch_size_is_flagged_under_its_field() -> None:
+    app = GdlabApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await first_screen(pilot)
+        screen = await chapter(pilot, 3)
+        await set_fields(pilot, screen, **{"batch-size": "0"})
+        await tap(pilot, "r")
+        await wait_until(
+            pilot,
+            lambda: "out of range" in text_of(screen, "#batch-size-error"),
+            "the flag under batch",
+        )
+        assert screen.controller.view is None and app.is_running
+        assert screen.query_one(SettingsForm).read() is None
+
+
+async def test_chapters_without_data_rows_have_no_batch_field() -> None:
+    app = GdlabApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await first_screen(pilot)
+        screen = await chapter(pilot, 1)
+        assert not screen.query("#batch-size")
+
+
+async def test_a_long_batch_1_run_streams_pauses_and_stops() -> None:
+    app = GdlabApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await first_screen(pilot)
+        screen = await chapter(pilot, 3)
+        await set_fields(pilot, screen, **{"batch-size": "1", "iterations": "200000"})
+        await tap(pilot, "r")
+        await wait_until(pilot, lambda: screen.controller.count > 1000, "rows streaming", 30)
+        assert screen.controller.phase is Phase.RUNNING
+        await tap(pilot, "space")
+        await wait_until(pilot, lambda: screen.controller.phase is Phase.PAUSED, "paused", 10)
+        control = screen.controller.control
+        assert control is not None
+        held = screen.controller.count
+        await holds_for(pilot, lambda: screen.controller.count == held, "rows while paused")
+        await tap(pilot, "s")
+        await wait_until(pilot, lambda: not screen.controller.phase.live, "the stop", 10)
+        assert screen.controller.phase is Phase.STOPPED
+        assert screen.controller.count < 200000

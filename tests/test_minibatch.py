@@ -1,0 +1,175 @@
+"""Stochastic gradients (--batch-size): the shuffle, the full-batch case, the refusals,
+the epoch and full-objective columns, and the script that repeats a minibatch run."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from script_runs import run_script
+
+from solvers.chapters.registry import problem_for, spec_of
+from solvers.core.validation import SettingError
+from solvers.run.batches import Batches
+from solvers.run.descent import Descent
+from solvers.run.epochs import EPOCH, FULL_OBJECTIVE, epoch_text
+from solvers.run.settings import RunSettings
+
+
+def rows_of(
+    batch_size: int | None, seed: int = 7, iterations: int = 60
+) -> tuple[tuple, np.ndarray]:
+    descent = Descent(
+        problem_for(spec_of("3")),
+        RunSettings(1e-4, iterations, device="cpu", seed=seed, batch_size=batch_size),
+    )
+    list(descent.run())
+    return descent.layout.columns, descent.history.rows.copy()
+
+
+def test_a_seeded_minibatch_run_repeats_bit_for_bit_and_another_seed_differs():
+    columns, first = rows_of(1)
+    _, again = rows_of(1)
+    _, other = rows_of(1, seed=8)
+    assert columns[-2:] == (EPOCH, FULL_OBJECTIVE)
+    np.testing.assert_array_equal(first, again)  # NaN where not evaluated, in both
+    assert not np.array_equal(first[:, 3], other[:, 3])  # the batch losses differ
+    _, full = rows_of(None)
+    assert not np.array_equal(first[:, :3], full[:, :3])  # and it is not full-batch
+
+
+@pytest.mark.parametrize("size", [3, 4, 1000])
+def test_a_batch_of_every_row_or_more_is_the_full_batch_run_bit_for_bit(size):
+    columns, rows = rows_of(size)
+    full_columns, full = rows_of(None)
+    assert columns == full_columns
+    assert rows.tobytes() == full.tobytes()
+
+
+def test_a_compiled_minibatch_run_equals_the_eager_one():
+    _, short = rows_of(2, iterations=50)
+    _, long = rows_of(2, iterations=2500)  # compiled with TorchScript
+    np.testing.assert_array_equal(short, long[:50])
+
+
+def test_each_epoch_is_a_permutation_and_a_last_partial_batch_is_dropped():
+    batches = Batches(rows=7, size=3, seed=5)
+    assert batches.per_epoch == 2  # 7 // 3: the seventh row waits for a later shuffle
+    indices = batches.indices(0, 6)
+    assert indices.shape == (6, 3)
+    for epoch in range(3):
+        seen = indices[2 * epoch : 2 * epoch + 2].reshape(-1).tolist()
+        assert len(set(seen)) == 6 and set(seen) <= set(range(7))
+    # the same rows asked for again, or from the middle, are the same
+    assert indices[3:].tolist() == batches.indices(3, 3).tolist()
+    assert indices.tolist() == Batches(rows=7, size=3, seed=5).indices(0, 6).tolist()
+    assert batches.epochs(0, 6).tolist() == [0, 0, 1, 1, 2, 2]
+    assert batches.full_at(0, 6).tolist() == [True, False] * 3
+
+
+def test_the_full_objective_is_recorded_at_each_epochs_first_iteration():
+    descent = Descent(
+        problem_for(spec_of("3")), RunSettings(1e-4, 30, device="cpu", seed=3, batch_size=1)
+    )
+    list(descent.run())
+    rows = descent.history.rows
+    columns = descent.layout.columns
+    epochs = rows[:, columns.index(EPOCH)]
+    full = rows[:, columns.index(FULL_OBJECTIVE)]
+    assert epochs.tolist() == [i // 3 for i in range(30)]
+    assert np.isnan(full[[i for i in range(30) if i % 3]]).all()
+    objective = descent.problem.objective_on(descent.device, descent.dtype)
+    params = descent.problem.make_params(tuple(float(v) for v in rows[6, :3]), descent.device)
+    assert full[6] == float(objective(params)[0].detach())  # the objective on every row, there
+    # the batch loss (one sample, times 3) is not the full objective
+    assert rows[6, columns.index("objective")] != full[6]
+    assert epoch_text(epochs[-1], 29) == "epoch 9 · iteration 29"
+
+
+@pytest.mark.parametrize("chapter", ["1", "2"])
+def test_a_batch_size_is_refused_on_a_chapter_without_data_rows(gdlab, chapter):
+    result = gdlab("run", chapter, "--batch-size", "2")
+    assert result.code == 2
+    assert result.err.strip().splitlines() == [
+        "gdlab: batch-size: is only for a chapter whose objective has data rows (chapter 3); "
+        "this one has none"
+    ]
+    with pytest.raises(SettingError, match="batch-size"):
+        Descent(problem_for(spec_of(chapter)), RunSettings(0.1, 5, batch_size=2))
+
+
+@pytest.mark.parametrize("text", ["0", "-1", "1.5", "x"])
+def test_a_bad_batch_size_is_one_line_naming_it(gdlab, text):
+    result = gdlab("run", "3", "--batch-size", text)
+    assert result.code == 2
+    assert result.err.startswith("gdlab: batch-size: ") and len(result.err.splitlines()) == 1
+
+
+def test_the_csv_and_json_carry_the_epoch_and_the_full_objective(gdlab):
+    common = ["run", "3", "--batch-size", "2", "--seed", "1", "--iterations", "4"]
+    csv = gdlab(*common, "--format", "csv").out.splitlines()
+    assert csv[0].endswith(",epoch,full_objective")
+    assert [line.split(",")[-2] for line in csv[1:]] == ["0.0", "1.0", "2.0", "3.0"]
+    import json
+
+    data = json.loads(gdlab(*common, "--format", "json").out)
+    assert data["columns"][-2:] == ["epoch", "full_objective"]
+    assert data["settings"]["batch_size"] == 2
+    assert all(math.isfinite(row[-1]) for row in data["rows"])  # every iteration an epoch
+
+
+def test_a_minibatch_run_repeats_from_its_saved_json(gdlab, tmp_path):
+    saved = tmp_path / "run.json"
+    common = ["--format", "csv"]
+    first = gdlab("run", "3", "--batch-size", "1", "--seed", "4", "--iterations", "9", *common)
+    assert (
+        gdlab(
+            "run",
+            "3",
+            "--batch-size",
+            "1",
+            "--seed",
+            "4",
+            "--iterations",
+            "9",
+            "--format",
+            "json",
+            "--output",
+            str(saved),
+        ).code
+        == 0
+    )
+    assert gdlab("run", "--from", str(saved), *common).out == first.out
+
+
+@pytest.mark.parametrize(
+    "iterations", ["40", pytest.param("2500", marks=pytest.mark.slow, id="compiled")]
+)
+def test_the_script_repeats_a_minibatch_run_bit_for_bit(gdlab, tmp_path, iterations):
+    common = ["3", "--batch-size", "2", "--seed", "7", "--device", "cpu"]
+    common += ["--iterations", iterations]
+    generated = gdlab("code", *common)
+    assert generated.code == 0, generated.err
+    assert "torch.randperm(3, generator=generator)" in generated.out
+    expected = gdlab("run", *common, "--format", "csv")
+    assert expected.code == 0, expected.err
+    assert run_script(generated.out, tmp_path) == expected.out
+
+
+def test_divergence_is_judged_on_the_full_objective_not_the_batch_noise():
+    # at a stable η the batch loss jumps around (one sample times 3), yet the run is
+    # not called diverged: the full objective, each epoch, falls
+    descent = Descent(
+        problem_for(spec_of("3")), RunSettings(1e-3, 3000, device="cpu", seed=2, batch_size=1)
+    )
+    list(descent.run())
+    assert descent.report is not None and descent.diverged is None
+    batch = descent.history.rows[:, 3]
+    assert (np.diff(batch) > 0).any()  # the noise is there
+    # and above the bound it is caught
+    diverging = Descent(
+        problem_for(spec_of("3")), RunSettings(0.05, 300, device="cpu", seed=2, batch_size=1)
+    )
+    list(diverging.run())
+    assert diverging.diverged is not None
