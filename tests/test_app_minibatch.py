@@ -101,3 +101,31 @@ async def test_a_long_batch_1_run_streams_pauses_and_stops() -> None:
         await wait_until(pilot, lambda: not screen.controller.phase.live, "the stop", 10)
         assert screen.controller.phase is Phase.STOPPED
         assert screen.controller.count < 200000
+
+
+async def test_the_compare_screen_takes_batch_sizes_as_members() -> None:
+    from test_app_compare import _cells, _compare, _ended
+    from textual.widgets import Input, Select
+
+    app = GdlabApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _compare(pilot)
+        assert screen.spec.id == "3"
+        screen.query_one("#compare-etas", Input).value = "1e-4"
+        screen.query_one("#compare-iterations", Input).value = "30"
+        screen.query_one("#compare-batches", Input).value = "1 all"
+        await tap(pilot, "r")
+        await wait_until(pilot, lambda: screen.phase is Phase.FINISHED, "the compare's end")
+        await wait_until(pilot, lambda: _ended(screen), "the outcomes in the table")
+        assert [row[0] for row in _cells(screen)] == ["1 plain η=0.0001 B=1", "2 plain η=0.0001"]
+        # chapter 1 has no data rows: the batch sizes are refused, naming the field
+        screen.query_one(Select).value = "1"
+        await wait_until(pilot, lambda: screen.spec.id == "1", "chapter 1 chosen", 10)
+        screen.query_one("#compare-batches", Input).value = "2"
+        await tap(pilot, "r")
+        await wait_until(
+            pilot,
+            lambda: text_of(screen, "#compare-error").startswith("batch-size: is only for"),
+            "the refusal",
+        )
+        assert app.is_running

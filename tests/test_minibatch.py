@@ -11,6 +11,7 @@ from script_runs import run_script
 
 from solvers.chapters.registry import problem_for, spec_of
 from solvers.core.validation import SettingError
+from solvers.optim.choices import PLAIN
 from solvers.run.batches import Batches
 from solvers.run.descent import Descent
 from solvers.run.epochs import EPOCH, FULL_OBJECTIVE, epoch_text
@@ -173,3 +174,39 @@ def test_divergence_is_judged_on_the_full_objective_not_the_batch_noise():
     )
     list(diverging.run())
     assert diverging.diverged is not None
+
+
+def test_compare_members_by_batch_size_equal_their_runs_alone_bit_for_bit():
+    from dataclasses import replace
+
+    from solvers.run.compare import Comparison
+    from solvers.run.members import CompareSettings
+
+    problem = problem_for(spec_of("3"))
+    settings = CompareSettings.every([1e-4, 1e-3], [PLAIN], 60, [1, 2, None], seed=3, device="cpu")
+    comparison = Comparison(problem, settings)
+    list(comparison.run())
+    assert len(comparison.groups) == 3  # one batched computation per batch size
+    labels = [run.member.label for run in comparison.runs]
+    assert labels[:3] == ["plain η=0.0001 B=1", "plain η=0.0001 B=2", "plain η=0.0001"]
+    for index, run in enumerate(comparison.runs):
+        alone = Descent(problem, replace(settings.member_settings(index), start=comparison.start))
+        list(alone.run())
+        assert run.view.layout.columns == alone.layout.columns
+        np.testing.assert_array_equal(run.history.rows, alone.history.rows)
+    results = comparison.results()
+    # a minibatch member's final f is its objective on all rows (at its last epoch's start)
+    rows = comparison.runs[0].history.rows
+    assert np.isnan(rows[-1, -1])  # batch 1 of 3: epochs start at 0, 3, … 57
+    assert results[0].objective == float(rows[57, -1])
+    assert results[0].objective != float(rows[-1, 3])
+
+
+def test_gdlab_compare_takes_batch_sizes_as_members(gdlab):
+    result = gdlab("compare", "3", "--batch-size", "1", "all", "--seed", "3", "--iterations", "30")
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert lines[1].startswith("plain η=0.0001 B=1 ") and lines[2].startswith("plain η=0.0001 ")
+    assert "B=" not in lines[2]
+    refused = gdlab("compare", "1", "--batch-size", "2")
+    assert refused.code == 2 and "batch-size" in refused.err

@@ -37,10 +37,17 @@ def table_lines(comparison: Comparison, within: float | None = None) -> list[str
     header.append("outcome")
     rows = [header] + [_cells(r, known, within is not None) for r in results]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-    return [
+    lines = [
         "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
         for row in rows
     ]
+    if any(member.batch_size is not None for member in comparison.settings.members):
+        lines.append(
+            "B: data rows per iteration, shuffled each epoch from the seed; a minibatch "
+            "member's final f, and what it reached, is its objective on all rows at each "
+            "epoch's first iteration (its rows' objective is the batch's loss ×N/B)"
+        )
+    return lines
 
 
 def _cells(result: MemberResult, known: bool, within: bool) -> list[str]:

@@ -1,6 +1,7 @@
 """Runs side by side: every member of a compare advanced together, batched.
 
-Members that share an optimizer form a group, and a group is one computation,
+Members that share an optimizer and a batch size form a group, and a group is one
+computation,
 not a loop of runs: every parameter is flat with a leading member dimension,
 (M, k), η is a tensor with one value per member, (M, 1), and one chunk
 (:class:`solvers.run.engine.StepChunk`, compiled like a run's) steps them all.
@@ -13,6 +14,10 @@ own :class:`~solvers.run.history.History`, so a member is read, checked for
 divergence and exported exactly as a run is (:attr:`MemberRun.view`). A member
 whose rows diverge stops there alone: it leaves its group's batch, the others
 go on. Stop and pause come from one :class:`~solvers.core.control.RunControl`.
+
+A minibatch group's members share the seed and the batch size, so each iteration's
+rows are the same for all of them: the rows a run of its own would see
+(:mod:`solvers.run.batches`); a batch size of every row or more is a full-batch member.
 """
 
 from __future__ import annotations
@@ -28,14 +33,23 @@ from torch import Tensor
 
 from solvers.core.control import RunControl
 from solvers.core.facts import Facts
-from solvers.core.validation import MAX_SEED
+from solvers.core.validation import MAX_SEED, SettingError
 from solvers.optim.choices import OptimizerChoice
 from solvers.optim.updates import UpdateRule, make_rule
 from solvers.problems.problem import Problem
+from solvers.run.batches import Batches
 from solvers.run.descent import MAX_CHUNK, SCRIPT_FROM, StepBatch
 from solvers.run.devices import resolve_device
 from solvers.run.divergence import DivergenceCheck, check_members
-from solvers.run.engine import Chunk, MembersOf, StepChunk, compiled_chunk, member_params
+from solvers.run.engine import (
+    Chunk,
+    MembersOf,
+    RowsChunk,
+    StepChunk,
+    compiled_chunk,
+    member_params,
+)
+from solvers.run.epochs import COLUMNS, judged_column, refusal, sample_count, uses_batches
 from solvers.run.history import History, Layout
 from solvers.run.measures import distance, gap, grad_norm
 from solvers.run.members import CONVERGED, CompareSettings, Member, Standing
@@ -76,6 +90,8 @@ class MemberResult:
     label: str
     iterations: int
     objective: float | None
+    """The objective on all rows: at the last row, or a minibatch member's at its last
+    epoch's start (its rows hold the batch's loss between)."""
     distance: float | None
     """Distance to the optimum, or None where it is unknown (then ``grad_norm``)."""
     grad_norm: float | None
@@ -112,26 +128,31 @@ class _Group:
         start: tuple[float, ...],
         device: torch.device,
         dtype: torch.dtype,
+        batches: Batches | None = None,
     ) -> None:
         self.problem = problem
         self.device = device
         objective = MembersOf(problem.objective_on(device, dtype))
         self.objective = objective
+        self.batches = batches
+        """The rows of each iteration, shared by the group's members; None: every row."""
         etas = [member.eta for _, member in members]
         self.rule: UpdateRule = make_rule(
             optimizer, problem.spec.param_names, eta=etas[0], objective=objective
         )
-        self.layout = Layout.of(problem.spec, self.rule.extra_names)
+        extras = self.rule.extra_names + (COLUMNS if batches is not None else ())
+        self.layout = Layout.of(problem.spec, extras)
         self.runs = [make_run(index, member, self.layout) for index, member in members]
         one = problem.make_params(start, device, dtype)
         self.params = member_params(one, len(members))
         self.state = self.rule.initial_state(self.params)
         self.etas = torch.tensor(etas, dtype=dtype, device=device).reshape(-1, 1)
         """One η per member, (M, 1): it scales the flat (M, k) parameters as it is."""
-        self.key = f"{self.rule.cache_key}@{dtype}@members"
+        self.key = f"{self.rule.cache_key}@{dtype}@members" + ("@rows" if batches else "")
 
     def _make_chunk(self) -> StepChunk:
-        return StepChunk(
+        kind = StepChunk if self.batches is None else RowsChunk
+        return kind(
             self.objective, self.rule, self.layout.base_width, bool(self.layout.prediction_names)
         )
 
@@ -148,7 +169,14 @@ class _Group:
             (size, members, self.layout.width), dtype=self.params[0].dtype, device=self.device
         )
         etas = self.etas.unsqueeze(0).expand(size, members, 1)
-        ran = int(module(self.params, self.state, etas, out, cancel))
+        rows = None
+        if self.batches is not None:  # as solvers.run.descent.Descent._batch_rows, per member
+            with torch.no_grad():
+                out[..., -2].copy_(self.batches.epochs(first, size).unsqueeze(1))
+                out[..., -1].fill_(float("nan"))
+            marks = self.batches.full_at(first, size).to(torch.int64).unsqueeze(1)
+            rows = torch.cat([marks, self.batches.indices(first, size)], 1).to(self.device)
+        ran = int(module(self.params, self.state, etas, out, cancel, rows))
         block = out[:ran].cpu().numpy()
         checked = check_members([run.check for run in self.runs], block, first)
         for m, (run, (good, diverged)) in enumerate(zip(self.runs, checked, strict=True)):
@@ -183,12 +211,30 @@ class Comparison:
         self.seed = settings.seed if settings.seed is not None else secrets.randbelow(MAX_SEED + 1)
         self.start = problem.start_values(settings.start, self.seed)
         self.facts: Facts = problem.facts_at(self.start)
-        by_optimizer: dict[OptimizerChoice, list[tuple[int, Member]]] = {}
+        rows = sample_count(problem.objective)
+        grouped: dict[tuple[OptimizerChoice, int | None], list[tuple[int, Member]]] = {}
         for index, member in enumerate(settings.members):
-            by_optimizer.setdefault(member.optimizer, []).append((index, member))
+            refused = refusal(member.batch_size, rows)
+            if refused is not None:
+                raise refused
+            size = member.batch_size if uses_batches(member.batch_size, rows) else None
+            grouped.setdefault((member.optimizer, size), []).append((index, member))
+        if any(size is not None for _, size in grouped) and not hasattr(
+            problem.objective, "members_on_rows"
+        ):
+            raise SettingError("batch-size", "this chapter's objective has no members_on_rows")
         self.groups = [
-            _Group(problem, optimizer, members, self._member_run, self.start, self.device, dtype)
-            for optimizer, members in by_optimizer.items()
+            _Group(
+                problem,
+                optimizer,
+                members,
+                self._member_run,
+                self.start,
+                self.device,
+                dtype,
+                None if size is None else Batches(rows, size, self.seed),
+            )
+            for (optimizer, size), members in grouped.items()
         ]
         self.runs: list[MemberRun] = sorted(
             (run for group in self.groups for run in group.runs), key=lambda run: run.index
@@ -263,8 +309,15 @@ class Comparison:
                 run.member.label, 0, None, None, None, None, None, Standing.GOING, run.diverged
             )
         last = rows[-1]
-        values = rows[:, layout.objective]
+        judged = judged_column(layout)  # a minibatch member: its objective on all rows
+        values = rows[:, judged]
         gaps = gap(values, self.facts)
+        if judged != layout.objective:  # evaluated at each epoch's start only
+            evaluated = np.flatnonzero(~np.isnan(values))
+            last_value = float(values[evaluated[-1]]) if len(evaluated) else None
+        else:
+            last_value = float(last[layout.objective])
+        last_gap = gap(np.array([np.nan if last_value is None else last_value]), self.facts)
         norm = float(grad_norm(last[layout.grads]))
         far = distance(last[layout.params], self.facts)
         to_converge = _first(gaps <= CONVERGED) if gaps is not None else None
@@ -277,7 +330,9 @@ class Comparison:
             standing = Standing.UNBOUNDED if run.diverged.falling else Standing.DIVERGED
         elif (stationary := stationary_end(self.problem, rows, layout)) is not None:
             standing = Standing.NOT_MINIMUM
-        elif (gaps is not None and gaps[-1] <= CONVERGED) or (gaps is None and norm <= CONVERGED):
+        elif (last_gap is not None and last_gap[-1] <= CONVERGED) or (
+            last_gap is None and norm <= CONVERGED and judged == layout.objective
+        ):
             standing = Standing.CONVERGED
         elif self.stopped:
             standing = Standing.STOPPED
@@ -288,7 +343,7 @@ class Comparison:
         return MemberResult(
             run.member.label,
             len(rows),
-            float(last[layout.objective]),
+            last_value,
             None if far is None else float(far),
             norm,
             to_converge,

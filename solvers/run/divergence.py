@@ -162,6 +162,8 @@ def check_members(
         return [check.check(block[:, m], first) for m, check in enumerate(checks)]
     layout = checks[0].layout
     facts = checks[0].facts
+    if judged_column(layout) != layout.objective:  # minibatch members: each on its own
+        return [check.check(block[:, m], first) for m, check in enumerate(checks)]
     values = block[:, :, layout.objective].astype(np.float64)
     per_member = (
         np.array([start[0] for start in starts if start is not None]),

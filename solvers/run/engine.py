@@ -181,12 +181,12 @@ class RowsChunk(StepChunk):
         self, params: list[Tensor], i: int, rows: Tensor | None, out: Tensor
     ) -> tuple[Tensor, Tensor]:
         assert rows is not None
-        row = out[i]
         batch = rows[i]
         if bool(batch[0] != 0):
             with torch.no_grad():
                 full, _ = self.objective(params)
-                row[-1] = full.reshape(())
+                cell = out[i].narrow(-1, out.size(-1) - 1, 1)  # (1,), or (M, 1) in a batch
+                cell.copy_(full.reshape(cell.shape))
         value, pred = self.objective.on_rows(params, batch[1:])  # type: ignore[operator]
         return value, pred
 
@@ -200,7 +200,8 @@ def member_params(one: list[Tensor], members: int) -> list[Tensor]:
 
 
 class MembersOf(torch.nn.Module):
-    """An objective's batched form as a module: ``forward`` is its ``members``.
+    """An objective's batched form as a module: ``forward`` is its ``members``, and
+    ``on_rows`` its ``members_on_rows`` (called only in a compare of batch sizes).
 
     A compare's chunk (and armijo's trial points) call the objective as a module;
     wrapped in this, they get one value per member of the batch.
@@ -212,6 +213,13 @@ class MembersOf(torch.nn.Module):
 
     def forward(self, params: list[Tensor]) -> tuple[Tensor, Tensor]:
         value, pred = self.objective.members(params)  # type: ignore[operator]
+        return value, pred
+
+    @torch.jit.export
+    def on_rows(self, params: list[Tensor], rows: Tensor) -> tuple[Tensor, Tensor]:
+        """Each member's objective on the rows ``rows`` (the members of a minibatch
+        group share a batch size and the seed, so their rows)."""
+        value, pred = self.objective.members_on_rows(params, rows)  # type: ignore[operator]
         return value, pred
 
 

@@ -1,14 +1,17 @@
-"""A minibatch run's columns and words, torch-free (the app's widgets read them before
-torch has loaded); the rule itself is :mod:`solvers.run.batches`'s."""
+"""A minibatch run's columns and words, without torch or numpy (the app's screens read
+them before either has loaded); the rule itself is :mod:`solvers.run.batches`'s."""
 
 from __future__ import annotations
 
 import math
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from solvers.core.validation import SettingError
-from solvers.run.history import Layout
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from solvers.run.history import Layout
 
 EPOCH = "epoch"
 """The column holding each iteration's epoch (0-based)."""
@@ -55,6 +58,8 @@ def is_minibatch(layout: Layout) -> bool:
 def last_full(rows: np.ndarray, layout: Layout, recent: int = 1 << 16) -> tuple[int, float] | None:
     """The last row among the ``recent`` last that holds the objective on all rows, and
     that objective: (iteration, value); None where none does (or not a minibatch run)."""
+    import numpy as np  # not before the app's first frame
+
     if not is_minibatch(layout) or len(rows) == 0:
         return None
     start = max(0, len(rows) - recent)

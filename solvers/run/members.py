@@ -1,7 +1,7 @@
 """A compare's members and settings, in words, without torch.
 
-A compare runs every combination of the given η values and optimizers on one
-problem from one start (:mod:`solvers.run.compare` does the computing). The CLI and
+A compare runs every combination of the given η values, optimizers and batch
+sizes on one problem from one start (:mod:`solvers.run.compare` does the computing). The CLI and
 the compare screen build a :class:`CompareSettings`; it checks itself as
 :class:`~solvers.run.settings.RunSettings` does, and hands each member its own
 RunSettings, so a member is described, exported and repeated exactly as a run.
@@ -32,11 +32,15 @@ class Member:
 
     eta: float
     optimizer: OptimizerChoice = PLAIN
+    batch_size: int | None = None
+    """Data rows per iteration (None: every row), as :class:`RunSettings` has it."""
 
     @property
     def label(self) -> str:
-        """How the table and the legend name it, e.g. ``adam η=0.01``."""
-        return f"{self.optimizer.name} η={self.eta:g}"
+        """How the table and the legend name it, e.g. ``adam η=0.01`` (``… B=2`` with
+        a batch size)."""
+        batch = "" if self.batch_size is None else f" B={self.batch_size}"
+        return f"{self.optimizer.name} η={self.eta:g}{batch}"
 
 
 @dataclass(frozen=True)
@@ -60,9 +64,12 @@ class CompareSettings:
                 f"expected at most {MAX_MEMBERS} (every η with every optimizer)",
             )
         if len(set(self.members)) != len(self.members):
-            raise SettingError("eta", "repeats a member; expected each η and optimizer once")
-        for member in self.members:
+            raise SettingError(
+                "eta", "repeats a member; expected each η, optimizer and batch size once"
+            )
+        for index, member in enumerate(self.members):
             check_eta(float(member.eta))
+            self.member_settings(index)  # its batch size, checked as a run checks it
         check_whole("iterations", self.iterations, 1, MAX_ITERATIONS)
         if self.dtype not in DTYPES:
             raise SettingError(
@@ -76,10 +83,14 @@ class CompareSettings:
         etas: Sequence[float],
         optimizers: Sequence[OptimizerChoice],
         iterations: int,
+        batch_sizes: Sequence[int | None] = (None,),
         **shared: object,
     ) -> CompareSettings:
-        """Every combination of ``etas`` and ``optimizers``, optimizer by optimizer."""
-        members = tuple(Member(eta, opt) for opt, eta in product(optimizers, etas))
+        """Every combination of ``etas``, ``optimizers`` and ``batch_sizes``, optimizer
+        by optimizer, then η by η."""
+        members = tuple(
+            Member(eta, opt, size) for opt, eta, size in product(optimizers, etas, batch_sizes)
+        )
         return cls(members, iterations, **shared)  # type: ignore[arg-type]
 
     def member_settings(self, index: int) -> RunSettings:
@@ -93,6 +104,7 @@ class CompareSettings:
             self.start,
             member.optimizer,
             dtype=self.dtype,
+            batch_size=member.batch_size,
         )
 
 

@@ -163,6 +163,18 @@ def run_command(args: argparse.Namespace) -> int:
     said = said_regime(settings.eta, descent.facts, settings.optimizer, settings.schedule)
     if said is not None:
         say(f"gdlab: {said.line}")
+    if descent.batches is not None:
+        batches = descent.batches
+        left = batches.rows % batches.size
+        say(
+            f"gdlab: minibatches of {batches.size:,} of the {batches.rows:,} rows, shuffled each "
+            f"epoch from seed {descent.seed} ({_count(batches.per_epoch, 'iteration')} an epoch"
+            + (f", {_count(left, 'row')} left out of each" if left else "")
+            + "); the objective column is the "
+            "batch's loss, scaled to estimate all rows', and full_objective the objective on all "
+            "rows at each epoch's first iteration. What is said of η is said of full-batch "
+            "descent: the batch's steps are noisy estimates of its steps"
+        )
     status = EXIT_OK
     cap = capped(limit, settings.iterations, descent.control, lambda: descent.history.count)
     started = time.perf_counter()
@@ -219,6 +231,11 @@ def run_command(args: argparse.Namespace) -> int:
     if status == EXIT_INTERRUPTED:
         print("gdlab: interrupted; the rows so far were written", file=sys.stderr)
     return status
+
+
+def _count(n: int, word: str) -> str:
+    """ "1 row", "2 rows"."""
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
 
 
 def _objective_parts(view: RunView, last: Any) -> list[str]:

@@ -1,6 +1,7 @@
-"""``gdlab compare CHAPTER --eta A B … --optimizer NAME …``: members side by side.
+"""``gdlab compare CHAPTER --eta A B … --optimizer NAME … --batch-size B …``: members
+side by side.
 
-Every combination of the given η values and optimizers runs from one start as
+Every combination of the given η values, optimizers and batch sizes runs from one start as
 one batched computation (:mod:`solvers.run.compare`); the table (or every member's
 rows as CSV or JSON) is written when they are done. Options are checked with
 ``gdlab run``'s rules and words; a knob applies to each chosen optimizer that
@@ -25,8 +26,10 @@ from solvers.core.validation import (
     parse_seed,
 )
 from solvers.optim.choices import KNOB_NAMES, OPTIMIZERS, OptimizerChoice, parse_optimizer
+from solvers.run.epochs import refusal
 from solvers.run.members import COMPARE_FORMATS as FORMATS
 from solvers.run.members import CompareSettings
+from solvers.run.settings import parse_batch_size
 from tui.cli.chapter_args import add_chapter_arguments, chapter_from_args
 from tui.cli.run_args import add_knob_options, check_output, given_options, import_solver
 from tui.process import EXIT_INTERRUPTED, EXIT_OK
@@ -43,6 +46,13 @@ def add_compare_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore
         "--optimizer", nargs="+", metavar="NAME", help=f"{', '.join(OPTIMIZERS)} (default: plain)"
     )
     add_knob_options(compare)
+    compare.add_argument(
+        "--batch-size",
+        nargs="+",
+        metavar="B",
+        help="batch sizes, each a member with every η and optimizer: data rows per iteration "
+        "(all: every row, the default), shuffled each epoch from --seed; chapter 3 only",
+    )
     compare.add_argument("--iterations", help="iterations per member (default: the book's)")
     compare.add_argument("--device", default="auto", help="auto (default), cpu, cuda, cuda:N, mps")
     compare.add_argument("--seed", help="seed of the normal(0, 0.01) start draw")
@@ -79,6 +89,11 @@ def settings_from_args(args: argparse.Namespace) -> tuple[ProblemSpec, CompareSe
     optimizers = _optimizers(args.optimizer or ["plain"], knobs)
     iterations = parse_iterations(args.iterations) if args.iterations else spec.iterations
     seed = parse_seed(args.seed) if args.seed is not None else None
+    sizes = [parse_batch_size(text) for text in args.batch_size] if args.batch_size else [None]
+    for size in sizes:
+        refused = refusal(size, 1 if chapter_of(args.chapter).data_rows else 0)
+        if refused is not None:
+            raise refused
     fmt = args.format.strip().lower()
     if fmt not in FORMATS:
         raise SettingError(
@@ -92,6 +107,7 @@ def settings_from_args(args: argparse.Namespace) -> tuple[ProblemSpec, CompareSe
         etas,
         optimizers,
         iterations,
+        sizes,
         device=args.device,
         seed=seed,
         start=start,

@@ -40,7 +40,10 @@ class Objective(torch.nn.Module):
     predictions as ``forward`` returns them. Its scale keeps η's meaning: a loss that
     SUMS over rows (chapter 3's Σ (y − t)² / 2) returns the batch's sum times N / B, an
     unbiased estimate of the full objective and of its gradient; a loss that is a MEAN
-    over rows returns the batch's mean (the same estimate).
+    over rows returns the batch's mean (the same estimate). A compare of batch sizes
+    also calls ``members_on_rows(params, rows)``: ``on_rows`` on a compare's batched
+    parameters (as ``members`` is ``forward`` on them), one value per member; an
+    objective without it is refused batch sizes in a compare.
     """
 
     sample_count = 0
@@ -119,6 +122,18 @@ class LinearRegression(Objective):
         scale = float(self.sample_count) / float(rows.size(0))
         value = torch.sum(self.sample_losses_of(y, y_target)) * scale
         return value, self.predict(params) if self.predicted else y.new_empty(0)
+
+    @torch.jit.export
+    def members_on_rows(self, params: list[Tensor], rows: Tensor) -> tuple[Tensor, Tensor]:
+        """:meth:`on_rows` for each member of a batch (w (M, F), b (M, 1)), as
+        :meth:`members` is :meth:`forward`."""
+        x = self.x.index_select(1, rows)
+        y_target = self.y_target.index_select(0, rows)
+        y = torch.mm(params[0], x) + params[1]
+        scale = float(self.sample_count) / float(rows.size(0))
+        value = torch.sum(self.sample_losses_of(y, y_target), dim=1) * scale
+        pred = torch.mm(params[0], self.x) + params[1]
+        return value, pred if self.predicted else y.new_empty(0)
 
     def sample_losses_of(self, y: Tensor, y_target: Tensor) -> Tensor:
         """Each sample's loss against ``y_target``, (y - y_target)² / 2."""

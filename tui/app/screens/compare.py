@@ -37,7 +37,9 @@ from solvers.chapters.registry import chapter_of, chapters
 from solvers.core.specs import ProblemSpec
 from solvers.core.validation import SettingError, parse_eta, parse_iterations
 from solvers.optim.choices import OPTIMIZERS, parse_optimizer
+from solvers.run.epochs import refusal
 from solvers.run.members import CompareSettings
+from solvers.run.settings import parse_batch_size
 from tui.app.compare_run import COMPARE, Members, MembersReport
 from tui.app.display import colour
 from tui.app.messages import RunEnded, RunFailed, RunProgress, RunStarted
@@ -53,6 +55,7 @@ if TYPE_CHECKING:
 
     from solvers.core.control import RunControl
     from solvers.run.compare import MemberResult, MemberRun
+    from solvers.run.history import Layout
     from tui.app.widgets.compare_plots import MembersLossPlot
     from tui.app.widgets.landscape import LandscapePlot
 
@@ -135,6 +138,8 @@ class CompareScreen(Screen[None]):
                 )
                 yield Label("iterations")
                 yield OrderedInput(str(self.spec.iterations), id="compare-iterations", compact=True)
+                yield Label("batch sizes")
+                yield OrderedInput("", id="compare-batches", placeholder="all rows", compact=True)
                 yield Static("", id="compare-error")
                 yield Button("Run (r)", id="compare-run", variant="success", compact=True)
             with Vertical(id="compare-live"):
@@ -193,12 +198,24 @@ class CompareScreen(Screen[None]):
                 raise SettingError("optimizer", "none is chosen; expected at least one")
             optimizers = [parse_optimizer(name) for name in chosen]
             iterations = parse_iterations(self.query_one("#compare-iterations", Input).value)
-            settings = CompareSettings.every(etas, optimizers, iterations)
+            sizes = self._batch_sizes()
+            settings = CompareSettings.every(etas, optimizers, iterations, sizes)
         except SettingError as problem:
             error.update(Text(str(problem), style="bold red"))
             return None
         error.update("")
         return self.spec, settings
+
+    def _batch_sizes(self) -> list[int | None]:
+        """The batch sizes typed (empty: every row), each a member with every η and
+        optimizer; refused on a chapter without data rows."""
+        texts = self.query_one("#compare-batches", Input).value.split()
+        sizes = [parse_batch_size(text) for text in texts] or [None]
+        for size in sizes:
+            refused = refusal(size, 1 if chapter_of(self.spec.id).data_rows else 0)
+            if refused is not None:
+                raise refused
+        return sizes
 
     def action_leave_field(self) -> None:
         if isinstance(self.focused, Input):
@@ -309,8 +326,7 @@ class CompareScreen(Screen[None]):
         return self.query_one("#compare-paths")  # type: ignore[return-value]
 
     def _label(self, index: int) -> str:
-        settings = self.members[index].view.settings
-        return f"{settings.optimizer.name} η={settings.eta:g}"
+        return self.members[index].member.label
 
     def _show_status(self) -> None:
         self.query_one(MembersStatus).show(self.controller)
@@ -341,9 +357,8 @@ class CompareScreen(Screen[None]):
         optimum = self.controller.view.facts.optimum if self.controller.view else None
         views = [member.view for member in self.members]
         rows = [view.rows for view in views]
-        layout = views[0].layout
         labels = [self._label(i) for i in range(len(rows))]
-        series = [r[:, layout.objective] for r in rows]
+        series = [_loss_series(r, view.layout) for r, view in zip(rows, views, strict=True)]
         self._loss().show(series, labels, optimum.value if optimum is not None else None)
         self._draw_paths()
         self._fill_table(rows)
@@ -359,6 +374,7 @@ class CompareScreen(Screen[None]):
         self._paths().update_members(views, counted, members.problem, members.facts)
 
     def _fill_table(self, rows: list[np.ndarray]) -> None:
+        from solvers.run.epochs import last_full
         from solvers.run.measures import grad_norm
 
         table = self.query_one(MembersTable)
@@ -370,7 +386,9 @@ class CompareScreen(Screen[None]):
             cells: list[str] = ["", "", "", f"{len(member_rows):,}"]
             if len(member_rows):
                 last = member_rows[-1]
-                cells[1] = f"{float(last[view.layout.objective]):.6g}"
+                full = last_full(member_rows, view.layout)  # a minibatch member's
+                f = float(last[view.layout.objective]) if full is None else full[1]
+                cells[1] = f"{f:.6g}"
                 far = view.distance(last[view.layout.params])  # or, unknown, ‖∇f‖
                 shown = grad_norm(last[view.layout.grads]) if far is None else far
                 cells[2] = f"{float(shown):.3g}"
@@ -394,3 +412,15 @@ class CompareScreen(Screen[None]):
         by_index = dict(enumerate(self.results))
         for index in range(min(len(self.members), table.row_count)):
             table.update_cell(index, 1, self._outcome(index, by_index.get(index)))
+
+
+def _loss_series(rows: np.ndarray, layout: Layout) -> np.ndarray:
+    """A member's curve: f of each row; a minibatch member's objective on all rows,
+    evaluated at each epoch's start and held through the epoch (its batch loss, noisy,
+    is in its rows and on a chapter's screen)."""
+    from solvers.run.epochs import is_minibatch, judged_column
+    from tui.app.widgets.series import held
+
+    if is_minibatch(layout):
+        return held(rows[:, judged_column(layout)])
+    return rows[:, layout.objective]
