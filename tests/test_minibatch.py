@@ -210,3 +210,23 @@ def test_gdlab_compare_takes_batch_sizes_as_members(gdlab):
     assert "B=" not in lines[2]
     refused = gdlab("compare", "1", "--batch-size", "2")
     assert refused.code == 2 and "batch-size" in refused.err
+
+
+def test_the_code_view_of_a_seedless_minibatch_run_repeats_its_shuffle(tmp_path):
+    import io
+
+    from solvers.records.codegen import CodeRequest, script
+    from solvers.records.export import CsvWriter
+    from tui.app.screens.chapter_values import ChapterValues
+
+    problem = problem_for(spec_of("3"))
+    descent = Descent(problem, RunSettings(1e-4, 12, device="cpu", batch_size=1))
+    list(descent.run())
+    values = ChapterValues.of_run(descent.view)
+    assert values.settings.seed == descent.seed  # the seed the run drew
+    stream = io.StringIO()
+    writer = CsvWriter(stream, problem, descent.layout)
+    writer.begin()
+    writer.rows(range(12), descent.history.rows)
+    text = script(CodeRequest.for_run(values.spec, values.settings))
+    assert run_script(text, tmp_path) == stream.getvalue()

@@ -21,8 +21,9 @@ class ChapterValues:
 
     spec: ProblemSpec
     settings: RunSettings
-    """A start drawn without a seed is given as the start the run recorded, so that
-    a script of these settings repeats the run."""
+    """A start drawn without a seed is given as the start the run recorded, and a
+    minibatch run's seed as the run drew it, so that a script of these settings
+    repeats the run."""
     last: tuple[float, ...] | None = None
     """The parameters at the run's last recorded iteration; None: no run yet (the
     start the settings give)."""
@@ -38,6 +39,8 @@ class ChapterValues:
         if drawn:
             start = tuple(float(v) for v in view.rows[0][params].tolist())
             settings = replace(settings, seed=None, start=start)
+        if settings.batch_size is not None and settings.seed is None:
+            settings = replace(settings, seed=view.seed)  # the shuffle the run drew
         last = view.count - 1
         values = tuple(float(v) for v in view.rows[last][params].tolist())
         return cls(spec, settings, values, last)
