@@ -18,6 +18,7 @@ import torch
 from solvers.chapters.base import BookPrinter, number
 from solvers.chapters.registry import chapter_for
 from solvers.problems.problem import Problem
+from solvers.run.epochs import EPOCH, is_minibatch
 from solvers.run.history import Layout
 
 
@@ -106,7 +107,16 @@ class BookWriter(RowWriter, BookPrinter):
         self._block = chapter_for(problem.spec).book_block
 
     def rows(self, iterations: range, rows: np.ndarray) -> None:
-        self.stream.write("".join(self._block(self, row) for row in rows))
+        self.stream.write("".join(self._batch(row) + self._block(self, row) for row in rows))
+
+    def _batch(self, row: np.ndarray) -> str:
+        """Before a minibatch row's block: its epoch and its batch's loss, the objective
+        whose gradient the block prints (the block's own objective is every row's)."""
+        if not is_minibatch(self.layout):
+            return ""
+        epoch = int(row[self.layout.columns.index(EPOCH)])
+        value = number(float(row[self.layout.objective]))
+        return f"epoch {epoch}: the batch's loss ×N/B = {value}; the gradient below is its\n"
 
     def grads(self, row: np.ndarray) -> np.ndarray:
         """The recorded gradient, flat."""
