@@ -230,3 +230,18 @@ def test_the_code_view_of_a_seedless_minibatch_run_repeats_its_shuffle(tmp_path)
     writer.rows(range(12), descent.history.rows)
     text = script(CodeRequest.for_run(values.spec, values.settings))
     assert run_script(text, tmp_path) == stream.getvalue()
+
+
+@pytest.mark.slow
+def test_b12_times_the_same_epoch_as_its_bare_torch_loop():
+    from tui.bench.minibatch import B12_ETA, b12_problem, bare_run, gdlab_run
+
+    facts = b12_problem().facts
+    assert facts.stable_eta is not None and facts.stable_eta > B12_ETA  # no divergence
+    _, descent = gdlab_run()
+    _, bare = bare_run()
+    assert descent.batches is not None and descent.batches.per_epoch == 390
+    ours = np.asarray(descent.current_values())
+    # the same permutation, model and step; the loops' sums round differently
+    np.testing.assert_allclose(ours, bare.numpy(), rtol=1e-4, atol=1e-6)
+    assert np.abs(ours).max() > 1e-3  # it moved
