@@ -179,7 +179,10 @@ class SettingsForm(ChapterFields, Vertical):
         if BATCH in self._parsers:
             yield from self._field(BATCH, "batch", "", placeholder="all rows")
         if "seed" in self._parsers:
-            yield from self._field("seed", "seed", "", placeholder="random")
+            # where the start is the chapter's own, the seed only shuffles the batches
+            shuffles = spec.book_start is not None
+            placeholder = "random shuffle" if shuffles else "random"
+            yield from self._field("seed", "seed", "", placeholder=placeholder)
         start = (
             "drawn from the seed"
             if spec.book_start is None
