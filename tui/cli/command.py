@@ -163,6 +163,14 @@ def run_command(args: argparse.Namespace) -> int:
     said = said_regime(settings.eta, descent.facts, settings.optimizer, settings.schedule)
     if said is not None:
         say(f"gdlab: {said.line}")
+    if descent.batches is None and settings.batch_size is not None:
+        from solvers.run.epochs import sample_count
+
+        count = sample_count(descent.objective)
+        say(
+            f"gdlab: a batch of {settings.batch_size:,} ≥ the {count:,} rows: every row each "
+            "iteration, the book's full-batch descent"
+        )
     if descent.batches is not None:
         batches = descent.batches
         left = batches.rows % batches.size
