@@ -4,6 +4,7 @@ the epoch and full-objective columns, and the script that repeats a minibatch ru
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,6 +17,8 @@ from solvers.run.batches import Batches
 from solvers.run.descent import Descent
 from solvers.run.epochs import EPOCH, FULL_OBJECTIVE, epoch_text
 from solvers.run.settings import RunSettings
+
+ROOT = Path(__file__).parents[1]
 
 
 def rows_of(
@@ -144,15 +147,25 @@ def test_a_minibatch_run_repeats_from_its_saved_json(gdlab, tmp_path):
     assert gdlab("run", "--from", str(saved), *common).out == first.out
 
 
+STACKLOSS = ["--data", "examples/data/stackloss.csv", "--target", "STACKLOSS", "--standardize"]
+
+
 @pytest.mark.parametrize(
-    "iterations", ["40", pytest.param("2500", marks=pytest.mark.slow, id="compiled")]
+    ("options", "iterations", "rows"),
+    [
+        (["--batch-size", "2"], "40", 3),
+        pytest.param(["--batch-size", "2"], "2500", 3, marks=pytest.mark.slow, id="compiled"),
+        ([*STACKLOSS, "--batch-size", "5", "--eta", "0.02"], "40", 21),
+    ],
 )
-def test_the_script_repeats_a_minibatch_run_bit_for_bit(gdlab, tmp_path, iterations):
-    common = ["3", "--batch-size", "2", "--seed", "7", "--device", "cpu"]
-    common += ["--iterations", iterations]
+def test_the_script_repeats_a_minibatch_run_bit_for_bit(
+    gdlab, tmp_path, monkeypatch, options, iterations, rows
+):
+    monkeypatch.chdir(ROOT)
+    common = ["3", *options, "--seed", "7", "--device", "cpu", "--iterations", iterations]
     generated = gdlab("code", *common)
     assert generated.code == 0, generated.err
-    assert "torch.randperm(3, generator=generator)" in generated.out
+    assert f"torch.randperm({rows}, generator=generator)" in generated.out
     expected = gdlab("run", *common, "--format", "csv")
     assert expected.code == 0, expected.err
     assert run_script(generated.out, tmp_path) == expected.out
