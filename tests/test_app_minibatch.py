@@ -4,7 +4,16 @@ table, the plot's two curves, and a long batch-1 run that pauses and stops."""
 from __future__ import annotations
 
 import numpy as np
-from app_helpers import chapter, first_screen, holds_for, set_fields, tap, text_of, wait_until
+from app_helpers import (
+    HoldWatch,
+    chapter,
+    first_screen,
+    holds_for,
+    set_fields,
+    tap,
+    text_of,
+    wait_until,
+)
 
 from solvers.run.epochs import EPOCH, FULL_OBJECTIVE
 from tui.app.app import GdlabApp
@@ -82,7 +91,7 @@ async def test_chapters_without_data_rows_have_no_batch_field() -> None:
         assert not screen.query("#batch-size")
 
 
-async def test_a_long_batch_1_run_streams_pauses_and_stops() -> None:
+async def test_a_long_batch_1_run_streams_pauses_and_stops(hold_watch: HoldWatch) -> None:
     app = GdlabApp()
     async with app.run_test(size=(120, 40)) as pilot:
         await first_screen(pilot)
@@ -95,8 +104,20 @@ async def test_a_long_batch_1_run_streams_pauses_and_stops() -> None:
         await wait_until(pilot, lambda: screen.controller.phase is Phase.PAUSED, "paused", 10)
         control = screen.controller.control
         assert control is not None
+        # the chunk in flight when space was pressed finishes; then the worker holds
+        await wait_until(pilot, lambda: hold_watch.holding(control), "the worker held", 10)
         held = screen.controller.count
         await holds_for(pilot, lambda: screen.controller.count == held, "rows while paused")
+        # n steps once and explains the step as the batch's
+        await tap(pilot, "n")
+        await wait_until(pilot, lambda: screen.controller.count == held + 1, "one step", 10)
+        await wait_until(
+            pilot,
+            lambda: (
+                "a batch of 1 row: f is the batch's loss ×N/B" in text_of(screen, "#step-detail")
+            ),
+            "the step explained as the batch's",
+        )
         await tap(pilot, "s")
         await wait_until(pilot, lambda: not screen.controller.phase.live, "the stop", 10)
         assert screen.controller.phase is Phase.STOPPED

@@ -71,6 +71,19 @@ def last_full(rows: np.ndarray, layout: Layout, recent: int = 1 << 16) -> tuple[
     return start + at, float(full[at])
 
 
+def batch_note(row: list[float], layout: Layout, batch_size: int | None) -> str:
+    """What a minibatch row's f and gradient are, in one line ("" for a full-batch row):
+    the step explained is the batch's, not every row's."""
+    if not is_minibatch(layout) or batch_size is None:
+        return ""
+    epoch = int(row[layout.columns.index(EPOCH)])
+    return (
+        f"epoch {epoch}, a batch of {batch_size:,} row{'' if batch_size == 1 else 's'}: "
+        "f is the batch's loss ×N/B, "
+        "∇f its gradient (estimates of every row's)"
+    )
+
+
 def epoch_text(epoch: float, iteration: int) -> str:
     """ "epoch 3 · iteration 47" (both 0-based, as the rows number them)."""
     shown = int(epoch) if math.isfinite(epoch) else "?"

@@ -15,10 +15,19 @@ if TYPE_CHECKING:
 
 def explain(view: RunView, after: tuple[float, ...]) -> str:
     """The last recorded iteration of ``view`` and where its update took the parameters
-    (under a schedule, with the η the step used: the row's ``eta`` column)."""
+    (under a schedule, with the η the step used: the row's ``eta`` column); a minibatch
+    row's first line says its f and gradient are the batch's."""
+    from solvers.run.epochs import batch_note
+
+    row = view.rows[-1].tolist()
+    note = batch_note(row, view.layout, view.settings.batch_size)
+    return (note + "\n" if note else "") + _explained(view, row, after)
+
+
+def _explained(view: RunView, row: list[float], after: tuple[float, ...]) -> str:
+    """The step's explanation in its optimizer's terms."""
     settings = view.settings
     columns = view.layout.columns
-    row = view.rows[-1].tolist()
     names = view.spec.param_names
     if settings.optimizer.name != "plain":
         from solvers.pictures.explain import explain_step  # the optimizer's own terms
