@@ -81,3 +81,16 @@ class Batches:
         """Whether each of those iterations starts an epoch (where the full objective is
         evaluated): bool, on the CPU."""
         return torch.remainder(torch.arange(first, first + count), self.per_epoch) == 0
+
+    def chunk_rows(self, first: int, count: int, out: Tensor) -> list[Tensor]:
+        """The rows argument of a chunk of iterations ``first`` … ``first + count − 1``
+        (:class:`solvers.run.engine.RowsChunk`): their row indices, (count, B) on
+        ``out``'s device, and whether each starts an epoch, bool on the CPU (read every
+        iteration without waiting for the device). Writes ``out``'s EPOCH column and
+        fills its FULL_OBJECTIVE column with NaN (``out``: (count, width), or a
+        compare's (count, M, width))."""
+        epochs = self.epochs(first, count).to(out.dtype)
+        with torch.no_grad():
+            out[..., -2].copy_(epochs.reshape((count,) + (1,) * (out.dim() - 2)))
+            out[..., -1].fill_(float("nan"))
+        return [self.indices(first, count).to(out.device), self.full_at(first, count)]

@@ -169,13 +169,7 @@ class _Group:
             (size, members, self.layout.width), dtype=self.params[0].dtype, device=self.device
         )
         etas = self.etas.unsqueeze(0).expand(size, members, 1)
-        rows = None
-        if self.batches is not None:  # as solvers.run.descent.Descent._batch_rows, per member
-            with torch.no_grad():
-                out[..., -2].copy_(self.batches.epochs(first, size).unsqueeze(1))
-                out[..., -1].fill_(float("nan"))
-            marks = self.batches.full_at(first, size).to(torch.int64).unsqueeze(1)
-            rows = torch.cat([marks, self.batches.indices(first, size)], 1).to(self.device)
+        rows = None if self.batches is None else self.batches.chunk_rows(first, size, out)
         ran = int(module(self.params, self.state, etas, out, cancel, rows))
         block = out[:ran].cpu().numpy()
         checked = check_members([run.check for run in self.runs], block, first)

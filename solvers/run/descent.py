@@ -181,18 +181,6 @@ class Descent:
         """The parameters now (after the last update), flat, as Python floats."""
         return tuple(float(v) for p in self.params for v in p.detach().reshape(-1).tolist())
 
-    def _batch_rows(self, first: int, count: int, out: Tensor) -> Tensor | None:
-        """A minibatch chunk's rows argument (solvers.run.engine.RowsChunk), its epoch
-        column written and its full-objective column NaN; None for a full-batch run."""
-        if self.batches is None:
-            return None
-        with torch.no_grad():
-            out[:, -2].copy_(self.batches.epochs(first, count))
-            out[:, -1].fill_(float("nan"))
-        marks = self.batches.full_at(first, count).to(torch.int64).unsqueeze(1)
-        rows = torch.cat([marks, self.batches.indices(first, count)], 1)
-        return rows.to(self.device)
-
     def run(
         self,
         iterations: int | None = None,
@@ -230,7 +218,7 @@ class Descent:
                 else torch.empty(block.shape, dtype=self.dtype, device=self.device)
             )
             etas = self.etas(first, size)
-            rows = self._batch_rows(first, size, out)
+            rows = None if self.batches is None else self.batches.chunk_rows(first, size, out)
             tick = time.perf_counter()
             ran = int(module(self.params, self.state, etas, out, self._cancel_flag, rows))
             if not on_cpu:

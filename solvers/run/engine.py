@@ -90,7 +90,7 @@ class StepChunk(torch.nn.Module):
     """Columns at the row's end the loop leaves to :meth:`_value` (a minibatch run's)."""
 
     def _value(
-        self, params: list[Tensor], i: int, rows: Tensor | None, out: Tensor
+        self, params: list[Tensor], i: int, rows: list[Tensor] | None, out: Tensor
     ) -> tuple[Tensor, Tensor]:
         """Iteration ``i``'s objective and predictions (a full-batch run: every row)."""
         value, pred = self.objective(params)
@@ -103,7 +103,7 @@ class StepChunk(torch.nn.Module):
         etas: Tensor,
         out: Tensor,
         cancel: Tensor,
-        rows: Tensor | None = None,
+        rows: list[Tensor] | None = None,
     ) -> int:
         batched = out.dim() == 3
         shape: list[int] = [out.size(1), -1] if batched else [-1]
@@ -168,26 +168,26 @@ class StepChunk(torch.nn.Module):
 
 class RowsChunk(StepChunk):
     """A minibatch run's chunk (:mod:`solvers.run.batches`): iteration i's objective is
-    ``objective.on_rows(params, rows[i, 1:])``; where ``rows[i, 0]`` is 1 (an epoch's
-    first iteration) the objective on every row, at the same parameters, is written to
-    ``out[i, -1]`` (the caller fills that column with NaN and the one before it with
-    the epoch). ``rows`` is (n, 1 + B) int64 on the run's device: the mark, then the
-    batch's row indices."""
+    ``objective.on_rows(params, indices[i])``; where ``starts[i]`` (an epoch's first
+    iteration) the objective on every row, at the same parameters, is written to
+    ``out[i, -1]`` (:meth:`solvers.run.batches.Batches.chunk_rows` fills that column
+    with NaN and the one before it with the epoch). ``rows`` is [indices, starts]:
+    (n, B) int64 on the run's device, and (n,) bool on the CPU, so that reading a
+    mark never waits for the device."""
 
     TAIL: ClassVar[int] = 2
     """The epoch column (written before the chunk) and the full objective's."""
 
     def _value(
-        self, params: list[Tensor], i: int, rows: Tensor | None, out: Tensor
+        self, params: list[Tensor], i: int, rows: list[Tensor] | None, out: Tensor
     ) -> tuple[Tensor, Tensor]:
         assert rows is not None
-        batch = rows[i]
-        if bool(batch[0] != 0):
+        if bool(rows[1][i]):
             with torch.no_grad():
                 full, _ = self.objective(params)
                 cell = out[i].narrow(-1, out.size(-1) - 1, 1)  # (1,), or (M, 1) in a batch
                 cell.copy_(full.reshape(cell.shape))
-        value, pred = self.objective.on_rows(params, batch[1:])  # type: ignore[operator]
+        value, pred = self.objective.on_rows(params, rows[0][i])  # type: ignore[operator]
         return value, pred
 
 
