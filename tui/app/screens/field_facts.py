@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from textual import on, work
 from textual.css.query import NoMatches
 from textual.message import Message
-from textual.widgets import Input, Select, Static, Switch
+from textual.widgets import Input, Select, SelectionList, Static, Switch
 
 from solvers.chapters.base import Chapter
 from solvers.core.facts import Facts
@@ -148,7 +148,11 @@ class FieldFacts(TeachingKeys):
     @on(Input.Changed)
     @on(Select.Changed)
     @on(Switch.Changed)
-    def _function_typed(self, event: Input.Changed | Select.Changed | Switch.Changed) -> None:
+    @on(SelectionList.SelectedChanged)
+    def _function_typed(
+        self,
+        event: Input.Changed | Select.Changed | Switch.Changed | SelectionList.SelectedChanged,
+    ) -> None:
         names = {given.name for given in self.chapter.inputs} | {"start"}
         control = event.control
         if self.chapter.typed and control is not None and control.id in names:
