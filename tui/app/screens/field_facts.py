@@ -151,7 +151,7 @@ class FieldFacts(TeachingKeys):
     @on(SelectionList.SelectedChanged)
     def _function_typed(
         self,
-        event: Input.Changed | Select.Changed | Switch.Changed | SelectionList.SelectedChanged,
+        event: Input.Changed | Select.Changed | Switch.Changed | SelectionList.SelectedChanged[str],
     ) -> None:
         names = {given.name for given in self.chapter.inputs} | {"start"}
         control = event.control
