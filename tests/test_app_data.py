@@ -11,6 +11,8 @@ from app_helpers import chapter, first_screen, tap, text_of, wait_until
 from test_regression_data import BAD_FILES, STACKLOSS, bad_file
 from textual.widgets import Input, Select, SelectionList, Switch
 
+from solvers.chapters.base import ON
+from solvers.chapters.registry import chapter_of
 from tui.app.app import GdlabApp
 from tui.app.run_controller import Phase
 from tui.app.widgets.settings_form import SettingsForm
@@ -134,7 +136,7 @@ async def test_features_are_chosen_from_the_header() -> None:
     ],
 )
 async def test_a_bad_file_is_flagged_and_the_app_keeps_running(tmp_path: Path, name: str) -> None:
-    path, options = bad_file(tmp_path, name)
+    path, _ = bad_file(tmp_path, name)
     _, field, said = BAD_FILES[name]
     app = GdlabApp()
     async with app.run_test(size=(120, 50)) as pilot:
@@ -162,3 +164,36 @@ async def test_a_bad_file_is_flagged_and_the_app_keeps_running(tmp_path: Path, n
         assert screen.query_one(f"#{shown}").has_class("-invalid")
         assert len(text_of(screen, f"#{shown}-error").strip().splitlines()) <= 3  # wrapped
         assert screen.controller.phase is Phase.IDLE and app.is_running
+
+
+async def test_eta_follows_the_files_default_until_typed_by_hand() -> None:
+    app = GdlabApp()
+    async with app.run_test(size=(120, 60)) as pilot:
+        await first_screen(pilot)
+        screen = await chapter(pilot, 3)
+        form = screen.query_one(SettingsForm)
+        eta = screen.query_one("#eta", Input)
+        assert eta.value == "0.0001"  # the book's
+        screen.query_one("#data", Input).value = STACKLOSS
+        await wait_until(
+            pilot, lambda: "STACKLOSS" in form.offered("target"), "the header offered", 10
+        )
+        screen.query_one("#target", Select).value = "STACKLOSS"
+        fitted = chapter_of("3").spec({"data": STACKLOSS, "target": "STACKLOSS"})
+        assert fitted.eta != 0.0001
+        await wait_until(
+            pilot, lambda: eta.value == str(fitted.eta), "η: the file's default, 1/λmax", 10
+        )
+        eta.value = "1e-7"  # by hand
+        screen.query_one("#standardize", Switch).value = True
+        standardized = chapter_of("3").spec(
+            {"data": STACKLOSS, "target": "STACKLOSS", "standardize": ON}
+        )
+        assert standardized.eta != fitted.eta  # an untouched η would have followed
+        await wait_until(
+            pilot,
+            lambda: "features standardized" in text_of(screen, "#formula"),
+            "the standardized fit's formula (shown as its defaults are followed)",
+            10,
+        )
+        assert eta.value == "1e-7"
