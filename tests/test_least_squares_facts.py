@@ -60,6 +60,9 @@ def test_a_repeated_column_is_a_valley_and_its_point_nearest_the_start(tmp_path:
     slope, intercept = np.polyfit(x, y, 1)
     assert a + b == pytest.approx(slope, rel=1e-9)
     assert bias == pytest.approx(intercept, rel=1e-9)
+    notes = "\n".join(chapter_of("3").notes(problem))
+    assert "∞ raw, ∞ standardized (the columns of [X 1] are dependent" in notes
+    assert ", bias 0.975, R²" in notes  # the column b is not the bias b
 
 
 def test_the_spectrum_is_the_autograd_hessians_on_the_books_samples() -> None:

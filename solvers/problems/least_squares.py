@@ -3,8 +3,8 @@
 The loss is a sum of squares, so it is bounded below and always has a minimum. Its
 Hessian is AᵀA, whose eigenvalues are the squares of A's singular values (zeros
 where A has fewer rows than columns). Deciding rank on A's singular values (relative
-tolerance max(rows, columns) · machine ε, as ``torch.linalg.matrix_rank`` does) rather
-than on AᵀA's eigenvalues keeps the squaring's loss of digits out of the decision: a
+tolerance :func:`solvers.core.facts.rank_cut`) rather than on AᵀA's eigenvalues keeps
+the squaring's loss of digits out of the decision: a
 raw data file whose AᵀA has κ ≈ 1e13 still has full column rank and one minimum.
 
 * full column rank: the unique minimum (``torch.linalg.lstsq``), plain descent stable
@@ -22,7 +22,7 @@ from dataclasses import replace
 import torch
 from torch import Tensor
 
-from solvers.core.facts import BoundReason, Curvature, Facts, Shape
+from solvers.core.facts import BoundReason, Curvature, Facts, Shape, rank_cut
 from solvers.problems.quadratic import at_point
 
 
@@ -35,8 +35,7 @@ def least_squares_facts(
         return Facts(None, None, BoundReason.UNKNOWN)
     rows, p = design.shape
     _, singular, right = torch.linalg.svd(design, full_matrices=False)
-    tolerance = float(singular[0]) * max(rows, p) * torch.finfo(torch.float64).eps
-    rank = int((singular > tolerance).sum())
+    rank = int((singular > rank_cut(float(singular[0]), rows, p)).sum())
     squares = [float(s) ** 2 for s in singular[:rank]]
     spectrum = tuple(sorted([0.0] * (p - rank) + squares))
     lam_max = spectrum[-1]
