@@ -19,7 +19,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from solvers.core.expression import Expression
+from solvers.core.expression_tree import Expression
 from solvers.core.facts import Facts
 from solvers.core.specs import ProblemSpec
 from solvers.problems.least_squares import least_squares_facts
