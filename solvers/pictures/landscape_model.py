@@ -4,7 +4,8 @@
 :func:`solvers.pictures.landscape_box.plan` asks for and returns one of the results
 here; the widget draws them without ever importing torch. The plan is also the
 cache key: while the path stays in its box (and, for a slice, the held parameters
-keep their values) the grid of f need not be computed again, only the path redrawn (:meth:`ContourMap.with_path`).
+keep their values) the grid of f need not be computed again, only the path redrawn
+(:meth:`ContourMap.with_path`).
 
 Conventions: a map is ``rows`` x ``cols`` cells, column 0 at the left (smallest
 x), row 0 at the top (largest y); each cell holds f at its centre.
