@@ -115,7 +115,11 @@ class Descent:
 
     def _make_chunk(self) -> StepChunk:
         return StepChunk(
-            self.objective, self.rule, self.layout.base_width, bool(self.layout.prediction_names)
+            self.objective,
+            self.rule,
+            self.layout.base_width,
+            bool(self.layout.prediction_names),
+            self.layout.norms,
         )
 
     def _chunk(self, total: int) -> Chunk:

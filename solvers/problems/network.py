@@ -1,0 +1,83 @@
+"""Chapter 4's problem: a network's loss, its start from torch.nn's own initialisation,
+and no facts (none is known of a network's loss: no optimum, no bound on η).
+
+The start is what ``torch.manual_seed(seed)`` and building the same
+``torch.nn.Sequential`` give (each ``nn.Linear``'s default init), drawn in a forked
+random state so that the process's own is left as it was: the script's
+``torch.manual_seed(seed)`` + ``nn.Sequential(…)`` starts from the same numbers.
+No Hessian is computed (a network may have a million parameters).
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import torch
+from torch import Tensor
+
+from solvers.core.facts import BoundReason, Facts
+from solvers.core.specs import ProblemSpec
+from solvers.problems.objectives.network import ACTIVATIONS, Network
+from solvers.problems.problem import DTYPE, Problem
+
+UNKNOWN = Facts(None, None, BoundReason.UNKNOWN)
+"""What is known of a network's loss: neither its minimum nor a stable η."""
+
+
+def sequential(sizes: tuple[int, ...], activation: str) -> torch.nn.Sequential:
+    """``nn.Sequential(Linear(s0, s1), Act(), …, Linear(s_{k-1}, s_k))``, built as the
+    script builds it (the order of construction is the order of the random draws)."""
+    layers: list[torch.nn.Module] = []
+    act = getattr(torch.nn, ACTIVATIONS[activation])
+    for i in range(len(sizes) - 1):
+        layers.append(torch.nn.Linear(sizes[i], sizes[i + 1]))
+        if i < len(sizes) - 2:
+            layers.append(act())
+    return torch.nn.Sequential(*layers)
+
+
+class NetworkProblem(Problem):
+    """A perceptron of layer ``sizes`` on its data: facts unknown, start from torch.nn."""
+
+    objective: Network
+
+    def __init__(self, spec: ProblemSpec, objective: Network, sizes: tuple[int, ...]) -> None:
+        super().__init__(spec, objective)
+        self.sizes = sizes
+
+    def objective_on(self, device: torch.device, dtype: torch.dtype = DTYPE) -> torch.nn.Module:
+        """The run's objective; and one intra-op thread from here on, as the script sets:
+        with two, the sin network ran ~10x slower per iteration, and a thread count
+        splits a reduction, and so its last bits, its own way. Process-wide and kept
+        (the book's chapters' tensors are below the size torch splits at all)."""
+        torch.set_num_threads(1)
+        return super().objective_on(device, dtype)
+
+    def start_values(self, start: tuple[float, ...] | None, seed: int) -> tuple[float, ...]:
+        """The given start, else torch.nn's default init after ``torch.manual_seed(seed)``."""
+        if start is not None:
+            return super().start_values(start, seed)
+        return tuple(float(v) for v in self.initial(seed).tolist())
+
+    def initial(self, seed: int) -> Tensor:
+        """The Sequential's parameters after ``torch.manual_seed(seed)``, flat, float32."""
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed)
+            model = sequential(self.sizes, self.objective.activation)
+        with torch.no_grad():
+            return torch.cat([p.reshape(-1) for p in model.parameters()])
+
+    def facts_at(self, start: tuple[float, ...]) -> Facts:
+        return UNKNOWN
+
+    @cached_property
+    def facts(self) -> Facts:
+        return UNKNOWN
+
+    def predictions(self, params: list[Tensor]) -> Tensor:
+        """The network's outputs on its data (samples), float64 on the CPU, for a plot:
+        computed from a copy of ``params`` (no graph)."""
+        with torch.no_grad():
+            copies = [p.detach().to("cpu", torch.float64) for p in params]
+            x = self.objective.x.to(torch.float64)
+            return self.objective.predict(copies, x).reshape(-1)
