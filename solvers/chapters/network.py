@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Mapping
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from solvers.chapters.base import BookPrinter, Chapter, ChapterInput, ModelScript, number
@@ -64,7 +65,7 @@ def parse_hidden(text: str) -> tuple[int, ...]:
 
 def parameter_count(sizes: tuple[int, ...]) -> int:
     """Weights and biases of Linear layers of these sizes."""
-    return sum(a * b + b for a, b in zip(sizes, sizes[1:], strict=False))
+    return sum(a * b + b for a, b in pairwise(sizes))
 
 
 def check_sizes(sizes: tuple[int, ...]) -> None:
@@ -82,7 +83,9 @@ def parse_activation(text: str) -> str:
     name = text.strip().lower() or ACTIVATIONS[0]
     if name not in ACTIVATIONS:
         shown = text.strip() if len(text.strip()) <= 12 else text.strip()[:12] + "…"
-        raise SettingError("activation", f"{shown!r} is not offered; expected {', '.join(ACTIVATIONS)}")
+        raise SettingError(
+            "activation", f"{shown!r} is not offered; expected {', '.join(ACTIVATIONS)}"
+        )
     return name
 
 
@@ -116,7 +119,9 @@ def network_spec(
         tensors += [f"W{k + 1}", f"b{k + 1}"]
         shapes += [(sizes[k + 1], sizes[k]), (sizes[k + 1],)]
     names = tuple(
-        f"{t}[{i}]" for t, shape in zip(tensors, shapes, strict=True) for i in range(math.prod(shape))
+        f"{t}[{i}]"
+        for t, shape in zip(tensors, shapes, strict=True)
+        for i in range(math.prod(shape))
     )
     shape = "-".join(map(str, sizes))
     if data is None:

@@ -50,7 +50,11 @@ def stationary_end(problem: Problem, rows: np.ndarray, layout: Layout) -> Statio
     """:func:`stationary_at` the last recorded row's parameters (None without rows, and
     at once where the row's own ‖∇f‖ is far from 0; and for rows of norms, which hold
     no parameters: nothing is claimed there)."""
-    if layout.norms or len(rows) == 0 or not float(grad_norm(rows[-1, layout.grads])) <= NEAR * CONVERGED:
+    if (
+        layout.norms
+        or len(rows) == 0
+        or not float(grad_norm(rows[-1, layout.grads])) <= NEAR * CONVERGED
+    ):
         return None
     last = np.asarray(rows[-1, layout.params], dtype=np.float64)
     if not np.isfinite(last).all():
