@@ -80,7 +80,7 @@ def test_the_norm_columns_are_an_independent_torch_nn_runs(gdlab, one_thread: No
     )
     x = torch.linspace(-torch.pi, torch.pi, 256).unsqueeze(1)
     y = torch.sin(x)
-    optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
+    optimizer = torch.optim.Adam(model.parameters(), lr=chapter_of("4").default.eta)
     for i in range(12):
         loss = torch.nn.MSELoss()(model(x), y)
         loss.backward()

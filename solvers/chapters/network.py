@@ -5,7 +5,7 @@ handling (``--data FILE --target COL [--features …] [--standardize]``).
 
 Nothing is known of its loss's minimum or of a stable η (facts: unknown). Its rows
 record the loss and norms only (``norms_only``): ‖∇f‖, each tensor's gradient and
-weight norms. Its runs use Adam (η 0.01, 1,000 iterations) unless told otherwise;
+weight norms. Its runs use Adam (η 0.005, 1,000 iterations) unless told otherwise;
 ``--optimizer plain`` is the same network under the book's plain descent.
 """
 
@@ -147,7 +147,7 @@ def network_spec(
         param_names=names,
         param_shapes=tuple(shapes),
         prediction_names=(),
-        eta=0.01 if eta is None else eta,
+        eta=0.005 if eta is None else eta,
         iterations=1000 if iterations is None else iterations,
         book_start=None,
         heading="Chapter 4",
