@@ -195,3 +195,26 @@ def test_the_default_run_fits_sin_for_ten_seeds():
         losses = descent.history.rows[:, 0]
         assert len(losses) == spec.iterations
         assert float(losses[-1]) < 1e-3, (seed, float(losses[-1]))
+
+
+def test_the_graph_groups_the_network_by_layer():
+    from solvers.pictures.graph import problem_graph
+
+    problem = problem_for(chapter_of("4").default)
+    graph = problem_graph(problem, title="chapter 4")
+    labels = [label for label, _ in graph.groups]
+    assert labels == [
+        "layer 1: Linear 1 → 32 (W1, b1), then tanh",
+        "layer 2: Linear 32 → 32 (W2, b2), then tanh",
+        "layer 3: Linear 32 → 1 (W3, b3)",
+        "loss: mean squared error",
+    ]
+    groups = dict(graph.groups)
+    assert sorted(i for members in groups.values() for i in members) == list(range(graph.count))
+    for k, label in enumerate(labels[:3], start=1):
+        ops = {graph.nodes[i].op for i in groups[label]}
+        params = {graph.nodes[i].param for i in groups[label]} - {None}
+        assert params == {f"W{k}", f"b{k}"}
+        assert "AddmmBackward0" in ops
+        assert ("TanhBackward0" in ops) == (k < 3)
+    assert [graph.nodes[i].op for i in groups[labels[3]]] == ["MseLossBackward0"]

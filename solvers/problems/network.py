@@ -12,14 +12,18 @@ from __future__ import annotations
 
 from functools import cached_property
 
+import numpy as np
 import torch
 from torch import Tensor
 
 from solvers.core.facts import BoundReason, Facts
 from solvers.core.specs import ProblemSpec
+from solvers.problems.fit_points import FitPoints
 from solvers.problems.objectives.network import ACTIVATIONS, Network
 from solvers.problems.problem import DTYPE, Problem
 
+FIT_ROWS = 2000
+"""Most rows a fit plot is computed on (evenly spaced over the data)."""
 UNKNOWN = Facts(None, None, BoundReason.UNKNOWN)
 """What is known of a network's loss: neither its minimum nor a stable η."""
 
@@ -44,6 +48,7 @@ class NetworkProblem(Problem):
     def __init__(self, spec: ProblemSpec, objective: Network, sizes: tuple[int, ...]) -> None:
         super().__init__(spec, objective)
         self.sizes = sizes
+        self.activation = objective.activation
 
     def objective_on(self, device: torch.device, dtype: torch.dtype = DTYPE) -> torch.nn.Module:
         """The run's objective; and one intra-op thread from here on, as the script sets:
@@ -74,10 +79,24 @@ class NetworkProblem(Problem):
     def facts(self) -> Facts:
         return UNKNOWN
 
-    def predictions(self, params: list[Tensor]) -> Tensor:
-        """The network's outputs on its data (samples), float64 on the CPU, for a plot:
-        computed from a copy of ``params`` (no graph)."""
+    def fit_points(self, params: list[Tensor], iteration: int) -> FitPoints:
+        """The network's outputs on (at most FIT_ROWS evenly spaced of) its rows, from
+        a float64 copy of ``params`` on the CPU (no graph): the curve over x where there
+        is one input, else predicted against actual."""
+        x, y = self.objective.x, self.objective.y
+        rows = torch.linspace(0, x.shape[0] - 1, min(FIT_ROWS, x.shape[0])).round().long()
         with torch.no_grad():
             copies = [p.detach().to("cpu", torch.float64) for p in params]
-            x = self.objective.x.to(torch.float64)
-            return self.objective.predict(copies, x).reshape(-1)
+            inputs = x.index_select(0, rows).to(torch.float64)
+            predicted = self.objective.predict(copies, inputs).reshape(-1).numpy()
+        target = y.index_select(0, rows).reshape(-1).to(torch.float64).numpy()
+        one = inputs.shape[1] == 1
+        order = np.argsort(inputs[:, 0].numpy(), kind="stable") if one else np.arange(len(rows))
+        names = self.spec.input("features") or "x", self.spec.input("target") or "sin(x)"
+        return FitPoints(
+            target[order],
+            predicted[order],
+            inputs[:, 0].numpy()[order] if one else None,
+            *names,
+            iteration,
+        )

@@ -373,4 +373,10 @@ class ChapterScreen(FieldFacts):
         # scrollbars stay hidden: either changed at each pause cost a layout pass of
         # the screen
         capacity = controller.total if phase.live else 0
-        self.live.show(controller.view, streaming=streaming, capacity=capacity, live=phase.live)
+        self.live.show(
+            controller.view,
+            streaming=streaming,
+            capacity=capacity,
+            live=phase.live,
+            fit=controller.fit,
+        )

@@ -33,6 +33,10 @@ class ChapterValues:
     def of_run(cls, view: RunView) -> ChapterValues:
         """The values of the run ``view`` shows, which has recorded at least one row."""
         spec, settings = view.spec, view.settings
+        if view.layout.norms:  # rows of norms hold no parameters: the run's start, by seed
+            return cls(
+                spec, replace(settings, seed=view.seed) if settings.start is None else settings
+            )
         params = view.layout.params
         drawn = settings.start is None and spec.book_start is None and settings.seed is None
         if drawn:
