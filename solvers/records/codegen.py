@@ -30,6 +30,7 @@ from solvers.core.specs import ProblemSpec, records_predictions
 from solvers.core.validation import SettingError
 from solvers.optim.choices import DTYPES
 from solvers.optim.registry import OPTIMIZER_SPECS, SCHEDULE_SPECS
+from solvers.records.model_script import ModelParts, device_line, kwargs, write
 from solvers.run.settings import RunSettings
 
 Knob = float | int | bool | tuple[float, ...]
@@ -184,23 +185,6 @@ def _start_lines(request: CodeRequest, problem: ScriptTemplate) -> list[str]:
     return lines
 
 
-def _device_line(device: str) -> str:
-    text = device.strip().lower()
-    if text == "auto":
-        return (
-            "device = torch.device('cuda' if torch.cuda.is_available() else "
-            "'mps' if torch.backends.mps.is_available() else 'cpu')"
-        )
-    return f"device = torch.device({text!r})"
-
-
-def _kwargs(knobs: Mapping[str, Knob]) -> str:
-    for name in knobs:
-        if not name.isidentifier():
-            raise ValueError(f"{name!r} is not a keyword argument")
-    return "".join(f", {name}={value!r}" for name, value in knobs.items())
-
-
 def _schedule_lr(request: CodeRequest) -> str | None:
     """η at iteration ``i`` under the schedule, in Python (for the book's loop), as
     torch.optim.lr_scheduler's closed forms write it."""
@@ -266,7 +250,7 @@ def script(request: CodeRequest) -> str:
         add("import numpy as np")
     add("import torch")
     add("")
-    add(_device_line(request.device))
+    add(device_line(request.device))
     add("")
     if problem.data:
         widen = request.dtype != "float32"
@@ -281,11 +265,11 @@ def script(request: CodeRequest) -> str:
     if request.optimizer != PLAIN:
         cls, defaults = OPTIMIZERS[request.optimizer]
         knobs = {**defaults, **request.knobs}
-        add(f"optimizer = torch.optim.{cls}([{', '.join(params)}], lr=eta{_kwargs(knobs)})")
+        add(f"optimizer = torch.optim.{cls}([{', '.join(params)}], lr=eta{kwargs(knobs)})")
         if request.schedule is not None:
             add(
                 f"scheduler = torch.optim.lr_scheduler.{SCHEDULES[request.schedule]}"
-                f"(optimizer{_kwargs(request.schedule_knobs)})"
+                f"(optimizer{kwargs(request.schedule_knobs)})"
             )
     add("")
     add("")
@@ -323,20 +307,19 @@ def script(request: CodeRequest) -> str:
 
 def _model_script(request: CodeRequest, model: ModelScript) -> str:
     """A network's script (solvers/records/model_script.py), with this run's parts."""
-    from solvers.records.model_script import ModelParts, write
     from solvers.run.blocks import norm_blocks
 
     optimizer = scheduler = None
     if request.optimizer != PLAIN:
         cls, defaults = OPTIMIZERS[request.optimizer]
-        optimizer = f"torch.optim.{cls}(params, lr=eta{_kwargs({**defaults, **request.knobs})})"
+        optimizer = f"torch.optim.{cls}(params, lr=eta{kwargs({**defaults, **request.knobs})})"
         if request.schedule is not None:
-            kind, knobs = SCHEDULES[request.schedule], _kwargs(request.schedule_knobs)
+            kind, knobs = SCHEDULES[request.schedule], kwargs(request.schedule_knobs)
             scheduler = f"torch.optim.lr_scheduler.{kind}(optimizer{knobs})"
     parts = ModelParts(
         _summary(request),
         tuple(textwrap.wrap(agreement(request), 84)),
-        _device_line(request.device),
+        device_line(request.device),
         _torch_dtype(request).removeprefix("torch."),
         request.seed,
         request.start,

@@ -11,7 +11,9 @@ every script shares (the optimizer, the device, the summary).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from solvers.chapters.base import ModelScript
 from solvers.core import rounding
@@ -121,3 +123,22 @@ def write(model: ModelScript, parts: ModelParts, header: tuple[str, ...]) -> str
             add("    scheduler.step()")
         add("    optimizer.zero_grad()")
     return "\n".join(out) + "\n"
+
+
+def device_line(device: str) -> str:
+    """The script's ``device = …`` line for gdlab's device name (auto: the best there is)."""
+    text = device.strip().lower()
+    if text == "auto":
+        return (
+            "device = torch.device('cuda' if torch.cuda.is_available() else "
+            "'mps' if torch.backends.mps.is_available() else 'cpu')"
+        )
+    return f"device = torch.device({text!r})"
+
+
+def kwargs(knobs: Mapping[str, Any]) -> str:
+    """``, name=value`` for each keyword argument (an optimizer's or a schedule's knobs)."""
+    for name in knobs:
+        if not name.isidentifier():
+            raise ValueError(f"{name!r} is not a keyword argument")
+    return "".join(f", {name}={value!r}" for name, value in knobs.items())

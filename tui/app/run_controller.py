@@ -202,7 +202,6 @@ class Controller(Generic[ViewT, ReportT]):
         """The run's final state and outcome, as JSON carries them (solvers.run.descent)."""
         self.step_after: tuple[float, ...] | None = None
         """Parameters after the last single step, for its explanation (None: no step)."""
-        self.fit: Any = None  # a network's latest FitPoints, computed by its worker
         self.run_id = 0
         self.control: RunControl | None = None
         self.total = 0
@@ -273,7 +272,6 @@ class Controller(Generic[ViewT, ReportT]):
         self.report = None
         self.ending = None
         self.step_after = None
-        self.fit = None
         self.rate = 0.0
         self._set(Phase.IDLE)
 
@@ -300,7 +298,6 @@ class Controller(Generic[ViewT, ReportT]):
         self.report = None
         self.ending = None
         self.step_after = None
-        self.fit = None
         self.total = settings.iterations
         self.rate = 0.0
         self._mark = (time.monotonic(), 0)
@@ -329,8 +326,6 @@ class Controller(Generic[ViewT, ReportT]):
             self.rate = (self.count - mark_count) / (now - mark_time)
         if message.held and self.phase is Phase.STEPPING:
             self.step_after = message.after
-        if message.fit is not None:
-            self.fit = message.fit
         self.changed()
 
     def ended(self, message: RunEnded[ReportT]) -> None:

@@ -9,7 +9,7 @@ run. The screen computes nothing about the problem: the solver does.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -75,6 +75,7 @@ class ChapterScreen(FieldFacts):
         self._solver = SolverState()
         self._shown_phase: Phase = self.controller.phase
         self._live_slot: LiveSlot | None = None
+        self._fit: tuple[int, Any] = (-1, None)  # (run id, a network's latest FitPoints)
         self._resumed = False
 
     @property
@@ -309,6 +310,8 @@ class ChapterScreen(FieldFacts):
 
     @on(RunProgress)
     def _run_progress(self, message: RunProgress) -> None:
+        if message.fit is not None:  # a network's fit to its data, from its worker
+            self._fit = (message.run_id, message.fit)
         self.controller.progress(message)
 
     @on(RunEnded)
@@ -378,5 +381,5 @@ class ChapterScreen(FieldFacts):
             streaming=streaming,
             capacity=capacity,
             live=phase.live,
-            fit=controller.fit,
+            fit=self._fit[1] if self._fit[0] == controller.run_id else None,
         )
