@@ -218,3 +218,20 @@ def test_the_graph_groups_the_network_by_layer():
         assert "AddmmBackward0" in ops
         assert ("TanhBackward0" in ops) == (k < 3)
     assert [graph.nodes[i].op for i in groups[labels[3]]] == ["MseLossBackward0"]
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "plain"])
+def test_a_step_is_explained_per_tensor_from_its_norms(optimizer: str):
+    from tui.app.widgets.step_detail import explain
+
+    problem = problem_for(chapter_of("4").default)
+    settings = RunSettings(0.005, 2, "cpu", 1, optimizer=parse_optimizer(optimizer, {}))
+    descent = Descent(problem, settings)
+    for _ in descent.run():
+        pass
+    text = explain(descent.view, descent.current_values())
+    row = descent.history.rows[-1]
+    assert f"loss = {float(row[0]):.6g}" in text and f"‖∇f‖ = {float(row[1]):.6g}" in text
+    after = np.linalg.norm(descent.params[2].detach().numpy().astype(np.float64))
+    assert f"‖W2‖ {float(row[10]):.6g} → {after:.6g}" in text
+    assert "θ =" not in text  # no coordinate is told (the row does not hold them)
