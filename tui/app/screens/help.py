@@ -18,8 +18,9 @@ KEYS = """\
 | key | what it does |
 |---|---|
 | `1` `2` `3` | show chapter 1, 2 or 3 (a run on another chapter goes on) |
-| `4` | your own function: type f in x or x0 … x9, and its start |
+| `4` | chapter 4, a first network: a perceptron (hidden, activation) fitting sin or a CSV |
 | `5` | compare: several η and optimizers on one chapter, run together, one curve and row each |
+| `6` | your own function: type f in x or x0 … x9, and its start |
 | `r` | run with the fields' settings; while paused or stepping: run the rest |
 | `s` | stop the run at its next iteration |
 | `space` | pause / resume (the footer says which); paused, the table and plots show every row |
@@ -30,7 +31,7 @@ KEYS = """\
 | (schedule) | the selector under it: constant, step, exponential, cosine, plateau; its knobs too |
 | (dtype) | float32 (the book's) or float64 |
 | `e` | export CSV and JSON (`gdlab run --from` repeats it): enter shows the folder, enter writes |
-| `g` | the autograd graph of one forward pass, values and gradients at the last step |
+| `g` | the autograd graph, values and gradients at the last step (a network's: by layer, start) |
 | `c` | the run's standalone PyTorch script (`w` there writes it to a file) |
 | `tab` / `shift+tab` | move between fields, the table and the buttons |
 | `escape` | leave a text field, so the letter keys work again |
