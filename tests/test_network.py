@@ -235,3 +235,19 @@ def test_a_step_is_explained_per_tensor_from_its_norms(optimizer: str):
     after = np.linalg.norm(descent.params[2].detach().numpy().astype(np.float64))
     assert f"‖W2‖ {float(row[10]):.6g} → {after:.6g}" in text
     assert "θ =" not in text  # no coordinate is told (the row does not hold them)
+
+
+def test_a_minibatch_of_every_row_is_the_full_loss_bit_for_bit():
+    """``on_rows`` and ``sample_count``: what a minibatch run of chapter 4 draws on."""
+    problem = problem_for(chapter_of("4").default)
+    objective = torch.jit.script(problem.objective_on(torch.device("cpu")))
+    params = problem.make_params(problem.start_values(None, 3), torch.device("cpu"))
+    assert problem.objective.sample_count == 256
+    full, _ = objective(params)
+    every, _ = objective.on_rows(params, torch.arange(256))
+    some, _ = objective.on_rows(params, torch.tensor([0, 128, 255]))
+    assert float(every.detach()) == float(full.detach())
+    x, y = problem.objective.x, problem.objective.y
+    rows = torch.tensor([0, 128, 255])
+    expected = problem.objective.predict(params, x[rows])
+    assert float(some.detach()) == float(torch.nn.functional.mse_loss(expected, y[rows]).detach())
