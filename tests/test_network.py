@@ -251,3 +251,13 @@ def test_a_minibatch_of_every_row_is_the_full_loss_bit_for_bit():
     rows = torch.tensor([0, 128, 255])
     expected = problem.objective.predict(params, x[rows])
     assert float(some.detach()) == float(torch.nn.functional.mse_loss(expected, y[rows]).detach())
+
+
+def test_divergence_is_found_as_for_a_function_without_a_known_optimum(gdlab):
+    done = gdlab(
+        "run", "4", "--optimizer", "plain", "--eta", "0.5", "--seed", "0", "--format", "csv"
+    )
+    assert done.code == 3, done.err
+    assert "f rose above its start and ‖∇f‖ grew 10000-fold" in done.err  # the unknown-f* rule
+    _, rows = csv_rows(done.out)
+    assert np.isfinite(rows).all() and rows[-1, 1] > rows[0, 1]
