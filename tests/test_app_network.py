@@ -111,9 +111,16 @@ async def test_the_graph_screen_opens_one_branch_per_layer():
     app = GdlabApp()
     async with app.run_test(size=(140, 50)) as pilot:
         await first_screen(pilot)
-        await chapter(pilot, 4)
+        screen = await chapter(pilot, 4)
+        screen.query_one("#iterations", Input).value = "30"
+        screen.action_leave_field()
+        await tap(pilot, "r")
+        await wait_until(pilot, lambda: screen.controller.phase is Phase.FINISHED, "the run", 60)
         await tap(pilot, "g")
         await wait_until(pilot, lambda: isinstance(app.screen, GraphScreen), "the graph", 30)
+        graph = app.screen
+        assert isinstance(graph, GraphScreen)
+        assert graph.graph.title == "Chapter 4, iteration 30"  # after the run's last update
         tree = app.screen.query_one(Tree)
         branches = [str(node.label) for node in tree.root.children]
         assert branches[0].startswith("layer 1: Linear 1 → 32") and len(branches) == 4

@@ -31,7 +31,7 @@ KEYS = """\
 | (schedule) | the selector under it: constant, step, exponential, cosine, plateau; its knobs too |
 | (dtype) | float32 (the book's) or float64 |
 | `e` | export CSV and JSON (`gdlab run --from` repeats it): enter shows the folder, enter writes |
-| `g` | the autograd graph, values and gradients at the last step (a network's: by layer, start) |
+| `g` | the autograd graph of one forward pass, values and gradients at the last step |
 | `c` | the run's standalone PyTorch script (`w` there writes it to a file) |
 | `tab` / `shift+tab` | move between fields, the table and the buttons |
 | `escape` | leave a text field, so the letter keys work again |
