@@ -261,3 +261,17 @@ def test_divergence_is_found_as_for_a_function_without_a_known_optimum(gdlab):
     assert "f rose above its start and ‖∇f‖ grew 10000-fold" in done.err  # the unknown-f* rule
     _, rows = csv_rows(done.out)
     assert np.isfinite(rows).all() and rows[-1, 1] > rows[0, 1]
+
+
+def test_the_fit_is_a_curve_for_one_input_and_predicted_against_actual_for_more():
+    chapter = chapter_of("4")
+    one = problem_for(chapter.default)
+    fit = one.fit_points(one.make_params(one.start_values(None, 0), torch.device("cpu")), 0)
+    assert fit is not None and fit.x is not None and fit.y_name == "sin(x)"
+    assert np.all(np.diff(fit.x) > 0) and np.allclose(fit.target, np.sin(fit.x), atol=1e-6)
+    values = {"data": STACKLOSS, "target": "STACKLOSS", "hidden": "4"}
+    many = problem_for(chapter.spec(values))
+    params = many.make_params(many.start_values(None, 0), torch.device("cpu"))
+    fit = many.fit_points(params, 5)
+    assert fit is not None and fit.x is None and len(fit.target) == 21 and fit.iteration == 5
+    assert fit.target[0] == 42.0  # the file's first STACKLOSS, in the data's units
