@@ -43,6 +43,9 @@ async def test_its_facts_are_unknown_and_a_run_fills_the_norms_table():
         )
         facts = text_of(screen, "#facts")
         assert "stable η: unknown" in facts and "converged" not in facts
+        await wait_until(
+            pilot, lambda: "none is claimed" in text_of(screen, "#facts"), "the note", 30
+        )
         screen.query_one("#iterations", Input).value = "60"
         screen.query_one("#seed", Input).value = "1"
         screen.action_leave_field()

@@ -185,7 +185,7 @@ class ChapterScreen(FieldFacts):
         if not self.chapter.typed:
             facts.show(problem.facts)
         else:  # the facts of what the input fields say (the default, or typed)
-            self.know_facts(problem.spec, problem.facts)
+            self.know_facts(problem.spec, problem.facts, self.chapter.notes(problem))
             self.follow_fields()
         from tui.app.widgets.settings_form import SettingsForm  # not before the first frame
 
