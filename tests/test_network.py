@@ -41,16 +41,24 @@ def csv_rows(text: str) -> tuple[list[str], np.ndarray]:
     )
 
 
-@pytest.mark.parametrize("optimizer", ["adam", "plain"])
-def test_the_script_reproduces_the_run_bit_for_bit(gdlab, tmp_path: Path, optimizer: str):
-    options = ("4", "--seed", "7", "--iterations", "40", "--device", "cpu")
-    options += ("--optimizer", optimizer)
+@pytest.mark.parametrize(
+    "extra",
+    [
+        ("--optimizer", "adam"),
+        ("--optimizer", "plain"),
+        ("--optimizer", "momentum", "--schedule", "cosine", "--dtype", "float64"),
+        ("--optimizer", "plain", "--schedule", "step", "--activation", "sigmoid"),
+        ("--hidden", "16,8,4", "--activation", "relu"),
+    ],
+)
+def test_the_script_reproduces_the_run_bit_for_bit(gdlab, tmp_path: Path, extra: tuple[str, ...]):
+    options = ("4", "--seed", "7", "--iterations", "40", "--device", "cpu", *extra)
     run = gdlab("run", *options, "--format", "csv")
     assert run.code == 0, run.err
     code = gdlab("code", *options)
     assert code.code == 0, code.err
     assert "torch.nn.Sequential(" in code.out and "torch.nn.MSELoss()" in code.out
-    printed = run_script(code.out, tmp_path, f"net_{optimizer}.py")
+    printed = run_script(code.out, tmp_path, "net.py")
     assert printed == run.out  # every row, the last loss included, to the last digit
     assert printed.splitlines()[-1].split(",")[1] == run.out.splitlines()[-1].split(",")[1]
 
