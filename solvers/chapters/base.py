@@ -42,6 +42,9 @@ class ChapterInput:
     other inputs' values; None: a text field."""
     placeholder: str = ""
     """What the empty field (or the choice with none chosen) says it means."""
+    multiple: bool = False
+    """A choice of several of the offered values (a selection list on the form); its
+    value is the chosen ones in offered order, comma-separated, "" for none."""
 
     def problem(self, text: str, width: int = 30) -> str:
         """What is wrong with ``text`` ("" if nothing)."""

@@ -62,6 +62,12 @@ def header_of(path: str) -> tuple[str, ...]:
         return ()
 
 
+def features_offered(values: Mapping[str, str]) -> tuple[str, ...]:
+    """The columns a fit may take as features: the file's, less the chosen target."""
+    target = values.get("target", "").strip()
+    return tuple(column for column in header_of(values.get("data", "")) if column != target)
+
+
 def _default_eta(data: RegressionData) -> float:
     """1/λmax of the run's Hessian, rounded down to one significant digit: half the
     stable bound 2/λmax, so the default run converges on every file."""
@@ -136,7 +142,9 @@ class RegressionChapter(Chapter):
             "features",
             "chapter 3 with --data: the columns to predict it from, comma-separated "
             "(default: every other column)",
+            choices=features_offered,
             placeholder="all the others",
+            multiple=True,
         ),
         ChapterInput(
             "standardize",

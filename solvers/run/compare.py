@@ -91,8 +91,8 @@ class MemberResult:
 
     @property
     def outcome(self) -> str:
-        """converged, not converged, still going, stopped, diverged at k, unbounded
-        below at k, or on a maximum / saddle."""
+        """converged, ∇f ≈ 0, not converged, still going, stopped, diverged at k,
+        unbounded below at k, or on a local maximum / saddle."""
         if self.divergence is not None:
             return f"{self.standing.value} at {self.divergence.iteration}"
         if self.stationary is not None:
@@ -277,8 +277,10 @@ class Comparison:
             standing = Standing.UNBOUNDED if run.diverged.falling else Standing.DIVERGED
         elif (stationary := stationary_end(self.problem, rows, layout)) is not None:
             standing = Standing.NOT_MINIMUM
-        elif (gaps is not None and gaps[-1] <= CONVERGED) or (gaps is None and norm <= CONVERGED):
+        elif gaps is not None and gaps[-1] <= CONVERGED:
             standing = Standing.CONVERGED
+        elif gaps is None and norm <= CONVERGED:
+            standing = Standing.STATIONARY
         elif self.stopped:
             standing = Standing.STOPPED
         elif len(rows) >= self.settings.iterations:
