@@ -84,6 +84,19 @@ class ScriptTemplate:
     ``, dtype=torch.float64`` where the run is float64, else nothing)."""
 
 
+@dataclass(frozen=True)
+class ModelScript:
+    """A chapter whose script builds a ``torch.nn.Sequential`` (a network): its data and
+    its layers; solvers/records/model_script.py writes the rest (torch.optim, the rows)."""
+
+    heading: str
+    data: tuple[str, ...]
+    """Lines making ``x`` (samples × features) and ``y`` (samples × 1), float32 as gdlab
+    holds them (``{to_dtype}`` as in :class:`ScriptTemplate`)."""
+    layers: tuple[str, ...]
+    """The Sequential's modules, in order (``torch.nn.Linear(1, 32)``, ``torch.nn.Tanh()``)."""
+
+
 class BookPrinter:
     """What a chapter's book print reads from a run's row (solvers/records/export.py's
     BookWriter is one): the parameters as tensors, the gradient, the problem."""
@@ -162,6 +175,11 @@ class Chapter:
         """The standalone script's setup and objective (solvers/records/codegen.py
         writes the rest)."""
         raise NotImplementedError
+
+    def model_script(self, spec: ProblemSpec) -> ModelScript | None:
+        """A network's script (its ``torch.nn.Sequential``), written instead of
+        :meth:`script`'s; None for a chapter of parameter tensors."""
+        return None
 
     def notes(self, problem: Problem, eta: float | None = None) -> tuple[str, ...]:
         """Lines of facts beyond the optimum and the bound (each saying where it comes

@@ -66,10 +66,10 @@ def function_spec(
 
 
 class FunctionChapter(Chapter):
-    """Key 4: the learner's own function."""
+    """Key 6: the learner's own function."""
 
     default = function_spec(DEFAULT_EXPR, DEFAULT_START)
-    key = "4"
+    key = "6"
     inputs = (
         ChapterInput(
             "expr",

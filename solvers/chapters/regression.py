@@ -266,8 +266,19 @@ class RegressionChapter(Chapter):
 
 
 def _file_script(spec: ProblemSpec, data: RegressionData) -> ScriptTemplate:
-    """The script on a file: read as gdlab reads it (float() of every value, blank lines
-    skipped), the same columns, the same float64 standardizing, then float32 rows."""
+    """The script on a file: its rows as :func:`file_lines` reads them, w and b from zero."""
+    count = len(data.features)
+    params = (
+        ScriptParam("w", (1, count), f"torch.zeros(1, {count}, dtype={{dtype}})"),
+        ScriptParam("b", (1,), "torch.zeros(1, dtype={dtype})"),
+    )
+    return _template(spec, params, file_lines(data))
+
+
+def file_lines(data: RegressionData) -> tuple[str, ...]:
+    """A script's lines reading a file as gdlab reads it (float() of every value, blank
+    lines skipped), the same columns, the same float64 standardizing, then float32 rows:
+    ``x`` (features × rows) and ``y_target`` (rows)."""
     path = repr(os.path.abspath(data.path)).replace("{", "{{").replace("}", "}}")
     names = repr(list(data.features)).replace("{", "{{").replace("}", "}}")
     target = repr(data.target).replace("{", "{{").replace("}", "}}")
@@ -291,12 +302,7 @@ def _file_script(spec: ProblemSpec, data: RegressionData) -> ScriptTemplate:
         f"y_target = torch.from_numpy(table[:, header.index({target})].copy())"
         ".to(torch.float32).to(device{to_dtype})",
     ]
-    count = len(data.features)
-    params = (
-        ScriptParam("w", (1, count), f"torch.zeros(1, {count}, dtype={{dtype}})"),
-        ScriptParam("b", (1,), "torch.zeros(1, dtype={dtype})"),
-    )
-    return _template(spec, params, tuple(lines))
+    return tuple(lines)
 
 
 def _template(

@@ -22,6 +22,7 @@ from torch import Tensor
 from solvers.core.expression_tree import Expression
 from solvers.core.facts import Facts
 from solvers.core.specs import ProblemSpec
+from solvers.problems.fit_points import FitPoints
 from solvers.problems.least_squares import least_squares_facts
 from solvers.problems.local_facts import gradient_at, hessian_at, local_facts
 from solvers.problems.objectives.book import LinearRegression
@@ -63,6 +64,11 @@ class Problem:
             part.to(dtype=dtype, device=device).clone().requires_grad_(True)
             for part in self._unflatten(flat)
         ]
+
+    def fit_points(self, params: list[Tensor], iteration: int) -> FitPoints | None:
+        """The model's fit to its data with ``params``, for a plot; None (the default)
+        where the problem has no model to plot against its data."""
+        return None
 
     def objective_on(self, device: torch.device, dtype: torch.dtype = DTYPE) -> torch.nn.Module:
         """A copy of the objective whose data lives on ``device`` in ``dtype``."""

@@ -96,7 +96,9 @@ class Descent:
         self.facts: Facts = problem.facts_at(self.start)
         self.params = problem.make_params(self.start, self.device, self.dtype)
         self.state = self.rule.initial_state(self.params)
-        self.layout = Layout.of(problem.spec, self.rule.extra_names)
+        # a network's rows record no rule state: its names (per parameter) are not made
+        extras = () if problem.spec.norms_only else self.rule.extra_names
+        self.layout = Layout.of(problem.spec, extras)
         self.history = History(self.layout, settings.iterations, _NUMPY[settings.dtype])
         self.control = control if control is not None else RunControl()
         self._cancel_flag = torch.zeros(1, dtype=torch.bool)
@@ -115,7 +117,11 @@ class Descent:
 
     def _make_chunk(self) -> StepChunk:
         return StepChunk(
-            self.objective, self.rule, self.layout.base_width, bool(self.layout.prediction_names)
+            self.objective,
+            self.rule,
+            self.layout.base_width,
+            bool(self.layout.prediction_names),
+            self.layout.norms,
         )
 
     def _chunk(self, total: int) -> Chunk:

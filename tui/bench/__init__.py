@@ -18,9 +18,10 @@ from tui.bench.measures import (
     b8_optimizers,
     b10_classroom,
 )
+from tui.bench.network import b11_network
 from tui.bench.terminal import b3_b6_pty, b4_first_paint
 
-ALL = ("B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "B9", "B10")
+ALL = ("B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "B9", "B10", "B11")
 
 
 def machine() -> str:
@@ -58,6 +59,8 @@ def run_figures(only: set[str]) -> list[Figure]:
         figures.append(b9_compare())
     if "B10" in only:
         figures.append(b10_classroom())
+    if "B11" in only:
+        figures.append(b11_network())
     return sorted(figures, key=lambda f: int(f.key[1:]))
 
 

@@ -199,11 +199,15 @@ class FieldFacts(TeachingKeys):
             if field is not None and old != new and field.value.strip() == str(old):
                 field.value = str(new)
 
-    def know_facts(self, spec: ProblemSpec, facts: Facts) -> None:
+    def know_facts(
+        self, spec: ProblemSpec, facts: Facts, notes: tuple[str, ...] | None = None
+    ) -> None:
         """Keep ``facts`` as those of ``spec``'s function and start (computed by the
-        solver as it loaded, by a run, or here)."""
+        solver as it loaded, by a run, or here), and its chapter's ``notes`` if given."""
         key = problem_key(spec)
         self._known[key] = facts
+        if notes is not None:
+            self._notes[key] = notes
         self._known.move_to_end(key)
         while len(self._known) > KEPT_FACTS:
             self._known.popitem(last=False)

@@ -171,8 +171,8 @@ class SettingsForm(ChapterFields, Vertical):
                     given.name, given.label, value, placeholder=given.placeholder
                 )
         yield from self._field("eta", "η", str(spec.eta))
-        yield from self._select("optimizer", OPTIMIZERS, "plain")
-        yield Static(OPTIMIZER_SUMMARY["plain"], id="optimizer-summary")
+        yield from self._select("optimizer", OPTIMIZERS, spec.optimizer)
+        yield Static(OPTIMIZER_SUMMARY[spec.optimizer], id="optimizer-summary")
         yield from self._knobs(KNOB_NAMES)
         yield from self._select("schedule", SCHEDULES, "constant")
         yield Static("", id="schedule-error", classes="field-error -empty")
