@@ -23,7 +23,7 @@ async def test_your_function_runs_and_its_table_follows_its_variables() -> None:
     app = GdlabApp()
     async with app.run_test(size=(120, 40)) as pilot:
         await first_screen(pilot)
-        screen = await chapter(pilot, 4)
+        screen = await chapter(pilot, 6)
         assert screen.problem_id == "custom"
         assert screen.query_one("#expr", Input).value.startswith("(1-x0)**2")
         # a one-variable function: the table becomes x, f, ∂f/∂x
@@ -58,7 +58,7 @@ async def test_a_bad_expression_is_flagged_with_a_caret_and_refused() -> None:
     app = GdlabApp()
     async with app.run_test(size=(120, 40)) as pilot:
         await first_screen(pilot)
-        screen = await chapter(pilot, 4)
+        screen = await chapter(pilot, 6)
         screen.query_one("#expr", Input).value = "x0 + foo(x1)"
         await wait_until(pilot, lambda: "foo" in text_of(screen, "#expr-error"), "the flag", 5)
         lines = text_of(screen, "#expr-error").splitlines()
@@ -77,7 +77,7 @@ async def test_a_start_too_short_for_the_variables_flags_the_start_not_the_funct
     app = GdlabApp()
     async with app.run_test(size=(120, 40)) as pilot:
         await first_screen(pilot)
-        screen = await chapter(pilot, 4)
+        screen = await chapter(pilot, 6)
         await set_fields(pilot, screen, expr="x0^2 + x1^2", start="1")
         await tap(pilot, "r")
         await wait_until(

@@ -62,7 +62,7 @@ async def test_the_map_is_the_new_functions_after_another_of_two_variables() -> 
     app = GdlabApp()
     async with app.run_test(size=(120, 40)) as pilot:
         await first_screen(pilot)
-        screen = await chapter(pilot, 4)
+        screen = await chapter(pilot, 6)
         await run_function(pilot, screen, "(1-x0)**2 + 100*(x1-x0**2)**2", "-1.5, 2", "0.001")
         await wait_until(pilot, lambda: drawn_for_last_row(screen, ContourMap), "Rosenbrock's map")
         await run_function(pilot, screen, "x0^2 + x0*x1 + x1^2 - x0", "-1.5, 2", "0.1")
@@ -86,7 +86,7 @@ async def test_the_curve_is_the_new_functions_after_another_of_one_variable() ->
     app = GdlabApp()
     async with app.run_test(size=(120, 40)) as pilot:
         await first_screen(pilot)
-        screen = await chapter(pilot, 4)
+        screen = await chapter(pilot, 6)
         await run_function(pilot, screen, "x**4 - 3*x**2 + x", "2", "0.01")
         await wait_until(pilot, lambda: drawn_for_last_row(screen, Curve), "the quartic's curve")
         await run_function(pilot, screen, "5*x^2", "1", "0.01")
@@ -147,7 +147,7 @@ async def test_the_facts_regime_and_presets_follow_the_typed_function_before_a_r
     app = GdlabApp()
     async with app.run_test(size=(120, 40)) as pilot:
         await first_screen(pilot)
-        screen = await chapter(pilot, 4)
+        screen = await chapter(pilot, 6)
         await run_function(pilot, screen, "x**4 - 3*x**2 + x", "2", "0.01")
         screen.query_one("#expr", Input).value = "5*x^2"
         screen.query_one("#start", Input).value = "1"
@@ -182,7 +182,7 @@ async def test_a_function_that_does_not_parse_has_no_facts_and_no_presets() -> N
     app = GdlabApp()
     async with app.run_test(size=(120, 40)) as pilot:
         await first_screen(pilot)
-        screen = await chapter(pilot, 4)
+        screen = await chapter(pilot, 6)
         await wait_until(pilot, lambda: "stable for η <" in facts_text(screen), "the facts", 20)
         eta = screen.query_one("#eta", Input).value
         screen.query_one("#expr", Input).value = "x0 + foo(x1)"
@@ -221,7 +221,7 @@ async def test_facts_for_an_older_expression_never_replace_the_newer_ones(monkey
     app = GdlabApp()
     async with app.run_test(size=(120, 40)) as pilot:
         await first_screen(pilot)
-        screen = await chapter(pilot, 4)
+        screen = await chapter(pilot, 6)
         panel = screen.query_one("#facts")
         shown: list[str] = []
         update = panel.update

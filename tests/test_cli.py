@@ -17,7 +17,7 @@ GDLAB = str(Path(sys.executable).with_name("gdlab"))
 """The console script installed beside this interpreter (PATH may not hold it)."""
 
 BAD_INPUTS = [
-    (["run", "4"], "chapter"),
+    (["run", "5"], "chapter"),
     (["run", "x"], "chapter"),
     (["run", "1", "--eta", "abc"], "eta"),
     (["run", "1", "--eta", "0"], "eta"),

@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from quick import examples
 
 from solvers.core.degree import is_quadratic, polynomial_degree
-from solvers.core.expression import ExpressionError, parse
+from solvers.core.expression import parse
+from solvers.core.expression_words import ExpressionError
 from solvers.problems.objectives.expression import make_expression_objective
 
 TABLE = [

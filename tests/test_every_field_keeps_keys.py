@@ -136,9 +136,9 @@ async def test_every_text_field_keeps_a_fast_burst_with_backspaces_while_a_run_s
         await tap(pilot, "escape")
         await wait_until(pilot, lambda: app.screen is one, "the dialog to close", 10)
 
-        # your function (key 4): the expression and its start
+        # your function (key 6): the expression and its start
         app.set_focus(None)
-        four = await chapter(pilot, 4)
+        four = await chapter(pilot, 6)
         for field in text_fields(four):
             values[f"your function #{field.id}"] = await type_burst(pilot, field)
         plain += plain_inputs(one) + plain_inputs(four)

@@ -15,14 +15,9 @@ import torch
 from standard_functions import FUNCTIONS, StandardFunction
 from torch import Tensor
 
-from solvers.core.expression import (
-    MAX_DEPTH,
-    MAX_LENGTH,
-    Binary,
-    Expression,
-    ExpressionError,
-    parse,
-)
+from solvers.core.expression import parse
+from solvers.core.expression_tree import Binary, Expression
+from solvers.core.expression_words import MAX_DEPTH, MAX_LENGTH, ExpressionError
 from solvers.core.validation import SettingError
 from solvers.optim.updates import PlainUpdate
 from solvers.problems.objectives.expression import (

@@ -20,7 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from quick import examples
 
-from solvers.core.expression import MAX_LENGTH, Expression, ExpressionError, parse
+from solvers.core.expression import parse
+from solvers.core.expression_tree import Expression
+from solvers.core.expression_words import MAX_LENGTH, ExpressionError
 from solvers.problems.objectives.expression import ExpressionObjective, make_expression_objective
 
 TOKENS = [

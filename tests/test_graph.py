@@ -218,7 +218,7 @@ async def test_your_function_gets_its_graph_and_its_script(tmp_path):
     app = GdlabApp()
     async with app.run_test(size=(120, 40)) as pilot:
         await first_screen(pilot)
-        screen = await chapter(pilot, 4)
+        screen = await chapter(pilot, 6)
         screen.query_one("#expr", Input).value = "sin(x0)*sin(x0) + x1^2"
         screen.query_one("#start", Input).value = "0.5, 1"
         screen.query_one("#eta", Input).value = "0.1"

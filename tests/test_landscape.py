@@ -20,6 +20,7 @@ from solvers.core.expression import parse
 from solvers.core.facts import BoundReason, Facts, Optimum
 from solvers.core.specs import ProblemSpec
 from solvers.pictures.landscape import compute_landscape, evaluate
+from solvers.pictures.landscape_box import stride
 from solvers.pictures.landscape_model import (
     CURRENT,
     LEVEL_GLYPHS,
@@ -30,7 +31,6 @@ from solvers.pictures.landscape_model import (
     Curve,
     NoLandscape,
     choose_levels,
-    stride,
 )
 from solvers.problems.objectives.expression import ExpressionObjective
 from solvers.problems.problem import Problem

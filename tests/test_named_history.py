@@ -12,7 +12,7 @@ import torch
 import solvers.run.descent as descent_module
 from solvers.chapters.function import function_spec
 from solvers.chapters.registry import make_problem, spec_of
-from solvers.core.expression import MAX_DIMENSION
+from solvers.core.expression_words import MAX_DIMENSION
 from solvers.core.specs import PREDICTION_LIMIT, ProblemSpec, records_predictions
 from solvers.optim.choices import OptimizerChoice, ScheduleChoice
 from solvers.optim.registry import OPTIMIZER_SPECS

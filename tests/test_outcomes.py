@@ -132,9 +132,23 @@ def test_a_run_on_a_maximum_says_so_and_exits_6(gdlab) -> None:
     )
     assert result.code == EXIT_NOT_MINIMUM == 6
     assert (
-        "gdlab: stopped on a stationary point that is not a minimum (a maximum: the Hessian "
+        "gdlab: stopped on a stationary point that is not a minimum (a local maximum: the Hessian "
         "has eigenvalue -1 < 0); ∇f = 0, so plain descent cannot leave it"
     ) in result.err
+
+
+def test_a_compare_member_where_the_gradient_vanishes_without_a_known_minimum(gdlab) -> None:
+    """x³ has no minimum; descent from 1 creeps to its inflection point at 0, where
+    ∇f = 0 and the Hessian is 0: the member says ∇f ≈ 0, never "converged"."""
+    result = gdlab(
+        "compare", "custom", "--expr", "x^3", "--init", "0.01", "--eta", "0.1",
+        "--iterations", "20000",
+    )  # fmt: skip
+    assert result.code == EXIT_OK
+    row = result.out.splitlines()[1]
+    assert row.endswith("∇f ≈ 0") and "converged" not in row
+    bowl = gdlab("compare", "custom", "--expr", "x^2", "--init", "1", "--eta", "0.1")
+    assert bowl.out.splitlines()[1].endswith("converged")  # f* = 0 is known: converged
 
 
 def test_a_compare_member_on_a_maximum_or_saddle_is_not_converged(gdlab) -> None:
@@ -142,7 +156,7 @@ def test_a_compare_member_on_a_maximum_or_saddle_is_not_converged(gdlab) -> None
     result = gdlab("compare", "custom", "--expr", "cos(x)", "--init", "0", "--eta", "0.1")
     assert result.code == EXIT_OK
     row = result.out.splitlines()[1]
-    assert row.endswith("on a maximum") and "converged" not in row
+    assert row.endswith("on a local maximum") and "converged" not in row
     saddle = gdlab(
         "compare", "custom", "--expr", "x0^2 - x1^2", "--init", "1", "0", "--eta", "0.1",
         "--iterations", "200",
@@ -224,7 +238,7 @@ def test_the_compare_json_gives_the_reason_of_a_member_on_a_maximum(gdlab) -> No
         "--format", "json",
     )  # fmt: skip
     member = json.loads(result.out)["members"][0]["result"]
-    assert member["outcome"] == "on a maximum"
+    assert member["outcome"] == "on a local maximum"
     assert member["reason"].startswith("stopped on a stationary point that is not a minimum")
 
 

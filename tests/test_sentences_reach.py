@@ -94,4 +94,4 @@ def test_a_tiny_maximum_is_told_as_one() -> None:
         timeout=120,
     )
     assert done.returncode == 6, done.stderr
-    assert "not a minimum (a maximum" in done.stderr
+    assert "not a minimum (a local maximum" in done.stderr

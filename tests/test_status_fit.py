@@ -122,7 +122,7 @@ async def test_rosenbrock_ends_without_the_divergent_word_it_started_with() -> N
     app = GdlabApp()
     async with app.run_test(size=(120, 40)) as pilot:
         await first_screen(pilot)
-        screen = await chapter(pilot, 4)
+        screen = await chapter(pilot, 6)
         screen.query_one("#expr", Input).value = "(1-x0)**2 + 100*(x1-x0**2)**2"
         screen.query_one("#start", Input).value = "-1.5, 2"
         screen.query_one("#eta", Input).value = "0.001"
@@ -140,7 +140,7 @@ async def test_a_start_where_f_is_not_defined_is_refused_and_flagged() -> None:
     app = GdlabApp()
     async with app.run_test(size=(120, 40)) as pilot:
         await first_screen(pilot)
-        screen = await chapter(pilot, 4)
+        screen = await chapter(pilot, 6)
         screen.query_one("#expr", Input).value = "log(x)"
         screen.query_one("#start", Input).value = "-1"
         screen.action_leave_field()
@@ -167,7 +167,7 @@ async def test_your_function_falling_or_on_a_maximum_says_so(expr, start, phase,
     app = GdlabApp()
     async with app.run_test(size=(120, 40)) as pilot:
         await first_screen(pilot)
-        screen = await chapter(pilot, 4)
+        screen = await chapter(pilot, 6)
         screen.query_one("#expr", Input).value = expr
         screen.query_one("#start", Input).value = start
         screen.query_one("#eta", Input).value = "0.1"

@@ -34,7 +34,7 @@ EXIT_OUTPUT = 4
 EXIT_UNBOUNDED = 5
 """f fell without bound: below −1e12 × max(1, |f at the start|), or to −inf."""
 EXIT_NOT_MINIMUM = 6
-"""The run ended on a stationary point that is not a minimum (a maximum or saddle)."""
+"""The run ended on a stationary point that is not a minimum (a local maximum or saddle)."""
 EXIT_HANGUP = 128 + signal.SIGHUP  # 129
 EXIT_INTERRUPTED = 128 + signal.SIGINT  # 130
 EXIT_TERMINATED = 128 + signal.SIGTERM  # 143

@@ -42,6 +42,9 @@ class ChapterInput:
     other inputs' values; None: a text field."""
     placeholder: str = ""
     """What the empty field (or the choice with none chosen) says it means."""
+    multiple: bool = False
+    """A choice of several of the offered values (a selection list on the form); its
+    value is the chosen ones in offered order, comma-separated, "" for none."""
 
     def problem(self, text: str, width: int = 30) -> str:
         """What is wrong with ``text`` ("" if nothing)."""
@@ -86,6 +89,19 @@ class ScriptTemplate:
     objective's ``on_rows`` does (``scale``: N / B), into ``batch_objective``, and
     ``predictions`` as ``forward`` does."""
     batch_objective: str = ""
+
+
+@dataclass(frozen=True)
+class ModelScript:
+    """A chapter whose script builds a ``torch.nn.Sequential`` (a network): its data and
+    its layers; solvers/records/model_script.py writes the rest (torch.optim, the rows)."""
+
+    heading: str
+    data: tuple[str, ...]
+    """Lines making ``x`` (samples × features) and ``y`` (samples × 1), float32 as gdlab
+    holds them (``{to_dtype}`` as in :class:`ScriptTemplate`)."""
+    layers: tuple[str, ...]
+    """The Sequential's modules, in order (``torch.nn.Linear(1, 32)``, ``torch.nn.Tanh()``)."""
 
 
 class BookPrinter:
@@ -169,6 +185,11 @@ class Chapter:
         """The standalone script's setup and objective (solvers/records/codegen.py
         writes the rest)."""
         raise NotImplementedError
+
+    def model_script(self, spec: ProblemSpec) -> ModelScript | None:
+        """A network's script (its ``torch.nn.Sequential``), written instead of
+        :meth:`script`'s; None for a chapter of parameter tensors."""
+        return None
 
     def notes(self, problem: Problem, eta: float | None = None) -> tuple[str, ...]:
         """Lines of facts beyond the optimum and the bound (each saying where it comes

@@ -12,19 +12,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from solvers.chapters.base import Chapter, ChapterInput, ScriptParam, ScriptTemplate
-from solvers.core.expression import (
-    TORCH_FUNCTIONS_1,
-    TORCH_FUNCTIONS_2,
-    Binary,
-    Call,
-    Expression,
-    ExpressionError,
-    Negate,
-    Node,
-    Variable,
-    parse,
-    postorder,
-)
+from solvers.core.expression import parse
+from solvers.core.expression_tree import Binary, Call, Expression, Negate, Node, Variable, postorder
+from solvers.core.expression_words import TORCH_FUNCTIONS_1, TORCH_FUNCTIONS_2, ExpressionError
 from solvers.core.specs import ProblemSpec
 from solvers.core.validation import SettingError
 
@@ -76,10 +66,10 @@ def function_spec(
 
 
 class FunctionChapter(Chapter):
-    """Key 4: the learner's own function."""
+    """Key 6: the learner's own function."""
 
     default = function_spec(DEFAULT_EXPR, DEFAULT_START)
-    key = "4"
+    key = "6"
     inputs = (
         ChapterInput(
             "expr",

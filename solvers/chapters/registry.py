@@ -1,6 +1,6 @@
 """Every chapter by id, in the order the app and the CLI list them.
 
-The book's three chapters, then your function. A chapter defined elsewhere (a
+The book's three chapters, a first network, then your function. A chapter defined elsewhere (a
 test's) joins with :func:`register` and leaves with :func:`unregister`; whatever
 reads the registry after that sees it.
 """
@@ -11,7 +11,7 @@ import re
 import threading
 from typing import TYPE_CHECKING
 
-from solvers.chapters import function, regression, scalar, vector
+from solvers.chapters import function, network, regression, scalar, vector
 from solvers.chapters.base import Chapter, ChapterInput
 from solvers.core.specs import ProblemSpec
 from solvers.core.validation import SettingError
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from solvers.problems.problem import Problem
 
 _CHAPTERS: dict[str, Chapter] = {
-    module.CHAPTER.id: module.CHAPTER for module in (scalar, vector, regression, function)
+    module.CHAPTER.id: module.CHAPTER for module in (scalar, vector, regression, network, function)
 }
 
 

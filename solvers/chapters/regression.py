@@ -62,6 +62,12 @@ def header_of(path: str) -> tuple[str, ...]:
         return ()
 
 
+def features_offered(values: Mapping[str, str]) -> tuple[str, ...]:
+    """The columns a fit may take as features: the file's, less the chosen target."""
+    target = values.get("target", "").strip()
+    return tuple(column for column in header_of(values.get("data", "")) if column != target)
+
+
 def _default_eta(data: RegressionData) -> float:
     """1/λmax of the run's Hessian, rounded down to one significant digit: half the
     stable bound 2/λmax, so the default run converges on every file."""
@@ -137,7 +143,9 @@ class RegressionChapter(Chapter):
             "features",
             "chapter 3 with --data: the columns to predict it from, comma-separated "
             "(default: every other column)",
+            choices=features_offered,
             placeholder="all the others",
+            multiple=True,
         ),
         ChapterInput(
             "standardize",
@@ -259,8 +267,19 @@ class RegressionChapter(Chapter):
 
 
 def _file_script(spec: ProblemSpec, data: RegressionData) -> ScriptTemplate:
-    """The script on a file: read as gdlab reads it (float() of every value, blank lines
-    skipped), the same columns, the same float64 standardizing, then float32 rows."""
+    """The script on a file: its rows as :func:`file_lines` reads them, w and b from zero."""
+    count = len(data.features)
+    params = (
+        ScriptParam("w", (1, count), f"torch.zeros(1, {count}, dtype={{dtype}})"),
+        ScriptParam("b", (1,), "torch.zeros(1, dtype={dtype})"),
+    )
+    return _template(spec, params, file_lines(data), data.rows)
+
+
+def file_lines(data: RegressionData) -> tuple[str, ...]:
+    """A script's lines reading a file as gdlab reads it (float() of every value, blank
+    lines skipped), the same columns, the same float64 standardizing, then float32 rows:
+    ``x`` (features × rows) and ``y_target`` (rows)."""
     path = repr(os.path.abspath(data.path)).replace("{", "{{").replace("}", "}}")
     names = repr(list(data.features)).replace("{", "{{").replace("}", "}}")
     target = repr(data.target).replace("{", "{{").replace("}", "}}")
@@ -284,12 +303,7 @@ def _file_script(spec: ProblemSpec, data: RegressionData) -> ScriptTemplate:
         f"y_target = torch.from_numpy(table[:, header.index({target})].copy())"
         ".to(torch.float32).to(device{to_dtype})",
     ]
-    count = len(data.features)
-    params = (
-        ScriptParam("w", (1, count), f"torch.zeros(1, {count}, dtype={{dtype}})"),
-        ScriptParam("b", (1,), "torch.zeros(1, dtype={dtype})"),
-    )
-    return _template(spec, params, tuple(lines), data.rows)
+    return tuple(lines)
 
 
 BOOK_SAMPLES = 3

@@ -5,6 +5,7 @@ Imported by the chapter's methods only (numpy and torch load with it, lazily).""
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -27,7 +28,12 @@ def least_squares(data: RegressionData) -> tuple[np.ndarray, float]:
 def fit_text(data: RegressionData, w: np.ndarray, b: float) -> str:
     """``GNP 0.0358, …, b -3.48e+06, R² 0.9955``: weights by feature, bias, R²."""
     weights = ", ".join(f"{name} {value:.6g}" for name, value in zip(data.features, w, strict=True))
-    return f"{weights}, b {b:.6g}, R² {data.r_squared(w, b):.6f}"
+    bias = "bias" if "b" in data.features else "b"  # a column may be called b
+    return f"{weights}, {bias} {b:.6g}, R² {data.r_squared(w, b):.6f}"
+
+
+def _kappa(value: float) -> str:
+    return f"{value:.3g}" if math.isfinite(value) else "∞"
 
 
 def kappa_line(data: RegressionData, problem: Problem, eta: float | None) -> str:
@@ -35,7 +41,9 @@ def kappa_line(data: RegressionData, problem: Problem, eta: float | None) -> str
     raw, scaled = data.condition(False), data.condition(True)
     stable = problem.facts.stable_eta
     which = "standardized" if data.standardized else "raw"
-    line = f"κ = λmax/λmin of [X 1]ᵀ[X 1]: {raw:.3g} raw, {scaled:.3g} standardized"
+    line = f"κ = λmax/λmin of [X 1]ᵀ[X 1]: {_kappa(raw)} raw, {_kappa(scaled)} standardized"
+    if math.isinf(raw) or math.isinf(scaled):
+        line += " (the columns of [X 1] are dependent: a valley of fits)"
     if stable is None:
         return line + "; no stable bound (the Hessian is singular)"
     if eta is None:

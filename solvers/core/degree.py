@@ -17,7 +17,7 @@ means f(x) = ½xᵀHx + bᵀx + c exactly.
 
 from __future__ import annotations
 
-from solvers.core.expression import Binary, Call, Expression, Negate, Node, Variable, postorder
+from solvers.core.expression_tree import Binary, Call, Expression, Negate, Node, Variable, postorder
 
 
 def polynomial_degree(root: Node) -> int | None:

@@ -9,7 +9,9 @@ arithmetic only, so that ``x**1001``, ``1e999`` or ``9**9**9**9`` are refused
 before torch ever sees them.
 
 This module imports neither torch nor numpy (a test checks): the CLI and the
-app's fields can refuse bad text before torch has loaded.
+app's fields can refuse bad text before torch has loaded. The words it accepts are
+in :mod:`solvers.core.expression_words`, the tree it builds in
+:mod:`solvers.core.expression_tree`.
 
 Grammar (as Python's, ``^`` meaning ``**``)::
 
@@ -26,270 +28,31 @@ from __future__ import annotations
 import keyword
 import math
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from solvers.core.validation import SettingError
-
-MAX_LENGTH = 2000
-"""Longer text is refused before it is scanned."""
-MAX_DEPTH = 50
-"""Deepest nesting of parentheses, calls, unary signs and exponents."""
-MAX_EXPONENT = 1000.0
-"""Largest magnitude of a constant exponent: ``x**1001`` is refused."""
-MAX_DIMENSION = 10
-"""A vector is x0 … x9."""
-
-FUNCTIONS_1 = ("sin", "cos", "tan", "exp", "log", "sqrt", "abs", "tanh", "sigmoid", "softplus")
-"""Functions of one argument."""
-FUNCTIONS_2 = ("min", "max")
-"""Functions of two arguments."""
-CONSTANTS = {"pi": math.pi, "e": math.e}
-TORCH_FUNCTIONS_1 = {
-    "sin": "torch.sin",
-    "cos": "torch.cos",
-    "tan": "torch.tan",
-    "exp": "torch.exp",
-    "log": "torch.log",
-    "sqrt": "torch.sqrt",
-    "abs": "torch.abs",
-    "tanh": "torch.tanh",
-    "sigmoid": "torch.sigmoid",
-    "softplus": "torch.nn.functional.softplus",
-}
-"""The torch function each one-argument name stands for, as generated code writes it
-(the compiled objective and the standalone script both)."""
-TORCH_FUNCTIONS_2 = {"min": "torch.minimum", "max": "torch.maximum"}
-VARIABLES: dict[str, int | None] = {"x": None} | {f"x{k}": k for k in range(MAX_DIMENSION)}
-"""Accepted variable names and their index in the vector (None: x, the only one)."""
-
-ACCEPTED = (
-    "an expression in x (or x0 … x9) with numbers, + - * / ** ^, parentheses, pi, e, "
-    "and " + " ".join(FUNCTIONS_1 + FUNCTIONS_2)
+from solvers.core.expression_tree import (
+    Binary,
+    Call,
+    Constant,
+    Expression,
+    Negate,
+    Node,
+    Number,
+    Variable,
+    number_text,
+    render,
 )
-"""What the field accepts, in the words every refusal ends with."""
-
-
-class ExpressionError(SettingError):
-    """Text that is not an accepted expression; ``column`` (0-based) points at the culprit."""
-
-    def __init__(self, reason: str, column: int, text: str) -> None:
-        # the column counts from 1 for people; self.column stays 0-based for the caret
-        super().__init__("expr", f"at column {column + 1}: {reason}")
-        self.what = reason
-        """The reason without its column (what a start that does not fit is told)."""
-        self.column = column
-        self.text = text
-
-    def caret(self, width: int | None = None) -> str:
-        """Two lines: the text and a ``^`` under the offending column.
-
-        With ``width``, only a window of about that many characters around the
-        column is shown, so the caret still lines up in a narrow field.
-        """
-        shown = "".join(
-            " " if c == "\t" else c if c.isprintable() and c.isascii() else "?" for c in self.text
-        )
-        column = min(self.column, len(shown))
-        if width is not None and len(shown) > width:
-            start = max(0, min(column - width // 2, len(shown) - width))
-            shown = shown[start : start + width]
-            column -= start
-        return f"{shown}\n{' ' * column}^"
-
-
-# --- the tree -----------------------------------------------------------------
-# Nodes compare by identity (eq=False) and print their text lazily (repr=False):
-# a 2,000-character sum is a tree 1,000 deep, and dataclass __eq__/__repr__
-# would recurse that deep. Every walk over the tree is iterative (postorder()).
-
-
-@dataclass(frozen=True, eq=False, repr=False)
-class Node:
-    """Base of the tree's nodes.
-
-    ``column`` is where the node starts (an operator's own column for binary
-    nodes), for error carets; ``constant`` is the node's value when it does not
-    depend on x (folded in float arithmetic), else None.
-    """
-
-    column: int
-    constant: float | None
-
-    @property
-    def children(self) -> tuple[Node, ...]:
-        return ()
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__} at column {self.column}>"
-
-    def __copy__(self) -> Node:
-        return self
-
-    def __deepcopy__(self, memo: dict[int, object]) -> Node:
-        # Immutable, and a long sum is too deep for copy's recursion.
-        return self
-
-
-@dataclass(frozen=True, eq=False, repr=False)
-class Number(Node):
-    """A numeric literal (``constant`` is its value)."""
-
-
-@dataclass(frozen=True, eq=False, repr=False)
-class Constant(Node):
-    """``pi`` or ``e``."""
-
-    name: str
-
-
-@dataclass(frozen=True, eq=False, repr=False)
-class Variable(Node):
-    """``x`` (index None: the only parameter) or ``xk`` (index k of the vector)."""
-
-    name: str
-    index: int | None
-
-    @property
-    def position(self) -> int:
-        """Where this variable sits in the parameter vector."""
-        return 0 if self.index is None else self.index
-
-
-@dataclass(frozen=True, eq=False, repr=False)
-class Negate(Node):
-    """Unary minus."""
-
-    operand: Node
-
-    @property
-    def children(self) -> tuple[Node, ...]:
-        return (self.operand,)
-
-
-@dataclass(frozen=True, eq=False, repr=False)
-class Binary(Node):
-    """``left op right`` with op one of ``+ - * / **`` (``^`` is stored as ``**``)."""
-
-    op: str
-    left: Node
-    right: Node
-
-    @property
-    def children(self) -> tuple[Node, ...]:
-        return (self.left, self.right)
-
-
-@dataclass(frozen=True, eq=False, repr=False)
-class Call(Node):
-    """A function of FUNCTIONS_1 (one argument) or FUNCTIONS_2 (two)."""
-
-    name: str
-    args: tuple[Node, ...]
-
-    @property
-    def children(self) -> tuple[Node, ...]:
-        return self.args
-
-
-def postorder(root: Node) -> list[Node]:
-    """Every node, children before parents, left before right; no recursion."""
-    order: list[Node] = []
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        order.append(node)
-        stack.extend(node.children)
-    order.reverse()
-    return order
-
-
-def _number_text(value: float) -> str:
-    text = repr(value)
-    return text[:-2] if text.endswith(".0") else text
-
-
-def render(root: Node) -> str:
-    """Canonical text, fully parenthesised, ``^`` written ``**``.
-
-    Pieces are emitted left to right from an explicit stack and joined once, so
-    the work is linear even for a sum a thousand terms long.
-    """
-    pieces: list[str] = []
-    stack: list[Node | str] = [root]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            pieces.append(item)
-        elif isinstance(item, Number):
-            assert item.constant is not None
-            pieces.append(_number_text(item.constant))
-        elif isinstance(item, Constant | Variable):
-            pieces.append(item.name)
-        elif isinstance(item, Negate):
-            stack.extend((")", item.operand, "(-"))
-        elif isinstance(item, Binary):
-            stack.extend((")", item.right, f" {item.op} ", item.left, "("))
-        elif isinstance(item, Call):
-            stack.append(")")
-            for i, arg in enumerate(reversed(item.args)):
-                stack.extend((arg, ", ") if i < len(item.args) - 1 else (arg,))
-            stack.append(f"{item.name}(")
-        else:  # pragma: no cover - every node type is listed above
-            raise TypeError(item)
-    return "".join(pieces)
-
-
-@dataclass(frozen=True, eq=False)
-class Expression:
-    """A parsed objective: its tree and what it needs from the start values."""
-
-    source: str
-    """The text as typed."""
-    root: Node
-    variables: tuple[str, ...]
-    """Names used, sorted: ``("x",)`` or e.g. ``("x0", "x3")``."""
-    dimension: int
-    """The fewest values the start needs: 1 for x, k + 1 for the highest xk."""
-    is_vector: bool
-    """Whether the expression is in x0 … x9 (a vector) rather than x."""
-    text: str
-    """Canonical rendering, fully parenthesised, for display."""
-    _first_use: dict[str, int] = field(repr=False)
-
-    def __copy__(self) -> Expression:
-        return self
-
-    def __deepcopy__(self, memo: dict[int, object]) -> Expression:
-        # Immutable; torch modules holding it are deep-copied by Problem.objective_on.
-        return self
-
-    def check_dimension(self, dim: int) -> None:
-        """Refuse a start of ``dim`` values that does not fit the variables."""
-        if not self.is_vector:
-            if dim != 1:
-                raise ExpressionError(
-                    f"x is a single number, so the start needs exactly 1 value, got {dim}; "
-                    "for a vector write x0 … x9",
-                    self._first_use["x"],
-                    self.source,
-                )
-            return
-        highest = f"x{self.dimension - 1}"
-        if dim < self.dimension:
-            raise ExpressionError(
-                f"{highest} is used, so the start needs at least {self.dimension} values "
-                f"(x0 … {highest}), got {dim}",
-                self._first_use[highest],
-                self.source,
-            )
-        if dim > MAX_DIMENSION:
-            raise ExpressionError(
-                f"the start has {dim} values; a vector has at most {MAX_DIMENSION} (x0 … x9)",
-                0,
-                self.source,
-            )
-
+from solvers.core.expression_words import (
+    ACCEPTED,
+    CONSTANTS,
+    FUNCTIONS_1,
+    FUNCTIONS_2,
+    MAX_DEPTH,
+    MAX_EXPONENT,
+    MAX_LENGTH,
+    VARIABLES,
+    ExpressionError,
+)
 
 # --- the tokenizer --------------------------------------------------------------
 
@@ -531,7 +294,7 @@ class _Parser:
             self.depth -= 1
             if exponent.constant is not None and abs(exponent.constant) > MAX_EXPONENT:
                 raise ExpressionError(
-                    f"the exponent {_number_text(exponent.constant)} is too large; "
+                    f"the exponent {number_text(exponent.constant)} is too large; "
                     f"constant exponents must lie within ±{MAX_EXPONENT:g}",
                     exponent_column,
                     self.text,

@@ -31,6 +31,18 @@ class BoundReason(Enum):
 FLAT_TOLERANCE = 1e-12
 """An eigenvalue with |λ| ≤ FLAT_TOLERANCE · max|λ| is taken as 0 (float64 round-off of
 an exact 0 is ~1e-16 relative)."""
+FLOAT64_EPS = 2.220446049250313e-16
+"""The spacing of float64 numbers at 1."""
+
+
+def rank_cut(largest: float, rows: int, columns: int) -> float:
+    """A matrix's singular value at or below this is taken as 0 (its rank counts those
+    above): ``largest`` · max(rows, columns) · ε, the rule of ``torch.linalg.matrix_rank``
+    and numpy's. Deciding on A's singular values, not AᵀA's eigenvalues, keeps the
+    squaring's loss of digits out of the decision."""
+    return largest * max(rows, columns) * FLOAT64_EPS
+
+
 RANGE_TOLERANCE = 1e-12
 """A quadratic's linear term b lies in H's range (a valley, not unbounded) where its part
 along H's flat directions is at most RANGE_TOLERANCE · ‖b‖."""

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from solvers.core.csv_table import Table, read_table
+from solvers.core.facts import rank_cut
 from solvers.core.validation import SettingError
 
 
@@ -67,9 +68,13 @@ class RegressionData:
         return float(singular[-1] ** 2), float(singular[0] ** 2)
 
     def condition(self, standardized: bool) -> float:
-        """κ = λmax / λmin of that Hessian (inf where [X 1] is singular)."""
-        low, high = self.curvature(standardized)
-        return float("inf") if low == 0 else high / low
+        """κ = λmax / λmin of that Hessian; inf where [X 1] is rank-deficient
+        (:func:`solvers.core.facts.rank_cut`: its columns are dependent)."""
+        design = self.design(standardized)
+        singular = np.linalg.svd(design, compute_uv=False)
+        if singular[-1] <= rank_cut(float(singular[0]), *design.shape):
+            return float("inf")
+        return float((singular[0] / singular[-1]) ** 2)
 
 
 _READ: dict[tuple[str, int, int], Table] = {}

@@ -54,6 +54,15 @@ class ProblemSpec:
     param_tensors: tuple[str, ...] = ()
     """One name per parameter tensor ("w", "b"); () derives them from the scalar names
     (:func:`tensor_names`)."""
+    drawn_start: str = "normal(0, 0.01) draw, reproducible with a seed"
+    """How the start is drawn where there is no fixed one, in words."""
+    optimizer: str = "plain"
+    """The optimizer a run uses unless one is chosen (the book's plain descent; Adam for
+    a network)."""
+    norms_only: bool = False
+    """Each row records the objective and norms only (‖∇f‖, each tensor's gradient and
+    weight norms), not every parameter: a network has too many for every row. Its
+    final parameters are the run's tensors (solvers/run/history.py)."""
 
     def __post_init__(self) -> None:
         if not self.param_tensors:
@@ -81,7 +90,7 @@ class ProblemSpec:
     def start_rule(self) -> str:
         """How the problem starts when the user gives no start, in words."""
         if self.book_start is None:
-            return "normal(0, 0.01) draw, reproducible with a seed"
+            return self.drawn_start
         values = ", ".join(
             f"{n}={v:g}" for n, v in zip(self.param_names, self.book_start, strict=True)
         )

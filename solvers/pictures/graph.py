@@ -36,6 +36,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import torch
@@ -44,6 +45,8 @@ from torch import Tensor
 from solvers.compat.torch import NoDynamoSkip, TorchDispatchMode, saved_for_backward
 from solvers.core.expression import parse
 from solvers.pictures.graph_model import LEAF_OP, AutogradGraph, GraphEdge, GraphNode
+from solvers.pictures.network_graph import layer_groups
+from solvers.problems.network import NetworkProblem
 from solvers.problems.objectives.expression import ExpressionObjective
 from solvers.problems.problem import DTYPE, Problem
 
@@ -207,6 +210,8 @@ def problem_graph(
         graph = AutogradGraph(
             graph.nodes, graph.edges, graph.title, graph.objective, graph.captured, note
         )
+    if isinstance(problem, NetworkProblem):
+        graph = replace(graph, groups=layer_groups(graph, problem.sizes, problem.activation))
     return graph
 
 

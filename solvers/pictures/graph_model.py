@@ -70,6 +70,9 @@ class AutogradGraph:
     """Values and gradients were captured (a forward and a backward pass ran)."""
     note: str = ""
     """Anything the reader should know about how the graph was obtained."""
+    groups: tuple[tuple[str, tuple[int, ...]], ...] = ()
+    """Named groups of its nodes, in the order to show them (a network's layers, each
+    with its operations); () where the graph is shown as a tree from the objective."""
     _parents: dict[int, tuple[int, ...]] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -29,6 +29,7 @@ from torch import Tensor
 
 from solvers.core.facts import Facts
 from solvers.core.specs import ProblemSpec
+from solvers.pictures.landscape_box import plan, stride
 from solvers.pictures.landscape_model import (
     PATH_POINTS,
     ContourMap,
@@ -37,8 +38,6 @@ from solvers.pictures.landscape_model import (
     NoLandscape,
     Plan,
     choose_levels,
-    plan,
-    stride,
 )
 from solvers.pictures.members_map import MembersCurve, MembersMap, plan_members
 

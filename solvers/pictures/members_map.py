@@ -30,6 +30,7 @@ from typing import cast
 
 import numpy as np
 
+from solvers.pictures.landscape_box import drawn_axes, extent, plan_box
 from solvers.pictures.landscape_model import (
     OPTIMUM,
     PATH_LINE,
@@ -37,12 +38,9 @@ from solvers.pictures.landscape_model import (
     ContourMap,
     NoLandscape,
     Plan,
-    drawn_axes,
-    extent,
     fmt,
     join_items,
     path_cells,
-    plan_box,
     point_cells,
 )
 

@@ -19,9 +19,11 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from solvers.core.expression import Expression
-from solvers.core.facts import BoundReason, Facts
+from solvers.core.expression_tree import Expression
+from solvers.core.facts import Facts
 from solvers.core.specs import ProblemSpec
+from solvers.problems.fit_points import FitPoints
+from solvers.problems.least_squares import least_squares_facts
 from solvers.problems.local_facts import gradient_at, hessian_at, local_facts
 from solvers.problems.objectives.book import LinearRegression
 from solvers.problems.objectives.expression import ExpressionObjective
@@ -62,6 +64,11 @@ class Problem:
             part.to(dtype=dtype, device=device).clone().requires_grad_(True)
             for part in self._unflatten(flat)
         ]
+
+    def fit_points(self, params: list[Tensor], iteration: int) -> FitPoints | None:
+        """The model's fit to its data with ``params``, for a plot; None (the default)
+        where the problem has no model to plot against its data."""
+        return None
 
     def objective_on(self, device: torch.device, dtype: torch.dtype = DTYPE) -> torch.nn.Module:
         """A copy of the objective whose data lives on ``device`` in ``dtype``."""
@@ -153,21 +160,10 @@ class LeastSquaresProblem(QuadraticProblem):
         return f
 
     def _quadratic_facts(self, start: Tensor) -> Facts:
-        """Least squares on [xᵀ 1] with torch.linalg; the bound from the same samples."""
-        x, target = self.exact.x, self.exact.y_target.reshape(-1, 1)
+        """Least squares on [xᵀ 1] from its SVD (solvers/problems/least_squares.py)."""
+        x, target = self.exact.x, self.exact.y_target.reshape(-1)
         design = torch.cat([x.t(), torch.ones(x.shape[1], 1, dtype=torch.float64)], dim=1)
-        solution = torch.linalg.lstsq(design, target).solution.reshape(-1)
-        value = self._exact_value()
-        origin = self._point(None)
-        return quadratic_facts(
-            hessian_at(value, origin),
-            gradient_at(value, origin),
-            start,
-            value,
-            BoundReason.LEAST_SQUARES,
-            minimiser=solution,
-            how="least squares",
-        )
+        return least_squares_facts(design, target, start, self._exact_value())
 
 
 class ExpressionProblem(Problem):

@@ -66,7 +66,7 @@ def quadratic_facts(
     stable = 2.0 / lam_max if lam_max > FLAT_TOLERANCE * scale and lam_max > 0 else None
     if curvature is Curvature.POSITIVE:
         solution = minimiser if minimiser is not None else -torch.linalg.solve(hess, linear)
-        optimum = _at(solution, value, how)
+        optimum = at_point(solution, value, how)
         return replace(known, optimum=optimum, stable_eta=stable, bound=reason, shape=Shape.MINIMUM)
     if curvature is Curvature.FLAT:
         along_flat = vectors[:, flat].T @ linear
@@ -75,7 +75,7 @@ def quadratic_facts(
         inverse = torch.where(flat, torch.zeros_like(eigenvalues), 1 / eigenvalues)
         gradient = hess @ start + linear
         nearest = start - vectors @ (inverse * (vectors.T @ gradient))
-        valley = _at(nearest, value, "the valley's point nearest the start")
+        valley = at_point(nearest, value, "the valley's point nearest the start")
         bound = reason if stable is not None else BoundReason.UNKNOWN
         return replace(known, stable_eta=stable, bound=bound, shape=Shape.VALLEY, valley=valley)
     shape = Shape.SADDLE if curvature is Curvature.INDEFINITE else Shape.MAXIMUM
@@ -83,11 +83,11 @@ def quadratic_facts(
     if not bool(flat.any()):
         point = -torch.linalg.solve(hess, linear)
         what = "saddle point" if shape is Shape.SADDLE else "maximum"
-        stationary = _at(point, value, f"the {what}, where ∇f = 0 (Newton step)")
+        stationary = at_point(point, value, f"the {what}, where ∇f = 0 (Newton step)")
     return replace(known, shape=shape, stationary=stationary)
 
 
-def _at(point: Tensor, value: Callable[[Tensor], Tensor], how: str) -> Optimum:
+def at_point(point: Tensor, value: Callable[[Tensor], Tensor], how: str) -> Optimum:
     """``point`` and f there, as plain floats."""
     with torch.no_grad():
         f = float(value(point.detach()))

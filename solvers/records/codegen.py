@@ -23,13 +23,14 @@ import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from solvers.chapters.base import ScriptTemplate
+from solvers.chapters.base import ModelScript, ScriptTemplate
 from solvers.chapters.registry import chapter_for
 from solvers.core import rounding
 from solvers.core.specs import ProblemSpec, records_predictions
 from solvers.core.validation import SettingError
 from solvers.optim.choices import DTYPES
 from solvers.optim.registry import OPTIMIZER_SPECS, SCHEDULE_SPECS
+from solvers.records.model_script import ModelParts, device_line, kwargs, write
 from solvers.run.settings import RunSettings
 
 Knob = float | int | bool | tuple[float, ...]
@@ -187,23 +188,6 @@ def _start_lines(request: CodeRequest, problem: ScriptTemplate) -> list[str]:
     return lines
 
 
-def _device_line(device: str) -> str:
-    text = device.strip().lower()
-    if text == "auto":
-        return (
-            "device = torch.device('cuda' if torch.cuda.is_available() else "
-            "'mps' if torch.backends.mps.is_available() else 'cpu')"
-        )
-    return f"device = torch.device({text!r})"
-
-
-def _kwargs(knobs: Mapping[str, Knob]) -> str:
-    for name in knobs:
-        if not name.isidentifier():
-            raise ValueError(f"{name!r} is not a keyword argument")
-    return "".join(f", {name}={value!r}" for name, value in knobs.items())
-
-
 def _schedule_lr(request: CodeRequest) -> str | None:
     """η at iteration ``i`` under the schedule, in Python (for the book's loop), as
     torch.optim.lr_scheduler's closed forms write it."""
@@ -218,7 +202,6 @@ def _schedule_lr(request: CodeRequest) -> str | None:
 
 def script(request: CodeRequest) -> str:
     """The standalone script of ``request``'s run (see the module docstring)."""
-    problem = chapter_for(request.spec).script(request.spec)
     if request.optimizer != PLAIN and request.optimizer not in OPTIMIZERS:
         raise ValueError(
             f"{request.optimizer!r} is not an optimizer; expected "
@@ -226,6 +209,16 @@ def script(request: CodeRequest) -> str:
         )
     if request.schedule is not None and request.schedule not in SCHEDULES:
         raise ValueError(f"{request.schedule!r} is not a schedule; expected {', '.join(SCHEDULES)}")
+    model = chapter_for(request.spec).model_script(request.spec)
+    if model is not None:
+        if request.batch_size is not None:  # its loop draws no minibatches
+            raise SettingError(
+                "batch-size",
+                f"gdlab code writes no minibatch script for chapter {request.spec.id}; "
+                "leave it empty",
+            )
+        return _model_script(request, model)
+    problem = chapter_for(request.spec).script(request.spec)
     dtype = _torch_dtype(request)
     params = [p.name for p in problem.params]
     grads = [f"grad_{n}" for n in problem.columns]
@@ -270,7 +263,7 @@ def script(request: CodeRequest) -> str:
         add("import numpy as np")
     add("import torch")
     add("")
-    add(_device_line(request.device))
+    add(device_line(request.device))
     add("")
     if problem.data:
         widen = request.dtype != "float32"
@@ -285,11 +278,11 @@ def script(request: CodeRequest) -> str:
     if request.optimizer != PLAIN:
         cls, defaults = OPTIMIZERS[request.optimizer]
         knobs = {**defaults, **request.knobs}
-        add(f"optimizer = torch.optim.{cls}([{', '.join(params)}], lr=eta{_kwargs(knobs)})")
+        add(f"optimizer = torch.optim.{cls}([{', '.join(params)}], lr=eta{kwargs(knobs)})")
         if request.schedule is not None:
             add(
                 f"scheduler = torch.optim.lr_scheduler.{SCHEDULES[request.schedule]}"
-                f"(optimizer{_kwargs(request.schedule_knobs)})"
+                f"(optimizer{kwargs(request.schedule_knobs)})"
             )
     add("")
     add("")
@@ -383,6 +376,34 @@ def _batch_forward(problem: ScriptTemplate) -> list[str]:
     return [f"    {line}" for line in lines]
 
 
+def _model_script(request: CodeRequest, model: ModelScript) -> str:
+    """A network's script (solvers/records/model_script.py), with this run's parts."""
+    from solvers.run.blocks import norm_blocks
+
+    optimizer = scheduler = None
+    if request.optimizer != PLAIN:
+        cls, defaults = OPTIMIZERS[request.optimizer]
+        optimizer = f"torch.optim.{cls}(params, lr=eta{kwargs({**defaults, **request.knobs})})"
+        if request.schedule is not None:
+            kind, knobs = SCHEDULES[request.schedule], kwargs(request.schedule_knobs)
+            scheduler = f"torch.optim.lr_scheduler.{kind}(optimizer{knobs})"
+    parts = ModelParts(
+        _summary(request),
+        tuple(textwrap.wrap(agreement(request), 84)),
+        device_line(request.device),
+        _torch_dtype(request).removeprefix("torch."),
+        request.seed,
+        request.start,
+        request.eta,
+        request.iterations,
+        optimizer,
+        scheduler,
+        _schedule_lr(request) if request.optimizer == PLAIN else None,
+    )
+    header = tuple(b.name for b in norm_blocks(request.spec.param_tensors))
+    return write(model, parts, header)
+
+
 COMPILED_FROM = 2000
 """A run of at least this many iterations is compiled (solvers.run.descent.SCRIPT_FROM, which
 imports torch; tests/test_codegen.py checks they agree)."""
@@ -392,10 +413,10 @@ def agreement(request: CodeRequest) -> str:
     """How the script's rows compare with ``gdlab run --format csv``'s for the same run,
     said so that it holds for every run the request can describe: the same columns
     where the run records no more; the run's rows up to its divergence."""
-    extra = []
-    if request.optimizer != PLAIN:
+    extra = []  # a network's rows hold norms only: no step, state or η columns
+    if request.optimizer != PLAIN and not request.spec.norms_only:
         extra.append(f"{request.optimizer}'s step and state columns")
-    if request.schedule is not None:
+    if request.schedule is not None and not request.spec.norms_only:
         extra.append("the eta column")
     columns, also = ("the rows", "")
     if extra:

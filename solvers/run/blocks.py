@@ -21,6 +21,10 @@ GRADIENT = "gradient"
 PREDICTIONS = "predictions"
 RECORDED = "recorded"
 """What the update rule records after the update: the step taken, its state, its η."""
+NORM = "norm"
+"""A norm the chunk records in a network's row: ‖∇f‖, a tensor's gradient's or its own."""
+GRAD_NORM = "grad_norm"
+"""The column of ‖∇f‖ in a row of norms."""
 
 
 @dataclass(frozen=True)
@@ -103,3 +107,15 @@ def row_blocks(
     for single in singles:
         add(single, RECORDED, ())
     return tuple(blocks)
+
+
+def norm_blocks(tensors: tuple[str, ...]) -> tuple[Block, ...]:
+    """A row of norms (a network's): the objective, ‖∇f‖, each tensor's gradient norm
+    (``grad_norm_W1``), then each tensor's own norm (``norm_W1``), one column each."""
+    names = [
+        (OBJECTIVE, OBJECTIVE, ""),
+        (GRAD_NORM, NORM, ""),
+        *((f"grad_norm_{t}", NORM, t) for t in tensors),
+        *((f"norm_{t}", NORM, t) for t in tensors),
+    ]
+    return tuple(Block(name, role, (), at, of) for at, (name, role, of) in enumerate(names))

@@ -107,8 +107,8 @@ class MemberResult:
 
     @property
     def outcome(self) -> str:
-        """converged, not converged, still going, stopped, diverged at k, unbounded
-        below at k, or on a maximum / saddle."""
+        """converged, ∇f ≈ 0, not converged, still going, stopped, diverged at k,
+        unbounded below at k, or on a local maximum / saddle."""
         if self.divergence is not None:
             return f"{self.standing.value} at {self.divergence.iteration}"
         if self.stationary is not None:
@@ -324,10 +324,10 @@ class Comparison:
             standing = Standing.UNBOUNDED if run.diverged.falling else Standing.DIVERGED
         elif (stationary := stationary_end(self.problem, rows, layout)) is not None:
             standing = Standing.NOT_MINIMUM
-        elif (last_gap is not None and last_gap[-1] <= CONVERGED) or (
-            last_gap is None and norm <= CONVERGED and judged == layout.objective
-        ):
+        elif last_gap is not None and last_gap[-1] <= CONVERGED:
             standing = Standing.CONVERGED
+        elif gaps is None and norm <= CONVERGED and judged == layout.objective:
+            standing = Standing.STATIONARY  # a minibatch member's ‖∇f‖ is its batch's
         elif self.stopped:
             standing = Standing.STOPPED
         elif len(rows) >= self.settings.iterations:

@@ -108,7 +108,9 @@ class Descent:
             else None
         )
         """Which rows each iteration sees (solvers.run.batches); None: every row."""
-        extras = self.rule.extra_names + (COLUMNS if self.batches is not None else ())
+        # a network's rows record no rule state: its names (per parameter) are not made
+        extras = () if problem.spec.norms_only else self.rule.extra_names
+        extras += COLUMNS if self.batches is not None else ()
         self.layout = Layout.of(problem.spec, extras)
         self.history = History(self.layout, settings.iterations, _NUMPY[settings.dtype])
         self.control = control if control is not None else RunControl()
@@ -129,7 +131,11 @@ class Descent:
     def _make_chunk(self) -> StepChunk:
         kind = StepChunk if self.batches is None else RowsChunk
         return kind(
-            self.objective, self.rule, self.layout.base_width, bool(self.layout.prediction_names)
+            self.objective,
+            self.rule,
+            self.layout.base_width,
+            bool(self.layout.prediction_names),
+            self.layout.norms,
         )
 
     def _chunk(self, total: int) -> Chunk:

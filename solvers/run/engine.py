@@ -63,9 +63,14 @@ class StepChunk(torch.nn.Module):
     sum and its backward every iteration (most of a batch's extra cost on chapter 3).
 
     Returns how many iterations ran (fewer when ``cancel[0]`` was set).
+
+    A network's rows (``record_norms``, a constant of the compiled loop) hold the
+    objective and norms instead of the parameters: ``[value, ‖∇f‖, ‖∂f/∂t‖…, ‖t‖…]``
+    (t before the update, ‖∇f‖ = √Σ‖∂f/∂t‖²), still one ``torch.cat`` a row, and no
+    step or rule state (solvers/run/history.py).
     """
 
-    __constants__: ClassVar[list[str]] = ["record_predictions"]
+    __constants__: ClassVar[list[str]] = ["record_predictions", "record_norms"]
 
     def __init__(
         self,
@@ -73,6 +78,7 @@ class StepChunk(torch.nn.Module):
         rule: UpdateRule,
         base: int,
         record_predictions: bool = True,
+        record_norms: bool = False,
     ) -> None:
         super().__init__()
         self.objective = objective
@@ -82,7 +88,10 @@ class StepChunk(torch.nn.Module):
         self.record_predictions = record_predictions
         """Whether the rows hold the predictions (solvers.run.history.records_predictions);
         a constant of the compiled loop, so the test is not made per iteration."""
-        self.steps = len(rule.param_names) if rule.quantities[:1] == ("step",) else 0
+        self.record_norms = record_norms
+        """Whether the rows hold norms, not parameters (solvers.run.history.Layout.norms)."""
+        recorded_steps = rule.quantities[:1] == ("step",) and not record_norms
+        self.steps = len(rule.param_names) if recorded_steps else 0
         """step_θ columns (one per scalar parameter), which the chunk records itself."""
         self.tail = self.TAIL
 
@@ -133,15 +142,18 @@ class StepChunk(torch.nn.Module):
             else:
                 grads = torch.autograd.grad([value], params)
             with torch.no_grad():
-                parts: list[Tensor] = flat.copy()
-                parts.append(value.reshape(shape))
                 found: list[Tensor] = []
                 for g in grads:
                     assert g is not None
-                    parts.append(g.reshape(shape))
                     found.append(g)
-                if self.record_predictions:
-                    parts.append(pred.reshape(shape))
+                if self.record_norms:
+                    parts = _norms(value, found, params)
+                else:
+                    parts = flat.copy()
+                    parts.append(value.reshape(shape))
+                    parts.extend([g.reshape(shape) for g in found])
+                    if self.record_predictions:
+                        parts.append(pred.reshape(shape))
                 torch.cat(parts, -1, out=base_rows[i])
                 extras = self.rule(params, found, state, step_etas[i], value)
                 if own < width:
@@ -189,6 +201,13 @@ class RowsChunk(StepChunk):
                 cell.copy_(full.reshape(cell.shape))
         value, pred = self.objective.on_rows(params, rows[0][i])  # type: ignore[operator]
         return value, pred
+
+
+def _norms(value: Tensor, grads: list[Tensor], params: list[Tensor]) -> list[Tensor]:
+    """A row of norms' parts: the value, ‖∇f‖, each gradient's norm, each tensor's norm."""
+    per_grad = torch.stack([torch.linalg.vector_norm(g) for g in grads])
+    per_param = torch.stack([torch.linalg.vector_norm(p) for p in params])
+    return [value.reshape(1), torch.linalg.vector_norm(per_grad).reshape(1), per_grad, per_param]
 
 
 def member_params(one: list[Tensor], members: int) -> list[Tensor]:

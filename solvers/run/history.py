@@ -16,6 +16,12 @@ there are at most PREDICTION_LIMIT samples, so that a row's width follows the
 model, not the data. What the iteration table shows of a row is the layout's
 ``table``: every scalar (SCALARS) or per-tensor norms (SUMMARIES, see
 :mod:`solvers.run.table_view`).
+
+A network's rows (``norms``, its spec's ``norms_only``) hold no parameter at all:
+``[objective, ‖∇f‖, ‖∂f/∂t‖ for each tensor t…, ‖t‖ for each tensor t…]``, the
+norms computed inside the chunk (‖∇f‖ = √Σ‖∂f/∂t‖²), the weights before the
+update as everywhere; its update rule's state is not recorded. A million
+parameters then cost 2 + 2·tensors columns a row, not two million.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from functools import cached_property
 import numpy as np
 
 from solvers.core.specs import ProblemSpec, records_predictions
-from solvers.run.blocks import PARAMETER, Block, row_blocks, split_recorded
+from solvers.run.blocks import PARAMETER, Block, norm_blocks, row_blocks, split_recorded
 
 SCALAR_TABLE_LIMIT = 16
 """Most scalar parameters whose table shows every scalar (your function has at most 10)."""
@@ -54,6 +60,9 @@ class Layout:
     tensor per scalar parameter, under its name."""
     table: str = SCALARS
     """What the iteration table shows of a row: SCALARS or SUMMARIES."""
+    norms: bool = False
+    """The rows hold the objective and norms only (no parameters, gradients, predictions
+    or rule state): ``tensors`` name the norms."""
 
     def __post_init__(self) -> None:
         if self.table not in TABLES:
@@ -72,17 +81,22 @@ class Layout:
         ``table`` as given, else as the spec says (None: :func:`table_for`). The
         predictions are left out where there are more than PREDICTION_LIMIT of them."""
         predictions = spec.prediction_names
+        tensors = tuple(zip(spec.param_tensors, spec.param_shapes, strict=True))
+        if spec.norms_only:
+            return cls((), (), (), tensors, SUMMARIES, norms=True)
         return cls(
             spec.param_names,
             predictions if records_predictions(len(predictions)) else (),
             extra_names,
-            tuple(zip(spec.param_tensors, spec.param_shapes, strict=True)),
+            tensors,
             table or spec.table or table_for(spec.n_params),
         )
 
     @cached_property
     def blocks(self) -> tuple[Block, ...]:
         """Every named tensor of a row, in column order (:func:`solvers.run.blocks.row_blocks`)."""
+        if self.norms:
+            return norm_blocks(tuple(name for name, _ in self.tensors))
         quantities, singles = split_recorded(self.param_names, self.extra_names)
         return row_blocks(self.tensors, len(self.prediction_names), quantities, singles)
 
@@ -100,7 +114,10 @@ class Layout:
 
     @property
     def base_width(self) -> int:
-        """Columns written before the update: parameters, objective, gradient, predictions."""
+        """Columns written before the update: parameters, objective, gradient, predictions
+        (the objective and the norms, for ``norms``)."""
+        if self.norms:
+            return 2 + 2 * len(self.tensors)
         return 2 * self.n_params + 1 + len(self.prediction_names)
 
     @property
@@ -117,10 +134,16 @@ class Layout:
 
     @property
     def grads(self) -> slice:
+        """The gradient's columns; for ``norms``, the one column ‖∇f‖ (whose norm is
+        itself, so what reads ‖∇f‖ from these columns reads the same)."""
+        if self.norms:
+            return slice(1, 2)
         return slice(self.n_params + 1, 2 * self.n_params + 1)
 
     @property
     def predictions(self) -> slice:
+        if self.norms:
+            return slice(self.base_width, self.base_width)
         return slice(2 * self.n_params + 1, self.base_width)
 
     @property
@@ -130,6 +153,8 @@ class Layout:
     @property
     def columns(self) -> tuple[str, ...]:
         """Column names of a row, in order."""
+        if self.norms:
+            return tuple(block.name for block in self.blocks)
         grads = tuple(f"grad_{n}" for n in self.param_names)
         return (*self.param_names, "objective", *grads, *self.prediction_names, *self.extra_names)
 

@@ -112,6 +112,10 @@ class Standing(Enum):
     """Where a member stands at the end of a compare (or now, during one)."""
 
     CONVERGED = "converged"
+    """|f − f*| ≤ CONVERGED where f* is known."""
+    STATIONARY = "∇f ≈ 0"
+    """f* unknown: ‖∇f‖ ≤ CONVERGED at the end, where the Hessian has no negative
+    eigenvalue; a stationary point not known to be a minimum (x³ at 0 is none)."""
     GOING = "still going"
     """Mid-run only: the compare has iterations left and was not stopped."""
     NOT_CONVERGED = "not converged"

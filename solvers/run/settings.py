@@ -166,16 +166,17 @@ class Stationary:
 
     @property
     def kind(self) -> str:
-        """A maximum, a saddle, or "maximum or saddle" (a negative eigenvalue, zeros), by
-        :func:`solvers.core.facts.curvature_of`, the rule the facts before a run use."""
+        """A local maximum, a saddle, or "local maximum or saddle" (a negative eigenvalue,
+        zeros), by :func:`solvers.core.facts.curvature_of`, the rule the facts before a run
+        use. Local: the Hessian at one point says nothing of f far from it."""
         curvature = curvature_of(self.eigenvalues)
         if curvature is Curvature.INDEFINITE:
             return "saddle"
         if curvature is Curvature.NEGATIVE and curvature_of([-v for v in self.eigenvalues]) is (
             Curvature.POSITIVE
         ):
-            return "maximum"
-        return "maximum or saddle"
+            return "local maximum"
+        return "local maximum or saddle"
 
     @property
     def stays(self) -> str:

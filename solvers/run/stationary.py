@@ -48,8 +48,13 @@ NEAR = 1e3
 
 def stationary_end(problem: Problem, rows: np.ndarray, layout: Layout) -> Stationary | None:
     """:func:`stationary_at` the last recorded row's parameters (None without rows, and
-    at once where the row's own ‖∇f‖ is far from 0)."""
-    if len(rows) == 0 or not float(grad_norm(rows[-1, layout.grads])) <= NEAR * CONVERGED:
+    at once where the row's own ‖∇f‖ is far from 0; and for rows of norms, which hold
+    no parameters: nothing is claimed there)."""
+    if (
+        layout.norms
+        or len(rows) == 0
+        or not float(grad_norm(rows[-1, layout.grads])) <= NEAR * CONVERGED
+    ):
         return None
     last = np.asarray(rows[-1, layout.params], dtype=np.float64)
     if not np.isfinite(last).all():

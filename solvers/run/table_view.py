@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from solvers.run.blocks import GRADIENT, OBJECTIVE, PREDICTIONS, Block
+from solvers.run.blocks import GRAD_NORM, GRADIENT, OBJECTIVE, PREDICTIONS, Block
 from solvers.run.history import SCALARS, Layout
 
 
@@ -72,8 +72,20 @@ def _summary(block: Block) -> tuple[str, Source] | None:
     return f"‖{name}‖", Source(block.start, stop, True)
 
 
+def _norm_name(block: Block) -> str:
+    """A column of a row of norms as the table shows it: loss, ‖∇f‖, ‖∂f/∂W1‖, ‖W1‖."""
+    if block.role == OBJECTIVE:
+        return "loss"
+    if block.name == GRAD_NORM:
+        return "‖∇f‖"
+    return f"‖∂f/∂{block.of}‖" if block.name.startswith("grad_") else f"‖{block.of}‖"
+
+
 def table_view(layout: Layout) -> TableView:
     """The view ``layout.table`` names, for rows of ``layout``."""
+    if layout.norms:
+        sources = tuple(Source(i, i + 1, False) for i in range(layout.width))
+        return TableView(tuple(_norm_name(b) for b in layout.blocks), sources, whole=True)
     if layout.table == SCALARS:
         sources = tuple(Source(i, i + 1, False) for i in range(layout.width))
         return TableView(scalar_names(layout), sources, whole=True)

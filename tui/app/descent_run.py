@@ -47,13 +47,20 @@ def drive_descent(
     with one_run:  # a superseded run still ending holds it for one iteration
         last = 0.0
 
+        def fit() -> object:
+            """The model's fit now (the worker's tensors, read between chunks)."""
+            return problem.fit_points(descent.params, descent.history.count)
+
         def on_hold() -> None:
-            post(RunProgress(run_id, held=True, after=descent.current_values()))
+            post(RunProgress(run_id, held=True, after=descent.current_values(), fit=fit()))
 
         for _ in descent.run(on_hold=on_hold):
             now = time.monotonic()
             if now - last >= REFRESH_SECONDS:
-                post(RunProgress(run_id))
+                post(RunProgress(run_id, fit=fit()))
                 last = now
+        final = fit()
+        if final is not None:  # the fit after the last rows
+            post(RunProgress(run_id, fit=final))
         assert descent.report is not None
         post(RunEnded(run_id, descent.report, descent.current_values(), descent.ending()))

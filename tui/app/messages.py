@@ -40,6 +40,9 @@ class RunProgress(Message):
     held: bool = False
     after: tuple[float, ...] = field(default_factory=tuple)
     """While held after a single step: the parameters after it (for its explanation)."""
+    fit: Any = None
+    """The model's fit to its data after these rows (a network's FitPoints: numbers,
+    computed by the worker), or None."""
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, RunProgress) and message.run_id == self.run_id

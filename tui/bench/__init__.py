@@ -19,9 +19,10 @@ from tui.bench.measures import (
     b10_classroom,
 )
 from tui.bench.minibatch import b12_minibatch
+from tui.bench.network import b11_network
 from tui.bench.terminal import b3_b6_pty, b4_first_paint
 
-ALL = ("B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "B9", "B10", "B12")
+ALL = ("B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "B9", "B10", "B11", "B12")
 
 
 def machine() -> str:
@@ -59,6 +60,8 @@ def run_figures(only: set[str]) -> list[Figure]:
         figures.append(b9_compare())
     if "B10" in only:
         figures.append(b10_classroom())
+    if "B11" in only:
+        figures.append(b11_network())
     if "B12" in only:
         figures.append(b12_minibatch())
     return sorted(figures, key=lambda f: int(f.key[1:]))

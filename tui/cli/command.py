@@ -74,7 +74,7 @@ EXIT_CODES = f"""exit codes:
   {EXIT_DIVERGED}    diverged: f rose away from its start, or a number became inf or NaN
   {EXIT_OUTPUT}    the rows could not be written (full disk, closed output)
   {EXIT_UNBOUNDED}    f fell without bound: below -1e12 x max(1, |f at the start|), or to -inf
-  {EXIT_NOT_MINIMUM}    ended on a stationary point that is not a minimum (a maximum or saddle)
+  {EXIT_NOT_MINIMUM}    ended on a stationary point that is not a minimum (local maximum, saddle)
   {EXIT_HANGUP}  hung up (SIGHUP); {EXIT_INTERRUPTED} interrupted (Ctrl-C; rows so far written); \
 {EXIT_TERMINATED} terminated (SIGTERM)"""
 """``gdlab run --help``'s epilog: every code a run can end with (tui/process.py)."""

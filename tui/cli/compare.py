@@ -84,6 +84,12 @@ def _optimizers(names: list[str], knobs: dict[str, Any]) -> list[OptimizerChoice
 def settings_from_args(args: argparse.Namespace) -> tuple[ProblemSpec, CompareSettings, str]:
     """Validate ``gdlab compare``'s options; raises SettingError naming the bad one."""
     spec, start = chapter_from_args(args, chapter_of(args.chapter))
+    if spec.norms_only:
+        raise SettingError(
+            "chapter",
+            f"{spec.id} is a network, which gdlab compare does not batch; "
+            f"run each setting with gdlab run {spec.id}",
+        )
     etas = [parse_eta(text) for text in args.eta] if args.eta else [spec.eta]
     knobs = given_options(args, KNOB_NAMES)
     optimizers = _optimizers(args.optimizer or ["plain"], knobs)

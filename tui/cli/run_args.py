@@ -163,7 +163,8 @@ def settings_from_args(args: argparse.Namespace) -> tuple[ProblemSpec, RunSettin
     if args.optimizer is None and not knobs and base is not None:
         optimizer = base.optimizer
     else:
-        optimizer = parse_optimizer("plain" if args.optimizer is None else args.optimizer, knobs)
+        chosen = spec.optimizer if args.optimizer is None else args.optimizer
+        optimizer = parse_optimizer(chosen, knobs)
     if args.schedule is None and not schedule_knobs and base is not None:
         schedule = base.schedule
     else:

@@ -25,17 +25,8 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor
 
-from solvers.core.expression import (
-    TORCH_FUNCTIONS_1,
-    TORCH_FUNCTIONS_2,
-    Binary,
-    Call,
-    Expression,
-    Negate,
-    Node,
-    Variable,
-    postorder,
-)
+from solvers.core.expression_tree import Binary, Call, Expression, Negate, Node, Variable, postorder
+from solvers.core.expression_words import TORCH_FUNCTIONS_1, TORCH_FUNCTIONS_2
 
 Operand = int | float
 """A step's operand: the index of an earlier step's result, or a constant."""

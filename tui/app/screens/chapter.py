@@ -9,7 +9,7 @@ run. The screen computes nothing about the problem: the solver does.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -75,6 +75,7 @@ class ChapterScreen(FieldFacts):
         self._solver = SolverState()
         self._shown_phase: Phase = self.controller.phase
         self._live_slot: LiveSlot | None = None
+        self._fit: tuple[int, Any] = (-1, None)  # (run id, a network's latest FitPoints)
         self._resumed = False
 
     @property
@@ -184,7 +185,7 @@ class ChapterScreen(FieldFacts):
         if not self.chapter.typed:
             facts.show(problem.facts)
         else:  # the facts of what the input fields say (the default, or typed)
-            self.know_facts(problem.spec, problem.facts)
+            self.know_facts(problem.spec, problem.facts, self.chapter.notes(problem))
             self.follow_fields()
         from tui.app.widgets.settings_form import SettingsForm  # not before the first frame
 
@@ -309,6 +310,8 @@ class ChapterScreen(FieldFacts):
 
     @on(RunProgress)
     def _run_progress(self, message: RunProgress) -> None:
+        if message.fit is not None:  # a network's fit to its data, from its worker
+            self._fit = (message.run_id, message.fit)
         self.controller.progress(message)
 
     @on(RunEnded)
@@ -373,4 +376,10 @@ class ChapterScreen(FieldFacts):
         # scrollbars stay hidden: either changed at each pause cost a layout pass of
         # the screen
         capacity = controller.total if phase.live else 0
-        self.live.show(controller.view, streaming=streaming, capacity=capacity, live=phase.live)
+        self.live.show(
+            controller.view,
+            streaming=streaming,
+            capacity=capacity,
+            live=phase.live,
+            fit=self._fit[1] if self._fit[0] == controller.run_id else None,
+        )

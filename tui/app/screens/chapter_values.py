@@ -6,6 +6,7 @@ run, and hands it over; the graph and code screens never read a chapter screen.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -31,9 +32,17 @@ class ChapterValues:
     """The iteration ``last`` was recorded at."""
 
     @classmethod
-    def of_run(cls, view: RunView) -> ChapterValues:
-        """The values of the run ``view`` shows, which has recorded at least one row."""
+    def of_run(cls, view: RunView, ending: Mapping[str, object] | None = None) -> ChapterValues:
+        """The values of the run ``view`` shows, which has recorded at least one row;
+        ``ending``: the run's end as JSON carries it, once it has ended."""
         spec, settings = view.spec, view.settings
+        if view.layout.norms:  # rows of norms hold no parameters: the run's end, or start
+            if settings.start is None:
+                settings = replace(settings, seed=view.seed)
+            final = ending.get("final") if ending is not None else None
+            if isinstance(final, dict) and isinstance(final.get("params"), list):
+                return cls(spec, settings, tuple(final["params"]), view.count)
+            return cls(spec, settings)
         params = view.layout.params
         drawn = settings.start is None and spec.book_start is None and settings.seed is None
         if drawn:

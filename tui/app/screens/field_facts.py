@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from textual import on, work
 from textual.css.query import NoMatches
 from textual.message import Message
-from textual.widgets import Input, Select, Static, Switch
+from textual.widgets import Input, Select, SelectionList, Static, Switch
 
 from solvers.chapters.base import Chapter
 from solvers.core.facts import Facts
@@ -89,6 +89,8 @@ class FieldFacts(TeachingKeys):
         """The typed problem, or why there is none, for ``_typed_texts``."""
         self._facts_timer: Timer | None = None
         self._fields: tuple[SettingsForm, Input] | None = None
+        self._defaults: tuple[float, int] | None = None
+        """η and iterations of the last typed problem, as the fields were filled with them."""
 
     # ---------------------------------------------------------------- reading
     def typed_problem(self) -> ProblemSpec | str:
@@ -148,7 +150,11 @@ class FieldFacts(TeachingKeys):
     @on(Input.Changed)
     @on(Select.Changed)
     @on(Switch.Changed)
-    def _function_typed(self, event: Input.Changed | Select.Changed | Switch.Changed) -> None:
+    @on(SelectionList.SelectedChanged)
+    def _function_typed(
+        self,
+        event: Input.Changed | Select.Changed | Switch.Changed | SelectionList.SelectedChanged[str],
+    ) -> None:
         names = {given.name for given in self.chapter.inputs} | {"start"}
         control = event.control
         if self.chapter.typed and control is not None and control.id in names:
@@ -170,6 +176,7 @@ class FieldFacts(TeachingKeys):
                 panel.update(f"no facts while a field is not valid:\n{typed}")
         else:
             self.query_one("#formula", Static).update(typed.formula)
+            self._follow_defaults(typed)
             facts = self._known.get(problem_key(typed))
             if facts is not None:
                 panel.show(facts, typed, self._notes.get(problem_key(typed), ()))
@@ -180,11 +187,27 @@ class FieldFacts(TeachingKeys):
         self._show_regime()
         self.refresh_bindings()  # m o y d are offered only with facts
 
-    def know_facts(self, spec: ProblemSpec, facts: Facts) -> None:
+    def _follow_defaults(self, typed: ProblemSpec) -> None:
+        """η and iterations follow the typed problem's defaults (a data file's η is
+        1/λmax of its fit) while they still hold the previous problem's: what was typed
+        by hand stays."""
+        before = self._defaults or (self.spec.eta, self.spec.iterations)
+        now = (typed.eta, typed.iterations)
+        self._defaults = now
+        for name, old, new in zip(("eta", "iterations"), before, now, strict=True):
+            field = self.query_one_optional(f"#{name}", Input)
+            if field is not None and old != new and field.value.strip() == str(old):
+                field.value = str(new)
+
+    def know_facts(
+        self, spec: ProblemSpec, facts: Facts, notes: tuple[str, ...] | None = None
+    ) -> None:
         """Keep ``facts`` as those of ``spec``'s function and start (computed by the
-        solver as it loaded, by a run, or here)."""
+        solver as it loaded, by a run, or here), and its chapter's ``notes`` if given."""
         key = problem_key(spec)
         self._known[key] = facts
+        if notes is not None:
+            self._notes[key] = notes
         self._known.move_to_end(key)
         while len(self._known) > KEPT_FACTS:
             self._known.popitem(last=False)

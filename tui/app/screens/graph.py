@@ -115,6 +115,8 @@ class GraphScreen(ModalScreen[None]):
 
     def _tree(self) -> Tree[int]:
         graph = self.graph
+        if graph.groups:
+            return self._grouped()
         tree: Tree[int] = Tree(_label(graph, 0, True), data=0, id="graph-tree")
         tree.guide_depth = 3
         tree.border_title = f"autograd graph: {graph.count} nodes, {len(graph.edges)} edges"
@@ -132,6 +134,25 @@ class GraphScreen(ModalScreen[None]):
                 added = parent.add_leaf(label, data=index)
             del by_depth[depth:]
             by_depth.append(added)
+        tree.root.expand()
+        return tree
+
+    def _grouped(self) -> Tree[int]:
+        """One collapsed branch per group (a network's layers, then its loss), each
+        opening to its operations with the nodes each passes gradients to."""
+        graph = self.graph
+        tree: Tree[int] = Tree(graph.title or "graph", data=0, id="graph-tree")
+        tree.border_title = (
+            f"autograd graph by layer: {graph.count} nodes, {len(graph.edges)} edges"
+        )
+        for label, members in graph.groups:
+            branch = tree.root.add(label, data=members[0] if members else 0, expand=False)
+            for index in members:
+                line = _label(graph, index, True)
+                children = graph.nodes[index].children
+                if children:
+                    line.append(" → " + ", ".join(f"#{c}" for c in children), style="dim")
+                branch.add_leaf(line, data=index)
         tree.root.expand()
         return tree
 

@@ -18,8 +18,9 @@ KEYS = """\
 | key | what it does |
 |---|---|
 | `1` `2` `3` | show chapter 1, 2 or 3 (a run on another chapter goes on) |
-| `4` | your own function: type f in x or x0 … x9, and its start |
+| `4` | chapter 4, a first network: a perceptron (hidden, activation) fitting sin or a CSV |
 | `5` | compare: several η and optimizers on one chapter, run together, one curve and row each |
+| `6` | your own function: type f in x or x0 … x9, and its start |
 | `r` | run with the fields' settings; while paused or stepping: run the rest |
 | `s` | stop the run at its next iteration |
 | `space` | pause / resume (the footer says which); paused, the table and plots show every row |

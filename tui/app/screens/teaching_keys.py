@@ -155,7 +155,7 @@ class TeachingKeys(Screen[None]):
 
         view = self.controller.view
         if view is not None and view.count:
-            return ChapterValues.of_run(view)
+            return ChapterValues.of_run(view, self.controller.ending)
         from tui.app.widgets.settings_form import SettingsForm  # not before the first frame
 
         forms = self.query(SettingsForm)

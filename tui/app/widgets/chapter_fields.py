@@ -1,14 +1,16 @@
 """A chapter's own inputs on the settings form beyond text fields: a switch (an on/off
-input) and a choice among values the other inputs offer (chapter 3's target, from the
-file's header). Read as text like every input: ``ON`` or "" for a switch, the chosen
-value or "" for a choice."""
+input), a choice among values the other inputs offer (chapter 3's target, from the
+file's header) and a choice of several of them (its features). Read as text like every
+input: ``ON`` or "" for a switch, the chosen value or "" for a choice, the chosen values
+comma-separated for a choice of several."""
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widget import Widget
-from textual.widgets import Input, Label, Select, Static, Switch
+from textual.widgets import Input, Label, Select, SelectionList, Static, Switch
 
 from solvers.chapters.base import ON, ChapterInput
 from solvers.core.specs import ProblemSpec
@@ -36,6 +38,9 @@ class ChapterFields(Widget):
         chosen); its options follow the other fields (:meth:`_offer`)."""
         offered = given.choices(dict(self.spec.inputs)) if given.choices else ()
         self._offered[given.name] = offered
+        if given.multiple:
+            yield from self._chosen_several(given, offered, value)
+            return
         with Horizontal(classes="field"):
             yield Label(given.label, classes="field-label")
             options = [(option, option) for option in offered]
@@ -53,6 +58,43 @@ class ChapterFields(Widget):
                 yield Choice(options, prompt=prompt, allow_blank=True, compact=True, id=given.name)
         yield Static("", id=f"{given.name}-error", classes="field-error -empty")
 
+    def _chosen_several(
+        self, given: ChapterInput, offered: tuple[str, ...], value: str
+    ) -> ComposeResult:
+        """A chapter input of several values chosen among those offered, as a selection
+        list under its label, and a line saying in words what is chosen (the list's marks
+        differ only in colour)."""
+        chosen = {part.strip() for part in value.split(",")}
+        yield Label(given.label, classes="field-label")
+        yield SelectionList[str](
+            *[(option, option, option in chosen) for option in offered],
+            id=given.name,
+            classes="several",
+        )
+        yield Static(
+            self._chosen_words(given, [o for o in offered if o in chosen]),
+            id=f"{given.name}-chosen",
+            classes="several-chosen",
+        )
+        yield Static("", id=f"{given.name}-error", classes="field-error -empty")
+
+    @staticmethod
+    def _chosen_words(given: ChapterInput, chosen: list[str]) -> str:
+        return f"chosen: {', '.join(chosen)}" if chosen else f"none chosen: {given.placeholder}"
+
+    @on(SelectionList.SelectedChanged)
+    def _several_chosen(self, event: SelectionList.SelectedChanged[str]) -> None:
+        if str(event.selection_list.id) in self._inputs:
+            self._show_chosen(str(event.selection_list.id))
+
+    def _show_chosen(self, name: str) -> None:
+        """Say in words which of the offered values the selection list ``name`` holds."""
+        chosen = set(self.query_one(f"#{name}", SelectionList).selected)
+        words = self._chosen_words(
+            self._inputs[name], [o for o in self.offered(name) if o in chosen]
+        )
+        self.query_one(f"#{name}-chosen", Static).update(words)
+
     def input_texts(self) -> dict[str, str]:
         """The chapter's inputs as the fields hold them: text, ``ON`` or "" for a
         switch, the chosen value or "" for a choice."""
@@ -63,6 +105,9 @@ class ChapterFields(Widget):
                 texts[name] = ON if widget.value else ""
             elif isinstance(widget, Select):
                 texts[name] = "" if widget.is_blank() else str(widget.value)
+            elif isinstance(widget, SelectionList):
+                chosen = set(widget.selected)
+                texts[name] = ",".join(o for o in self._offered.get(name, ()) if o in chosen)
             else:
                 texts[name] = self.query_one(f"#{name}", Input).value
         return texts
@@ -82,8 +127,20 @@ class ChapterFields(Widget):
             if self._offered.get(name) == offered:
                 continue
             self._offered[name] = offered
+            if given.multiple:
+                self._offer_several(name, offered)
+                continue
             select = self.query_one(f"#{name}", Select)
             current = select.value
             select.set_options([(option, option) for option in offered])
             if current in offered:
                 select.value = current
+
+    def _offer_several(self, name: str, offered: tuple[str, ...]) -> None:
+        """The selection list ``name`` offers ``offered``; what was chosen stays chosen
+        where it is still offered."""
+        several: SelectionList[str] = self.query_one(f"#{name}", SelectionList)
+        chosen = set(several.selected)
+        several.clear_options()
+        several.add_options([(option, option, option in chosen) for option in offered])
+        self._show_chosen(name)

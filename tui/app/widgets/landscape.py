@@ -27,12 +27,7 @@ from textual.message import Message
 from textual.worker import get_current_worker
 
 from solvers.core.facts import Facts
-from solvers.pictures.landscape_model import (
-    ContourMap,
-    Curve,
-    Landscape,
-    NoLandscape,
-)
+from solvers.pictures.landscape_model import ContourMap, Curve, Landscape, NoLandscape
 from solvers.pictures.members_map import MembersCurve, MembersMap
 from solvers.run.history import Layout
 from tui.app.widgets.contour_view import ContourView

@@ -22,6 +22,7 @@ from solvers.run.history import Layout
 from solvers.run.table_view import table_view
 from solvers.run.view import RunView
 from tui.app.run_controller import PLOT_SECONDS, TABLE_SECONDS
+from tui.app.widgets.fit_plot import FitPlot
 from tui.app.widgets.iteration_table import IterationTable
 from tui.app.widgets.landscape import LandscapePlot
 from tui.app.widgets.plots import ObjectivePlot, PathPlot
@@ -58,7 +59,9 @@ class LiveView(Vertical):
         yield Sparkline([], id="sparkline")
         with Horizontal(id="plots"):
             yield ObjectivePlot(id="objective-plot")
-            if self.problem is not None and self.spec.n_params <= 3:
+            if self.spec.norms_only:
+                yield FitPlot(id="fit-plot")
+            elif self.problem is not None and self.spec.n_params <= 3:
                 yield LandscapePlot(id="landscape-plot")
             elif self.spec.n_params <= 2:
                 yield PathPlot(self.spec.param_names, id="path-plot")
@@ -97,13 +100,15 @@ class LiveView(Vertical):
         streaming: bool = False,
         capacity: int = 0,
         live: bool = False,
+        fit: Any = None,
     ) -> None:
         """Redraw from the run's rows (all of them: the table is virtual).
 
         While ``streaming``, the table and the plots redraw only when TABLE_SECONDS
         and PLOT_SECONDS have passed; ``capacity`` is the row count the run heads for
         (0: just the rows there are, so End lands on the last one). While the run is
-        ``live`` (streaming or paused) the table hides its scrollbars.
+        ``live`` (streaming or paused) the table hides its scrollbars. ``fit``: a
+        network's latest fit to its data (its worker's), for the fit plot.
         """
         table = self.table
         if table is None:
@@ -123,6 +128,8 @@ class LiveView(Vertical):
         if not plots_due:
             return
         self._plotted_at = now
+        for fit_plot in self.query(FitPlot):
+            fit_plot.show(fit if view is not None else None)
         if view is None or len(rows) == 0:
             self.query_one(Sparkline).data = []
             self.query_one(ObjectivePlot).show(np.empty(0))

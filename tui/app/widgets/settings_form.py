@@ -105,6 +105,15 @@ class SettingsForm(ChapterFields, Vertical):
     SettingsForm {
         height: auto;
     }
+    SettingsForm SelectionList.several {
+        height: auto;
+        max-height: 6;
+        border: none;
+        padding: 0;
+    }
+    SettingsForm .several-chosen {
+        color: $text-muted;
+    }
     SettingsForm .field Switch {
         height: 1;
         width: 6;
@@ -167,8 +176,8 @@ class SettingsForm(ChapterFields, Vertical):
                     given.name, given.label, value, placeholder=given.placeholder
                 )
         yield from self._field("eta", "η", str(spec.eta))
-        yield from self._select("optimizer", OPTIMIZERS, "plain")
-        yield Static(OPTIMIZER_SUMMARY["plain"], id="optimizer-summary")
+        yield from self._select("optimizer", OPTIMIZERS, spec.optimizer)
+        yield Static(OPTIMIZER_SUMMARY[spec.optimizer], id="optimizer-summary")
         yield from self._knobs(KNOB_NAMES)
         yield from self._select("schedule", SCHEDULES, "constant")
         yield Static("", id="schedule-error", classes="field-error -empty")
@@ -300,6 +309,12 @@ class SettingsForm(ChapterFields, Vertical):
             knob = problem.field.split()[-1] if problem.field else ""
             self.flag(f"knob-{knob if knob in knob_names else knob_names[0]}", problem.reason)
             return None
+
+    @on(Select.Changed)
+    def _chapter_choice_made(self, event: Select.Changed) -> None:
+        """A chapter's choice (a target) changes what its other choices offer."""
+        if str(event.select.id) in self._inputs:
+            self._offer()
 
     @on(Input.Changed)
     @on(Input.Submitted)

@@ -29,6 +29,11 @@ def _explained(view: RunView, row: list[float], after: tuple[float, ...]) -> str
     settings = view.settings
     columns = view.layout.columns
     names = view.spec.param_names
+    if view.layout.norms:  # a network: per tensor, from its row of norms
+        from solvers.pictures.explain_network import explain_norms
+
+        name = settings.optimizer.name
+        return explain_norms(row, after, view.layout, name, settings.eta, view.count - 1)
     if settings.optimizer.name != "plain":
         from solvers.pictures.explain import explain_step  # the optimizer's own terms
 
