@@ -15,10 +15,10 @@ from app_helpers import (
     wait_until,
 )
 
-from solvers.run.epochs import EPOCH, FULL_OBJECTIVE
+from solvers.run.batch_columns import EPOCH, FULL_OBJECTIVE
 from tui.app.app import GdlabApp
 from tui.app.run_controller import Phase
-from tui.app.widgets.plots import BATCH_LABEL, FULL_LABEL, ObjectivePlot
+from tui.app.widgets.plots import FULL_LABEL, ObjectivePlot
 from tui.app.widgets.run_status import status_text
 from tui.app.widgets.settings_form import SettingsForm
 
@@ -59,7 +59,7 @@ async def test_a_minibatch_run_shows_epoch_and_iteration_and_both_losses() -> No
         plot = screen.query_one(ObjectivePlot)
         await wait_until(
             pilot,
-            lambda: plot.curves == (BATCH_LABEL, FULL_LABEL),
+            lambda: plot.curves == ("batch sum ×N/B", FULL_LABEL),
             "the batch loss and the objective on all rows",
         )
         assert FULL_LABEL in plot.legend_text().plain
@@ -113,9 +113,7 @@ async def test_a_long_batch_1_run_streams_pauses_and_stops(hold_watch: HoldWatch
         await wait_until(pilot, lambda: screen.controller.count == held + 1, "one step", 10)
         await wait_until(
             pilot,
-            lambda: (
-                "a batch of 1 row: f is the batch's loss ×N/B" in text_of(screen, "#step-detail")
-            ),
+            lambda: "a batch of 1 row: f is the batch sum ×N/B" in text_of(screen, "#step-detail"),
             "the step explained as the batch's",
         )
         await tap(pilot, "s")

@@ -13,9 +13,10 @@ from script_runs import run_script
 from solvers.chapters.registry import problem_for, spec_of
 from solvers.core.validation import SettingError
 from solvers.optim.choices import PLAIN
+from solvers.run.batch_columns import EPOCH, FULL_OBJECTIVE
 from solvers.run.batches import Batches
 from solvers.run.descent import Descent
-from solvers.run.epochs import EPOCH, FULL_OBJECTIVE, epoch_text
+from solvers.run.epochs import epoch_text
 from solvers.run.settings import RunSettings
 
 ROOT = Path(__file__).parents[1]
@@ -96,8 +97,8 @@ def test_a_batch_size_is_refused_on_a_chapter_without_data_rows(gdlab, chapter):
     result = gdlab("run", chapter, "--batch-size", "2")
     assert result.code == 2
     assert result.err.strip().splitlines() == [
-        "gdlab: batch-size: is only for a chapter whose objective has data rows (chapter 3); "
-        "this one has none"
+        "gdlab: batch-size: is only for a chapter whose objective has data rows (chapters 3 "
+        "and 4); this one has none"
     ]
     with pytest.raises(SettingError, match="batch-size"):
         Descent(problem_for(spec_of(chapter)), RunSettings(0.1, 5, batch_size=2))
@@ -258,3 +259,31 @@ def test_b12_times_the_same_epoch_as_its_bare_torch_loop():
     # the same permutation, model and step; the loops' sums round differently
     np.testing.assert_allclose(ours, bare.numpy(), rtol=1e-4, atol=1e-6)
     assert np.abs(ours).max() > 1e-3  # it moved
+
+
+def test_a_network_takes_minibatches_and_repeats_them_with_its_seed():
+    from solvers.run.history import Layout
+
+    problem = problem_for(spec_of("4"))
+
+    def rows(seed: int) -> tuple[Layout, np.ndarray]:
+        settings = RunSettings(0.005, 20, device="cpu", seed=seed, batch_size=32)
+        descent = Descent(problem, settings)
+        list(descent.run())
+        assert descent.batches is not None and descent.batches.per_epoch == 256 // 32
+        return descent.layout, descent.history.rows.copy()
+
+    layout, first = rows(3)
+    _, again = rows(3)
+    _, other = rows(4)
+    assert layout.norms and layout.columns[-2:] == (EPOCH, FULL_OBJECTIVE)
+    np.testing.assert_array_equal(first, again)
+    assert not np.array_equal(first[:, 0], other[:, 0])
+    full = first[:, -1]
+    assert np.isfinite(full[::8]).all() and np.isnan(full[1::8]).all()
+
+
+def test_gdlab_code_refuses_a_networks_minibatch_script(gdlab):
+    result = gdlab("code", "4", "--batch-size", "32")
+    assert result.code == 2
+    assert result.err.startswith("gdlab: batch-size: gdlab code writes no minibatch script")

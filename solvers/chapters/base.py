@@ -135,6 +135,9 @@ class Chapter:
     data_rows: bool = False
     """Its objective has data rows (``sample_count``, solvers/run/batches.py), so a run
     may take minibatches (``--batch-size``); refused on a chapter without."""
+    batch_loss: str = "batch loss"
+    """What a minibatch run records as f, in two or three words: how its objective's
+    ``on_rows`` makes the batch's loss an estimate of every row's."""
     compare_etas: tuple[str, ...] = ()
     """The η values the compare screen starts with (each regime of plain descent, one
     diverging); a chapter without them is not on its list (which has no input fields)."""

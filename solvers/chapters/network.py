@@ -168,6 +168,8 @@ class NetworkChapter(Chapter):
 
     default = network_spec((1, *DEFAULT_HIDDEN, 1), "tanh", None)
     key = "4"
+    data_rows = True
+    batch_loss = "batch mean"
     script_exact_when_compiled = False  # TorchScript differentiates linear/tanh its own way
     inputs = (
         ChapterInput(

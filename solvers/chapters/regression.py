@@ -123,6 +123,7 @@ class RegressionChapter(Chapter):
     compare_etas = ("1e-4", "5e-4", "1e-3", "9e-3")
     key = "3"
     data_rows = True
+    batch_loss = "batch sum ×N/B"
     inputs = (
         ChapterInput(
             "data",

@@ -31,6 +31,7 @@ from solvers.core.validation import SettingError
 from solvers.optim.choices import DTYPES
 from solvers.optim.registry import OPTIMIZER_SPECS, SCHEDULE_SPECS
 from solvers.records.model_script import ModelParts, device_line, kwargs, write
+from solvers.run.epochs import refusal
 from solvers.run.settings import RunSettings
 
 Knob = float | int | bool | tuple[float, ...]
@@ -330,11 +331,9 @@ def _batch(request: CodeRequest, problem: ScriptTemplate) -> int | None:
     the full-batch run (solvers/run/batches.py). A chapter without data rows refuses it."""
     if request.batch_size is None:
         return None
-    if problem.sample_count == 0 or not problem.batch_objective:
-        raise SettingError(
-            "batch-size",
-            "is only for a chapter whose objective has data rows (chapter 3); this one has none",
-        )
+    refused = refusal(request.batch_size, problem.sample_count if problem.batch_objective else 0)
+    if refused is not None:
+        raise refused
     return request.batch_size if request.batch_size < problem.sample_count else None
 
 

@@ -45,7 +45,7 @@ def table_lines(comparison: Comparison, within: float | None = None) -> list[str
         lines.append(
             "B: data rows per iteration, shuffled each epoch from the seed; a minibatch "
             "member's final f, and what it reached, is its objective on all rows at each "
-            "epoch's first iteration (its rows' objective is the batch's loss ×N/B)"
+            "epoch's first iteration (its rows' objective is its batch's estimate of it)"
         )
     return lines
 

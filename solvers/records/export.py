@@ -18,7 +18,8 @@ import torch
 from solvers.chapters.base import BookPrinter, number
 from solvers.chapters.registry import chapter_for
 from solvers.problems.problem import Problem
-from solvers.run.epochs import EPOCH, is_minibatch
+from solvers.run.batch_columns import EPOCH
+from solvers.run.epochs import is_minibatch
 from solvers.run.history import Layout
 
 
@@ -116,7 +117,8 @@ class BookWriter(RowWriter, BookPrinter):
             return ""
         epoch = int(row[self.layout.columns.index(EPOCH)])
         value = number(float(row[self.layout.objective]))
-        return f"epoch {epoch}: the batch's loss ×N/B = {value}; the gradient below is its\n"
+        said = chapter_for(self.problem.spec).batch_loss
+        return f"epoch {epoch}: {said} = {value} (all rows' estimate); the gradient below is its\n"
 
     def grads(self, row: np.ndarray) -> np.ndarray:
         """The recorded gradient, flat."""

@@ -37,6 +37,7 @@ from solvers.core.validation import MAX_SEED, SettingError
 from solvers.optim.choices import OptimizerChoice
 from solvers.optim.updates import UpdateRule, make_rule
 from solvers.problems.problem import Problem
+from solvers.run.batch_columns import COLUMNS
 from solvers.run.batches import Batches
 from solvers.run.descent import MAX_CHUNK, SCRIPT_FROM, StepBatch
 from solvers.run.devices import resolve_device
@@ -49,7 +50,7 @@ from solvers.run.engine import (
     compiled_chunk,
     member_params,
 )
-from solvers.run.epochs import COLUMNS, judged_column, refusal, sample_count, uses_batches
+from solvers.run.epochs import judged_column, refusal, sample_count, uses_batches
 from solvers.run.history import History, Layout
 from solvers.run.measures import distance, gap, grad_norm
 from solvers.run.members import CONVERGED, CompareSettings, Member, Standing
@@ -140,7 +141,9 @@ class _Group:
         self.rule: UpdateRule = make_rule(
             optimizer, problem.spec.param_names, eta=etas[0], objective=objective
         )
-        extras = self.rule.extra_names + (COLUMNS if batches is not None else ())
+        # a network's rows record no rule state (solvers.run.descent.Descent's rule)
+        extras = () if problem.spec.norms_only else self.rule.extra_names
+        extras += COLUMNS if batches is not None else ()
         self.layout = Layout.of(problem.spec, extras)
         self.runs = [make_run(index, member, self.layout) for index, member in members]
         one = problem.make_params(start, device, dtype)

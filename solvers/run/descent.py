@@ -35,11 +35,12 @@ from solvers.core.validation import MAX_SEED
 from solvers.optim.schedule_steps import EtaSchedule
 from solvers.optim.updates import UpdateRule, make_rule
 from solvers.problems.problem import Problem
+from solvers.run.batch_columns import COLUMNS
 from solvers.run.batches import Batches
 from solvers.run.devices import resolve_device
 from solvers.run.divergence import DivergenceCheck
 from solvers.run.engine import Chunk, RowsChunk, StepChunk, compiled_chunk
-from solvers.run.epochs import COLUMNS, refusal, sample_count, uses_batches
+from solvers.run.epochs import refusal, sample_count, uses_batches
 from solvers.run.history import History, Layout
 from solvers.run.settings import Divergence, Outcome, RunReport, RunSettings
 from solvers.run.stationary import stationary_end

@@ -7,18 +7,12 @@ import math
 from typing import TYPE_CHECKING
 
 from solvers.core.validation import SettingError
+from solvers.run.batch_columns import EPOCH, FULL_OBJECTIVE
 
 if TYPE_CHECKING:
     import numpy as np
 
     from solvers.run.history import Layout
-
-EPOCH = "epoch"
-"""The column holding each iteration's epoch (0-based)."""
-FULL_OBJECTIVE = "full_objective"
-"""The column holding the objective on every data row, at each epoch's first iteration."""
-COLUMNS = (EPOCH, FULL_OBJECTIVE)
-"""The columns a minibatch run appends to its rows, in order."""
 
 
 def refusal(batch_size: int | None, rows: int) -> SettingError | None:
@@ -27,7 +21,7 @@ def refusal(batch_size: int | None, rows: int) -> SettingError | None:
         return None
     return SettingError(
         "batch-size",
-        "is only for a chapter whose objective has data rows (chapter 3); this one has none",
+        "is only for a chapter whose objective has data rows (chapters 3 and 4); this one has none",
     )
 
 
@@ -71,7 +65,9 @@ def last_full(rows: np.ndarray, layout: Layout, recent: int = 1 << 16) -> tuple[
     return start + at, float(full[at])
 
 
-def batch_note(row: list[float], layout: Layout, batch_size: int | None) -> str:
+def batch_note(
+    row: list[float], layout: Layout, batch_size: int | None, batch_loss: str = "batch loss"
+) -> str:
     """What a minibatch row's f and gradient are, in one line ("" for a full-batch row):
     the step explained is the batch's, not every row's."""
     if not is_minibatch(layout) or batch_size is None:
@@ -79,8 +75,7 @@ def batch_note(row: list[float], layout: Layout, batch_size: int | None) -> str:
     epoch = int(row[layout.columns.index(EPOCH)])
     return (
         f"epoch {epoch}, a batch of {batch_size:,} row{'' if batch_size == 1 else 's'}: "
-        "f is the batch's loss ×N/B, "
-        "∇f its gradient (estimates of every row's)"
+        f"f is the {batch_loss}, ∇f its gradient (estimates of every row's)"
     )
 
 

@@ -32,7 +32,15 @@ from functools import cached_property
 import numpy as np
 
 from solvers.core.specs import ProblemSpec, records_predictions
-from solvers.run.blocks import PARAMETER, Block, norm_blocks, row_blocks, split_recorded
+from solvers.run.batch_columns import COLUMNS as BATCH_COLUMNS
+from solvers.run.blocks import (
+    PARAMETER,
+    RECORDED,
+    Block,
+    norm_blocks,
+    row_blocks,
+    split_recorded,
+)
 
 SCALAR_TABLE_LIMIT = 16
 """Most scalar parameters whose table shows every scalar (your function has at most 10)."""
@@ -82,8 +90,9 @@ class Layout:
         predictions are left out where there are more than PREDICTION_LIMIT of them."""
         predictions = spec.prediction_names
         tensors = tuple(zip(spec.param_tensors, spec.param_shapes, strict=True))
-        if spec.norms_only:
-            return cls((), (), (), tensors, SUMMARIES, norms=True)
+        if spec.norms_only:  # no rule state: a minibatch run's columns only
+            batch = tuple(name for name in extra_names if name in BATCH_COLUMNS)
+            return cls((), (), batch, tensors, SUMMARIES, norms=True)
         return cls(
             spec.param_names,
             predictions if records_predictions(len(predictions)) else (),
@@ -96,7 +105,12 @@ class Layout:
     def blocks(self) -> tuple[Block, ...]:
         """Every named tensor of a row, in column order (:func:`solvers.run.blocks.row_blocks`)."""
         if self.norms:
-            return norm_blocks(tuple(name for name, _ in self.tensors))
+            norms = norm_blocks(tuple(name for name, _ in self.tensors))
+            at = len(norms)  # then single columns (a minibatch run's epoch and full f)
+            added = tuple(
+                Block(name, RECORDED, (), at + k) for k, name in enumerate(self.extra_names)
+            )
+            return (*norms, *added)
         quantities, singles = split_recorded(self.param_names, self.extra_names)
         return row_blocks(self.tensors, len(self.prediction_names), quantities, singles)
 

@@ -172,14 +172,17 @@ def run_command(args: argparse.Namespace) -> int:
             "iteration, the book's full-batch descent"
         )
     if descent.batches is not None:
+        from solvers.chapters.registry import chapter_for
+
         batches = descent.batches
         left = batches.rows % batches.size
+        batch_loss = chapter_for(spec).batch_loss
         say(
             f"gdlab: minibatches of {batches.size:,} of the {batches.rows:,} rows, shuffled each "
             f"epoch from seed {descent.seed} ({_count(batches.per_epoch, 'iteration')} an epoch"
             + (f", {_count(left, 'row')} left out of each" if left else "")
-            + "); the objective column is the "
-            "batch's loss, scaled to estimate all rows', and full_objective the objective on all "
+            + f"); the objective column is the {batch_loss}, an estimate of all rows', "
+            "and full_objective the objective on all "
             "rows at each epoch's first iteration. What is said of η is said of full-batch "
             "descent: the batch's steps are noisy estimates of its steps"
         )
@@ -249,13 +252,16 @@ def _count(n: int, word: str) -> str:
 def _objective_parts(view: RunView, last: Any) -> list[str]:
     """The summary's objective: the last row's; a minibatch run's batch loss (so named)
     and its objective on all rows at the last epoch's start, where it was evaluated."""
-    from solvers.run.epochs import EPOCH, is_minibatch, last_full
+    from solvers.run.batch_columns import EPOCH
+    from solvers.run.epochs import is_minibatch, last_full
 
     value = float(last[view.layout.objective])
     if not is_minibatch(view.layout):
         return [f"objective {value:.6g}"]
     epoch = int(last[view.layout.columns.index(EPOCH)])
-    parts = [f"epoch {epoch}", f"batch loss ×N/B {value:.6g}"]
+    from solvers.chapters.registry import chapter_for
+
+    parts = [f"epoch {epoch}", f"{chapter_for(view.spec).batch_loss} {value:.6g}"]
     full = last_full(view.rows, view.layout)
     if full is not None:
         parts.append(f"objective on all rows {full[1]:.6g} at iteration {full[0]:,}")

@@ -51,7 +51,7 @@ def add_compare_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore
         nargs="+",
         metavar="B",
         help="batch sizes, each a member with every η and optimizer: data rows per iteration "
-        "(all: every row, the default), shuffled each epoch from --seed; chapter 3 only",
+        "(all: every row, the default), shuffled each epoch from --seed; chapters 3 and 4",
     )
     compare.add_argument("--iterations", help="iterations per member (default: the book's)")
     compare.add_argument("--device", default="auto", help="auto (default), cpu, cuda, cuda:N, mps")

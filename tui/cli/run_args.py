@@ -65,8 +65,8 @@ def add_batch_option(parser: argparse.ArgumentParser) -> None:
         "--batch-size",
         metavar="B",
         help="data rows per iteration, reshuffled each epoch from --seed (a last partial "
-        "batch is dropped); a sum loss is scaled by rows/B. Default: all rows, the book's "
-        "full-batch descent. Chapter 3 only",
+        "batch is dropped); chapter 3's summed loss is scaled by rows/B, chapter 4's mean is "
+        "the batch's mean. Default: all rows, the book's full-batch descent",
     )
 
 

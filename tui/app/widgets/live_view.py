@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.widgets import Sparkline
 from textual_plot import PlotWidget
 
+from solvers.chapters.registry import chapter_for
 from solvers.core.specs import ProblemSpec, problem_key
 from solvers.run.epochs import is_minibatch, judged_column
 from solvers.run.history import Layout
@@ -155,7 +156,8 @@ class LiveView(Vertical):
         objective_plot = self.query_one(ObjectivePlot)
         if label != objective_plot.gap_label:
             objective_plot.set_gap_label(label)
-        objective_plot.show(logs, log_etas(sample, view.layout.columns), log_full)
+        said = chapter_for(view.spec).batch_loss
+        objective_plot.show(logs, log_etas(sample, view.layout.columns), log_full, said)
         for plot in self.query(PathPlot):
             plot.optimum = optimum.params if optimum is not None else None
             plot.show(sample[:, view.layout.params])

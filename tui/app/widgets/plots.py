@@ -59,8 +59,9 @@ ETA_STYLE = "bold magenta"
 GAP_STYLE = "bold green"
 BATCH_STYLE = "yellow"
 """A minibatch run's batch loss (noisy), under the objective on all rows (green)."""
-BATCH_LABEL = "batch ×N/B"
-"""A minibatch run's recorded f: the batch's loss, scaled to estimate all rows'."""
+BATCH_LABEL = "batch"
+"""A minibatch run's recorded f: the batch's loss, scaled to estimate all rows' (the
+chapter's ``batch_loss`` says how; the legend adds it)."""
 FULL_LABEL = "all rows, each epoch"
 """The objective on every row, evaluated at each epoch's first iteration."""
 
@@ -87,7 +88,7 @@ class ObjectivePlot(_Plot):
         self.gap_label = "f - f*"
         self.curves: tuple[str, ...] = ()
         """The labels of the curves drawn last: (), (gap,), (gap, "η"), or a minibatch
-        run's (BATCH_LABEL, FULL_LABEL[, "η"])."""
+        run's (its batch label, FULL_LABEL[, "η"])."""
         self.curve_styles: tuple[str, ...] = ()
         """Their lines' styles, in the same order."""
 
@@ -106,11 +107,13 @@ class ObjectivePlot(_Plot):
         log_values: np.ndarray,
         log_etas: np.ndarray | None = None,
         log_full: np.ndarray | None = None,
+        batch_label: str = BATCH_LABEL,
     ) -> None:
         """Plot log10 gaps (one per iteration), downsampled to the widget's width; log10
         η of the same iterations where ``log_etas`` is given (NaN: η ≤ 0, left out); and
         a minibatch run's gap of the objective on all rows (``log_full``, evaluated at
-        each epoch's start and held through the epoch), its gaps then the batch's."""
+        each epoch's start and held through the epoch) under the batch's, whose legend
+        says ``batch_label`` (its chapter's words for how the batch's loss is scaled)."""
         if not self.composed:
             return
         self.clear()
@@ -123,7 +126,7 @@ class ObjectivePlot(_Plot):
         buckets = max(8, self.size.width)
         lines: list[tuple[str, np.ndarray, str]] = []
         if with_full and log_full is not None:
-            lines += [(BATCH_LABEL, log_values, BATCH_STYLE), (FULL_LABEL, log_full, GAP_STYLE)]
+            lines += [(batch_label, log_values, BATCH_STYLE), (FULL_LABEL, log_full, GAP_STYLE)]
         else:
             lines.append((self.gap_label, log_values, GAP_STYLE))
         if with_eta and log_etas is not None:

@@ -134,13 +134,14 @@ def status_model(controller: RunController, loading: bool) -> StatusModel:
 
 def _epoch(last: ndarray, layout: Layout) -> str:
     """ "epoch E · " for a minibatch run's row (its epoch, 0-based), else "" """
-    from solvers.run.epochs import EPOCH, is_minibatch
+    from solvers.run.batch_columns import EPOCH
+    from solvers.run.epochs import is_minibatch
 
     return f"epoch {int(last[layout.columns.index(EPOCH)])} · " if is_minibatch(layout) else ""
 
 
 def _objective_fields(rows: ndarray, layout: Layout) -> list[Field]:
-    """f of the last row; a minibatch run's batch loss (×N/B), and the objective on all
+    """f of the last row; a minibatch run's batch loss (its estimate), and the objective on all
     rows at the last epoch's start (the rows hold it there only)."""
     from solvers.run.epochs import is_minibatch, last_full
 

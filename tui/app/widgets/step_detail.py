@@ -20,7 +20,10 @@ def explain(view: RunView, after: tuple[float, ...]) -> str:
     from solvers.run.epochs import batch_note
 
     row = view.rows[-1].tolist()
-    note = batch_note(row, view.layout, view.settings.batch_size)
+    from solvers.chapters.registry import chapter_for
+
+    said = chapter_for(view.spec).batch_loss
+    note = batch_note(row, view.layout, view.settings.batch_size, said)
     return (note + "\n" if note else "") + _explained(view, row, after)
 
 
