@@ -159,7 +159,7 @@ async def test_a_start_where_f_is_not_defined_is_refused_and_flagged() -> None:
     ("expr", "start", "phase", "words"),
     [
         ("-x^2", "1", Phase.UNBOUNDED, "f fell without bound at iteration 76"),
-        ("cos(x)", "0", Phase.FINISHED, "on a maximum, not a minimum: ∇f = 0"),
+        ("cos(x)", "0", Phase.FINISHED, "on a local maximum, not a minimum: ∇f = 0"),
     ],
 )
 async def test_your_function_falling_or_on_a_maximum_says_so(expr, start, phase, words) -> None:
