@@ -72,14 +72,17 @@ class ChapterFields(Widget):
             classes="several",
         )
         yield Static(
-            self._chosen_words(given, [o for o in offered if o in chosen]),
+            self._chosen_words(given, offered, [o for o in offered if o in chosen]),
             id=f"{given.name}-chosen",
             classes="several-chosen",
         )
         yield Static("", id=f"{given.name}-error", classes="field-error -empty")
 
     @staticmethod
-    def _chosen_words(given: ChapterInput, chosen: list[str]) -> str:
+    def _chosen_words(given: ChapterInput, offered: tuple[str, ...], chosen: list[str]) -> str:
+        """What is chosen, in words; nothing while nothing is offered."""
+        if not offered:
+            return ""
         return f"chosen: {', '.join(chosen)}" if chosen else f"none chosen: {given.placeholder}"
 
     @on(SelectionList.SelectedChanged)
@@ -90,9 +93,8 @@ class ChapterFields(Widget):
     def _show_chosen(self, name: str) -> None:
         """Say in words which of the offered values the selection list ``name`` holds."""
         chosen = set(self.query_one(f"#{name}", SelectionList).selected)
-        words = self._chosen_words(
-            self._inputs[name], [o for o in self.offered(name) if o in chosen]
-        )
+        offered = self.offered(name)
+        words = self._chosen_words(self._inputs[name], offered, [o for o in offered if o in chosen])
         self.query_one(f"#{name}-chosen", Static).update(words)
 
     def input_texts(self) -> dict[str, str]:
