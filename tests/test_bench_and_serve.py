@@ -16,9 +16,9 @@ from tui.bench.measures import Figure, book_loop_ending, solver_run_ending
 
 
 def test_unknown_figures_are_refused(gdlab):
-    result = gdlab("bench", "--only", "B1,B11")
+    result = gdlab("bench", "--only", "B1,B13")
     assert result.code == 2
-    assert "B11" in result.err and "B1, B2" in result.err
+    assert "B13" in result.err and "B1, B2" in result.err
 
 
 def test_the_book_loop_and_the_solver_run_the_same_iterations():

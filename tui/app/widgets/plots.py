@@ -133,9 +133,12 @@ class ObjectivePlot(_Plot):
             lines.append(("η", log_etas, ETA_STYLE))
         self.curves = tuple(label for label, _, _ in lines)  # before plot(): the legend
         self.curve_styles = tuple(style for _, _, style in lines)
+        named = len(lines) > 1  # one curve needs no legend: the axis names it
         for label, values, style in lines:
             xs, ys = min_max_buckets(values, buckets)
-            self.plot(xs, ys, line_style=style, hires_mode=line_mode(), label=label)
+            self.plot(
+                xs, ys, line_style=style, hires_mode=line_mode(), label=label if named else None
+            )
 
     def legend_text(self) -> Text:
         """The one-line legend: each curve's line in its colour, then its name."""
