@@ -78,11 +78,12 @@ def _compare_going(session: PtySession, etas: str, adam: bool) -> None:
     if session.wait_for(b"ready: every", opened, timeout=30) is None:
         raise RuntimeError("the compare screen did not open in the pty")
     time.sleep(0.5)  # keys typed before the switch ends go to the screen being left
-    _type(session, *[SHIFT_TAB] * 4)  # table → Run button → iterations → optimizers → η
+    # table → Run button → batch sizes → iterations → optimizers → η
+    _type(session, *[SHIFT_TAB] * 5)
     _type(session, HOME, KILL_RIGHT, etas, TAB)  # then the optimizers, plain highlighted
     if adam:
         _type(session, " ", *[DOWN] * 5, " ")  # untick plain; tick adam (sixth)
-    _type(session, TAB, TAB, TAB)  # iterations → Run → the table
+    _type(session, TAB, TAB, TAB, TAB)  # iterations → batch sizes → Run → the table
     begun = session.send("r")
     if session.wait_for(b"running: iteration", begun, timeout=60) is None:
         raise RuntimeError("the compare did not start in the pty")
