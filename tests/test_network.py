@@ -283,3 +283,16 @@ def test_the_fit_is_a_curve_for_one_input_and_predicted_against_actual_for_more(
     fit = many.fit_points(params, 5)
     assert fit is not None and fit.x is None and len(fit.target) == 21 and fit.iteration == 5
     assert fit.target[0] == 42.0  # the file's first STACKLOSS, in the data's units
+
+
+def test_a_network_runs_on_one_thread_and_gives_the_process_its_threads_back() -> None:
+    process = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        problem = problem_for(chapter_of("4").default)
+        settings = RunSettings(0.005, 40, "cpu", 1, optimizer=parse_optimizer("adam", {}))
+        during = {torch.get_num_threads() for _ in Descent(problem, settings).run()}
+        assert during == {1}
+        assert torch.get_num_threads() == 2  # a chapter 3 run after it has its two threads
+    finally:
+        torch.set_num_threads(process)

@@ -20,7 +20,7 @@ from solvers.core.facts import BoundReason, Facts
 from solvers.core.specs import ProblemSpec
 from solvers.problems.fit_points import FitPoints
 from solvers.problems.objectives.network import ACTIVATIONS, Network
-from solvers.problems.problem import DTYPE, Problem
+from solvers.problems.problem import Problem
 
 FIT_ROWS = 2000
 """Most rows a fit plot is computed on (evenly spaced over the data)."""
@@ -44,19 +44,15 @@ class NetworkProblem(Problem):
     """A perceptron of layer ``sizes`` on its data: facts unknown, start from torch.nn."""
 
     objective: Network
+    threads = 1
+    """Its runs use one intra-op thread, as its script does: with two, the sin network
+    ran ~10x slower per iteration here, and the thread count splits a reduction, and so
+    rounds its last bits, its own way."""
 
     def __init__(self, spec: ProblemSpec, objective: Network, sizes: tuple[int, ...]) -> None:
         super().__init__(spec, objective)
         self.sizes = sizes
         self.activation = objective.activation
-
-    def objective_on(self, device: torch.device, dtype: torch.dtype = DTYPE) -> torch.nn.Module:
-        """The run's objective; and one intra-op thread from here on, as the script sets:
-        with two, the sin network ran ~10x slower per iteration, and a thread count
-        splits a reduction, and so its last bits, its own way. Process-wide and kept
-        (the book's chapters' tensors are below the size torch splits at all)."""
-        torch.set_num_threads(1)
-        return super().objective_on(device, dtype)
 
     def start_values(self, start: tuple[float, ...] | None, seed: int) -> tuple[float, ...]:
         """The given start, else torch.nn's default init after ``torch.manual_seed(seed)``."""

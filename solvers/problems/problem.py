@@ -36,6 +36,9 @@ DTYPE = torch.float32
 class Problem:
     """An objective with its spec; facts from the Hessian at the start (local)."""
 
+    threads: int | None = None
+    """torch's intra-op threads for its runs (None: as the process has them)."""
+
     def __init__(self, spec: ProblemSpec, objective: torch.nn.Module) -> None:
         self.spec = spec
         self.objective = objective

@@ -37,7 +37,7 @@ from solvers.optim.updates import UpdateRule, make_rule
 from solvers.problems.problem import Problem
 from solvers.run.batch_columns import COLUMNS
 from solvers.run.batches import Batches
-from solvers.run.devices import resolve_device
+from solvers.run.devices import intra_op_threads, resolve_device
 from solvers.run.divergence import DivergenceCheck
 from solvers.run.engine import Chunk, RowsChunk, StepChunk, compiled_chunk
 from solvers.run.epochs import refusal, sample_count, uses_batches
@@ -198,7 +198,17 @@ class Descent:
         """Advance up to ``iterations`` (default: what the settings have left) steps,
         yielding each batch; ``on_hold`` is called whenever the run is about to wait
         while paused. The call's report is in :attr:`report` once the generator ends.
+        Runs on the problem's intra-op threads (:attr:`Problem.threads`), restored after.
         """
+        with intra_op_threads(self.problem.threads):
+            yield from self._advance(iterations, batch_seconds, on_hold)
+
+    def _advance(
+        self,
+        iterations: int | None,
+        batch_seconds: float,
+        on_hold: Callable[[], None] | None,
+    ) -> Iterator[StepBatch]:
         left = self.settings.iterations - self.history.count
         total = left if iterations is None else iterations
         if self.diverged is not None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import torch
 
@@ -55,3 +57,20 @@ def resolve_device(name: str) -> torch.device:
     if index >= torch.cuda.device_count():
         raise SettingError("device", f"{text} does not exist; available: {accepted}")
     return torch.device("cuda", index)
+
+
+@contextmanager
+def intra_op_threads(count: int | None) -> Iterator[None]:
+    """torch's intra-op threads set to ``count`` for the block, then as they were (None:
+    left alone). Process-wide while it lasts: a run that needs one thread (a network's,
+    whose reductions split, and so round, by the thread count) does not leave every
+    later run of the process on one."""
+    if count is None:
+        yield
+        return
+    before = torch.get_num_threads()
+    torch.set_num_threads(count)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
