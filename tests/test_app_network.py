@@ -16,7 +16,12 @@ from tui.app.run_controller import Phase
     ("field", "typed", "said"),
     [
         ("hidden", "32,0", "a width of 0"),
-        ("hidden", "1000,1000", "1,004,001 parameters; at most 1,000,000"),
+        pytest.param(
+            "hidden",
+            "1000,1000",
+            "1,004,001 parameters; at most 1,000,000",
+            marks=pytest.mark.slow,
+        ),
         ("activation", "softmax", "is not offered; expected tanh, relu, sigmoid"),
     ],
 )

@@ -45,10 +45,13 @@ def csv_rows(text: str) -> tuple[list[str], np.ndarray]:
     "extra",
     [
         ("--optimizer", "adam"),
-        ("--optimizer", "plain"),
-        ("--optimizer", "momentum", "--schedule", "cosine", "--dtype", "float64"),
+        pytest.param(("--optimizer", "plain"), marks=pytest.mark.slow),
+        pytest.param(
+            ("--optimizer", "momentum", "--schedule", "cosine", "--dtype", "float64"),
+            marks=pytest.mark.slow,
+        ),
         ("--optimizer", "plain", "--schedule", "step", "--activation", "sigmoid"),
-        ("--hidden", "16,8,4", "--activation", "relu"),
+        pytest.param(("--hidden", "16,8,4", "--activation", "relu"), marks=pytest.mark.slow),
     ],
 )
 def test_the_script_reproduces_the_run_bit_for_bit(gdlab, tmp_path: Path, extra: tuple[str, ...]):
