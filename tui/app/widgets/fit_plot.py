@@ -41,12 +41,12 @@ class FitPlot(_Plot):
             return
         if fit.x is not None:
             self.set_xlabel(fit.x_name)
-            self.set_ylabel(f"{fit.y_name} · and the net")
+            self.set_ylabel(f"{fit.y_name} {TARGETS}, net")  # short: drawn over the y axis
             self.scatter(fit.x, fit.target, marker=TARGETS, marker_style="yellow")
             self.plot(fit.x, fit.predicted, line_style="bold cyan", hires_mode=line_mode())
             return
         self.set_xlabel(f"actual {fit.y_name}")
-        self.set_ylabel("the net's prediction")
+        self.set_ylabel("predicted")
         low = float(np.min(fit.target))
         high = float(np.max(fit.target))
         self.plot([low, high], [low, high], line_style="yellow", hires_mode=line_mode())
