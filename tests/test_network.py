@@ -299,3 +299,11 @@ def test_a_network_runs_on_one_thread_and_gives_the_process_its_threads_back() -
         assert torch.get_num_threads() == 2  # a chapter 3 run after it has its two threads
     finally:
         torch.set_num_threads(process)
+
+
+def test_a_start_of_the_wrong_length_is_refused_in_one_short_line(gdlab) -> None:
+    result = gdlab("run", "4", "--init", "0", "0", "0")
+    assert result.code == 2
+    assert (
+        result.err.strip() == "gdlab: init: got 3 value(s); expected 1153 (W1[0], W1[1], …, b3[0])"
+    )

@@ -147,10 +147,8 @@ def parse_seed(text: str) -> int:
 def parse_start(texts: list[str], names: tuple[str, ...]) -> tuple[float, ...]:
     """Start values, one per parameter name, each finite with |v| ≤ MAX_ABS_START."""
     if len(texts) != len(names):
-        raise SettingError(
-            "init",
-            f"got {len(texts)} value(s); expected {len(names)} ({', '.join(names)})",
-        )
+        listed = ", ".join(names) if len(names) <= 12 else f"{names[0]}, {names[1]}, …, {names[-1]}"
+        raise SettingError("init", f"got {len(texts)} value(s); expected {len(names)} ({listed})")
     return tuple(
         check_start_value(name, parse_float(f"init {name}", text, START_ACCEPTED), text.strip())
         for name, text in zip(names, texts, strict=True)
