@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from solvers.chapters.base import BookPrinter, Chapter, ChapterInput, ModelScript, number
 from solvers.chapters.regression import CHAPTER as REGRESSION
-from solvers.chapters.regression import DATA_INPUTS, data_of, file_lines
+from solvers.chapters.regression import DATA_INPUTS, data_of, file_lines, typed_data
 from solvers.core.specs import ProblemSpec
 from solvers.core.validation import SettingError
 
@@ -206,21 +206,7 @@ class NetworkChapter(Chapter):
     ) -> ProblemSpec:
         hidden = parse_hidden(values.get("hidden", ""))
         activation = parse_activation(values.get("activation", ""))
-        path = values.get("data", "").strip()
-        data = None
-        if not path:
-            for name in DATA_INPUTS:
-                if values.get(name, "").strip():
-                    raise SettingError(name, "is only for a data file: give --data FILE.csv")
-        else:
-            from solvers.core.regression_data import regression_data
-
-            data = regression_data(
-                path,
-                values.get("target", ""),
-                values.get("features", ""),
-                values.get("standardize", "") == "on",
-            )
+        data = typed_data(values)
         sizes = (1 if data is None else len(data.features), *hidden, 1)
         check_sizes(sizes)
         spec = network_spec(sizes, activation, data, eta, iterations)

@@ -34,19 +34,28 @@ DATA_INPUTS = ("target", "features", "standardize")
 """The inputs that mean something only with a data file."""
 
 
-def data_of(spec: ProblemSpec) -> RegressionData | None:
-    """The rows a spec fits (its file, read again if it changed), None for the book's."""
+def typed_data(values: Mapping[str, str]) -> RegressionData | None:
+    """The rows the data inputs name (a SettingError names a bad one); None without a
+    file, where the other data inputs are refused."""
     from solvers.core.regression_data import regression_data
 
-    path = spec.input("data") or ""
+    path = values.get("data", "").strip()
     if not path:
+        for name in DATA_INPUTS:
+            if values.get(name, "").strip():
+                raise SettingError(name, "is only for a data file: give --data FILE.csv")
         return None
     return regression_data(
         path,
-        spec.input("target") or "",
-        spec.input("features") or "",
-        spec.input("standardize") == ON,
+        values.get("target", ""),
+        values.get("features", ""),
+        values.get("standardize", "") == ON,
     )
+
+
+def data_of(spec: ProblemSpec) -> RegressionData | None:
+    """The rows a spec fits (its file, read again if it changed), None for the book's."""
+    return typed_data({name: spec.input(name) or "" for name in ("data", *DATA_INPUTS)})
 
 
 def header_of(path: str) -> tuple[str, ...]:
@@ -168,21 +177,10 @@ class RegressionChapter(Chapter):
         eta: float | None = None,
         iterations: int | None = None,
     ) -> ProblemSpec:
-        from solvers.core.regression_data import regression_data
-
-        path = values.get("data", "").strip()
-        if not path:
-            for name in DATA_INPUTS:
-                if values.get(name, "").strip():
-                    raise SettingError(name, "is only for a data file: give --data FILE.csv")
+        data = typed_data(values)
+        if data is None:
             spec = self.default
         else:
-            data = regression_data(
-                path,
-                values.get("target", ""),
-                values.get("features", ""),
-                values.get("standardize", "") == ON,
-            )
             spec = data_spec(data, eta, iterations)
             if start is not None and len(start) != spec.n_params:
                 raise SettingError(
