@@ -25,12 +25,11 @@ from dataclasses import dataclass, field
 
 from solvers.chapters.base import ModelScript, ScriptTemplate
 from solvers.chapters.registry import chapter_for
-from solvers.core import rounding
 from solvers.core.specs import ProblemSpec, records_predictions
 from solvers.core.validation import SettingError
 from solvers.optim.choices import DTYPES
 from solvers.optim.registry import OPTIMIZER_SPECS, SCHEDULE_SPECS
-from solvers.records.model_script import ModelParts, device_line, kwargs, write
+from solvers.records.model_script import ModelParts, device_line, imports, kwargs, write
 from solvers.run.epochs import refusal
 from solvers.run.settings import RunSettings
 
@@ -252,17 +251,7 @@ def script(request: CodeRequest) -> str:
     out.extend(textwrap.wrap(agreement(request), 84))
     add('"""')
     add("")
-    add("import math")
-    add("import os")
-    add("")
-    add(
-        f'os.environ.setdefault("{rounding.VARIABLE}", "{rounding.VALUE}")'
-        "  # MKL rounds alike on every x86 CPU, as in gdlab"
-    )
-    add("")
-    if draws:
-        add("import numpy as np")
-    add("import torch")
+    out.extend(imports(numpy=draws))
     add("")
     add(device_line(request.device))
     add("")

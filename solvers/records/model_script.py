@@ -55,15 +55,7 @@ def write(model: ModelScript, parts: ModelParts, header: tuple[str, ...]) -> str
     out.extend(parts.agreement)
     add('"""')
     add("")
-    add("import math")
-    add("import os")
-    add("")
-    add(
-        f'os.environ.setdefault("{rounding.VARIABLE}", "{rounding.VALUE}")'
-        "  # MKL rounds alike on every x86 CPU, as in gdlab"
-    )
-    add("")
-    add("import torch")
+    out.extend(imports())
     add("")
     add("torch.set_num_threads(1)  # one intra-op thread, as gdlab runs a network")
     add(parts.device_line)
@@ -123,6 +115,21 @@ def write(model: ModelScript, parts: ModelParts, header: tuple[str, ...]) -> str
             add("    scheduler.step()")
         add("    optimizer.zero_grad()")
     return "\n".join(out) + "\n"
+
+
+def imports(numpy: bool = False) -> list[str]:
+    """Every script's imports, with MKL's rounding fixed as gdlab fixes it before torch
+    loads (solvers/core/rounding.py)."""
+    return [
+        "import math",
+        "import os",
+        "",
+        f'os.environ.setdefault("{rounding.VARIABLE}", "{rounding.VALUE}")'
+        "  # MKL rounds alike on every x86 CPU, as in gdlab",
+        "",
+        *(["import numpy as np"] if numpy else []),
+        "import torch",
+    ]
 
 
 def device_line(device: str) -> str:
