@@ -135,6 +135,12 @@ class Facts:
     """Not a quadratic: a local minimum reached from the start (Newton's method in float64,
     checked: ∇f vanishes and the Hessian is positive definite there; see
     :mod:`solvers.problems.local_facts`). Not necessarily the lowest; never the optimum."""
+    rows: int = 0
+    """A least-squares loss's data rows, N (0: not one)."""
+    batch_curvature: float | None = None
+    """A least-squares loss Σᵢ (aᵢ·θ − tᵢ)²/2: the most a minibatch's loss, scaled by N/B,
+    can curve, N · maxᵢ ‖aᵢ‖² (the Hessian (N/B) Σ_batch aᵢaᵢᵀ has λmax ≤ (N/B) Σ ‖aᵢ‖²;
+    equal for a batch of one row). None where not known."""
 
     @property
     def condition_number(self) -> float | None:

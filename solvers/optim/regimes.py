@@ -77,9 +77,13 @@ def said_regime(
     facts: Facts,
     optimizer: OptimizerChoice = PLAIN,
     schedule: ScheduleChoice = CONSTANT,
+    batch: int | None = None,
 ) -> Said | None:
-    """What to say about ``eta`` for this optimizer and schedule; None where nothing is
-    known (unknown facts, with plain descent or momentum)."""
+    """What to say about ``eta`` for this optimizer and schedule, with ``batch`` rows an
+    iteration (None: every row); None where nothing is known (unknown facts, with plain
+    descent or momentum)."""
+    if _bounded(optimizer) and uses_rows(batch, facts):
+        return _minibatch(eta, facts, batch or 0, optimizer, schedule)
     said = _constant(eta, facts, optimizer)
     if said is None or schedule.name == "constant":
         return said
@@ -97,11 +101,55 @@ def said_regime(
     )
 
 
-def presets_apply(facts: Facts, optimizer: OptimizerChoice, schedule: ScheduleChoice) -> bool:
+def presets_apply(
+    facts: Facts, optimizer: OptimizerChoice, schedule: ScheduleChoice, batch: int | None = None
+) -> bool:
     """Whether the η presets (m o y d) mean what they say: plain descent's update with a
-    constant η, and a known bound (then :func:`said_regime` names a ``kind``)."""
+    constant η on every row, and a known bound (then :func:`said_regime` names a ``kind``)."""
     plain = optimizer.name == "plain" or _is_plain(optimizer)
-    return plain and schedule.name == "constant" and facts.stable_eta is not None
+    full = not uses_rows(batch, facts)
+    return plain and full and schedule.name == "constant" and facts.stable_eta is not None
+
+
+def uses_rows(batch: int | None, facts: Facts) -> bool:
+    """Whether a batch size takes fewer rows than a least-squares loss has (minibatches)."""
+    return batch is not None and 0 < batch < facts.rows
+
+
+def _bounded(optimizer: OptimizerChoice) -> bool:
+    """Plain descent and the momentum methods: the ones a full-batch bound is said of."""
+    return optimizer.name == "plain" or _is_plain(optimizer) or optimizer.name in MOMENTUM_BOUNDS
+
+
+def _minibatch(
+    eta: float, facts: Facts, batch: int, optimizer: OptimizerChoice, schedule: ScheduleChoice
+) -> Said:
+    """What is exact of a batch's step on a least-squares loss (Facts.batch_curvature): each
+    batch's loss has its own curvature, up to N·max‖aᵢ‖², and the full-batch regime and
+    bound say nothing of it."""
+    top = facts.batch_curvature or 0.0
+    limit = 2.0 / top if top > 0 else float("inf")
+    first = " at first" if schedule.name != "constant" else ""
+    text = (
+        f"η = {eta:g}{first} with batches of {batch:,} of the {facts.rows:,} rows: full-batch "
+        f"descent's regime does not apply. A batch's loss curves by up to N·max‖[xᵢ 1]‖² = "
+        f"{top:.4g} (a one-row batch's)"
+    )
+    if optimizer.name == "plain" or _is_plain(optimizer):
+        if eta < limit:
+            text += (
+                f"; η < 2/that = {limit:.4g}, so no batch's step moves θ away from that "
+                "batch's own fits"
+            )
+        else:
+            text += f"; η ≥ 2/that = {limit:.4g}: a batch's step can overshoot that batch's fits"
+    text += (
+        ". At the optimum the batches' gradients do not all vanish (unless every row is "
+        "fitted exactly), so a constant η cannot settle on it"
+    )
+    full = facts.stable_eta
+    detail = f"full-batch plain descent is stable for η < {full:.6g}" if full else ""
+    return Said(text, "minibatches", None, False, detail)
 
 
 def _constant(eta: float, facts: Facts, optimizer: OptimizerChoice) -> Said | None:

@@ -48,6 +48,8 @@ def least_squares_facts(
         eigenvalues=(spectrum[0], lam_max),
         curvature=Curvature.POSITIVE if full else Curvature.FLAT,
         spectrum=spectrum,
+        rows=rows,
+        batch_curvature=rows * float((design**2).sum(dim=1).max()),
     )
     column = target.reshape(-1, 1)
     if full:

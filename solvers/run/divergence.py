@@ -32,7 +32,7 @@ import math
 import numpy as np
 
 from solvers.core.facts import Facts
-from solvers.run.epochs import judged_column
+from solvers.run.epochs import is_minibatch, judged_column
 from solvers.run.history import Layout
 from solvers.run.measures import gap, grad_norm
 from solvers.run.settings import Divergence
@@ -143,7 +143,10 @@ class DivergenceCheck:
         else:
             reason = f"{what} (f = {values[k]:.4g})"
         bound = self.facts.bound.value if self.facts.stable_eta is not None else ""
-        return k, Divergence(first + k, reason, self.facts.stable_eta, bound)
+        batches = self.facts.batch_curvature if is_minibatch(self.layout) else None
+        return k, Divergence(
+            first + k, reason, self.facts.stable_eta, bound, batch_curvature=batches
+        )
 
 
 def check_members(

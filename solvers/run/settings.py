@@ -117,6 +117,9 @@ class Divergence:
     bound_reason: str = ""
     falling: bool = False
     """f fell without bound (outcome UNBOUNDED), rather than rising away."""
+    batch_curvature: float | None = None
+    """A minibatch run's: the most a batch's loss curves (Facts.batch_curvature), which
+    the full-batch bound says nothing of."""
 
     @property
     def outcome(self) -> Outcome:
@@ -137,6 +140,12 @@ class Divergence:
         if self.stable_eta is None or self.falling:
             return ""
         where = self.reach or " here"
+        if self.batch_curvature:
+            return (
+                f"full-batch plain descent is stable{where} for η < {self.stable_eta:.6g}, "
+                f"but a batch's loss curves by up to {self.batch_curvature:.4g}, and only "
+                f"below 2/that = {2 / self.batch_curvature:.4g} can no batch's step overshoot"
+            )
         return f"plain gradient descent is stable{where} for η < {self.stable_eta:.6g}"
 
     @property

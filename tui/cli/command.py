@@ -160,7 +160,9 @@ def run_command(args: argparse.Namespace) -> int:
     from solvers.run.start_check import check_start
 
     check_start(problem, descent.start, settings.dtype, "init")  # SettingError: exit 2
-    said = said_regime(settings.eta, descent.facts, settings.optimizer, settings.schedule)
+    said = said_regime(
+        settings.eta, descent.facts, settings.optimizer, settings.schedule, settings.batch_size
+    )
     if said is not None:
         say(f"gdlab: {said.line}")
     if descent.batches is None and settings.batch_size is not None:
@@ -182,9 +184,7 @@ def run_command(args: argparse.Namespace) -> int:
             f"epoch from seed {descent.seed} ({_count(batches.per_epoch, 'iteration')} an epoch"
             + (f", {_count(left, 'row')} left out of each" if left else "")
             + f"); the objective column is the {batch_loss}, an estimate of all rows', "
-            "and full_objective the objective on all "
-            "rows at each epoch's first iteration. What is said of η is said of full-batch "
-            "descent: the batch's steps are noisy estimates of its steps"
+            "and full_objective the objective on all rows at each epoch's first iteration"
         )
     status = EXIT_OK
     cap = capped(limit, settings.iterations, descent.control, lambda: descent.history.count)

@@ -81,18 +81,27 @@ class TeachingKeys(Screen[None]):
         """The facts the η presets are set from: None where m o y d do not apply (torch
         loading, no bound, or an optimizer or schedule whose regimes are not plain
         descent's with a constant η)."""
-        return self._preset_facts(self._problem_facts(), self._chosen())
+        return self._preset_facts(self._problem_facts(), self._chosen(), self._batch())
+
+    def _batch(self) -> int | None:
+        """The batch size the form's field holds (None: every row, or not a whole number:
+        the field says why when a run is asked for)."""
+        field = self.query("#batch-size")
+        text = field.first(Input).value.strip() if field else ""
+        return int(text) if text.isascii() and text.isdigit() and int(text) > 0 else None
 
     @staticmethod
     def _preset_facts(
-        facts: Facts | None, chosen: tuple[OptimizerChoice, ScheduleChoice] | None
+        facts: Facts | None,
+        chosen: tuple[OptimizerChoice, ScheduleChoice] | None,
+        batch: int | None = None,
     ) -> Facts | None:
-        """``facts`` where m o y d apply to them under ``chosen``, else None."""
+        """``facts`` where m o y d apply to them under ``chosen`` and ``batch``, else None."""
         if facts is None or facts.stable_eta is None or chosen is None:
             return None
         from solvers.optim.regimes import presets_apply
 
-        return facts if presets_apply(facts, *chosen) else None
+        return facts if presets_apply(facts, *chosen, batch) else None
 
     def action_preset(self, kind: str) -> None:
         """m, o, y, d: η in the monotone, oscillating, cycle or divergent regime, then run."""
@@ -119,6 +128,7 @@ class TeachingKeys(Screen[None]):
         eta = self.query("#eta")
         text = eta.first(Input).value if eta else None
         chosen = self._chosen()  # the form parsed once for the line and the presets
+        batch = self._batch()
         line = self.query_one(RegimeLine)
         facts = None
         if chosen is None:
@@ -127,13 +137,14 @@ class TeachingKeys(Screen[None]):
             optimizer, schedule = chosen
             short = self.has_class("-short")
             facts = self._problem_facts()
-            line.show(facts, text, short=short, optimizer=optimizer, schedule=schedule)
-        presets = self._preset_facts(facts, chosen) is not None
+            line.show(facts, text, short=short, optimizer=optimizer, schedule=schedule, batch=batch)
+        presets = self._preset_facts(facts, chosen, batch) is not None
         if presets != getattr(self, "_presets_shown", None):
             self._presets_shown = presets
             self.refresh_bindings()  # m o y d come and go with plain descent's regimes
 
     @on(Input.Changed, "#eta")
+    @on(Input.Changed, "#batch-size")
     def _eta_changed(self) -> None:
         self._show_regime()
 

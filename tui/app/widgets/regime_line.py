@@ -20,10 +20,12 @@ def regime_text(
     short: bool = False,
     optimizer: OptimizerChoice | None = None,
     schedule: ScheduleChoice | None = None,
+    batch: int | None = None,
 ) -> str:
     """The sentence of :func:`solvers.optim.regimes.said_regime` (``η = 0.4: monotone`` only
     where ``short``) for ``optimizer`` and ``schedule`` (default: plain descent, constant
-    η); "" where η does not parse or nothing is known."""
+    η; ``batch`` rows an iteration, None: every row); "" where η does not parse or nothing
+    is known."""
     if facts is None or eta_text is None:
         return ""
     try:
@@ -33,7 +35,7 @@ def regime_text(
     from solvers.optim.choices import CONSTANT, PLAIN
     from solvers.optim.regimes import said_regime
 
-    said = said_regime(eta, facts, optimizer or PLAIN, schedule or CONSTANT)
+    said = said_regime(eta, facts, optimizer or PLAIN, schedule or CONSTANT, batch)
     if said is None:
         return ""
     if not short:
@@ -52,7 +54,10 @@ class RegimeLine(Static):
         short: bool = False,
         optimizer: OptimizerChoice | None = None,
         schedule: ScheduleChoice | None = None,
+        batch: int | None = None,
     ) -> None:
         self.update(
-            regime_text(facts, eta_text, short=short, optimizer=optimizer, schedule=schedule)
+            regime_text(
+                facts, eta_text, short=short, optimizer=optimizer, schedule=schedule, batch=batch
+            )
         )
