@@ -61,18 +61,26 @@ class RegressionData:
         x = (self.raw - self.raw.mean(axis=0)) / self.raw.std(axis=0) if standardized else self.raw
         return np.hstack([x, np.ones((self.rows, 1))])
 
+    def singular_values(self, standardized: bool) -> np.ndarray:
+        """[X 1]'s singular values, largest first (float64), computed once per design:
+        the curvature, κ and the least-squares facts all read them."""
+        key = "standardized" if standardized else "raw"
+        kept: dict[str, np.ndarray] = self.__dict__.setdefault("_singular", {})
+        if key not in kept:
+            kept[key] = np.linalg.svd(self.design(standardized), compute_uv=False)
+        return kept[key]
+
     def curvature(self, standardized: bool) -> tuple[float, float]:
         """(λmin, λmax) of the loss's Hessian [X 1]ᵀ[X 1], raw or standardized: the
         squares of [X 1]'s extreme singular values (float64)."""
-        singular = np.linalg.svd(self.design(standardized), compute_uv=False)
+        singular = self.singular_values(standardized)
         return float(singular[-1] ** 2), float(singular[0] ** 2)
 
     def condition(self, standardized: bool) -> float:
         """κ = λmax / λmin of that Hessian; inf where [X 1] is rank-deficient
         (:func:`solvers.core.facts.rank_cut`: its columns are dependent)."""
-        design = self.design(standardized)
-        singular = np.linalg.svd(design, compute_uv=False)
-        if singular[-1] <= rank_cut(float(singular[0]), *design.shape):
+        singular = self.singular_values(standardized)
+        if singular[-1] <= rank_cut(float(singular[0]), self.rows, len(singular)):
             return float("inf")
         return float((singular[0] / singular[-1]) ** 2)
 
