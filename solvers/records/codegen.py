@@ -149,10 +149,6 @@ def _nested(values: list[float], shape: tuple[int, ...]) -> str:
     return "[" + ", ".join(inner) + "]"
 
 
-def _size(shape: tuple[int, ...]) -> int:
-    return math.prod(shape)
-
-
 def _torch_dtype(request: CodeRequest) -> str:
     """The request's dtype as the script names it: ``torch.float32`` or ``torch.float64``."""
     if request.dtype not in DTYPES:
@@ -169,12 +165,12 @@ def _start_lines(request: CodeRequest, problem: ScriptTemplate) -> list[str]:
     start = request.start if request.start is not None or book_lines else book_start
     if start is not None:
         values = [float(v) for v in start]
-        if len(values) != sum(_size(p.shape) for p in params):
+        if len(values) != sum(math.prod(p.shape) for p in params):
             raise ValueError(f"the start needs {len(problem.columns)} values, got {len(values)}")
         offset = 0
         for p in params:
-            part = values[offset : offset + _size(p.shape)]
-            offset += _size(p.shape)
+            part = values[offset : offset + math.prod(p.shape)]
+            offset += math.prod(p.shape)
             lines.append(
                 f"{p.name} = torch.tensor({_nested(part, p.shape)}, dtype={dtype}).to(device)"
             )
@@ -248,7 +244,8 @@ def script(request: CodeRequest) -> str:
     add("Written by gdlab (`gdlab code`). Run it with python: it prints one CSV line per")
     add(
         "iteration: the parameters before the update, the objective, the gradient"
-        + (", the predictions." if predicted else ".")
+        + (", the predictions" if predicted else "")
+        + (", the epoch, the objective on every row." if batch is not None else ".")
     )
     out.extend(textwrap.wrap(agreement(request), 84))
     add('"""')
@@ -353,7 +350,8 @@ imports torch; tests/test_codegen.py checks they agree)."""
 def agreement(request: CodeRequest) -> str:
     """How the script's rows compare with ``gdlab run --format csv``'s for the same run,
     said so that it holds for every run the request can describe: the same columns
-    where the run records no more; the run's rows up to its divergence."""
+    where the run records no more, else its columns of the same names (a minibatch
+    run's epoch columns come after the state's); the run's rows up to its divergence."""
     extra = []  # a network's rows hold norms only: no step, state or η columns
     if request.optimizer != PLAIN and not request.spec.norms_only:
         extra.append(f"{request.optimizer}'s step and state columns")
@@ -361,7 +359,8 @@ def agreement(request: CodeRequest) -> str:
         extra.append("the eta column")
     columns, also = ("the rows", "")
     if extra:
-        columns, also = "the first columns of the rows", f" (which also has {' and '.join(extra)})"
+        columns = "the columns of the same names in the rows"
+        also = f" (which also has {' and '.join(extra)})"
     compiled = ""
     exact = chapter_for(request.spec).script_exact_when_compiled
     if not exact and request.iterations >= COMPILED_FROM:
