@@ -148,3 +148,33 @@ async def test_the_compare_screen_takes_batch_sizes_as_members() -> None:
             "the refusal",
         )
         assert app.is_running
+
+
+async def test_a_compare_members_f_is_its_full_objective_however_long_its_epoch(
+    monkeypatch,
+) -> None:
+    """The f cell of a minibatch member is its last objective on all rows even where
+    that row lies further back than a window of recent rows looks (N = 100,000 at
+    batch 1): here every window is one row long, and the epoch three rows."""
+    from test_app_compare import _cells, _compare, _ended
+    from textual.widgets import Input
+
+    import solvers.run.epochs as epochs
+
+    looked_back = epochs.last_full
+    monkeypatch.setattr(
+        epochs, "last_full", lambda rows, layout, recent=1: looked_back(rows, layout, 1)
+    )
+    app = GdlabApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _compare(pilot)
+        screen.query_one("#compare-etas", Input).value = "1e-4"
+        screen.query_one("#compare-iterations", Input).value = "29"  # ends at 28; epoch at 27
+        screen.query_one("#compare-batches", Input).value = "1"
+        await tap(pilot, "r")
+        await wait_until(pilot, lambda: screen.phase is Phase.FINISHED, "the compare's end")
+        await wait_until(pilot, lambda: _ended(screen), "the outcomes in the table")
+        view = screen.members[0].view
+        full = view.rows[:, view.layout.columns.index(FULL_OBJECTIVE)]
+        assert np.isnan(full[-1]) and not np.isnan(full[-2])
+        assert _cells(screen)[0][2] == f"{float(full[-2]):.6g}"

@@ -479,29 +479,36 @@ WIDER_RUNS = [
     ["2", "--init", "0.3", "-0.2", "--optimizer", "adam"],
     ["2", "--init", "0.3", "-0.2", "--schedule", "step", "--step-size", "3"],
 ]
+BATCH_ADAM = ["3", "--batch-size", "2", "--seed", "1", "--optimizer", "adam"]
+"""The run's epoch columns come after adam's state: not the first columns."""
 
 
 @pytest.mark.parametrize(
     "options",
     [
         PLAIN_RUNS[0],
+        BATCH_ADAM,
         *(pytest.param(o, marks=pytest.mark.slow) for o in PLAIN_RUNS[1:] + WIDER_RUNS),
     ],
 )
 def test_the_script_prints_the_runs_csv_columns_it_has(gdlab, tmp_path, options):
     """What the script's docstring and the code view say (solvers.records.codegen.agreement):
     the rows of gdlab run --format csv, all their columns for plain descent with a
-    constant η, the first ones where an optimizer or a schedule records more."""
+    constant η, those of the same names where an optimizer or a schedule records more."""
     common = [*options, "--iterations", "20", "--device", "cpu"]
     generated = gdlab("code", *common)
     assert generated.code == 0, generated.err
     recorded = gdlab("run", *common, "--format", "csv").out.splitlines()
     printed = run_script(generated.out, tmp_path).splitlines()
-    width = len(printed[0].split(","))
+    names, run_names = printed[0].split(","), recorded[0].split(",")
     plain = options in PLAIN_RUNS
-    assert (width == len(recorded[0].split(","))) == plain
-    assert printed == [",".join(line.split(",")[:width]) for line in recorded]
-    said = "These are the rows that" if plain else "These are the first columns of the rows"
+    assert (names == run_names) == plain
+    picked = [run_names.index(name) for name in names]
+    assert len(printed) == len(recorded)
+    for line, run_line in zip(printed[1:], recorded[1:], strict=True):
+        cells = run_line.split(",")
+        assert line.split(",") == [cells[k] for k in picked]  # the same text: bit for bit
+    said = "These are the rows that" if plain else "These are the columns of the same names in"
     assert said in " ".join(generated.out.split())
 
 

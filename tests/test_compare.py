@@ -72,6 +72,30 @@ def test_compiled_batch_equals_runs_alone_and_is_compiled():
         np.testing.assert_array_equal(run.history.rows, _alone(problem, comparison, index))
 
 
+@pytest.mark.parametrize(
+    "spec",
+    [spec_of("1"), spec_of("2"), function_spec(ROSENBROCK, (-1.0, 1.0))],
+    ids=["chapter1", "chapter2", "rosenbrock"],
+)
+def test_a_long_compare_is_compiled_on_every_chapter_without_rows(spec):
+    """Only a minibatch group's objective answers on_rows: an objective with no
+    members_on_rows still scripts (TorchScript compiles every exported method)."""
+    problem = problem_for(spec)
+    settings = CompareSettings.every([1e-4, 3e-4], [PLAIN], SCRIPT_FROM, device="cpu")
+    comparison = Comparison(problem, settings)
+    chunks = [group.chunk(SCRIPT_FROM) for group in comparison.groups]
+    assert all(chunk.compiled for chunk in chunks), [c.why_eager for c in chunks]
+
+
+def test_a_long_minibatch_compare_is_compiled():
+    problem = problem_for(spec_of("3"))
+    settings = CompareSettings.every([1e-4], [PLAIN], SCRIPT_FROM, [1, None], seed=3, device="cpu")
+    comparison = Comparison(problem, settings)
+    chunks = [group.chunk(SCRIPT_FROM) for group in comparison.groups]
+    assert len(chunks) == 2
+    assert all(chunk.compiled for chunk in chunks), [c.why_eager for c in chunks]
+
+
 def test_a_diverging_member_stops_alone_where_its_run_alone_stops():
     problem = problem_for(spec_of("1"))
     settings = CompareSettings.every([0.4, 2.5, 1.99], [PLAIN], 40, device="cpu")

@@ -287,3 +287,24 @@ def test_gdlab_code_refuses_a_networks_minibatch_script(gdlab):
     result = gdlab("code", "4", "--batch-size", "32")
     assert result.code == 2
     assert result.err.startswith("gdlab: batch-size: gdlab code writes no minibatch script")
+
+
+@pytest.mark.parametrize(
+    ("chapter", "batch", "gradient"),
+    [("3", "2", "w.grad= tensor"), ("4", "64", None)],
+    ids=["chapter3", "chapter4"],
+)
+def test_the_book_format_promises_a_gradient_only_where_its_block_prints_one(
+    gdlab, chapter, batch, gradient
+):
+    """Chapter 3's block prints the batch's gradient; chapter 4's (a network's rows
+    hold norms only) prints the loss alone, so the epoch line names no gradient."""
+    common = ("--batch-size", batch, "--seed", "1", "--iterations", "2", "--device", "cpu")
+    done = gdlab("run", chapter, *common, "--format", "book")
+    assert done.code == 0, done.err
+    epoch_lines = [line for line in done.out.splitlines() if line.startswith("epoch ")]
+    assert len(epoch_lines) == 2
+    promised = all(line.endswith("the gradient below is its") for line in epoch_lines)
+    assert promised == (gradient is not None)
+    if gradient is not None:
+        assert done.out.count(gradient) == 2

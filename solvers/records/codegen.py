@@ -29,8 +29,15 @@ from solvers.core.specs import ProblemSpec, records_predictions
 from solvers.core.validation import SettingError
 from solvers.optim.choices import DTYPES
 from solvers.optim.registry import OPTIMIZER_SPECS, SCHEDULE_SPECS
+from solvers.records.batch_script import (
+    HEADER_TAIL,
+    ROW_END,
+    batch_of,
+    forward_lines,
+    refuse_model_batch,
+    setup_lines,
+)
 from solvers.records.model_script import ModelParts, device_line, imports, kwargs, write
-from solvers.run.epochs import refusal
 from solvers.run.settings import RunSettings
 
 Knob = float | int | bool | tuple[float, ...]
@@ -142,10 +149,6 @@ def _nested(values: list[float], shape: tuple[int, ...]) -> str:
     return "[" + ", ".join(inner) + "]"
 
 
-def _size(shape: tuple[int, ...]) -> int:
-    return math.prod(shape)
-
-
 def _torch_dtype(request: CodeRequest) -> str:
     """The request's dtype as the script names it: ``torch.float32`` or ``torch.float64``."""
     if request.dtype not in DTYPES:
@@ -162,12 +165,12 @@ def _start_lines(request: CodeRequest, problem: ScriptTemplate) -> list[str]:
     start = request.start if request.start is not None or book_lines else book_start
     if start is not None:
         values = [float(v) for v in start]
-        if len(values) != sum(_size(p.shape) for p in params):
+        if len(values) != sum(math.prod(p.shape) for p in params):
             raise ValueError(f"the start needs {len(problem.columns)} values, got {len(values)}")
         offset = 0
         for p in params:
-            part = values[offset : offset + _size(p.shape)]
-            offset += _size(p.shape)
+            part = values[offset : offset + math.prod(p.shape)]
+            offset += math.prod(p.shape)
             lines.append(
                 f"{p.name} = torch.tensor({_nested(part, p.shape)}, dtype={dtype}).to(device)"
             )
@@ -211,12 +214,7 @@ def script(request: CodeRequest) -> str:
         raise ValueError(f"{request.schedule!r} is not a schedule; expected {', '.join(SCHEDULES)}")
     model = chapter_for(request.spec).model_script(request.spec)
     if model is not None:
-        if request.batch_size is not None:  # its loop draws no minibatches
-            raise SettingError(
-                "batch-size",
-                f"gdlab code writes no minibatch script for chapter {request.spec.id}; "
-                "leave it empty",
-            )
+        refuse_model_batch(request.spec, request.batch_size)
         return _model_script(request, model)
     problem = chapter_for(request.spec).script(request.spec)
     dtype = _torch_dtype(request)
@@ -227,10 +225,10 @@ def script(request: CodeRequest) -> str:
         len(problem.prediction_names)
     )
     shown = problem.prediction_names if predicted else ()
-    batch = _batch(request, problem)
+    batch = batch_of(request.batch_size, problem)
     header = ",".join(("iteration", *problem.columns, "objective", *grads, *shown))
     if batch is not None:
-        header += ",epoch,full_objective"
+        header += HEADER_TAIL
     draws = request.start is None and request.spec.book_start is None
     objective = problem.objective if batch is None else problem.batch_objective
     row_parts = [*params, objective, *(f"{n}.grad" for n in params)]
@@ -246,7 +244,8 @@ def script(request: CodeRequest) -> str:
     add("Written by gdlab (`gdlab code`). Run it with python: it prints one CSV line per")
     add(
         "iteration: the parameters before the update, the objective, the gradient"
-        + (", the predictions." if predicted else ".")
+        + (", the predictions" if predicted else "")
+        + (", the epoch, the objective on every row." if batch is not None else ".")
     )
     out.extend(textwrap.wrap(agreement(request), 84))
     add('"""')
@@ -285,7 +284,7 @@ def script(request: CodeRequest) -> str:
     add("")
     add("")
     if batch is not None:
-        out.extend(_batch_setup(request, problem, batch))
+        out.extend(setup_lines(request.seed, problem, batch))
     add(f"print({header!r})")
     add(f"for i in range({int(request.iterations)}):")
     body = out.append
@@ -294,8 +293,8 @@ def script(request: CodeRequest) -> str:
             body("    " + line)
         end = ""
     else:
-        out.extend(_batch_forward(problem))
-        end = ", end=f',{float(epoch)!r},{full!r}'"
+        out.extend(forward_lines(problem))
+        end = ROW_END
     body(f"    {objective}.backward()")
     body(f"    row(i, {', '.join(row_parts)}{end})  # before the update, as the book prints")
     if request.optimizer == PLAIN:
@@ -313,55 +312,6 @@ def script(request: CodeRequest) -> str:
             body("    scheduler.step()")
         body("    optimizer.zero_grad()")
     return "\n".join(out) + "\n"
-
-
-def _batch(request: CodeRequest, problem: ScriptTemplate) -> int | None:
-    """The request's batch size where it takes minibatches (B < N), else None: B ≥ N is
-    the full-batch run (solvers/run/batches.py). A chapter without data rows refuses it."""
-    if request.batch_size is None:
-        return None
-    refused = refusal(request.batch_size, problem.sample_count if problem.batch_objective else 0)
-    if refused is not None:
-        raise refused
-    return request.batch_size if request.batch_size < problem.sample_count else None
-
-
-def _batch_setup(request: CodeRequest, problem: ScriptTemplate, batch: int) -> list[str]:
-    """The shuffle's generator and sizes, as solvers/run/batches.py draws them."""
-    rows = problem.sample_count
-    seed = (
-        f"seed = {int(request.seed)}"
-        if request.seed is not None
-        else "seed = torch.Generator().seed()  # no --seed: a new shuffle each run"
-    )
-    return [
-        f"# minibatches: {batch} of the {rows:,} rows per iteration, a new shuffle each epoch",
-        "# (a last partial batch is dropped); each batch's summed loss is scaled by N / B",
-        seed,
-        "generator = torch.Generator().manual_seed(seed)",
-        f"batch = {batch}",
-        f"per_epoch = {rows} // batch",
-        f"scale = {rows} / batch",
-        "",
-    ]
-
-
-def _batch_forward(problem: ScriptTemplate) -> list[str]:
-    """An iteration's rows, the objective on every row at an epoch's start (else NaN), and
-    the objective on the batch's rows."""
-    lines = [
-        "epoch, at = divmod(i, per_epoch)",
-        "if at == 0:",
-        f"    order = torch.randperm({problem.sample_count}, generator=generator)",
-        "    with torch.no_grad():  # the objective on every row, once an epoch",
-        *(f"        {line}" for line in problem.forward),
-        f"        full = {problem.objective}.item()",
-        "else:",
-        "    full = math.nan",
-        "rows = order[at * batch:(at + 1) * batch].to(device)",
-        *problem.on_rows,
-    ]
-    return [f"    {line}" for line in lines]
 
 
 def _model_script(request: CodeRequest, model: ModelScript) -> str:
@@ -400,7 +350,8 @@ imports torch; tests/test_codegen.py checks they agree)."""
 def agreement(request: CodeRequest) -> str:
     """How the script's rows compare with ``gdlab run --format csv``'s for the same run,
     said so that it holds for every run the request can describe: the same columns
-    where the run records no more; the run's rows up to its divergence."""
+    where the run records no more, else its columns of the same names (a minibatch
+    run's epoch columns come after the state's); the run's rows up to its divergence."""
     extra = []  # a network's rows hold norms only: no step, state or η columns
     if request.optimizer != PLAIN and not request.spec.norms_only:
         extra.append(f"{request.optimizer}'s step and state columns")
@@ -408,7 +359,8 @@ def agreement(request: CodeRequest) -> str:
         extra.append("the eta column")
     columns, also = ("the rows", "")
     if extra:
-        columns, also = "the first columns of the rows", f" (which also has {' and '.join(extra)})"
+        columns = "the columns of the same names in the rows"
+        also = f" (which also has {' and '.join(extra)})"
     compiled = ""
     exact = chapter_for(request.spec).script_exact_when_compiled
     if not exact and request.iterations >= COMPILED_FROM:

@@ -112,13 +112,15 @@ class BookWriter(RowWriter, BookPrinter):
 
     def _batch(self, row: np.ndarray) -> str:
         """Before a minibatch row's block: its epoch and its batch's loss, the objective
-        whose gradient the block prints (the block's own objective is every row's)."""
+        whose gradient the block prints (the block's own objective is every row's).
+        Rows of norms (a network's) hold no gradient, and their block prints none."""
         if not is_minibatch(self.layout):
             return ""
         epoch = int(row[self.layout.columns.index(EPOCH)])
         value = number(float(row[self.layout.objective]))
         said = chapter_for(self.problem.spec).batch_loss
-        return f"epoch {epoch}: {said} = {value} (all rows' estimate); the gradient below is its\n"
+        gradient = "" if self.layout.norms else "; the gradient below is its"
+        return f"epoch {epoch}: {said} = {value} (all rows' estimate){gradient}\n"
 
     def grads(self, row: np.ndarray) -> np.ndarray:
         """The recorded gradient, flat."""

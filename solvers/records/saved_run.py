@@ -4,6 +4,9 @@
 FILE`` can read them back from the head of the file, however many rows follow,
 and repeat the run: the start values are written as they were used (drawn from
 the seed or given), as exact JSON floats, so the repeat is bit for bit on the CPU.
+A network's drawn start (torch.nn's init after the seed; its rows list no
+parameters, ``spec.norms_only``) is written as null: the seed draws it again, and
+the settings stay small however many parameters the network has.
 """
 
 from __future__ import annotations
@@ -36,7 +39,8 @@ def record(
     spec: ProblemSpec, settings: RunSettings, seed: int, start: tuple[float, ...]
 ) -> dict[str, Any]:
     """The JSON object that repeats a run: the chapter and its input values, η,
-    iterations, device, seed, and the start values as they were used."""
+    iterations, device, seed, and the start values as they were used (null for a
+    network's start drawn from the seed, which the seed reproduces)."""
     return {
         "format": FORMAT,
         "problem": spec.id,
@@ -45,12 +49,18 @@ def record(
         "iterations": settings.iterations,
         "device": settings.device,
         "seed": seed,
-        "start": list(start),
+        "start": None if _seed_draws_it(spec, settings) else list(start),
         "optimizer": {"name": settings.optimizer.name, "knobs": settings.optimizer.values},
         "schedule": {"name": settings.schedule.name, "knobs": settings.schedule.values},
         "dtype": settings.dtype,
         "batch_size": settings.batch_size,
     }
+
+
+def _seed_draws_it(spec: ProblemSpec, settings: RunSettings) -> bool:
+    """Whether the record leaves the start to the seed: a network's drawn start
+    (thousands of values; a given start is written as given)."""
+    return spec.norms_only and settings.start is None
 
 
 def _refuse(path: str, why: str) -> SettingError:
@@ -98,10 +108,13 @@ def from_record(data: Any, path: str = "settings") -> SavedRun:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise _refuse(path, "has settings of an unknown format")
     try:
-        start = tuple(float(v) for v in data["start"])
-        if not all(math.isfinite(v) for v in start):
-            raise ValueError
+        saved_start = data["start"]
         seed = data["seed"]
+        if saved_start is None and not isinstance(seed, int):
+            raise ValueError  # nothing would draw the same start
+        start = None if saved_start is None else tuple(float(v) for v in saved_start)
+        if start is not None and not all(math.isfinite(v) for v in start):
+            raise ValueError
         settings = RunSettings(
             eta=float(data["eta"]),
             iterations=data["iterations"],

@@ -45,6 +45,7 @@ from solvers.run.divergence import DivergenceCheck, check_members
 from solvers.run.engine import (
     Chunk,
     MembersOf,
+    MembersOnRows,
     RowsChunk,
     StepChunk,
     compiled_chunk,
@@ -133,7 +134,8 @@ class _Group:
     ) -> None:
         self.problem = problem
         self.device = device
-        objective = MembersOf(problem.objective_on(device, dtype))
+        wrap = MembersOf if batches is None else MembersOnRows
+        objective = wrap(problem.objective_on(device, dtype))
         self.objective = objective
         self.batches = batches
         """The rows of each iteration, shared by the group's members; None: every row."""

@@ -219,8 +219,7 @@ def member_params(one: list[Tensor], members: int) -> list[Tensor]:
 
 
 class MembersOf(torch.nn.Module):
-    """An objective's batched form as a module: ``forward`` is its ``members``, and
-    ``on_rows`` its ``members_on_rows`` (called only in a compare of batch sizes).
+    """An objective's batched form as a module: ``forward`` is its ``members``.
 
     A compare's chunk (and armijo's trial points) call the objective as a module;
     wrapped in this, they get one value per member of the batch.
@@ -233,6 +232,13 @@ class MembersOf(torch.nn.Module):
     def forward(self, params: list[Tensor]) -> tuple[Tensor, Tensor]:
         value, pred = self.objective.members(params)  # type: ignore[operator]
         return value, pred
+
+
+class MembersOnRows(MembersOf):
+    """:class:`MembersOf` for a compare's minibatch group: ``on_rows`` is the
+    objective's ``members_on_rows``. A separate class because TorchScript compiles
+    every exported method: on :class:`MembersOf` it would need ``members_on_rows``
+    of every objective, and chapters without rows would run eager."""
 
     @torch.jit.export
     def on_rows(self, params: list[Tensor], rows: Tensor) -> tuple[Tensor, Tensor]:

@@ -35,16 +35,16 @@ from textual.widgets import (
 
 from solvers.chapters.registry import chapter_of, chapters
 from solvers.core.specs import ProblemSpec
-from solvers.core.validation import SettingError, parse_eta, parse_iterations
-from solvers.optim.choices import OPTIMIZERS, parse_optimizer
-from solvers.run.epochs import refusal
+from solvers.core.validation import SettingError
+from solvers.optim.choices import OPTIMIZERS
 from solvers.run.members import CompareSettings
-from solvers.run.settings import parse_batch_size
 from tui.app.compare_run import COMPARE, Members, MembersReport
 from tui.app.display import colour
 from tui.app.messages import RunEnded, RunFailed, RunProgress, RunStarted
 from tui.app.run_controller import PLOT_SECONDS, Controller, Phase
 from tui.app.run_keys import RUN_BINDINGS
+from tui.app.screens.compare_fields import members_of
+from tui.app.screens.member_curves import FullObjectives, loss_series
 from tui.app.widgets.members_status import MembersStatus
 from tui.app.widgets.members_table import MembersTable
 from tui.app.widgets.ordered_input import OrderedInput
@@ -55,7 +55,6 @@ if TYPE_CHECKING:
 
     from solvers.core.control import RunControl
     from solvers.run.compare import MemberResult, MemberRun
-    from solvers.run.history import Layout
     from tui.app.widgets.compare_plots import MembersLossPlot
     from tui.app.widgets.landscape import LandscapePlot
 
@@ -103,6 +102,8 @@ class CompareScreen(Screen[None]):
         """When the plots and the table were last drawn (monotonic seconds)."""
         self._plotted_rows = False
         """Whether the plots were last drawn with some rows (not only the members)."""
+        self._fulls = FullObjectives()
+        """The minibatch members' f cells, read as their rows arrive."""
 
     # ----------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
@@ -189,33 +190,18 @@ class CompareScreen(Screen[None]):
         """The problem and members the fields describe; None after showing what is wrong."""
         error = self.query_one("#compare-error", Static)
         try:
-            texts = self.query_one("#compare-etas", Input).value.split()
-            if not texts:
-                raise SettingError("eta", "is empty; expected one or more η values")
-            etas = [parse_eta(text) for text in texts]
-            chosen = self.query_one("#compare-optimizers", SelectionList).selected
-            if not chosen:
-                raise SettingError("optimizer", "none is chosen; expected at least one")
-            optimizers = [parse_optimizer(name) for name in chosen]
-            iterations = parse_iterations(self.query_one("#compare-iterations", Input).value)
-            sizes = self._batch_sizes()
-            settings = CompareSettings.every(etas, optimizers, iterations, sizes)
+            settings = members_of(
+                self.query_one("#compare-etas", Input).value,
+                self.query_one("#compare-optimizers", SelectionList).selected,
+                self.query_one("#compare-iterations", Input).value,
+                self.query_one("#compare-batches", Input).value,
+                chapter_of(self.spec.id).data_rows,
+            )
         except SettingError as problem:
             error.update(Text(str(problem), style="bold red"))
             return None
         error.update("")
         return self.spec, settings
-
-    def _batch_sizes(self) -> list[int | None]:
-        """The batch sizes typed (empty: every row), each a member with every η and
-        optimizer; refused on a chapter without data rows."""
-        texts = self.query_one("#compare-batches", Input).value.split()
-        sizes = [parse_batch_size(text) for text in texts] or [None]
-        for size in sizes:
-            refused = refusal(size, 1 if chapter_of(self.spec.id).data_rows else 0)
-            if refused is not None:
-                raise refused
-        return sizes
 
     def action_leave_field(self) -> None:
         if isinstance(self.focused, Input):
@@ -292,6 +278,7 @@ class CompareScreen(Screen[None]):
 
         table = self.query_one(MembersTable)
         table.clear()
+        self._fulls.clear()
         table.set_label(3, "‖∇f‖" if message.view.facts.optimum is None else "distance")
         for index in range(len(self.members)):
             cells = (marked(index, self._label(index)), GOING, "", "", "0")
@@ -358,7 +345,7 @@ class CompareScreen(Screen[None]):
         views = [member.view for member in self.members]
         rows = [view.rows for view in views]
         labels = [self._label(i) for i in range(len(rows))]
-        series = [_loss_series(r, view.layout) for r, view in zip(rows, views, strict=True)]
+        series = [loss_series(r, view.layout) for r, view in zip(rows, views, strict=True)]
         self._loss().show(series, labels, optimum.value if optimum is not None else None)
         self._draw_paths()
         self._fill_table(rows)
@@ -374,7 +361,6 @@ class CompareScreen(Screen[None]):
         self._paths().update_members(views, counted, members.problem, members.facts)
 
     def _fill_table(self, rows: list[np.ndarray]) -> None:
-        from solvers.run.epochs import last_full
         from solvers.run.measures import grad_norm
 
         table = self.query_one(MembersTable)
@@ -386,9 +372,7 @@ class CompareScreen(Screen[None]):
             cells: list[str] = ["", "", "", f"{len(member_rows):,}"]
             if len(member_rows):
                 last = member_rows[-1]
-                full = last_full(member_rows, view.layout)  # a minibatch member's
-                f = float(last[view.layout.objective]) if full is None else full[1]
-                cells[1] = f"{f:.6g}"
+                cells[1] = f"{self._fulls.f(index, member_rows, view.layout):.6g}"
                 far = view.distance(last[view.layout.params])  # or, unknown, ‖∇f‖
                 shown = grad_norm(last[view.layout.grads]) if far is None else far
                 cells[2] = f"{float(shown):.3g}"
@@ -412,15 +396,3 @@ class CompareScreen(Screen[None]):
         by_index = dict(enumerate(self.results))
         for index in range(min(len(self.members), table.row_count)):
             table.update_cell(index, 1, self._outcome(index, by_index.get(index)))
-
-
-def _loss_series(rows: np.ndarray, layout: Layout) -> np.ndarray:
-    """A member's curve: f of each row; a minibatch member's objective on all rows,
-    evaluated at each epoch's start and held through the epoch (its batch loss, noisy,
-    is in its rows and on a chapter's screen)."""
-    from solvers.run.epochs import is_minibatch, judged_column
-    from tui.app.widgets.series import held
-
-    if is_minibatch(layout):
-        return held(rows[:, judged_column(layout)])
-    return rows[:, layout.objective]
