@@ -283,10 +283,14 @@ def test_a_network_takes_minibatches_and_repeats_them_with_its_seed():
     assert np.isfinite(full[::8]).all() and np.isnan(full[1::8]).all()
 
 
-def test_gdlab_code_refuses_a_networks_minibatch_script(gdlab):
-    result = gdlab("code", "4", "--batch-size", "32")
-    assert result.code == 2
-    assert result.err.startswith("gdlab: batch-size: gdlab code writes no minibatch script")
+def test_a_networks_minibatch_script_on_a_file_repeats_the_run(gdlab, tmp_path):
+    options = ("4", *STACKLOSS, "--hidden", "8", "--batch-size", "5", "--seed", "2")
+    options += ("--iterations", "30")
+    run = gdlab("run", *options, "--device", "cpu", "--format", "csv")
+    assert run.code == 0, run.err
+    code = gdlab("code", *options, "--device", "cpu")
+    assert code.code == 0 and "torch.randperm(21, generator=generator)" in code.out
+    assert run_script(code.out, tmp_path, "net_batches.py") == run.out
 
 
 @pytest.mark.parametrize(

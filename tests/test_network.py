@@ -51,6 +51,8 @@ def csv_rows(text: str) -> tuple[list[str], np.ndarray]:
             marks=pytest.mark.slow,
         ),
         ("--optimizer", "plain", "--schedule", "step", "--activation", "sigmoid"),
+        ("--batch-size", "16"),  # Adam on minibatches: the same shuffles, the same rows
+        pytest.param(("--batch-size", "100", "--optimizer", "plain"), marks=pytest.mark.slow),
         pytest.param(("--hidden", "16,8,4", "--activation", "relu"), marks=pytest.mark.slow),
     ],
 )

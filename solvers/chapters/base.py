@@ -102,6 +102,8 @@ class ModelScript:
     holds them (``{to_dtype}`` as in :class:`ScriptTemplate`)."""
     layers: tuple[str, ...]
     """The Sequential's modules, in order (``torch.nn.Linear(1, 32)``, ``torch.nn.Tanh()``)."""
+    rows: int = 0
+    """The data's rows (a minibatch script draws from them)."""
 
 
 class BookPrinter:

@@ -253,6 +253,7 @@ class NetworkChapter(Chapter):
             if i < len(sizes) - 2:
                 layers.append(f"torch.nn.{MODULES[activation]}()")
         data = data_of(spec)
+        rows = SIN_POINTS if data is None else data.rows
         if data is None:
             lines: tuple[str, ...] = (
                 f"x = torch.linspace(-math.pi, math.pi, {SIN_POINTS}, dtype=torch.float32)"
@@ -266,7 +267,8 @@ class NetworkChapter(Chapter):
                 "x = x.t().contiguous()  # rows × features, as torch.nn.Linear takes them",
                 "y = y_target.unsqueeze(1)",
             )
-        return ModelScript(f"{spec.heading}: {spec.title}\n{spec.formula}", lines, tuple(layers))
+        heading = f"{spec.heading}: {spec.title}\n{spec.formula}"
+        return ModelScript(heading, lines, tuple(layers), rows)
 
 
 def _sizes(spec: ProblemSpec) -> tuple[int, ...]:

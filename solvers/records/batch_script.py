@@ -8,8 +8,6 @@ Just text, as codegen: this module imports neither torch nor numpy.
 from __future__ import annotations
 
 from solvers.chapters.base import ScriptTemplate
-from solvers.core.specs import ProblemSpec
-from solvers.core.validation import SettingError
 from solvers.run.epochs import refusal
 
 HEADER_TAIL = ",epoch,full_objective"
@@ -18,13 +16,9 @@ ROW_END = ", end=f',{float(epoch)!r},{full!r}'"
 """The ``row(...)`` argument that prints them."""
 
 
-def refuse_model_batch(spec: ProblemSpec, batch_size: int | None) -> None:
-    """A model's script (a network's) draws no minibatches: a batch size is refused."""
-    if batch_size is not None:
-        raise SettingError(
-            "batch-size",
-            f"gdlab code writes no minibatch script for chapter {spec.id}; leave it empty",
-        )
+def model_batch(batch_size: int | None, rows: int) -> int | None:
+    """A network script's batch size where it takes minibatches (B < N), else None."""
+    return batch_size if batch_size is not None and batch_size < rows else None
 
 
 def batch_of(batch_size: int | None, problem: ScriptTemplate) -> int | None:
@@ -38,9 +32,9 @@ def batch_of(batch_size: int | None, problem: ScriptTemplate) -> int | None:
     return batch_size if batch_size < problem.sample_count else None
 
 
-def setup_lines(seed: int | None, problem: ScriptTemplate, batch: int) -> list[str]:
-    """The shuffle's generator and sizes, as solvers/run/batches.py draws them."""
-    rows = problem.sample_count
+def setup_lines(seed: int | None, rows: int, batch: int, scaled: str) -> list[str]:
+    """The shuffle's generator and sizes, as solvers/run/batches.py draws them; ``scaled``
+    says how a batch's loss estimates every row's."""
     seeding = (
         f"seed = {int(seed)}"
         if seed is not None
@@ -48,7 +42,7 @@ def setup_lines(seed: int | None, problem: ScriptTemplate, batch: int) -> list[s
     )
     return [
         f"# minibatches: {batch} of the {rows:,} rows per iteration, a new shuffle each epoch",
-        "# (a last partial batch is dropped); each batch's summed loss is scaled by N / B",
+        f"# (a last partial batch is dropped); {scaled}",
         seeding,
         "generator = torch.Generator().manual_seed(seed)",
         f"batch = {batch}",

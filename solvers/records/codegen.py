@@ -34,7 +34,7 @@ from solvers.records.batch_script import (
     ROW_END,
     batch_of,
     forward_lines,
-    refuse_model_batch,
+    model_batch,
     setup_lines,
 )
 from solvers.records.model_script import ModelParts, device_line, imports, kwargs, write
@@ -214,8 +214,7 @@ def script(request: CodeRequest) -> str:
         raise ValueError(f"{request.schedule!r} is not a schedule; expected {', '.join(SCHEDULES)}")
     model = chapter_for(request.spec).model_script(request.spec)
     if model is not None:
-        refuse_model_batch(request.spec, request.batch_size)
-        return _model_script(request, model)
+        return _model_script(request, model, model_batch(request.batch_size, model.rows))
     problem = chapter_for(request.spec).script(request.spec)
     dtype = _torch_dtype(request)
     params = [p.name for p in problem.params]
@@ -284,7 +283,8 @@ def script(request: CodeRequest) -> str:
     add("")
     add("")
     if batch is not None:
-        out.extend(setup_lines(request.seed, problem, batch))
+        scaled = "each batch's summed loss is scaled by N / B"
+        out.extend(setup_lines(request.seed, problem.sample_count, batch, scaled))
     add(f"print({header!r})")
     add(f"for i in range({int(request.iterations)}):")
     body = out.append
@@ -314,7 +314,7 @@ def script(request: CodeRequest) -> str:
     return "\n".join(out) + "\n"
 
 
-def _model_script(request: CodeRequest, model: ModelScript) -> str:
+def _model_script(request: CodeRequest, model: ModelScript, batch: int | None) -> str:
     """A network's script (solvers/records/model_script.py), with this run's parts."""
     from solvers.run.blocks import norm_blocks
 
@@ -337,6 +337,7 @@ def _model_script(request: CodeRequest, model: ModelScript) -> str:
         optimizer,
         scheduler,
         _schedule_lr(request) if request.optimizer == PLAIN else None,
+        batch,
     )
     header = tuple(b.name for b in norm_blocks(request.spec.param_tensors))
     return write(model, parts, header)

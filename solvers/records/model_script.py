@@ -17,6 +17,8 @@ from typing import Any
 
 from solvers.chapters.base import ModelScript
 from solvers.core import rounding
+from solvers.records.batch_script import setup_lines
+from solvers.run.batch_columns import COLUMNS as BATCH_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,8 @@ class ModelParts:
     scheduler: str | None
     plain_lr: str | None
     """η at iteration ``i`` for the book's update under a schedule (None: ``eta``)."""
+    batch: int | None = None
+    """Rows an iteration where it takes minibatches (B < N), else None: every row."""
 
 
 def write(model: ModelScript, parts: ModelParts, header: tuple[str, ...]) -> str:
@@ -82,6 +86,10 @@ def write(model: ModelScript, parts: ModelParts, header: tuple[str, ...]) -> str
         add(f"optimizer = {parts.optimizer}")
         if parts.scheduler is not None:
             add(f"scheduler = {parts.scheduler}")
+    row_end = " + f',{float(epoch)!r},{full!r}'" if parts.batch is not None else ""
+    if parts.batch is not None:
+        add("")
+        out.extend(setup_lines(parts.seed, model.rows, parts.batch, "a batch's loss is its mean"))
     add("")
     add("")
     add("def row(i, loss):")
@@ -93,12 +101,24 @@ def write(model: ModelScript, parts: ModelParts, header: tuple[str, ...]) -> str
     add("    values = torch.cat(parts).tolist()")
     add("    if not all(map(math.isfinite, values)):")
     add("        raise SystemExit(f'diverged at iteration {i}')")
-    add("    print(f'{i},' + ','.join(repr(v) for v in values))")
+    add(f"    print(f'{{i}},' + ','.join(repr(v) for v in values){row_end})")
     add("")
     add("")
-    add(f"print({','.join(('iteration', *header))!r})")
+    columns = ("iteration", *header) + (BATCH_COLUMNS if parts.batch is not None else ())
+    add(f"print({','.join(columns)!r})")
     add(f"for i in range({int(parts.iterations)}):")
-    add("    loss = loss_fn(model(x), y)")
+    if parts.batch is None:
+        add("    loss = loss_fn(model(x), y)")
+    else:
+        add("    epoch, at = divmod(i, per_epoch)")
+        add("    if at == 0:")
+        add(f"        order = torch.randperm({model.rows}, generator=generator)")
+        add("        with torch.no_grad():  # the loss on every row, once an epoch")
+        add("            full = loss_fn(model(x), y).item()")
+        add("    else:")
+        add("        full = math.nan")
+        add("    rows = order[at * batch:(at + 1) * batch].to(device)")
+        add("    loss = loss_fn(model(x[rows]), y[rows])")
     add("    loss.backward()")
     add("    with torch.no_grad():")
     add("        row(i, loss)  # before the update")
