@@ -147,12 +147,22 @@ def test_its_facts_are_unknown_and_said_so(gdlab):
         (("--hidden", "1000,1000"), "gdlab: hidden: 1-1000-1000-1 has 1,004,001 parameters"),
         (("--activation", "softmax"), "gdlab: activation: 'softmax' is not offered"),
         (("--hidden", "a"), "gdlab: hidden: 'a' is not a width"),
+        (("--hidden", "²"), "gdlab: hidden: '²' is not a width"),
+        (("--hidden", "٣"), "gdlab: hidden: '٣' is not a width"),
+        (("--hidden", "3.5"), "gdlab: hidden: '3.5' is not a width"),
+        (("--hidden", "4,²"), "gdlab: hidden: '²' is not a width"),
     ],
 )
 def test_refused_with_one_line_naming_the_field(gdlab, options: tuple[str, ...], said: str):
     done = gdlab("run", "4", *options)
     assert done.code == 2
     assert done.err.startswith(said) and len(done.err.strip().splitlines()) == 1, done.err
+
+
+def test_a_width_is_ascii_digits_and_spaces_around_it_are_dropped():
+    from solvers.chapters.network import parse_hidden
+
+    assert parse_hidden(" 4 ") == (4,) and parse_hidden(" 4 , 8 ") == (4, 8)
 
 
 def test_compare_refuses_a_network_in_one_line(gdlab):

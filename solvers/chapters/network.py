@@ -43,13 +43,17 @@ DRAWN = (
 
 
 def parse_hidden(text: str) -> tuple[int, ...]:
-    """Hidden widths, comma-separated, each a whole number ≥ 1 (empty: 32,32)."""
+    """Hidden widths, comma-separated, each a whole number ≥ 1 (empty: 32,32).
+
+    A width is ASCII digits only: ``str.isdigit`` also passes "²" and "٣", which
+    ``int`` refuses or reads as another script's digit.
+    """
     parts = [part.strip() for part in text.split(",")] if text.strip() else []
     if not parts:
         return DEFAULT_HIDDEN
     widths: list[int] = []
     for part in parts:
-        if not part.isdigit():
+        if not (part.isascii() and part.isdigit()):
             shown = part if len(part) <= 12 else part[:12] + "…"
             raise SettingError(
                 "hidden", f"{shown!r} is not a width; give whole numbers ≥ 1, e.g. 32,32"
