@@ -283,6 +283,15 @@ def test_a_network_takes_minibatches_and_repeats_them_with_its_seed():
     assert np.isfinite(full[::8]).all() and np.isnan(full[1::8]).all()
 
 
+def test_a_network_minibatch_summary_names_its_gradient_norm_the_batchs(gdlab):
+    common = ["run", "4", "--seed", "1", "--iterations", "4", "--format", "csv"]
+    batched = gdlab(*common, "--batch-size", "32")
+    assert batched.code == 0, batched.err
+    assert "‖∇f_batch‖ " in batched.err and "‖∇f‖" not in batched.err, batched.err
+    whole = gdlab(*common)
+    assert "‖∇f‖ " in whole.err and "‖∇f_batch‖" not in whole.err, whole.err
+
+
 def test_gdlab_code_refuses_a_networks_minibatch_script(gdlab):
     result = gdlab("code", "4", "--batch-size", "32")
     assert result.code == 2
