@@ -51,11 +51,13 @@ def add_compare_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore
         nargs="+",
         metavar="B",
         help="batch sizes, each a member with every η and optimizer: data rows per iteration "
-        "(all: every row, the default), shuffled each epoch from --seed; chapters 3 and 4",
+        "(all: every row, the default), shuffled each epoch from --seed; chapter 3",
     )
     compare.add_argument("--iterations", help="iterations per member (default: the book's)")
     compare.add_argument("--device", default="auto", help="auto (default), cpu, cuda, cuda:N, mps")
-    compare.add_argument("--seed", help="seed of the normal(0, 0.01) start draw")
+    compare.add_argument(
+        "--seed", help="seed of the normal(0, 0.01) start draw and of the --batch-size shuffle"
+    )
     compare.add_argument("--dtype", default="float32", help="float32 (default) or float64")
     compare.add_argument(
         "--within",
