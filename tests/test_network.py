@@ -298,6 +298,19 @@ def test_the_fit_is_a_curve_for_one_input_and_predicted_against_actual_for_more(
     assert fit.target[0] == 42.0  # the file's first STACKLOSS, in the data's units
 
 
+@pytest.mark.parametrize(("standardize", "x_name"), [("on", "AIRFLOW (z-score)"), ("", "AIRFLOW")])
+def test_a_one_feature_fit_names_its_x_axis_as_the_run_sees_it(standardize: str, x_name: str):
+    chapter = chapter_of("4")
+    values = {"data": STACKLOSS, "target": "STACKLOSS", "features": "AIRFLOW", "hidden": "4"}
+    problem = problem_for(chapter.spec({**values, "standardize": standardize}))
+    fit = problem.fit_points(
+        problem.make_params(problem.start_values(None, 0), torch.device("cpu")), 0
+    )
+    assert fit is not None and fit.x is not None and fit.x_name == x_name
+    raw = np.sort(np.loadtxt(STACKLOSS, delimiter=",", skiprows=1, usecols=1))
+    assert np.allclose(fit.x, (raw - raw.mean()) / raw.std()) == bool(standardize)
+
+
 def test_a_network_runs_on_one_thread_and_gives_the_process_its_threads_back() -> None:
     process = torch.get_num_threads()
     torch.set_num_threads(2)

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from solvers.chapters.base import BookPrinter, Chapter, ChapterInput, ModelScript, number
+from solvers.chapters.base import ON, BookPrinter, Chapter, ChapterInput, ModelScript, number
 from solvers.chapters.regression import CHAPTER as REGRESSION
 from solvers.chapters.regression import DATA_INPUTS, data_of, file_lines, typed_data
 from solvers.core.specs import ProblemSpec
@@ -142,7 +142,7 @@ def network_spec(
             ("data", data.path),
             ("target", data.target),
             ("features", ",".join(data.features)),
-            ("standardize", "on" if data.standardized else ""),
+            ("standardize", ON if data.standardized else ""),
         )
     return ProblemSpec(
         id="4",
@@ -231,7 +231,10 @@ class NetworkChapter(Chapter):
         x, y = _data(spec)
         sizes = _sizes(spec)
         objective = Network(x, y, len(sizes) - 1, spec.input("activation") or "tanh")
-        return NetworkProblem(spec, objective, sizes)
+        features = spec.input("features") or "x"
+        scaled = spec.input("standardize") == ON  # the run's inputs are z-scores, not the file's
+        x_name = f"{features} (z-score)" if scaled else features
+        return NetworkProblem(spec, objective, sizes, x_name)
 
     def notes(self, problem: Problem, eta: float | None = None) -> tuple[str, ...]:
         return (

@@ -49,9 +49,12 @@ class NetworkProblem(Problem):
     ran ~10x slower per iteration here, and the thread count splits a reduction, and so
     rounds its last bits, its own way."""
 
-    def __init__(self, spec: ProblemSpec, objective: Network, sizes: tuple[int, ...]) -> None:
+    def __init__(
+        self, spec: ProblemSpec, objective: Network, sizes: tuple[int, ...], x_name: str = "x"
+    ) -> None:
         super().__init__(spec, objective)
         self.sizes = sizes
+        self.x_name = x_name  # a one-input fit's x axis: the column, or "COL (z-score)"
         self.activation = objective.activation
 
     def start_values(self, start: tuple[float, ...] | None, seed: int) -> tuple[float, ...]:
@@ -88,11 +91,11 @@ class NetworkProblem(Problem):
         target = y.index_select(0, rows).reshape(-1).to(torch.float64).numpy()
         one = inputs.shape[1] == 1
         order = np.argsort(inputs[:, 0].numpy(), kind="stable") if one else np.arange(len(rows))
-        names = self.spec.input("features") or "x", self.spec.input("target") or "sin(x)"
         return FitPoints(
             target[order],
             predicted[order],
             inputs[:, 0].numpy()[order] if one else None,
-            *names,
+            self.x_name,
+            self.spec.input("target") or "sin(x)",
             iteration,
         )
