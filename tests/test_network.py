@@ -202,6 +202,32 @@ def test_rows_are_repeatable_with_a_seed_and_start_from_torch_nn(one_thread: Non
     assert list(descent.start) == expected
 
 
+def test_the_start_leaves_every_random_generator_of_the_process_as_it_was(monkeypatch):
+    seeded: list[str] = []
+    for module, name in (
+        (torch.cuda, "manual_seed_all"),
+        (torch.mps, "manual_seed"),
+        (torch.xpu, "manual_seed_all"),
+    ):
+        monkeypatch.setattr(module, name, lambda seed, at=name: seeded.append(at))
+    problem = problem_for(chapter_of("4").default)
+    before = torch.get_rng_state()
+    start = problem.initial(5)
+    assert seeded == []  # an accelerator's generator (CUDA's: queued until it starts) untouched
+    assert torch.equal(torch.get_rng_state(), before)
+    torch.manual_seed(5)
+    expected = torch.nn.utils.parameters_to_vector(
+        torch.nn.Sequential(
+            torch.nn.Linear(1, 32),
+            torch.nn.Tanh(),
+            torch.nn.Linear(32, 32),
+            torch.nn.Tanh(),
+            torch.nn.Linear(32, 1),
+        ).parameters()
+    )
+    assert seeded and torch.equal(start, expected.detach())  # torch.manual_seed's numbers
+
+
 @pytest.mark.slow
 def test_the_default_run_fits_sin_for_ten_seeds():
     problem = problem_for(chapter_of("4").default)
