@@ -77,6 +77,7 @@ async def test_a_network_minibatch_status_names_its_gradient_norm_the_batchs() -
         await wait_until(pilot, lambda: screen.controller.phase is Phase.FINISHED, "the run", 60)
         text = status_text(screen.controller, False, None)
         assert "‖∇f_batch‖ = " in text and "‖∇f‖" not in text, text
+        assert "a minibatch run's: the last batch's, ‖∇f_batch‖" in text_of(screen, "#facts")
 
 
 async def test_a_bad_batch_size_is_flagged_under_its_field() -> None:

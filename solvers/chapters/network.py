@@ -239,7 +239,8 @@ class NetworkChapter(Chapter):
     def notes(self, problem: Problem, eta: float | None = None) -> tuple[str, ...]:
         return (
             "a network's loss is not a quadratic: no minimum or stable η is known, so none "
-            "is claimed; the status shows the loss and ‖∇f‖",
+            "is claimed; the status shows the loss and ‖∇f‖ (a minibatch run's: the last "
+            "batch's, ‖∇f_batch‖)",
         )
 
     def summary(self, problem: Problem, params: np.ndarray, eta: float) -> tuple[str, ...]:
