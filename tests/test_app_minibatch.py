@@ -67,6 +67,19 @@ async def test_a_minibatch_run_shows_epoch_and_iteration_and_both_losses() -> No
         assert np.isfinite(full).all() and not np.array_equal(full, plot._datasets[0].y)
 
 
+async def test_a_network_minibatch_status_names_its_gradient_norm_the_batchs() -> None:
+    app = GdlabApp()
+    async with app.run_test(size=(140, 50)) as pilot:
+        await first_screen(pilot)
+        screen = await chapter(pilot, 4)
+        await set_fields(pilot, screen, **{"batch-size": "32", "iterations": "8", "seed": "1"})
+        await tap(pilot, "r")
+        await wait_until(pilot, lambda: screen.controller.phase is Phase.FINISHED, "the run", 60)
+        text = status_text(screen.controller, False, None)
+        assert "‖∇f_batch‖ = " in text and "‖∇f‖" not in text, text
+        assert "a minibatch run's: the last batch's, ‖∇f_batch‖" in text_of(screen, "#facts")
+
+
 async def test_a_bad_batch_size_is_flagged_under_its_field() -> None:
     app = GdlabApp()
     async with app.run_test(size=(120, 40)) as pilot:

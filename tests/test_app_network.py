@@ -16,6 +16,8 @@ from tui.app.run_controller import Phase
     ("field", "typed", "said"),
     [
         ("hidden", "32,0", "a width of 0"),
+        ("hidden", "²", "'²' is not a width"),
+        ("hidden", "٣", "'٣' is not a width"),
         pytest.param(
             "hidden",
             "1000,1000",

@@ -165,6 +165,12 @@ def test_run_help_lists_the_options():
         "--output",
     ):
         assert option in done.stdout
+    said = " ".join(done.stdout.split())  # argparse wraps the help at any space
+    # chapter 4's own defaults and start, and the seed's second use, not the book's alone
+    assert "(default: the chapter's: adam on 4, else plain, the book's update)" in said
+    assert "4: torch.nn's init) and of the --batch-size shuffle" in said
+    assert "(3 with --data: 1/λmax rounded down), 0.005 on 4, 0.001 on custom" in said
+    assert "1,000 on 4, 30,000 on custom" in said
 
 
 @pytest.mark.slow

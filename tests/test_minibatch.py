@@ -312,3 +312,14 @@ def test_the_book_format_promises_a_gradient_only_where_its_block_prints_one(
     assert promised == (gradient is not None)
     if gradient is not None:
         assert done.out.count(gradient) == 2
+
+
+def test_a_network_minibatch_summary_names_its_gradient_norm_the_batchs(gdlab):
+    common = ["run", "4", "--seed", "1", "--iterations", "4", "--format", "csv"]
+    batched = gdlab(*common, "--batch-size", "32")
+    assert batched.code == 0, batched.err
+    summary = next(line for line in batched.err.splitlines() if line.startswith("chapter 4:"))
+    assert "‖∇f_batch‖ " in summary and "‖∇f‖" not in summary, summary
+    whole = gdlab(*common)
+    summary = next(line for line in whole.err.splitlines() if line.startswith("chapter 4:"))
+    assert "‖∇f‖ " in summary and "‖∇f_batch‖" not in summary, summary

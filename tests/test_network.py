@@ -149,12 +149,22 @@ def test_its_facts_are_unknown_and_said_so(gdlab):
         (("--hidden", "1000,1000"), "gdlab: hidden: 1-1000-1000-1 has 1,004,001 parameters"),
         (("--activation", "softmax"), "gdlab: activation: 'softmax' is not offered"),
         (("--hidden", "a"), "gdlab: hidden: 'a' is not a width"),
+        (("--hidden", "²"), "gdlab: hidden: '²' is not a width"),
+        (("--hidden", "٣"), "gdlab: hidden: '٣' is not a width"),
+        (("--hidden", "3.5"), "gdlab: hidden: '3.5' is not a width"),
+        (("--hidden", "4,²"), "gdlab: hidden: '²' is not a width"),
     ],
 )
 def test_refused_with_one_line_naming_the_field(gdlab, options: tuple[str, ...], said: str):
     done = gdlab("run", "4", *options)
     assert done.code == 2
     assert done.err.startswith(said) and len(done.err.strip().splitlines()) == 1, done.err
+
+
+def test_a_width_is_ascii_digits_and_spaces_around_it_are_dropped():
+    from solvers.chapters.network import parse_hidden
+
+    assert parse_hidden(" 4 ") == (4,) and parse_hidden(" 4 , 8 ") == (4, 8)
 
 
 def test_compare_refuses_a_network_in_one_line(gdlab):
@@ -192,6 +202,32 @@ def test_rows_are_repeatable_with_a_seed_and_start_from_torch_nn(one_thread: Non
     )
     expected = torch.cat([p.detach().reshape(-1) for p in model.parameters()]).tolist()
     assert list(descent.start) == expected
+
+
+def test_the_start_leaves_every_random_generator_of_the_process_as_it_was(monkeypatch):
+    seeded: list[str] = []
+    for module, name in (
+        (torch.cuda, "manual_seed_all"),
+        (torch.mps, "manual_seed"),
+        (torch.xpu, "manual_seed_all"),
+    ):
+        monkeypatch.setattr(module, name, lambda seed, at=name: seeded.append(at))
+    problem = problem_for(chapter_of("4").default)
+    before = torch.get_rng_state()
+    start = problem.initial(5)
+    assert seeded == []  # an accelerator's generator (CUDA's: queued until it starts) untouched
+    assert torch.equal(torch.get_rng_state(), before)
+    torch.manual_seed(5)
+    expected = torch.nn.utils.parameters_to_vector(
+        torch.nn.Sequential(
+            torch.nn.Linear(1, 32),
+            torch.nn.Tanh(),
+            torch.nn.Linear(32, 32),
+            torch.nn.Tanh(),
+            torch.nn.Linear(32, 1),
+        ).parameters()
+    )
+    assert seeded and torch.equal(start, expected.detach())  # torch.manual_seed's numbers
 
 
 @pytest.mark.slow
@@ -288,6 +324,19 @@ def test_the_fit_is_a_curve_for_one_input_and_predicted_against_actual_for_more(
     fit = many.fit_points(params, 5)
     assert fit is not None and fit.x is None and len(fit.target) == 21 and fit.iteration == 5
     assert fit.target[0] == 42.0  # the file's first STACKLOSS, in the data's units
+
+
+@pytest.mark.parametrize(("standardize", "x_name"), [("on", "AIRFLOW (z-score)"), ("", "AIRFLOW")])
+def test_a_one_feature_fit_names_its_x_axis_as_the_run_sees_it(standardize: str, x_name: str):
+    chapter = chapter_of("4")
+    values = {"data": STACKLOSS, "target": "STACKLOSS", "features": "AIRFLOW", "hidden": "4"}
+    problem = problem_for(chapter.spec({**values, "standardize": standardize}))
+    fit = problem.fit_points(
+        problem.make_params(problem.start_values(None, 0), torch.device("cpu")), 0
+    )
+    assert fit is not None and fit.x is not None and fit.x_name == x_name
+    raw = np.sort(np.loadtxt(STACKLOSS, delimiter=",", skiprows=1, usecols=1))
+    assert np.allclose(fit.x, (raw - raw.mean()) / raw.std()) == bool(standardize)
 
 
 def test_a_network_runs_on_one_thread_and_gives_the_process_its_threads_back() -> None:

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from solvers.chapters.base import BookPrinter, Chapter, ChapterInput, ModelScript, number
+from solvers.chapters.base import ON, BookPrinter, Chapter, ChapterInput, ModelScript, number
 from solvers.chapters.regression import CHAPTER as REGRESSION
 from solvers.chapters.regression import DATA_INPUTS, data_of, file_lines, typed_data
 from solvers.core.specs import ProblemSpec
@@ -43,13 +43,17 @@ DRAWN = (
 
 
 def parse_hidden(text: str) -> tuple[int, ...]:
-    """Hidden widths, comma-separated, each a whole number ≥ 1 (empty: 32,32)."""
+    """Hidden widths, comma-separated, each a whole number ≥ 1 (empty: 32,32).
+
+    A width is ASCII digits only: ``str.isdigit`` also passes "²" and "٣", which
+    ``int`` refuses or reads as another script's digit.
+    """
     parts = [part.strip() for part in text.split(",")] if text.strip() else []
     if not parts:
         return DEFAULT_HIDDEN
     widths: list[int] = []
     for part in parts:
-        if not part.isdigit():
+        if not (part.isascii() and part.isdigit()):
             shown = part if len(part) <= 12 else part[:12] + "…"
             raise SettingError(
                 "hidden", f"{shown!r} is not a width; give whole numbers ≥ 1, e.g. 32,32"
@@ -138,7 +142,7 @@ def network_spec(
             ("data", data.path),
             ("target", data.target),
             ("features", ",".join(data.features)),
-            ("standardize", "on" if data.standardized else ""),
+            ("standardize", ON if data.standardized else ""),
         )
     return ProblemSpec(
         id="4",
@@ -227,12 +231,16 @@ class NetworkChapter(Chapter):
         x, y = _data(spec)
         sizes = _sizes(spec)
         objective = Network(x, y, len(sizes) - 1, spec.input("activation") or "tanh")
-        return NetworkProblem(spec, objective, sizes)
+        features = spec.input("features") or "x"
+        scaled = spec.input("standardize") == ON  # the run's inputs are z-scores, not the file's
+        x_name = f"{features} (z-score)" if scaled else features
+        return NetworkProblem(spec, objective, sizes, x_name)
 
     def notes(self, problem: Problem, eta: float | None = None) -> tuple[str, ...]:
         return (
             "a network's loss is not a quadratic: no minimum or stable η is known, so none "
-            "is claimed; the status shows the loss and ‖∇f‖",
+            "is claimed; the status shows the loss and ‖∇f‖ (a minibatch run's: the last "
+            "batch's, ‖∇f_batch‖)",
         )
 
     def summary(self, problem: Problem, params: np.ndarray, eta: float) -> tuple[str, ...]:

@@ -2,9 +2,10 @@
 and no facts (none is known of a network's loss: no optimum, no bound on η).
 
 The start is what ``torch.manual_seed(seed)`` and building the same
-``torch.nn.Sequential`` give (each ``nn.Linear``'s default init), drawn in a forked
-random state so that the process's own is left as it was: the script's
-``torch.manual_seed(seed)`` + ``nn.Sequential(…)`` starts from the same numbers.
+``torch.nn.Sequential`` give (each ``nn.Linear``'s default init, drawn on the CPU):
+the script's ``torch.manual_seed(seed)`` + ``nn.Sequential(…)`` starts from the same
+numbers. Only the CPU generator is seeded, in a forked state, so no generator of the
+process (the CPU's or an accelerator's) is left changed.
 No Hessian is computed (a network may have a million parameters).
 """
 
@@ -45,13 +46,16 @@ class NetworkProblem(Problem):
 
     objective: Network
     threads = 1
-    """Its runs use one intra-op thread, as its script does: with two, the sin network
-    ran ~10x slower per iteration here, and the thread count splits a reduction, and so
-    rounds its last bits, its own way."""
+    """Its runs use one intra-op thread, as its script does: the thread count splits a
+    reduction, and so rounds its last bits, its own way; the same count as the script's
+    gives the same bits."""
 
-    def __init__(self, spec: ProblemSpec, objective: Network, sizes: tuple[int, ...]) -> None:
+    def __init__(
+        self, spec: ProblemSpec, objective: Network, sizes: tuple[int, ...], x_name: str = "x"
+    ) -> None:
         super().__init__(spec, objective)
         self.sizes = sizes
+        self.x_name = x_name  # a one-input fit's x axis: the column, or "COL (z-score)"
         self.activation = objective.activation
 
     def start_values(self, start: tuple[float, ...] | None, seed: int) -> tuple[float, ...]:
@@ -61,9 +65,14 @@ class NetworkProblem(Problem):
         return tuple(float(v) for v in self.initial(seed).tolist())
 
     def initial(self, seed: int) -> Tensor:
-        """The Sequential's parameters after ``torch.manual_seed(seed)``, flat, float32."""
+        """The Sequential's parameters after ``torch.manual_seed(seed)``, flat, float32.
+
+        The draw is on the CPU, so seeding the CPU generator alone gives the same numbers;
+        ``torch.manual_seed`` would also seed every accelerator's generator (at once, or
+        queued until CUDA starts), which a fork of the CPU's state leaves seeded.
+        """
         with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
+            torch.default_generator.manual_seed(seed)
             model = sequential(self.sizes, self.objective.activation)
         with torch.no_grad():
             return torch.cat([p.reshape(-1) for p in model.parameters()])
@@ -88,11 +97,11 @@ class NetworkProblem(Problem):
         target = y.index_select(0, rows).reshape(-1).to(torch.float64).numpy()
         one = inputs.shape[1] == 1
         order = np.argsort(inputs[:, 0].numpy(), kind="stable") if one else np.arange(len(rows))
-        names = self.spec.input("features") or "x", self.spec.input("target") or "sin(x)"
         return FitPoints(
             target[order],
             predicted[order],
             inputs[:, 0].numpy()[order] if one else None,
-            *names,
+            self.x_name,
+            self.spec.input("target") or "sin(x)",
             iteration,
         )

@@ -23,7 +23,8 @@ COMPARE_FORMATS = ("table", "csv", "json")
 MAX_MEMBERS = 64
 """Members in one compare at most: a legend and a table a class can still read."""
 CONVERGED = 1e-6
-"""A member has converged when |f − f*| ≤ this (‖∇f‖ ≤ this where f* is unknown)."""
+"""A member has converged when |f − f*| ≤ this. Where f* is unknown none converges: a
+full-batch one ending with ‖∇f‖ ≤ this stands at ∇f ≈ 0 (Standing.STATIONARY)."""
 
 
 @dataclass(frozen=True)

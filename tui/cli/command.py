@@ -221,7 +221,11 @@ def run_command(args: argparse.Namespace) -> int:
         if distance is not None:
             summary.append(f"distance to optimum {float(distance):.3g}")
         else:
-            summary.append(f"‖∇f‖ {float(grad_norm(last[view.layout.grads])):.3g}")
+            from solvers.run.epochs import is_minibatch
+
+            # a minibatch row's gradient is its batch's, not the objective's on all rows
+            name = "‖∇f_batch‖" if is_minibatch(view.layout) else "‖∇f‖"
+            summary.append(f"{name} {float(grad_norm(last[view.layout.grads])):.3g}")
     summary.append(f"{seconds:.2f} s on {descent.device}")
     if capped_note is not None:
         summary.append(capped_note)

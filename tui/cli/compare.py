@@ -41,7 +41,7 @@ def add_compare_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore
         "compare", help="run several η and optimizers side by side, batched, and tabulate them"
     )
     add_chapter_arguments(compare, from_file=False)
-    compare.add_argument("--eta", nargs="+", metavar="A", help="η values (default: the book's)")
+    compare.add_argument("--eta", nargs="+", metavar="A", help="η values (default: the chapter's)")
     compare.add_argument(
         "--optimizer", nargs="+", metavar="NAME", help=f"{', '.join(OPTIMIZERS)} (default: plain)"
     )
@@ -51,11 +51,15 @@ def add_compare_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore
         nargs="+",
         metavar="B",
         help="batch sizes, each a member with every η and optimizer: data rows per iteration "
-        "(all: every row, the default), shuffled each epoch from --seed; chapters 3 and 4",
+        "(all: every row, the default), shuffled each epoch from --seed; chapter 3",
     )
-    compare.add_argument("--iterations", help="iterations per member (default: the book's)")
+    compare.add_argument("--iterations", help="iterations per member (default: the chapter's)")
     compare.add_argument("--device", default="auto", help="auto (default), cpu, cuda, cuda:N, mps")
-    compare.add_argument("--seed", help="seed of the normal(0, 0.01) start draw")
+    compare.add_argument(
+        "--seed",
+        help="seed of the normal(0, 0.01) start draw (chapters 1-2) and of the --batch-size "
+        "shuffle",
+    )
     compare.add_argument("--dtype", default="float32", help="float32 (default) or float64")
     compare.add_argument(
         "--within",

@@ -43,13 +43,26 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--from", dest="from_file", metavar="FILE", help="repeat a run saved as JSON"
     )
-    parser.add_argument("--eta", help="learning rate (default: the book's)")
-    parser.add_argument("--iterations", help="iterations to run (default: the book's)")
+    parser.add_argument(
+        "--eta",
+        help="learning rate (default: the chapter's: the book's on 1-3 (3 with --data: 1/λmax "
+        "rounded down), 0.005 on 4, 0.001 on custom)",
+    )
+    parser.add_argument(
+        "--iterations",
+        help="iterations to run (default: the chapter's: the book's on 1-3, 1,000 on 4, "
+        "30,000 on custom)",
+    )
     parser.add_argument("--device", help="auto (default), cpu, cuda, cuda:N or mps")
-    parser.add_argument("--seed", help="seed of the normal(0, 0.01) start draw")
+    parser.add_argument(
+        "--seed",
+        help="seed of the start's draw (chapters 1-2: normal(0, 0.01); 4: torch.nn's init) "
+        "and of the --batch-size shuffle",
+    )
     parser.add_argument(
         "--optimizer",
-        help=f"{', '.join(OPTIMIZERS)} (default: plain, the book's update)",
+        help=f"{', '.join(OPTIMIZERS)} (default: the chapter's: adam on 4, else plain, "
+        "the book's update)",
     )
     add_knob_options(parser)
     parser.add_argument("--schedule", help=f"η schedule: {', '.join(SCHEDULES)}")

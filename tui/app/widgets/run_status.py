@@ -113,9 +113,12 @@ def status_model(controller: RunController, loading: bool) -> StatusModel:
         if distance is not None:
             far = f"‖θ−θ*‖ = {float(distance):.3g}"
         else:
+            from solvers.run.epochs import is_minibatch
             from solvers.run.measures import grad_norm  # numpy: not at start-up
 
-            far = f"‖∇f‖ = {float(grad_norm(last[layout.grads])):.3g}"
+            # a minibatch row's gradient is its batch's, not the objective's on all rows
+            name = "‖∇f_batch‖" if is_minibatch(layout) else "‖∇f‖"
+            far = f"{name} = {float(grad_norm(last[layout.grads])):.3g}"
         fields.append(Field(far, far, 30))
     if report is not None and report.divergence is not None:
         messages.insert(0, _divergence_forms(controller))

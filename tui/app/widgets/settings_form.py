@@ -37,36 +37,16 @@ from solvers.optim.choices import (
     Knob,
     OptimizerChoice,
     ScheduleChoice,
-    parse_optimizer,
-    parse_schedule,
 )
 from solvers.run.settings import RunSettings, parse_batch_size
 from tui.app.widgets.chapter_fields import ChapterFields
 from tui.app.widgets.choice import Choice
+from tui.app.widgets.knob_fields import DEFAULT_T_MAX, KnobFields, knob_text
+from tui.app.widgets.knob_fields import split_start as split_start  # the form's, for its readers
 from tui.app.widgets.ordered_input import OrderedInput
 
 BATCH = "batch-size"
 """The batch size's field (a chapter with data rows only; empty: every row)."""
-
-
-def knob_text(knob: Knob) -> str:
-    """A knob's default as the field shows it (betas as "0.9, 0.999")."""
-    value = knob.default
-    if isinstance(value, tuple):
-        return ", ".join(f"{v:g}" for v in value)
-    return "" if value is None else f"{value:g}"
-
-
-KNOB_LABEL_WIDTH = 13
-"""The knobs' label column, where their values line up: a name of up to 12 letters
-(``weight-decay``) and a space (the other fields' is 11 wide, in app.tcss). A longer
-name (``momentum-decay``) widens its own label only, so no name runs into its value
-and the others keep the width their values need on an 80-column terminal."""
-
-
-def split_start(text: str) -> list[str]:
-    """Start values as typed: separated by commas and/or spaces."""
-    return [part for part in text.replace(",", " ").split() if part]
 
 
 class SettingValidator(Validator):
@@ -84,10 +64,6 @@ class SettingValidator(Validator):
         return self.success()
 
 
-DEFAULT_T_MAX = "the run's iterations"
-"""What an empty t-max means (cosine's default): the placeholder says so."""
-
-
 def conflict(optimizer: str, schedule: str) -> str:
     """Why ``optimizer`` cannot run under ``schedule``, in RunSettings's words; "" if it can."""
     try:
@@ -97,7 +73,7 @@ def conflict(optimizer: str, schedule: str) -> str:
     return ""
 
 
-class SettingsForm(ChapterFields, Vertical):
+class SettingsForm(KnobFields, ChapterFields, Vertical):
     """η, optimizer and schedule (each with its knobs), iterations, device, dtype, seed
     (where the start is drawn) and start values."""
 
@@ -202,18 +178,6 @@ class SettingsForm(ChapterFields, Vertical):
         yield from self._field("start", "start", shown, placeholder=start)
 
     @staticmethod
-    def _knobs(names: Iterable[str]) -> ComposeResult:
-        """A hidden row per knob (#knob-NAME: the optimizers' and the schedules' knob
-        names do not overlap); choosing its optimizer or schedule shows it."""
-        for name in names:
-            with Horizontal(classes="field knob -hidden", id=f"knob-row-{name}"):
-                label = Label(name, classes="field-label")
-                label.styles.width = max(KNOB_LABEL_WIDTH, len(name) + 1)
-                yield label
-                yield OrderedInput("", id=f"knob-{name}", compact=True)
-            yield Static("", id=f"knob-{name}-error", classes="field-error -empty")
-
-    @staticmethod
     def _select(name: str, options: Iterable[str], value: str) -> ComposeResult:
         """A labelled choice (optimizer, schedule, device, dtype), its id its label."""
         with Horizontal(classes="field"):
@@ -276,27 +240,6 @@ class SettingsForm(ChapterFields, Vertical):
                 str(self.query_one("#schedule", Select).value),
             ),
         )
-
-    def _optimizer(self) -> Any:
-        """The optimizer and its shown knobs, checked by the CLI's parser."""
-        chosen = str(self.query_one("#optimizer", Select).value)
-        texts: dict[str, str | list[str]] = {}
-        for knob in OPTIMIZERS.get(chosen, ()):
-            text = self.query_one(f"#knob-{knob.name}", Input).value
-            texts[knob.name] = split_start(text) if knob.pair else text
-        return parse_optimizer(chosen, texts)
-
-    def _schedule(self) -> Any:
-        """The schedule and its shown knobs, checked by the CLI's parser; an empty knob
-        that has no default of its own (t-max) is left to the run, as the CLI leaves it."""
-        chosen = str(self.query_one("#schedule", Select).value)
-        texts: dict[str, str] = {}
-        for knob in SCHEDULES.get(chosen, ()):
-            text = self.query_one(f"#knob-{knob.name}", Input).value
-            if knob.default is None and not text.strip():
-                continue
-            texts[knob.name] = text
-        return parse_schedule(chosen, texts)
 
     def _choice(self, parse_choice: Callable[[], Any], knob_names: tuple[str, ...]) -> Any:
         """``parse_choice()``, or None after flagging the bad knob under its own field
