@@ -117,7 +117,10 @@ async def test_every_text_field_keeps_a_fast_burst_with_backspaces_while_a_run_s
         # chapter 3's own fields, and the knobs momentum and a step schedule show
         three.query_one("#optimizer", Select).value = "momentum"
         three.query_one("#schedule", Select).value = "step"
-        await wait_until(pilot, lambda: len(text_fields(three)) > 5, "the knobs", 10)
+        knobs = {"knob-momentum", "knob-step-size"}
+        await wait_until(
+            pilot, lambda: knobs <= {f.id for f in text_fields(three)}, "the knobs", 10
+        )
         for field in text_fields(three):
             values[f"chapter 3 #{field.id}"] = await type_burst(pilot, field)
         plain = plain_inputs(three)
@@ -145,6 +148,15 @@ async def test_every_text_field_keeps_a_fast_burst_with_backspaces_while_a_run_s
         await tap(pilot, "escape")
         await wait_until(pilot, lambda: not isinstance(app.focused, Input), "escape", 10)
 
+        # chapter 4 (a network): its hidden widths and activation among its fields
+        app.set_focus(None)
+        net = await chapter(pilot, 4)
+        for field in text_fields(net):
+            values[f"chapter 4 #{field.id}"] = await type_burst(pilot, field)
+        plain += plain_inputs(net)
+        await tap(pilot, "escape")
+        await wait_until(pilot, lambda: not isinstance(app.focused, Input), "escape", 10)
+
         # the compare screen's fields
         await tap(pilot, "5")
         await wait_until(pilot, lambda: app.current_mode == "compare", "the compare", 30)
@@ -169,9 +181,12 @@ async def test_every_text_field_keeps_a_fast_burst_with_backspaces_while_a_run_s
     assert isinstance(three, ChapterScreen)
     expected = {
         "chapter 3 #eta", "chapter 3 #knob-momentum", "chapter 3 #iterations",
-        "chapter 3 #start", "chapter 3 #knob-step-size", "export #folder",
-        "your function #expr", "your function #start",
-        "compare #compare-etas", "compare #compare-iterations", "palette",
+        "chapter 3 #start", "chapter 3 #knob-step-size", "chapter 3 #data",
+        "chapter 3 #batch-size", "chapter 3 #seed", "export #folder",
+        "your function #expr", "your function #start", "chapter 4 #hidden",
+        "chapter 4 #activation",
+        "compare #compare-etas", "compare #compare-iterations", "compare #compare-batches",
+        "palette",
     }  # fmt: skip
     assert expected <= set(values), f"fields not reached: {expected - set(values)}"
     assert plain == [], "text fields that are not OrderedInputs"
