@@ -15,6 +15,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 CH3_ITERATIONS = 30_000
@@ -83,12 +84,7 @@ def solver_run_ending(iterations: int) -> tuple[float, tuple[float, ...]]:
     if _CH3 is None:
         _CH3 = make_problem("3")
     descent = Descent(_CH3, RunSettings(1e-4, iterations))
-    started = time.perf_counter()
-    for _ in descent.run():
-        pass
-    elapsed = time.perf_counter() - started
-    assert descent.history.count == iterations
-    return elapsed, descent.current_values()
+    return timed(descent), descent.current_values()
 
 
 def app_run(iterations: int = CH3_ITERATIONS) -> float:
@@ -108,15 +104,30 @@ def app_run(iterations: int = CH3_ITERATIONS) -> float:
     return asyncio.run(measure())
 
 
-def paired_ratio(gdlab: Callable[[], float], pairs: int) -> tuple[float, list[float], list[float]]:
-    """Median of gdlab/book ratios over ``pairs`` alternating runs (book first)."""
-    books: list[float] = []
+def paired_ratio(
+    gdlab: Callable[[], float], pairs: int, baseline: Callable[[], float] | None = None
+) -> tuple[float, list[float], list[float]]:
+    """Median of gdlab/baseline ratios over ``pairs`` alternating runs (the baseline
+    first; default: the book's loop), and each side's seconds."""
+    other = book_loop if baseline is None else baseline
+    theirs: list[float] = []
     ours: list[float] = []
     for _ in range(pairs):
-        books.append(book_loop())
+        theirs.append(other())
         ours.append(gdlab())
-    ratios = [o / b for o, b in zip(ours, books, strict=True)]
-    return statistics.median(ratios), books, ours
+    ratios = [o / t for o, t in zip(ours, theirs, strict=True)]
+    return statistics.median(ratios), theirs, ours
+
+
+def timed(descent: Any) -> float:
+    """Seconds a Descent takes to run every iteration its settings ask for (each row
+    recorded); a run that ends early fails the measurement."""
+    started = time.perf_counter()
+    for _ in descent.run():
+        pass
+    elapsed = time.perf_counter() - started
+    assert descent.history.count == descent.settings.iterations, descent.report
+    return elapsed
 
 
 def b1_solver(pairs: int = 3) -> Figure:
@@ -261,13 +272,7 @@ def optimizer_run(name: str, iterations: int = CH3_ITERATIONS) -> float:
     if _CH3 is None:
         _CH3 = make_problem("3")
     settings = RunSettings(B8_ETAS[name], iterations, "cpu", optimizer=OptimizerChoice(name))
-    descent = Descent(_CH3, settings)
-    started = time.perf_counter()
-    for _ in descent.run():
-        pass
-    elapsed = time.perf_counter() - started
-    assert descent.history.count == iterations, descent.report
-    return elapsed
+    return timed(Descent(_CH3, settings))
 
 
 def b8_optimizers(pairs: int = 3, names: tuple[str, ...] = tuple(B8_ETAS)) -> list[Figure]:
@@ -276,12 +281,9 @@ def b8_optimizers(pairs: int = 3, names: tuple[str, ...] = tuple(B8_ETAS)) -> li
     figures = []
     for name in names:
         optimizer_run(name, 2000)  # compile once, as any long run has
-        theirs: list[float] = []
-        ours: list[float] = []
-        for _ in range(pairs):
-            theirs.append(torch_optim_loop(name))
-            ours.append(optimizer_run(name))
-        ratio = statistics.median(o / t for o, t in zip(ours, theirs, strict=True))
+        ratio, theirs, ours = paired_ratio(
+            partial(optimizer_run, name), pairs, partial(torch_optim_loop, name)
+        )
         figures.append(
             Figure(
                 "B8",

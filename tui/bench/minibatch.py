@@ -7,7 +7,7 @@ import statistics
 import time
 from typing import Any
 
-from tui.bench.measures import Figure
+from tui.bench.measures import Figure, paired_ratio, timed
 
 B12_ROWS = 100_000
 B12_FEATURES = 50
@@ -78,12 +78,7 @@ def gdlab_run() -> tuple[float, Any]:
     iterations = B12_ROWS // B12_BATCH
     settings = RunSettings(B12_ETA, iterations, "cpu", seed=B12_SEED, batch_size=B12_BATCH)
     descent = Descent(b12_problem(), settings)
-    started = time.perf_counter()
-    for _ in descent.run():
-        pass
-    elapsed = time.perf_counter() - started
-    assert descent.history.count == iterations, descent.report
-    return elapsed, descent
+    return timed(descent), descent
 
 
 def bare_epoch() -> float:
@@ -122,13 +117,8 @@ def b12_minibatch(pairs: int = 5) -> Figure:
     """Alternating the bare loop and gdlab's epoch; the median of their ratios."""
     gdlab_epoch()  # the problem's facts and the chunk, once, as any later run has them
     bare_epoch()
-    bares: list[float] = []
-    ours: list[float] = []
-    for _ in range(pairs):
-        bares.append(bare_epoch())
-        ours.append(gdlab_epoch())
+    ratio, bares, ours = paired_ratio(gdlab_epoch, pairs, bare_epoch)
     ratios = [o / t for o, t in zip(ours, bares, strict=True)]
-    ratio = statistics.median(ratios)
     iterations = B12_ROWS // B12_BATCH
     return Figure(
         "B12",

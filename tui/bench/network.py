@@ -11,7 +11,7 @@ from __future__ import annotations
 import statistics
 import time
 
-from tui.bench.measures import Figure
+from tui.bench.measures import Figure, paired_ratio, timed
 
 B11_ITERATIONS = 3000
 
@@ -53,25 +53,16 @@ def network_run(iterations: int = B11_ITERATIONS, seed: int = 0) -> float:
     problem = problem_for(chapter_of("4").default)
     spec = problem.spec
     optimizer = parse_optimizer(spec.optimizer, {})
-    descent = Descent(problem, RunSettings(spec.eta, iterations, "cpu", seed, optimizer=optimizer))
-    started = time.perf_counter()
-    for _ in descent.run():
-        pass
-    elapsed = time.perf_counter() - started
-    assert descent.history.count == iterations, descent.report
-    return elapsed
+    return timed(
+        Descent(problem, RunSettings(spec.eta, iterations, "cpu", seed, optimizer=optimizer))
+    )
 
 
 def b11_network(pairs: int = 3) -> Figure:
     """Alternating pairs (torch first), the median of the ratios gdlab / torch."""
     network_run()  # compile once, as any long run has
-    theirs: list[float] = []
-    ours: list[float] = []
-    for _ in range(pairs):
-        theirs.append(torch_nn_loop())
-        ours.append(network_run())
+    ratio, theirs, ours = paired_ratio(network_run, pairs, torch_nn_loop)
     ratios = [o / t for o, t in zip(ours, theirs, strict=True)]
-    ratio = statistics.median(ratios)
     return Figure(
         "B11",
         "ch4 network (1-32-32-1 tanh, Adam) vs bare torch.nn + torch.optim loop, 3k",
