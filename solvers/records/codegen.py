@@ -37,7 +37,14 @@ from solvers.records.batch_script import (
     model_batch,
     setup_lines,
 )
-from solvers.records.model_script import ModelParts, device_line, imports, kwargs, write
+from solvers.records.model_script import (
+    ModelParts,
+    device_line,
+    imports,
+    kwargs,
+    update_lines,
+    write,
+)
 from solvers.run.settings import RunSettings
 
 Knob = float | int | bool | tuple[float, ...]
@@ -297,20 +304,13 @@ def script(request: CodeRequest) -> str:
         end = ROW_END
     body(f"    {objective}.backward()")
     body(f"    row(i, {', '.join(row_parts)}{end})  # before the update, as the book prints")
+    book = None
     if request.optimizer == PLAIN:
-        scheduled = _schedule_lr(request)
-        lr = "eta" if scheduled is None else "lr"
-        if scheduled is not None:
-            body(f"    lr = {scheduled}")
-        for name in params:
-            body(f"    {name}.data -= {lr}*{name}.grad")
-        for name in params:
-            body(f"    {name}.grad.data.zero_()")
-    else:
-        body("    optimizer.step()")
-        if request.schedule is not None:
-            body("    scheduler.step()")
-        body("    optimizer.zero_grad()")
+        book = tuple(f"{name}.data -= {{lr}}*{name}.grad" for name in params) + tuple(
+            f"{name}.grad.data.zero_()" for name in params
+        )
+    plain_lr = _schedule_lr(request) if book is not None else None
+    out.extend(update_lines(book, plain_lr, request.schedule is not None))
     return "\n".join(out) + "\n"
 
 

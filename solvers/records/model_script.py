@@ -122,19 +122,25 @@ def write(model: ModelScript, parts: ModelParts, header: tuple[str, ...]) -> str
     add("    loss.backward()")
     add("    with torch.no_grad():")
     add("        row(i, loss)  # before the update")
-    if parts.optimizer is None:
-        lr = "eta" if parts.plain_lr is None else "lr"
-        if parts.plain_lr is not None:
-            add(f"    lr = {parts.plain_lr}")
-        add("    for p in params:")
-        add(f"        p.data -= {lr}*p.grad")
-        add("        p.grad.data.zero_()")
-    else:
-        add("    optimizer.step()")
-        if parts.scheduler is not None:
-            add("    scheduler.step()")
-        add("    optimizer.zero_grad()")
+    book = ("for p in params:", "    p.data -= {lr}*p.grad", "    p.grad.data.zero_()")
+    plain = book if parts.optimizer is None else None
+    out.extend(update_lines(plain, parts.plain_lr, parts.scheduler is not None))
     return "\n".join(out) + "\n"
+
+
+def update_lines(book: tuple[str, ...] | None, plain_lr: str | None, scheduled: bool) -> list[str]:
+    """The loop's update, indented into it: the book's ``.data -=`` lines (``book``, with
+    ``{lr}`` for η, which ``plain_lr`` computes where a schedule changes it), or, where
+    ``book`` is None, torch.optim's step (and the scheduler's)."""
+    if book is None:
+        return [
+            "    optimizer.step()",
+            *(["    scheduler.step()"] if scheduled else []),
+            "    optimizer.zero_grad()",
+        ]
+    lr = "eta" if plain_lr is None else "lr"
+    head = [f"    lr = {plain_lr}"] if plain_lr is not None else []
+    return [*head, *(f"    {line.format(lr=lr)}" for line in book)]
 
 
 def imports(numpy: bool = False) -> list[str]:
