@@ -34,6 +34,19 @@ def one_thread() -> Iterator[None]:
         torch.set_num_threads(before)
 
 
+def default_network(seed: int) -> torch.nn.Sequential:
+    """Chapter 4's default network as a torch user builds it after torch.manual_seed(seed),
+    written here, not taken from gdlab (the tests compare gdlab against it)."""
+    torch.manual_seed(seed)
+    return torch.nn.Sequential(
+        torch.nn.Linear(1, 32),
+        torch.nn.Tanh(),
+        torch.nn.Linear(32, 32),
+        torch.nn.Tanh(),
+        torch.nn.Linear(32, 1),
+    )
+
+
 def csv_rows(text: str) -> tuple[list[str], np.ndarray]:
     lines = text.strip().splitlines()
     return lines[0].split(","), np.array(
@@ -83,14 +96,7 @@ def test_the_norm_columns_are_an_independent_torch_nn_runs(gdlab, one_thread: No
     assert done.code == 0, done.err
     header, rows = csv_rows(done.out)
     assert header[:3] == ["iteration", "objective", "grad_norm"]
-    torch.manual_seed(11)
-    model = torch.nn.Sequential(
-        torch.nn.Linear(1, 32),
-        torch.nn.Tanh(),
-        torch.nn.Linear(32, 32),
-        torch.nn.Tanh(),
-        torch.nn.Linear(32, 1),
-    )
+    model = default_network(11)
     x = torch.linspace(-torch.pi, torch.pi, 256).unsqueeze(1)
     y = torch.sin(x)
     optimizer = torch.optim.Adam(model.parameters(), lr=chapter_of("4").default.eta)
@@ -192,14 +198,7 @@ def test_rows_are_repeatable_with_a_seed_and_start_from_torch_nn(one_thread: Non
     problem = problem_for(chapter_of("4").default)
     settings = RunSettings(0.01, 3, "cpu", 5, optimizer=parse_optimizer("adam", {}))
     descent = Descent(problem, settings)
-    torch.manual_seed(5)
-    model = torch.nn.Sequential(
-        torch.nn.Linear(1, 32),
-        torch.nn.Tanh(),
-        torch.nn.Linear(32, 32),
-        torch.nn.Tanh(),
-        torch.nn.Linear(32, 1),
-    )
+    model = default_network(5)
     expected = torch.cat([p.detach().reshape(-1) for p in model.parameters()]).tolist()
     assert list(descent.start) == expected
 
@@ -217,16 +216,7 @@ def test_the_start_leaves_every_random_generator_of_the_process_as_it_was(monkey
     start = problem.initial(5)
     assert seeded == []  # an accelerator's generator (CUDA's: queued until it starts) untouched
     assert torch.equal(torch.get_rng_state(), before)
-    torch.manual_seed(5)
-    expected = torch.nn.utils.parameters_to_vector(
-        torch.nn.Sequential(
-            torch.nn.Linear(1, 32),
-            torch.nn.Tanh(),
-            torch.nn.Linear(32, 32),
-            torch.nn.Tanh(),
-            torch.nn.Linear(32, 1),
-        ).parameters()
-    )
+    expected = torch.nn.utils.parameters_to_vector(default_network(5).parameters())
     assert seeded and torch.equal(start, expected.detach())  # torch.manual_seed's numbers
 
 
