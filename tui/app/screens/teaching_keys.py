@@ -84,15 +84,11 @@ class TeachingKeys(Screen[None]):
         return self._preset_facts(self._problem_facts(), self._chosen(), self._batch())
 
     def _batch(self) -> int | None:
-        """The batch size the form's field holds, read as a run reads it (None: every row,
-        or a text it refuses: the field says why when a run is asked for)."""
-        from solvers.run.settings import parse_batch_size
-
+        """The batch size the form's field holds (None: every row, or not a whole number:
+        the field says why when a run is asked for)."""
         field = self.query("#batch-size")
-        try:
-            return parse_batch_size(field.first(Input).value) if field else None
-        except SettingError:
-            return None
+        text = field.first(Input).value.strip() if field else ""
+        return int(text) if text.isascii() and text.isdigit() and int(text) > 0 else None
 
     @staticmethod
     def _preset_facts(
